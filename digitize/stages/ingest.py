@@ -1,0 +1,243 @@
+"""Ingest stage: paths -> documents of pages.
+
+`list_pages` is cheap and validates a file (type sniffed from its bytes, never its name; size,
+page-count and pixel limits checked before anything is decoded), so a bad file fails before
+work is scheduled. `load_page` decodes one page in a worker process.
+
+A JPEG page keeps its original bytes so an unchanged page goes into the PDF without a lossy
+re-encode; a scanned PDF page that is one JPEG image is taken as that JPEG directly.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import warnings
+from pathlib import Path
+
+import cv2
+import numpy as np
+from PIL import Image, UnidentifiedImageError
+
+from digitize.model import DigitizeError, DocumentInput, Page, PageRef
+from digitize.settings import Limits
+
+IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".tif", ".tiff", ".pdf"}
+
+
+def sniff(head: bytes) -> str | None:
+    if head.startswith(b"\xff\xd8\xff"):
+        return "jpeg"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if head[:4] in (b"II*\x00", b"MM\x00*"):
+        return "tiff"
+    if b"%PDF-" in head[:1024]:
+        return "pdf"
+    return None
+
+
+def sha256_file(path: str | Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def expand_inputs(inputs: list[str]) -> list[DocumentInput]:
+    """A file is one document (its own dossier); a folder is one dossier whose files, in name
+    order, are its documents. Unknown suffixes in a folder are ignored (scanner side files)."""
+    docs: list[DocumentInput] = []
+    for raw in inputs:
+        path = Path(raw)
+        if path.is_dir():
+            files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES)
+            docs += [DocumentInput(str(f.resolve()), path.resolve().name, i) for i, f in enumerate(files, 1)]
+        else:
+            docs.append(DocumentInput(str(path.resolve()) if path.exists() else str(path), path.stem, 1))
+    return docs
+
+
+def _file_kind(path: str, limits: Limits) -> str:
+    try:
+        size = os.path.getsize(path)
+        with open(path, "rb") as f:
+            head = f.read(1024)
+    except FileNotFoundError:
+        raise DigitizeError(path, "file not found") from None
+    except OSError as e:
+        raise DigitizeError(path, f"cannot read: {e.strerror or e}") from None
+    if size == 0:
+        raise DigitizeError(path, "empty file (0 bytes)")
+    if size > limits.max_file_bytes:
+        raise DigitizeError(path, f"file is {size} bytes, over the limit of {limits.max_file_bytes}")
+    kind = sniff(head)
+    if kind is None:
+        looks = "text" if all(32 <= b < 127 or b in (9, 10, 13) for b in head[:256]) else "unknown data"
+        raise DigitizeError(path, f"not an image or PDF (content is {looks})")
+    return kind
+
+
+def _check_pixels(where: str, width: int, height: int, limits: Limits) -> None:
+    if width * height > limits.max_pixels_per_page:
+        raise DigitizeError(
+            where, f"page is {width}x{height} px, over the limit of {limits.max_pixels_per_page} pixels"
+        )
+    if min(width, height) < limits.min_side_px:
+        raise DigitizeError(where, f"image is only {width}x{height} px, too small to be a scan")
+
+
+def list_pages(path: str, limits: Limits) -> list[PageRef]:
+    kind = _file_kind(path, limits)
+    if kind == "pdf":
+        return _pdf_pages(path, limits)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(path) as img:
+                n = getattr(img, "n_frames", 1)
+                if n > limits.max_pages_per_file:
+                    raise DigitizeError(path, f"{n} pages, over the limit of {limits.max_pages_per_file}")
+                refs = []
+                for i in range(n):
+                    img.seek(i)
+                    ref = PageRef(path, i + 1, n)
+                    _check_pixels(str(ref), img.size[0], img.size[1], limits)
+                    refs.append(ref)
+                return refs
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise DigitizeError(path, "image is over the pixel limit (decompression bomb)") from None
+    except (UnidentifiedImageError, OSError, EOFError, SyntaxError, ValueError) as e:
+        raise DigitizeError(path, f"unreadable {kind}: {e}") from None
+
+
+def load_page(ref: PageRef, limits: Limits) -> Page:
+    if sniff(_read_head(ref.path)) == "pdf":
+        return _load_pdf_page(ref, limits)
+    Image.MAX_IMAGE_PIXELS = limits.max_pixels_per_page
+    try:
+        with Image.open(ref.path) as img:
+            img.seek(ref.page - 1)
+            img.load()
+            dpi = _dpi(img.info.get("dpi"))
+            keep = img.format == "JPEG" and ref.page_count == 1 and img.mode in ("RGB", "L")
+            keep = keep and _exif_orientation(img) in (None, 1)
+            rgb = img.convert("RGB") if img.mode not in ("RGB", "L") else img
+            arr = np.asarray(rgb)
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise DigitizeError(str(ref), "image is over the pixel limit (decompression bomb)") from None
+    except (OSError, EOFError, SyntaxError, ValueError) as e:
+        raise DigitizeError(str(ref), f"truncated or corrupt image: {e}") from None
+    image = cv2.cvtColor(arr, cv2.COLOR_RGB2BGR) if arr.ndim == 3 else cv2.cvtColor(arr, cv2.COLOR_GRAY2BGR)
+    encoded = Path(ref.path).read_bytes() if keep else None
+    return Page(ref, image, dpi, encoded)
+
+
+def _read_head(path: str) -> bytes:
+    with open(path, "rb") as f:
+        return f.read(1024)
+
+
+def _dpi(value) -> float | None:
+    if not value:
+        return None
+    try:
+        x = float(value[0])
+    except (TypeError, ValueError, IndexError):
+        return None
+    return x if x > 1 else None  # many writers store 1 or 0 to mean "unknown"
+
+
+def _exif_orientation(img: Image.Image) -> int | None:
+    try:
+        return img.getexif().get(0x0112)
+    except Exception:  # a broken EXIF block says nothing about orientation
+        return None
+
+
+# --- scanned PDFs -------------------------------------------------------------------------
+
+
+def _open_pdf(path: str):
+    import pikepdf
+
+    try:
+        return pikepdf.open(path)
+    except pikepdf.PasswordError:
+        raise DigitizeError(path, "PDF is password-protected") from None
+    except pikepdf.PdfError as e:
+        raise DigitizeError(path, f"corrupt PDF: {str(e).splitlines()[0][:160]}") from None
+
+
+def _page_images(page) -> list:
+    import pikepdf
+
+    try:
+        xobjects = page.Resources.get("/XObject", {})
+    except AttributeError:
+        return []
+    return [x for x in xobjects.values() if isinstance(x, pikepdf.Stream) and x.get("/Subtype") == "/Image"]
+
+
+def _has_text(page) -> bool:
+    try:
+        fonts = page.Resources.get("/Font")
+    except AttributeError:
+        return False
+    return bool(fonts)
+
+
+def _native_dpi(page) -> float | None:
+    images = _page_images(page)
+    if not images:
+        return None
+    largest = max(images, key=lambda x: int(x.Width) * int(x.Height))
+    box = [float(v) for v in page.mediabox]
+    width_pt = abs(box[2] - box[0]) or 612.0
+    return round(int(largest.Width) / (width_pt / 72.0), 1)
+
+
+def _pdf_pages(path: str, limits: Limits) -> list[PageRef]:
+    with _open_pdf(path) as pdf:
+        n = len(pdf.pages)
+        if n == 0:
+            raise DigitizeError(path, "PDF has no pages")
+        if n > limits.max_pages_per_file:
+            raise DigitizeError(path, f"{n} pages, over the limit of {limits.max_pages_per_file}")
+        refs = []
+        for i, page in enumerate(pdf.pages):
+            ref = PageRef(path, i + 1, n)
+            box = [float(v) for v in page.mediabox]
+            dpi = _native_dpi(page) or 200.0
+            w, h = abs(box[2] - box[0]) * dpi / 72, abs(box[3] - box[1]) * dpi / 72
+            _check_pixels(str(ref), int(w), int(h), limits)
+            refs.append(ref)
+        return refs
+
+
+def _load_pdf_page(ref: PageRef, limits: Limits) -> Page:
+    import pikepdf
+
+    with _open_pdf(ref.path) as pdf:
+        page = pdf.pages[ref.page - 1]
+        has_text = _has_text(page)
+        dpi = _native_dpi(page)
+        images = _page_images(page)
+        rotate = int(page.obj.get("/Rotate", 0)) % 360
+        if len(images) == 1 and images[0].get("/Filter") == "/DCTDecode" and rotate == 0:
+            # One JPEG filling the page: that JPEG is the scan, take it as it is.
+            raw = images[0].read_raw_bytes()
+            arr = cv2.imdecode(np.frombuffer(raw, np.uint8), cv2.IMREAD_COLOR)
+            if arr is not None and images[0].get("/ColorSpace") in ("/DeviceRGB", "/DeviceGray"):
+                return Page(ref, arr, dpi, raw, has_text)
+    from pdf2image import convert_from_path
+    from pdf2image.exceptions import PDFPageCountError, PDFSyntaxError
+
+    try:
+        imgs = convert_from_path(ref.path, dpi=dpi or 300, first_page=ref.page, last_page=ref.page)
+    except (PDFPageCountError, PDFSyntaxError, pikepdf.PdfError) as e:
+        raise DigitizeError(str(ref), f"cannot rasterise PDF page: {str(e).splitlines()[0][:160]}") from None
+    if not imgs:
+        raise DigitizeError(str(ref), "cannot rasterise PDF page")
+    arr = cv2.cvtColor(np.asarray(imgs[0].convert("RGB")), cv2.COLOR_RGB2BGR)
+    return Page(ref, arr, float(dpi or 300), None, has_text)

@@ -1,0 +1,177 @@
+"""The catalog: documents, their fields and pages, dossiers, and an append-only event log.
+
+Plain SQL over a DB-API connection so the same statements serve sqlite (default) and
+PostgreSQL (`?` placeholders are rewritten for drivers that use `%s`). One document is written
+in one transaction; the (source_sha256, settings_key) pair is unique, which makes re-runs and
+resumed batches no-ops instead of duplicates.
+"""
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from digitize.model import Field, Record, SignatureSummary
+
+SCHEMA = [
+    """CREATE TABLE IF NOT EXISTS dossiers (
+        code TEXT PRIMARY KEY, metadata TEXT NOT NULL DEFAULT '{}', created_at TEXT NOT NULL)""",
+    """CREATE TABLE IF NOT EXISTS documents (
+        id TEXT PRIMARY KEY, dossier TEXT NOT NULL, source TEXT NOT NULL, source_sha256 TEXT NOT NULL,
+        settings_key TEXT NOT NULL, doc_type TEXT NOT NULL, pages INTEGER NOT NULL, sha256 TEXT NOT NULL,
+        warnings TEXT NOT NULL, signature TEXT, created_at TEXT NOT NULL, pipeline_version TEXT NOT NULL,
+        valid_until TEXT, metadata TEXT NOT NULL DEFAULT '{}',
+        UNIQUE (source_sha256, settings_key))""",
+    "CREATE INDEX IF NOT EXISTS documents_sha256 ON documents (sha256)",
+    "CREATE INDEX IF NOT EXISTS documents_dossier ON documents (dossier)",
+    """CREATE TABLE IF NOT EXISTS fields (
+        document_id TEXT NOT NULL, ord INTEGER NOT NULL, name TEXT NOT NULL, value TEXT, raw TEXT, confidence REAL,
+        page INTEGER, box TEXT, valid INTEGER NOT NULL, needs_review INTEGER NOT NULL, reason TEXT,
+        PRIMARY KEY (document_id, name))""",
+    """CREATE TABLE IF NOT EXISTS pages (
+        document_id TEXT NOT NULL, page_no INTEGER NOT NULL, source TEXT NOT NULL, data TEXT NOT NULL,
+        PRIMARY KEY (document_id, page_no))""",
+    """CREATE TABLE IF NOT EXISTS events (
+        at TEXT NOT NULL, kind TEXT NOT NULL, document_id TEXT, data TEXT NOT NULL DEFAULT '{}')""",
+]
+
+_DOC_COLUMNS = (
+    "id, dossier, source, source_sha256, settings_key, doc_type, pages, sha256, warnings, signature, "
+    "created_at, pipeline_version, valid_until, metadata"
+)
+
+
+class Catalog:
+    def __init__(self, conn, placeholder: str = "?", object_path=None):
+        self.conn = conn
+        self.ph = placeholder
+        self._object_path = object_path  # sha256 -> absolute path, for Record.pdf
+        cur = conn.cursor()
+        for stmt in SCHEMA:
+            cur.execute(stmt)
+        conn.commit()
+
+    def _sql(self, sql: str) -> str:
+        return sql if self.ph == "?" else sql.replace("?", self.ph)
+
+    def _one(self, sql: str, args: tuple) -> tuple | None:
+        cur = self.conn.cursor()
+        cur.execute(self._sql(sql), args)
+        return cur.fetchone()
+
+    # --- reads ------------------------------------------------------------------------------
+
+    def find(self, source_sha256: str, settings_key: str) -> Record | None:
+        row = self._one(
+            f"SELECT {_DOC_COLUMNS} FROM documents WHERE source_sha256 = ? AND settings_key = ?",
+            (source_sha256, settings_key),
+        )
+        return self._record(row) if row else None
+
+    def get(self, doc_id: str) -> Record | None:
+        row = self._one(f"SELECT {_DOC_COLUMNS} FROM documents WHERE id = ?", (doc_id,))
+        if row is None:  # allow a unique prefix, as people copy short ids from `store ls`
+            cur = self.conn.cursor()
+            cur.execute(self._sql(f"SELECT {_DOC_COLUMNS} FROM documents WHERE id LIKE ?"), (doc_id + "%",))
+            rows = cur.fetchall()
+            row = rows[0] if len(rows) == 1 else None
+        return self._record(row) if row else None
+
+    def get_by_pdf_sha256(self, sha: str) -> Record | None:
+        row = self._one(f"SELECT {_DOC_COLUMNS} FROM documents WHERE sha256 = ?", (sha,))
+        return self._record(row) if row else None
+
+    def records(self) -> Iterator[Record]:
+        cur = self.conn.cursor()
+        cur.execute(f"SELECT {_DOC_COLUMNS} FROM documents ORDER BY dossier, created_at, id")
+        for row in cur.fetchall():
+            yield self._record(row)
+
+    def pages(self, doc_id: str) -> list[dict[str, Any]]:
+        cur = self.conn.cursor()
+        cur.execute(self._sql("SELECT data FROM pages WHERE document_id = ? ORDER BY page_no"), (doc_id,))
+        return [json.loads(r[0]) for r in cur.fetchall()]
+
+    def events(self, doc_id: str | None = None) -> list[dict[str, Any]]:
+        cur = self.conn.cursor()
+        if doc_id:
+            cur.execute(self._sql("SELECT at, kind, document_id, data FROM events WHERE document_id = ?"), (doc_id,))
+        else:
+            cur.execute("SELECT at, kind, document_id, data FROM events")
+        return [{"at": a, "kind": k, "document_id": d, "data": json.loads(x)} for a, k, d, x in cur.fetchall()]
+
+    def _fields(self, doc_id: str) -> tuple[Field, ...]:
+        cur = self.conn.cursor()
+        cur.execute(
+            self._sql("SELECT name, value, raw, confidence, page, box, valid, needs_review, reason "
+                      "FROM fields WHERE document_id = ? ORDER BY ord"),
+            (doc_id,),
+        )
+        return tuple(
+            Field(n, json.loads(v) if v is not None else None, r or "", c or 0.0, p,
+                  tuple(json.loads(b)) if b else None, bool(ok), bool(nr), reason or "")
+            for n, v, r, c, p, b, ok, nr, reason in cur.fetchall()
+        )
+
+    def _record(self, row: tuple) -> Record:
+        (doc_id, dossier, source, src_sha, key, doc_type, pages, sha, warnings, sig, created,
+         version, valid_until, metadata) = row
+        sig_d = json.loads(sig) if sig else None
+        return Record(
+            id=doc_id, dossier=dossier, source=source, source_sha256=src_sha, settings_key=key,
+            doc_type=doc_type, pages=pages, pdf=str(self._object_path(sha)) if self._object_path else "",
+            sha256=sha, fields=self._fields(doc_id), warnings=tuple(json.loads(warnings)),
+            signature=SignatureSummary(**sig_d) if sig_d else None, created_at=created,
+            pipeline_version=version, valid_until=valid_until, metadata=json.loads(metadata),
+        )
+
+    # --- writes -----------------------------------------------------------------------------
+
+    def insert(self, rec: Record, pages: list[dict[str, Any]], event: dict[str, Any]) -> bool:
+        """One transaction; returns False when the same input + settings is already stored."""
+        cur = self.conn.cursor()
+        try:
+            if self._one("SELECT 1 FROM documents WHERE source_sha256 = ? AND settings_key = ?",
+                         (rec.source_sha256, rec.settings_key)):
+                self.conn.rollback()
+                return False
+            cur.execute(
+                self._sql(f"INSERT INTO documents ({_DOC_COLUMNS}) VALUES ({', '.join('?' * 14)})"),
+                (rec.id, rec.dossier, rec.source, rec.source_sha256, rec.settings_key, rec.doc_type,
+                 rec.pages, rec.sha256, json.dumps(list(rec.warnings), ensure_ascii=False),
+                 json.dumps(rec.signature.as_dict()) if rec.signature else None, rec.created_at,
+                 rec.pipeline_version, rec.valid_until, json.dumps(rec.metadata, ensure_ascii=False)),
+            )
+            for i, f in enumerate(rec.fields):
+                cur.execute(
+                    self._sql("INSERT INTO fields VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+                    (rec.id, i, f.name, json.dumps(f.value, ensure_ascii=False, default=str), f.raw,
+                     f.confidence, f.page, json.dumps(list(f.box)) if f.box else None,
+                     int(f.valid), int(f.needs_review), f.reason),
+                )
+            for i, p in enumerate(pages, 1):
+                cur.execute(self._sql("INSERT INTO pages VALUES (?, ?, ?, ?)"),
+                            (rec.id, i, p.get("source", ""), json.dumps(p, ensure_ascii=False)))
+            cur.execute(
+                self._sql("INSERT INTO dossiers (code, metadata, created_at) SELECT ?, ?, ? "
+                          "WHERE NOT EXISTS (SELECT 1 FROM dossiers WHERE code = ?)"),
+                (rec.dossier, json.dumps(rec.metadata, ensure_ascii=False), rec.created_at, rec.dossier),
+            )
+            self._event(cur, "stored", rec.id, event)
+            self.conn.commit()
+            return True
+        except Exception:
+            self.conn.rollback()
+            raise
+
+    def log(self, kind: str, doc_id: str | None, data: dict[str, Any]) -> None:
+        cur = self.conn.cursor()
+        self._event(cur, kind, doc_id, data)
+        self.conn.commit()
+
+    def _event(self, cur, kind: str, doc_id: str | None, data: dict[str, Any]) -> None:
+        from datetime import datetime, timezone
+
+        cur.execute(self._sql("INSERT INTO events VALUES (?, ?, ?, ?)"),
+                    (datetime.now(timezone.utc).isoformat(timespec="seconds"), kind, doc_id,
+                     json.dumps(data, ensure_ascii=False, default=str)))
