@@ -1,0 +1,127 @@
+"""XMP metadata and the matching Info dictionary for PDF/A.
+
+PDF/A-1 wants every Info entry to be equivalent to its XMP property, so both are produced from one
+`DocMeta`. Properties of our own namespace must be described by a pdfaExtension schema, otherwise a
+validator rejects them as unknown.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from xml.sax.saxutils import escape
+
+DIGITIZE_NS = "https://digitize.example/ns/1.0/"
+PDFAID_NS = "http://www.aiim.org/pdfa/ns/id/"
+
+# Our namespace: property name -> description (all Text, category external).
+DIGITIZE_PROPERTIES: dict[str, str] = {
+    "dossierCode": "Code of the administrative dossier the document belongs to",
+    "documentType": "Document type recognised by the field extraction profile",
+    "procedureCode": "Code of the administrative procedure",
+    "sourceFile": "Name of the scanned source file",
+    "sourceSha256": "SHA-256 of the scanned source file",
+    "pipelineVersion": "Version of the digitize pipeline that produced the file",
+}
+
+
+@dataclass(frozen=True)
+class DocMeta:
+    title: str
+    creator: str
+    description: str
+    created: datetime
+    producer: str = "digitize"
+    creator_tool: str = "digitize"
+    custom: tuple[tuple[str, str], ...] = ()  # (property in DIGITIZE_PROPERTIES, value)
+
+
+def _aware(dt: datetime) -> datetime:
+    return dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)
+
+
+def xmp_date(dt: datetime) -> str:
+    return _aware(dt).replace(microsecond=0).isoformat()
+
+
+def pdf_date(dt: datetime) -> str:
+    """D:YYYYMMDDHHmmSS+HH'mm' — the same instant as xmp_date()."""
+    dt = _aware(dt)
+    off = dt.utcoffset()
+    minutes = int(off.total_seconds() // 60) if off else 0
+    sign = "+" if minutes >= 0 else "-"
+    minutes = abs(minutes)
+    return dt.strftime("D:%Y%m%d%H%M%S") + f"{sign}{minutes // 60:02d}'{minutes % 60:02d}'"
+
+
+def info_dict(meta: DocMeta) -> dict[str, str]:
+    date = pdf_date(meta.created)
+    return {
+        "/Title": meta.title,
+        "/Author": meta.creator,
+        "/Subject": meta.description,
+        "/Creator": meta.creator_tool,
+        "/Producer": meta.producer,
+        "/CreationDate": date,
+        "/ModDate": date,
+    }
+
+
+def _extension_schema() -> str:
+    props = "".join(
+        "<rdf:li rdf:parseType=\"Resource\">"
+        f"<pdfaProperty:name>{name}</pdfaProperty:name>"
+        "<pdfaProperty:valueType>Text</pdfaProperty:valueType>"
+        "<pdfaProperty:category>external</pdfaProperty:category>"
+        f"<pdfaProperty:description>{escape(desc)}</pdfaProperty:description>"
+        "</rdf:li>\n"
+        for name, desc in DIGITIZE_PROPERTIES.items()
+    )
+    return (
+        '<rdf:Description rdf:about=""\n'
+        '  xmlns:pdfaExtension="http://www.aiim.org/pdfa/ns/extension/"\n'
+        '  xmlns:pdfaSchema="http://www.aiim.org/pdfa/ns/schema#"\n'
+        '  xmlns:pdfaProperty="http://www.aiim.org/pdfa/ns/property#">\n'
+        "<pdfaExtension:schemas><rdf:Bag><rdf:li rdf:parseType=\"Resource\">\n"
+        "<pdfaSchema:schema>digitize record metadata</pdfaSchema:schema>\n"
+        f"<pdfaSchema:namespaceURI>{DIGITIZE_NS}</pdfaSchema:namespaceURI>\n"
+        "<pdfaSchema:prefix>digitize</pdfaSchema:prefix>\n"
+        f"<pdfaSchema:property><rdf:Seq>\n{props}</rdf:Seq></pdfaSchema:property>\n"
+        "</rdf:li></rdf:Bag></pdfaExtension:schemas>\n"
+        "</rdf:Description>\n"
+    )
+
+
+def build_xmp(meta: DocMeta, part: int, conformance: str) -> bytes:
+    date = xmp_date(meta.created)
+    custom = "".join(
+        f"<digitize:{k}>{escape(v)}</digitize:{k}>\n" for k, v in meta.custom if k in DIGITIZE_PROPERTIES
+    )
+    xml = (
+        '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>\n'
+        '<x:xmpmeta xmlns:x="adobe:ns:meta/">\n'
+        '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">\n'
+        f'<rdf:Description rdf:about="" xmlns:pdfaid="{PDFAID_NS}">\n'
+        f"<pdfaid:part>{part}</pdfaid:part>\n<pdfaid:conformance>{conformance}</pdfaid:conformance>\n"
+        "</rdf:Description>\n"
+        '<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/">\n'
+        "<dc:format>application/pdf</dc:format>\n"
+        f'<dc:title><rdf:Alt><rdf:li xml:lang="x-default">{escape(meta.title)}</rdf:li></rdf:Alt></dc:title>\n'
+        f"<dc:creator><rdf:Seq><rdf:li>{escape(meta.creator)}</rdf:li></rdf:Seq></dc:creator>\n"
+        f'<dc:description><rdf:Alt><rdf:li xml:lang="x-default">{escape(meta.description)}</rdf:li>'
+        "</rdf:Alt></dc:description>\n"
+        "</rdf:Description>\n"
+        '<rdf:Description rdf:about="" xmlns:xmp="http://ns.adobe.com/xap/1.0/">\n'
+        f"<xmp:CreateDate>{date}</xmp:CreateDate>\n<xmp:ModifyDate>{date}</xmp:ModifyDate>\n"
+        f"<xmp:MetadataDate>{date}</xmp:MetadataDate>\n"
+        f"<xmp:CreatorTool>{escape(meta.creator_tool)}</xmp:CreatorTool>\n"
+        "</rdf:Description>\n"
+        '<rdf:Description rdf:about="" xmlns:pdf="http://ns.adobe.com/pdf/1.3/">\n'
+        f"<pdf:Producer>{escape(meta.producer)}</pdf:Producer>\n"
+        "</rdf:Description>\n"
+        f'<rdf:Description rdf:about="" xmlns:digitize="{DIGITIZE_NS}">\n{custom}</rdf:Description>\n'
+        + _extension_schema()
+        + "</rdf:RDF>\n</x:xmpmeta>\n"
+        + (" " * 99 + "\n") * 20  # padding lets a later writer update in place
+        + '<?xpacket end="w"?>'
+    )
+    return xml.encode("utf-8")
