@@ -1,0 +1,105 @@
+"""The one wrapper around Apache PDFBox Preflight (Debian libpdfbox2-java), a PDF/A-1b validator.
+
+Runs `Validator_A1b xml FILE` in a JVM and parses its XML report. The Debian jars do not carry a
+Class-Path, so the classpath is assembled here: preflight needs pdfbox, fontbox, xmpbox,
+commons-logging, javax.activation (FileDataSource) and jaxb-api (DatatypeConverter, XML mode).
+"""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from functools import lru_cache
+
+from digitize.model import DigitizeError
+
+JAVA_DIR = os.environ.get("DIGITIZE_JAVA_DIR", "/usr/share/java")
+JARS = ("preflight", "pdfbox2", "fontbox2", "xmpbox", "commons-logging", "javax.activation", "jaxb-api")
+MAIN_CLASS = "org.apache.pdfbox.preflight.Validator_A1b"
+_TIMEOUT_S = 300
+
+
+@dataclass(frozen=True)
+class PreflightResult:
+    ok: bool
+    errors: tuple[tuple[str, str], ...]  # (Preflight error code such as "7.11.2", message)
+    raw: str  # Preflight's XML report
+
+    @property
+    def codes(self) -> frozenset[str]:
+        return frozenset(code for code, _ in self.errors)
+
+
+def _java() -> str:
+    exe = shutil.which("java")
+    if not exe:
+        raise DigitizeError("preflight", "java is not installed (Debian package default-jre-headless)")
+    return exe
+
+
+@lru_cache(maxsize=1)
+def classpath() -> str:
+    paths = [os.path.join(JAVA_DIR, f"{jar}.jar") for jar in JARS]
+    missing = [os.path.basename(p) for p in paths if not os.path.isfile(p)]
+    if missing:
+        raise DigitizeError("preflight", f"missing jars in {JAVA_DIR}: {', '.join(missing)} "
+                            "(Debian packages libpdfbox2-java libactivation-java libjaxb-api-java)")
+    return os.pathsep.join(paths)
+
+
+@lru_cache(maxsize=1)
+def preflight_version() -> str:
+    """Preflight prints its version in the usage text (no arguments, exit status 1)."""
+    proc = subprocess.run([_java(), "-cp", classpath(), MAIN_CLASS], capture_output=True, text=True,
+                          timeout=120)
+    m = re.search(r"Version\s*:\s*(\S+)", proc.stdout + proc.stderr)
+    if not m:
+        raise DigitizeError("preflight", f"cannot start Preflight: {(proc.stderr or proc.stdout).strip()[:200]}")
+    return m.group(1)
+
+
+def preflight(pdf: str | os.PathLike | bytes) -> PreflightResult:
+    """Validate one file (path or PDF bytes) against PDF/A-1b."""
+    if isinstance(pdf, bytes):
+        with tempfile.NamedTemporaryFile(suffix=".pdf") as tmp:
+            tmp.write(pdf)
+            tmp.flush()
+            return _run(tmp.name, "<bytes>")
+    path = os.fspath(pdf)
+    if not os.path.isfile(path):
+        raise DigitizeError(path, "no such file")
+    return _run(path, path)
+
+
+def _run(path: str, label: str) -> PreflightResult:
+    try:
+        proc = subprocess.run([_java(), "-cp", classpath(), MAIN_CLASS, "xml", path],
+                              capture_output=True, text=True, errors="replace", timeout=_TIMEOUT_S)
+    except subprocess.TimeoutExpired:
+        raise DigitizeError(label, f"Preflight took longer than {_TIMEOUT_S} s") from None
+    raw = proc.stdout
+    start = raw.find("<?xml")
+    if start < 0:
+        detail = (proc.stderr.strip().splitlines() or ["no output"])[-1]
+        raise DigitizeError(label, f"Preflight failed to run: {detail[:200]}")
+    return parse_report(raw[start:], label)
+
+
+def parse_report(xml: str, label: str = "<report>") -> PreflightResult:
+    try:
+        root = ET.fromstring(xml)
+    except ET.ParseError as e:
+        raise DigitizeError(label, f"unreadable Preflight report: {e}") from None
+    errors = tuple(
+        ((e.findtext("code") or "").strip(), " ".join((e.findtext("details") or "").split()))
+        for e in root.iter("error")
+    )
+    exc = root.find("exceptionThrown")
+    if exc is not None:
+        errors += (("exception", " ".join((exc.findtext("message") or "").split())),)
+    valid = (root.findtext("isValid") or "").strip() == "true"
+    return PreflightResult(ok=valid and not errors, errors=errors, raw=xml)

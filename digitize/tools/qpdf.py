@@ -1,0 +1,61 @@
+"""The one wrapper around the qpdf command line: structural checks of PDF files."""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from functools import lru_cache
+
+from digitize.model import DigitizeError
+
+# Lines qpdf always prints; they say nothing about the file.
+_BOILERPLATE = (
+    "checking ", "PDF Version:", "File is not encrypted", "File is not linearized",
+    "No syntax or stream encoding errors found", "errors that qpdf cannot detect",
+    "R = ", "P = ", "User password", "Supplied password", "extract for",
+)
+_TIMEOUT_S = 120
+
+
+def _qpdf() -> str:
+    exe = shutil.which("qpdf")
+    if not exe:
+        raise DigitizeError("qpdf", "qpdf is not installed (Debian package qpdf)")
+    return exe
+
+
+@lru_cache(maxsize=1)
+def qpdf_version() -> str:
+    out = subprocess.run([_qpdf(), "--version"], capture_output=True, text=True, timeout=30).stdout
+    m = re.search(r"qpdf version (\S+)", out)
+    if not m:
+        raise DigitizeError("qpdf", f"unexpected --version output: {out[:80]!r}")
+    return m.group(1)
+
+
+def qpdf_check(pdf: str | os.PathLike | bytes) -> tuple[bool, tuple[str, ...]]:
+    """`qpdf --check`: (True, ()) when qpdf finds no syntax, xref or stream errors and no warnings;
+    otherwise False and qpdf's messages (the file name removed, one message per line)."""
+    if isinstance(pdf, bytes):
+        with tempfile.NamedTemporaryFile(suffix=".pdf") as tmp:
+            tmp.write(pdf)
+            tmp.flush()
+            return _check(tmp.name, "<bytes>")
+    path = os.fspath(pdf)
+    if not os.path.isfile(path):
+        raise DigitizeError(path, "no such file")
+    return _check(path, path)
+
+
+def _check(path: str, label: str) -> tuple[bool, tuple[str, ...]]:
+    try:
+        proc = subprocess.run([_qpdf(), "--check", "--", path], capture_output=True, text=True,
+                              errors="replace", timeout=_TIMEOUT_S)
+    except subprocess.TimeoutExpired:
+        raise DigitizeError(label, f"qpdf --check took longer than {_TIMEOUT_S} s") from None
+    lines = (proc.stdout + "\n" + proc.stderr).replace(path, label).splitlines()
+    messages = tuple(ln.strip() for ln in lines if ln.strip() and not ln.strip().startswith(_BOILERPLATE))
+    # Exit status: 0 clean, 2 errors, 3 warnings only.
+    return proc.returncode == 0 and not messages, messages
