@@ -97,8 +97,8 @@ def estimate(image: np.ndarray, dpi: float, orient: bool = True) -> Estimate | N
         base, skew, ratio = 90, skew90, score90 / max(score0, 1e-9)
     if not orient:
         return Estimate(0, skew, ratio, 0.0, 0.0, len(ys))
-    upright = apply(ink, base, skew)
-    updown = _line_asymmetry(upright)
+    rows = _rows(xs, -ys, skew) if base == 90 else _rows(ys, xs, skew)
+    updown = _line_asymmetry(np.bincount(rows).astype(np.float64))
     rotation = base if updown >= 0 else base + 180
     confidence = min(1.0, abs(updown) / UPDOWN_CLEAR)
     if abs(updown) < UPDOWN_CLEAR:
@@ -132,13 +132,17 @@ def _binarise(image: np.ndarray, dpi: float) -> np.ndarray:
     return np.where(keep[labels], 255, 0).astype(np.uint8)
 
 
-def _profile_score(ys: np.ndarray, xs: np.ndarray, angle: float) -> float:
-    """Sharpness of the row profile after turning the points clockwise by `angle` degrees."""
+def _rows(ys: np.ndarray, xs: np.ndarray, angle: float) -> np.ndarray:
+    """Row index (from 0) of each point after turning the points clockwise by `angle` degrees."""
     a = np.deg2rad(angle)
     # A point at (x, y) turned clockwise by a (y axis down) lands on row y*cos(a) + x*sin(a).
     rows = ys * np.float32(np.cos(a)) + xs * np.float32(np.sin(a))
-    rows = (rows - rows.min()).astype(np.int32)
-    profile = np.bincount(rows).astype(np.float64)
+    return (rows - rows.min()).astype(np.int32)
+
+
+def _profile_score(ys: np.ndarray, xs: np.ndarray, angle: float) -> float:
+    """Sharpness of the row profile after turning the points clockwise by `angle` degrees."""
+    profile = np.bincount(_rows(ys, xs, angle)).astype(np.float64)
     return float(np.sum(np.diff(profile) ** 2))
 
 
@@ -159,9 +163,9 @@ def _best_angle(ys: np.ndarray, xs: np.ndarray) -> tuple[float, float]:
     return centre, float(best)
 
 
-def _line_asymmetry(ink: np.ndarray) -> float:
-    """(ink above the x-height band - ink below) / both, summed over text lines; > 0 when upright."""
-    profile = (ink > 0).sum(axis=1).astype(np.float64)
+def _line_asymmetry(profile: np.ndarray) -> float:
+    """(ink above the x-height band - ink below) / both, summed over the text lines of a row
+    profile; > 0 when upright."""
     on = profile > max(2.0, 0.02 * profile.max())
     above = below = 0.0
     edges = np.flatnonzero(np.diff(np.r_[0, on.astype(np.int8), 0]))
