@@ -3,7 +3,7 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 APT_PACKAGES := tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd poppler-utils qpdf ghostscript \
-	fonts-liberation fonts-dejavu-core libpdfbox2-java libactivation-java libjaxb-api-java \
+	fonts-liberation fonts-liberation2 fonts-dejavu-core libpdfbox2-java libactivation-java libjaxb-api-java \
 	default-jre-headless softhsm2 postgresql libtesseract-dev libleptonica-dev pkg-config
 STORE ?= ./digitize-store
 
