@@ -21,6 +21,7 @@ LIGHT_INK = 150  # darkest ink lighter than this: the text is washed out
 MIN_INK_CONTRAST = 70  # paper minus typical ink below this: low contrast
 COLOUR_SPREAD = 6  # channel spread (99th percentile) below this: a grey scan stored as colour...
 COLOUR_MEAN_SPREAD = 2.5  # ...unless the whole sheet is tinted
+COLOUR_MARK_SHARE = 0.0005  # ...or a small seal or signature is clearly coloured
 EDGE_GLYPHS = 3  # glyph-sized marks touching one edge: content runs off the page
 
 
@@ -92,7 +93,9 @@ def _is_colour(small: np.ndarray) -> bool:
     spread = cv2.subtract(cv2.max(cv2.max(b, g), r), cv2.min(cv2.min(b, g), r))
     if float(spread.mean()) >= COLOUR_MEAN_SPREAD:
         return True
-    return float(np.percentile(spread, 99)) >= COLOUR_SPREAD
+    if float(np.percentile(spread, 99)) >= COLOUR_SPREAD:
+        return True
+    return np.count_nonzero(spread >= 40) >= COLOUR_MARK_SHARE * spread.size
 
 
 def _ink(grey: np.ndarray) -> tuple[np.ndarray, int, tuple[int, int, int, int]]:
