@@ -1,0 +1,260 @@
+"""Field extraction: classify the document by profile, read label-anchored values, type and validate
+them, and decide how long the document is valid.
+
+Values are read on the label's line (up to the next label on that line) or, when the label stands alone,
+on the next line within the label's column. Every field says how sure we are: `valid` (validators passed)
+and `needs_review` (low OCR confidence, failed validator, or a required field not found).
+"""
+from __future__ import annotations
+
+import calendar
+import datetime as _dt
+import re
+from typing import Sequence
+
+from rapidfuzz import fuzz
+
+from digitize import identifiers as ids
+from digitize.model import Extraction, Field, PageResult
+from digitize.profiles import FieldSpec, Profile, ProfileSet
+from digitize.stages import extract_locate as loc
+from digitize.stages.extract_text import (LabelHit, Line, Tok, build_lines, clean_value, find_label,
+                                          key_tokens, span_box, value_tokens)
+from digitize.vietnamese import fold, title_name
+
+LOW_CONFIDENCE = 60.0  # mean word confidence (0..100) under which a value needs review
+
+
+# --- classification ------------------------------------------------------------------------------
+def classify(lines: Sequence[Line], profiles: ProfileSet) -> tuple[str, float, str]:
+    """(profile id, score 0..1, reason). Titles must fill a whole line; keywords may be anywhere;
+    both are compared diacritic-folded with a fuzzy ratio so that OCR noise does not break them."""
+    folded = [ln.folded() for ln in lines]
+    best, best_score = "generic", 0.0
+    for p in profiles:
+        if p.id == "generic" or not (p.titles or p.keywords):
+            continue
+        total = sum(k.weight for k in p.titles) / max(1, len(p.titles)) + sum(k.weight for k in p.keywords)
+        got = 0.0
+        title_hits = [fuzz.ratio(" ".join(key_tokens(k.text)), f) for k in p.titles for f in folded[:60]]
+        if title_hits and max(title_hits) >= 88:
+            got += max(k.weight for k in p.titles)
+        for k in p.keywords:
+            kk = " ".join(key_tokens(k.text))
+            if any(kk in f for f in folded) or any(fuzz.partial_ratio(kk, f) >= 90 for f in folded if len(f) >= len(kk)):
+                got += k.weight
+        score = got / total if total else 0.0
+        if score > best_score:
+            best, best_score = p.id, score
+    if best == "generic" or best_score < profiles[best].threshold:
+        name = best if best != "generic" else "none"
+        return "generic", best_score, f"generic: no profile reached its threshold (best {name} {best_score:.2f})"
+    return best, best_score, ""
+
+
+# --- label-anchored values ---------------------------------------------------------------------
+def _label_hits(lines: Sequence[Line], profile: Profile) -> dict[str, list[LabelHit]]:
+    """All label hits, overlaps resolved in favour of the longest (most specific) label."""
+    cands: list[tuple[FieldSpec, LabelHit]] = []
+    for spec in profile.fields:
+        for label in spec.labels:
+            keys = key_tokens(label)
+            for ln in lines:
+                for h in find_label(ln, keys, label):
+                    cands.append((spec, h))
+    cands.sort(key=lambda c: (-c[1].n_keys, -c[1].score))
+    taken: dict[int, set[int]] = {}
+    out: dict[str, list[LabelHit]] = {}
+    for spec, h in cands:
+        used = taken.setdefault(h.line.index, set())
+        span = set(range(h.start, h.end))
+        if used & span:
+            continue
+        used |= span
+        out.setdefault(spec.name, []).append(h)
+    for hits in out.values():
+        hits.sort(key=lambda h: (h.line.index, h.start))
+    return out
+
+
+def _value_for(hit: LabelHit, lines: Sequence[Line], starts: dict[int, list[int]], spec: FieldSpec) -> list[Tok]:
+    ln = hit.line
+    stops = [s for s in starts.get(ln.index, []) if s > hit.start]
+    stop = min(stops) if stops else len(ln.toks)
+    toks = value_tokens(ln, hit.end, stop)
+    label_x0 = ln.toks[hit.start].word.box[0]
+    col_x1 = ln.toks[stop].word.box[0] if stop < len(ln.toks) else ln.page_w
+    k = ln.index + 1
+    extra = spec.lines - 1 if toks else spec.lines
+    while extra > 0 and k < len(lines) and lines[k].page == ln.page:
+        nxt = lines[k]
+        if starts.get(nxt.index):
+            break  # the next line starts another label
+        col = [t for t in nxt.toks if t.word.box[0] >= label_x0 - 0.02 * ln.page_w and t.word.box[2] <= col_x1 + 0.02 * ln.page_w]
+        gap = nxt.box[1] - ln.box[3]
+        if not col or gap > 2.5 * max(1, ln.box[3] - ln.box[1]) * (k - ln.index):
+            break
+        if toks and col[0].word.box[0] < label_x0 + 0.01 * ln.page_w and not toks[-1].text.endswith((",", "-")):
+            break  # continuation lines are indented under the value, not at the label's margin
+        toks += value_tokens(nxt, nxt.toks.index(col[0]), nxt.toks.index(col[-1]) + 1)
+        extra -= 1
+        k += 1
+    return toks
+
+
+# --- typing and validation ---------------------------------------------------------------------
+def _typed(spec: FieldSpec, raw: str) -> ids.Checked:
+    t = spec.type
+    text = clean_value(raw)
+    if not text:
+        return ids.Checked(None, False, "empty value")
+    simple = {"cccd": ids.check_cccd, "cmnd": ids.check_cmnd, "tax_code": ids.check_tax_code,
+              "dossier_code": ids.check_dossier_code, "procedure_code": ids.check_procedure_code,
+              "document_number": ids.check_document_number, "parcel": ids.check_parcel,
+              "map_sheet": ids.check_map_sheet, "register_entry": ids.check_register_entry,
+              "area": ids.parse_area, "amount": ids.parse_amount, "year": ids.check_year}
+    if t in simple:
+        return simple[t](text)
+    if t == "id_number":
+        return ids.check_cccd(text) if len(ids.digits_only(text)) == 12 else ids.check_cmnd(text)
+    if t == "date":
+        return ids.check_date(text, "not_future" in spec.validators)
+    if t == "sex":
+        s = ids.normalise_sex(text)
+        return ids.Checked(s, s is not None, "" if s else f"not a sex: {text!r}")
+    if t == "number":
+        m = re.search(r"\d+", text)
+        return ids.Checked(m.group(0), True) if m else ids.Checked(None, False, "no number")
+    if t == "enum":
+        best = max(spec.values, key=lambda v: fuzz.ratio(fold(v), fold(text)))
+        ok = fuzz.ratio(fold(best), fold(text)) >= 80
+        return ids.Checked(best if ok else text, ok, "" if ok else "not one of the listed values")
+    if t == "name":
+        name = title_name(re.sub(r"[^\w\s]", " ", text))
+        ok = 2 <= len(name.split()) <= 6 and not any(c.isdigit() for c in name)
+        return ids.Checked(name, ok, "" if ok else "does not look like a full name")
+    return ids.Checked(text, True)
+
+
+def _confidence(toks: Sequence[Tok]) -> float:
+    return sum(t.word.confidence for t in toks) / len(toks) if toks else 0.0
+
+
+def _field(spec: FieldSpec, raw: str, toks: Sequence[Tok], page: int | None) -> Field:
+    checked = _typed(spec, raw)
+    conf = _confidence(toks)
+    reasons = [checked.reason] if checked.reason else []
+    if toks and conf < LOW_CONFIDENCE:
+        reasons.append(f"low OCR confidence {conf:.0f}")
+    return Field(name=spec.name, value=checked.value, raw=clean_value(raw), confidence=conf, page=page,
+                 box=span_box(toks) if toks else None, valid=checked.valid,
+                 needs_review=not checked.valid or bool(toks and conf < LOW_CONFIDENCE), reason="; ".join(reasons))
+
+
+def _cross_checks(fields: dict[str, Field], profile: Profile) -> None:
+    """Validators that look at several fields: CCCD vs date of birth and sex; dates after issue."""
+    for spec in profile.fields:
+        f = fields.get(spec.name)
+        if f is None or f.value is None:
+            continue
+        if "cccd_matches_dob_sex" in spec.validators and spec.type == "cccd" and f.valid:
+            dob = fields.get("ngay_sinh")
+            sex = fields.get("gioi_tinh")
+            c = ids.check_cccd(f.value, dob.value if dob and dob.valid else None, sex.value if sex and sex.valid else None)
+            if not c.valid:
+                fields[spec.name] = _replace(f, valid=False, needs_review=True, reason=c.reason)
+        if "after_issue_date" in spec.validators:
+            issued = fields.get("ngay_ban_hanh")
+            if issued and issued.valid and isinstance(f.value, str) and f.value < str(issued.value):
+                fields[spec.name] = _replace(f, valid=False, needs_review=True, reason="before the issue date")
+
+
+def _replace(f: Field, **kw) -> Field:
+    from dataclasses import replace
+
+    return replace(f, **kw)
+
+
+def _missing(spec: FieldSpec) -> Field:
+    return Field(name=spec.name, value=None, raw="", confidence=0.0, valid=False, needs_review=True,
+                 reason="required field not found")
+
+
+def extract_fields(lines: Sequence[Line], profile: Profile) -> list[Field]:
+    hits = _label_hits(lines, profile)
+    starts: dict[int, list[int]] = {}
+    for hs in hits.values():
+        for h in hs:
+            starts.setdefault(h.line.index, []).append(h.start)
+    fields: dict[str, Field] = {}
+    for spec in profile.fields:
+        if spec.locate:
+            found = loc.LOCATORS[spec.locate](lines)
+            if found and found.raw:
+                fields[spec.name] = _field(spec, found.raw, found.toks, found.page)
+            continue
+        hs = hits.get(spec.name, [])
+        for h in hs[spec.occurrence - 1 :]:
+            toks = _value_for(h, lines, starts, spec)
+            if toks:
+                fields[spec.name] = _field(spec, " ".join(t.text for t in toks), toks, h.line.page)
+                break
+    if profile.generic_pairs:
+        for name, found in loc.label_pairs(lines):
+            if name and name not in fields and found.raw:
+                fields[name] = _field(FieldSpec(name=name, labels=(name,)), found.raw, found.toks, found.page)
+    _cross_checks(fields, profile)
+    out = [fields[s.name] if s.name in fields else _missing(s) for s in profile.fields
+           if s.name in fields or s.required]
+    out += [f for n, f in fields.items() if profile.field(n) is None]
+    return out
+
+
+# --- validity ------------------------------------------------------------------------------------
+def add_months(iso: str, months: int) -> str:
+    d = _dt.date.fromisoformat(iso)
+    m = d.month - 1 + months
+    y, m = d.year + m // 12, m % 12 + 1
+    return _dt.date(y, m, min(d.day, calendar.monthrange(y, m)[1])).isoformat()
+
+
+def validity(profile: Profile, fields: Sequence[Field]) -> tuple[str | None, str]:
+    v = profile.validity
+    by = {f.name: f for f in fields}
+    desc = v.describe()
+    if v.rule == "expiry_field":
+        f = by.get(v.field or "")
+        if f and f.valid and f.value:
+            return str(f.value), f"{desc} ({v.field})"
+        return None, f"{desc}: {v.field} not read"
+    if v.rule == "duration":
+        f = by.get(v.start or "")
+        if f and f.valid and f.value:
+            return add_months(str(f.value), v.months), desc
+        return None, f"{desc}: {v.start} not read"
+    if v.rule == "term_field":
+        f = by.get(v.field or "")
+        if f and f.value:
+            if "lau dai" in fold(str(f.value)):
+                return None, f"{desc}: permanent (Lâu dài)"
+            iso = ids.check_date(str(f.value)).value
+            if iso:
+                return iso, desc
+        return None, f"{desc}: term not read"
+    return None, desc
+
+
+def extract(pages: Sequence[PageResult], profiles: ProfileSet, profile: str = "auto",
+            post_correct: bool = False) -> Extraction:
+    lines = build_lines(pages, post_correct=post_correct)
+    if profile == "auto":
+        pid, score, reason = classify(lines, profiles)
+    else:
+        pid, score, reason = profiles[profile].id, 1.0, ""
+    prof = profiles[pid]
+    fields = extract_fields(lines, prof)
+    valid_until, rule = validity(prof, fields)
+    if reason:
+        rule = f"{reason}; {rule}" if rule and rule != "none" else reason
+    return Extraction(doc_type=pid, score=round(score, 3), fields=tuple(fields), valid_until=valid_until,
+                      validity_rule=rule)
