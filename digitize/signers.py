@@ -220,6 +220,7 @@ def _open_pkcs11(spec: SignerSpec, prompt: bool) -> signers.Signer:
         session, cert_label=spec.cert_label, key_label=spec.key_label,
         key_id=bytes.fromhex(spec.key_id) if spec.key_id else None,
         cert_id=bytes.fromhex(spec.cert_id) if spec.cert_id else None,
+        other_certs_to_pull=None,  # tokens carry the issuing CA chain; embed it so verifiers can build the path
     )
     try:
         signer.signing_cert  # pulls key and certificate now, so a wrong label fails here, not mid-signing

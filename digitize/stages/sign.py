@@ -20,7 +20,10 @@ from pyhanko.sign.fields import SigSeedSubFilter
 from digitize.model import DigitizeError, SignatureSummary
 
 VN_TZ = dt.timezone(dt.timedelta(hours=7), "ICT")
-STAMP_FONT = Path("/usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf")
+STAMP_FONTS = (  # Times-compatible, full Vietnamese; Debian fonts-liberation2 / fonts-liberation
+    Path("/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf"),
+    Path("/usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf"),
+)
 LEVELS = ("B-B", "B-T", "B-LT", "B-LTA")
 FIELD_NAME = "DigitizeSignature"
 STAMP_W, STAMP_H, MARGIN = 230, 46, 18  # points; three 10 pt lines with their leading
@@ -91,7 +94,7 @@ def _stamp_style(options: SignOptions):
     from pyhanko.pdf_utils.text import TextBoxStyle
     from pyhanko.stamp import TextStampStyle
 
-    font = Path(options.font) if options.font else STAMP_FONT
+    font = Path(options.font) if options.font else next((f for f in STAMP_FONTS if f.is_file()), STAMP_FONTS[0])
     if not font.is_file():
         raise DigitizeError(str(font), "stamp font not found (Debian package fonts-liberation)")
     return TextStampStyle(
