@@ -20,10 +20,11 @@ from typing import Any
 import cv2
 
 from digitize.model import (
-    DigitizeError, Document, DocumentInput, Extraction, PageRef, PageResult, Record, SignatureSummary,
+    DigitizeError, Document, DocumentInput, Extraction, Geometry, PageRef, PageResult, Record, SignatureSummary,
 )
 from digitize.settings import PIPELINE_VERSION, Settings
 from digitize.stages import geometry, ingest, ocr, quality
+from digitize.tools import poppler
 
 
 @dataclass(frozen=True)
@@ -64,13 +65,13 @@ def init_worker(lang: str) -> None:
 def process_page(ref: PageRef, settings: Settings) -> PageResult:
     page = ingest.load_page(ref, settings.limits)
     q = quality.assess(page, settings)
-    if settings.deskew or settings.orient:
-        page, geo = geometry.straighten(page, settings)
+    h, w = page.image.shape[:2]
+    if page.has_text_layer and not settings.redo_ocr:
+        # already searchable: keep its text and geometry, as OCR would only add errors
+        geo, words = Geometry(), poppler.text_layer(ref.path, ref.page, w, h)
     else:
-        from digitize.model import Geometry
-
-        geo = Geometry()
-    words = ocr.recognise(page, settings.ocr_lang)
+        page, geo = geometry.straighten(page, settings) if settings.deskew or settings.orient else (page, Geometry())
+        words = ocr.recognise(page, settings.ocr_lang)
     jpeg = page.encoded
     if jpeg is None:
         ok, buf = cv2.imencode(".jpg", page.image, [cv2.IMWRITE_JPEG_QUALITY, settings.jpeg_quality])

@@ -1,0 +1,43 @@
+"""The one wrapper around poppler's pdftotext: the words of an existing text layer with their
+boxes, so a PDF that is already searchable is not OCRed again (unless --redo-ocr)."""
+from __future__ import annotations
+
+import shutil
+import subprocess
+import unicodedata
+import xml.etree.ElementTree as ET
+
+from digitize.model import DigitizeError, OcrPage, Word
+
+
+def text_layer(path: str, page: int, width_px: int, height_px: int) -> OcrPage:
+    """Words of one page scaled from PDF points to the page image's pixels."""
+    if not shutil.which("pdftotext"):
+        raise DigitizeError(path, "pdftotext not found (install poppler-utils)")
+    proc = subprocess.run(
+        ["pdftotext", "-bbox-layout", "-f", str(page), "-l", str(page), path, "-"],
+        capture_output=True, timeout=120, check=False,
+    )
+    if proc.returncode != 0:
+        raise DigitizeError(f"{path}:{page}", f"cannot read text layer: {proc.stderr.decode(errors='replace')[:160]}")
+    root = ET.fromstring(proc.stdout.decode("utf-8", errors="replace").replace('xmlns="http://www.w3.org/1999/xhtml"', ""))
+    pg = root.find(".//page")
+    if pg is None:
+        return OcrPage((), (), width_px, height_px)
+    sx = width_px / float(pg.get("width", 1))
+    sy = height_px / float(pg.get("height", 1))
+    words: list[Word] = []
+    lines: list[str] = []
+    for line in pg.iter("line"):
+        texts = []
+        for w in line.iter("word"):
+            text = unicodedata.normalize("NFC", (w.text or "").strip())
+            if not text:
+                continue
+            box = (int(float(w.get("xMin")) * sx), int(float(w.get("yMin")) * sy),
+                   int(float(w.get("xMax")) * sx), int(float(w.get("yMax")) * sy))
+            words.append(Word(text, 100.0, box, len(lines)))
+            texts.append(text)
+        if texts:
+            lines.append(" ".join(texts))
+    return OcrPage(tuple(words), tuple(lines), width_px, height_px)
