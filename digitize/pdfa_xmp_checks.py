@@ -1,0 +1,123 @@
+"""Reading XMP for the PDF/A checks: the pdfaid claim, the Info-equivalent properties, and whether
+every property's namespace is predefined or described by a pdfaExtension schema (6.6.2.3)."""
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+PDFAID = "http://www.aiim.org/pdfa/ns/id/"
+EXT = "http://www.aiim.org/pdfa/ns/extension/"
+SCHEMA = "http://www.aiim.org/pdfa/ns/schema#"
+DC, XMP, PDF = "http://purl.org/dc/elements/1.1/", "http://ns.adobe.com/xap/1.0/", "http://ns.adobe.com/pdf/1.3/"
+# Schemas predefined by the XMP Specification 2005 and ISO 19005 (no extension schema needed).
+PREDEFINED = frozenset({
+    DC, XMP, PDF, PDFAID, EXT,
+    "http://ns.adobe.com/xap/1.0/rights/", "http://ns.adobe.com/xap/1.0/mm/",
+    "http://ns.adobe.com/xap/1.0/bj/", "http://ns.adobe.com/xap/1.0/t/pg/",
+    "http://ns.adobe.com/xmp/1.0/DynamicMedia/", "http://ns.adobe.com/photoshop/1.0/",
+    "http://ns.adobe.com/camera-raw-settings/1.0/", "http://ns.adobe.com/tiff/1.0/",
+    "http://ns.adobe.com/exif/1.0/", "http://ns.adobe.com/exif/1.0/aux/",
+    "http://ns.adobe.com/xmp/Identifier/qual/1.0/", "http://www.aiim.org/pdfua/ns/id/",
+})
+
+
+@dataclass(frozen=True)
+class Xmp:
+    part: str | None
+    conformance: str | None
+    title: str | None
+    creator: str | None  # the single dc:creator entry; None when absent or several
+    description: str | None
+    keywords: str | None
+    creator_tool: str | None
+    producer: str | None
+    create_date: str | None
+    modify_date: str | None
+    namespaces: frozenset[str]  # of top-level properties
+    described: frozenset[str]  # namespaces with a pdfaExtension schema
+
+    @property
+    def claimed(self) -> str | None:
+        if not self.part:
+            return None
+        return f"{self.part}{self.conformance or ''}"
+
+
+def _ns(tag: str) -> tuple[str, str]:
+    if tag.startswith("{"):
+        uri, local = tag[1:].split("}", 1)
+        return uri, local
+    return "", tag
+
+
+def _value(el: ET.Element) -> str | None:
+    """Text of a simple property, the x-default (or first) item of an Alt, the single item of a Seq/Bag."""
+    container = next((c for c in el if c.tag in (f"{{{RDF}}}Alt", f"{{{RDF}}}Seq", f"{{{RDF}}}Bag")), None)
+    if container is None:
+        return (el.text or "").strip() if el.text is not None else el.get(f"{{{RDF}}}resource")
+    items = [c for c in container if c.tag == f"{{{RDF}}}li"]
+    if container.tag == f"{{{RDF}}}Alt":
+        best = next((c for c in items if c.get(XML_LANG) == "x-default"), items[0] if items else None)
+        return (best.text or "") if best is not None else None
+    return (items[0].text or "") if len(items) == 1 else None
+
+
+def parse_xmp(raw: bytes) -> tuple[Xmp | None, list[str]]:
+    problems: list[str] = []
+    head = raw[:200]
+    if re.search(rb"<\?xpacket[^>]*\bbytes=", head):
+        problems.append("6.6.2.1: XMP packet header uses the bytes attribute")
+    if re.search(rb"<\?xpacket[^>]*\bencoding=", head):
+        problems.append("6.6.2.1: XMP packet header uses the encoding attribute")
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        problems.append("6.6.2.1: XMP is not UTF-8")
+    try:
+        root = ET.fromstring(raw.lstrip(b"\x00\xef\xbb\xbf \r\n\t"))
+    except ET.ParseError as e:
+        return None, problems + [f"6.6.2.1: XMP is not well-formed XML ({e})"]
+    rdf = root if root.tag == f"{{{RDF}}}RDF" else root.find(f".//{{{RDF}}}RDF")
+    if rdf is None:
+        return None, problems + ["6.6.2.1: XMP has no rdf:RDF element"]
+
+    props: dict[tuple[str, str], str | None] = {}
+    namespaces: set[str] = set()
+    described: set[str] = set()
+    for desc in rdf.findall(f"{{{RDF}}}Description"):
+        for name, val in desc.attrib.items():
+            uri, local = _ns(name)
+            if uri and uri != RDF:
+                namespaces.add(uri)
+                props.setdefault((uri, local), val.strip())
+        for el in desc:
+            uri, local = _ns(el.tag)
+            namespaces.add(uri)
+            props.setdefault((uri, local), _value(el))
+            if (uri, local) == (EXT, "schemas"):
+                described |= {(n.text or "").strip() for n in el.iter(f"{{{SCHEMA}}}namespaceURI")}
+    return Xmp(
+        part=props.get((PDFAID, "part")), conformance=props.get((PDFAID, "conformance")),
+        title=props.get((DC, "title")), creator=props.get((DC, "creator")),
+        description=props.get((DC, "description")), keywords=props.get((PDF, "Keywords")),
+        creator_tool=props.get((XMP, "CreatorTool")), producer=props.get((PDF, "Producer")),
+        create_date=props.get((XMP, "CreateDate")), modify_date=props.get((XMP, "ModifyDate")),
+        namespaces=frozenset(namespaces), described=frozenset(described),
+    ), problems
+
+
+def xmp_problems(xmp: Xmp, part: int | None) -> list[str]:
+    problems = []
+    if not xmp.part:
+        problems.append("6.6.4: XMP has no PDF/A identification (pdfaid:part in the pdfaid namespace)")
+    elif xmp.part not in ("1", "2", "3"):
+        problems.append(f"6.6.4: pdfaid:part {xmp.part!r} is not 1, 2 or 3")
+    elif (xmp.conformance or "") not in (("A", "B") if xmp.part == "1" else ("A", "B", "U")):
+        problems.append(f"6.6.4: pdfaid:conformance {xmp.conformance!r} is not valid for part {xmp.part}")
+    unknown = sorted(ns for ns in xmp.namespaces - PREDEFINED - xmp.described if ns)
+    for ns in unknown:
+        problems.append(f"6.6.2.3.1: XMP namespace {ns} is neither predefined nor described by an extension schema")
+    return problems
