@@ -132,6 +132,41 @@ def test_osd_wrapper_reads_upside_down_text(pages):
     assert tesseract_osd.orientation(np.full((400, 400), 255, np.uint8)) is None  # no text: no answer
 
 
+CORPUS = REPO.parent / "shared" / "corpus" / "ocr-scans" / "ocrmypdf"
+
+
+@pytest.fixture(scope="module")
+def cardinal():
+    from digitize.stages import ingest
+
+    return [ingest.load_page(PageRef(str(CORPUS / "cardinal.pdf"), n, 4), Settings().limits) for n in range(1, 5)]
+
+
+def test_real_scan_turned_four_ways(cardinal):
+    """cardinal.pdf: one real 300 dpi scan burned in at 0, 90 cw, 180 and 90 ccw (no /Rotate)."""
+    upright = cardinal[0]
+    out, geo = geometry.straighten(upright, Settings())
+    assert out is upright and geo.rotation == 0
+    size = (425, 550)  # compare at ~50 dpi: the pages differ in resolution, not in content
+    reference = cv2.resize(cv2.cvtColor(upright.image, cv2.COLOR_BGR2GRAY), size, interpolation=cv2.INTER_AREA)
+    for page, want in zip(cardinal[1:], (270, 180, 90)):
+        out, geo = geometry.straighten(page, Settings())
+        assert geo.rotation == want and abs(geo.deskew) < 0.3
+        grey = cv2.resize(cv2.cvtColor(out.image, cv2.COLOR_BGR2GRAY), size, interpolation=cv2.INTER_AREA)
+        assert np.corrcoef(grey.ravel(), reference.ravel())[0, 1] > 0.95
+
+
+@pytest.mark.parametrize("name,skew", [("skew.pdf", -1.87), ("rotated_skew.pdf", 2.8), ("linn.png", 0.0)])
+def test_real_skewed_scans(name, skew):
+    """Angles measured from the image placement matrices in the PDFs (see corpus INDEX.md)."""
+    from digitize.stages import ingest
+
+    page = ingest.load_page(PageRef(str(CORPUS / name)), Settings().limits)
+    out, geo = geometry.straighten(page, Settings())
+    assert geo.rotation == 0 and abs(geo.deskew - skew) <= 0.3, geo
+    assert (out is page) == (skew == 0.0)
+
+
 def _degraded_pages() -> list[Path]:
     return sorted(DEGRADED.glob("*.gt.json")) if DEGRADED.is_dir() else []
 
