@@ -22,6 +22,9 @@ class DigitizeError(Exception):
         self.where = where
         self.reason = reason
 
+    def __reduce__(self):  # crosses process boundaries intact (default pickling passes one arg)
+        return (DigitizeError, (self.where, self.reason))
+
 
 @dataclass(frozen=True)
 class PageRef:

@@ -158,10 +158,8 @@ def run_documents(
     """Process documents, yielding one Outcome per document in input order. Pages run on `jobs`
     worker processes with a bounded window so memory stays flat however many documents come."""
     key = settings.key()
-    pool = None
-    if jobs > 1:
-        pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("forkserver"),
-                                   initializer=init_worker, initargs=(settings.ocr_lang,))
+    pool = _new_pool(jobs, settings) if jobs > 1 else None
+    retried: set[PageRef] = set()
     window = max(2, jobs * 3)
     queue: list[_Pending] = []
     inflight: dict[Future, tuple[_Pending, PageRef]] = {}
@@ -228,18 +226,27 @@ def run_documents(
                     inflight[pool.submit(_page_or_error, ref, settings)] = (p, ref)
                 if inflight:
                     done, _ = wait(list(inflight), return_when=FIRST_COMPLETED)
+                    crashed: list[tuple[_Pending, PageRef]] = []
                     for fut in done:
                         p, ref = inflight.pop(fut)
                         try:
                             complete(p, fut.result())
                         except BrokenProcessPool:
-                            complete(p, DigitizeError(str(ref), "worker process died (out of memory?)"))
-                            pool.shutdown(cancel_futures=True)
-                            pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("forkserver"),
-                                                       initializer=init_worker, initargs=(settings.ocr_lang,))
-                            for f2, (p2, r2) in list(inflight.items()):
+                            crashed.append((p, ref))
+                    if crashed:
+                        # A worker died (killed, out of memory) and which page did it is unknown:
+                        # every page in flight is retried once on a fresh pool; a page that was in
+                        # flight at two crashes fails its document only.
+                        pool.shutdown(cancel_futures=True)
+                        pool = _new_pool(jobs, settings)
+                        crashed += list(inflight.values())
+                        inflight.clear()
+                        for p2, r2 in reversed(crashed):
+                            if r2 in retried:
+                                complete(p2, DigitizeError(str(r2), "page crashed the worker process twice"))
+                            else:
+                                retried.add(r2)
                                 todo.insert(0, (p2, r2))
-                            inflight.clear()
             # yield finished documents in input order
             while queue and _finished(queue[0], inflight):
                 p = queue.pop(0)
@@ -249,6 +256,11 @@ def run_documents(
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
+
+
+def _new_pool(jobs: int, settings: Settings) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("forkserver"),
+                               initializer=init_worker, initargs=(settings.ocr_lang,))
 
 
 def _finished(p: _Pending, inflight: dict) -> bool:

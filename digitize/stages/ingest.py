@@ -73,9 +73,17 @@ def _file_kind(path: str, limits: Limits) -> str:
         raise DigitizeError(path, f"file is {size} bytes, over the limit of {limits.max_file_bytes}")
     kind = sniff(head)
     if kind is None:
-        looks = "text" if all(32 <= b < 127 or b in (9, 10, 13) for b in head[:256]) else "unknown data"
+        looks = "text" if _is_text(head) else "unknown data"
         raise DigitizeError(path, f"not an image or PDF (content is {looks})")
     return kind
+
+
+def _is_text(head: bytes) -> bool:
+    try:
+        sample = head.decode("utf-8", errors="strict" if len(head) < 1024 else "ignore")
+    except UnicodeDecodeError:
+        return False
+    return all(ch.isprintable() or ch in "\t\r\n" for ch in sample)
 
 
 def _check_pixels(where: str, width: int, height: int, limits: Limits) -> None:
