@@ -188,3 +188,10 @@ def test_committed_degraded_samples():
         errors.append(abs(geo.deskew - float(gt.get("skew", 0.0))))
     assert not wrong
     assert max(errors) <= 0.3, errors
+
+
+def test_grey_single_channel_page(pages):
+    grey = cv2.cvtColor(turn(pages[200], -2.5, 90), cv2.COLOR_BGR2GRAY)
+    out, geo = geometry.straighten(Page(PageRef("grey.png"), grey, 200.0), Settings())
+    assert geo.rotation == 270 and abs(geo.deskew + 2.5) <= 0.3
+    assert out.image.shape == pages[200].shape[:2]

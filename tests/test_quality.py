@@ -133,3 +133,26 @@ def test_assess_is_fast(page_img):
     for _ in range(3):
         run(big, 300)
     assert (time.perf_counter() - t) / 3 < 0.25  # ~30 ms on a 2-core machine; generous bound
+
+
+@pytest.mark.parametrize("image,reason", [
+    (np.zeros((300, 200, 3), np.uint16), "not 8-bit"),
+    (np.zeros((300, 200, 4), np.uint8), "unsupported layout"),
+    (np.zeros((8, 300, 3), np.uint8), "too small"),
+])
+def test_unusable_image_is_a_clear_error(image, reason):
+    from digitize.model import DigitizeError
+    from digitize.stages import geometry
+
+    page = Page(PageRef("scan.tif", 2, 3), image, 300.0)
+    for stage in (lambda: quality.assess(page, S), lambda: geometry.straighten(page, S)):
+        with pytest.raises(DigitizeError) as err:
+            stage()
+        assert err.value.where == "scan.tif:2" and reason in err.value.reason
+        assert "\n" not in str(err.value)
+
+
+def test_grey_single_channel_page(page_img):
+    grey = cv2.cvtColor(page_img, cv2.COLOR_BGR2GRAY)
+    q = run(grey)
+    assert not q.is_colour and q.warnings == (Warning_.GRAYSCALE,)

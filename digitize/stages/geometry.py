@@ -19,6 +19,7 @@ import numpy as np
 
 from ..model import Geometry, Page
 from ..settings import Settings
+from .quality import check_image  # the same input contract for both image stages
 
 WORK_DPI = 150.0
 MIN_CHANGE_DEG = 0.1  # below this a deskew is not worth a lossy re-encode
@@ -46,7 +47,7 @@ def straighten(page: Page, settings: Settings) -> tuple[Page, Geometry]:
     if not (settings.deskew or settings.orient):
         return page, Geometry()
     dpi = page.dpi or settings.assumed_dpi
-    est = estimate(page.image, dpi, orient=settings.orient)
+    est = estimate(check_image(page), dpi, orient=settings.orient)
     if est is None:
         return page, Geometry()
     skew = est.skew if settings.deskew else 0.0
@@ -55,7 +56,7 @@ def straighten(page: Page, settings: Settings) -> tuple[Page, Geometry]:
     geometry = Geometry(rotation=est.rotation, deskew=round(skew, 2), orientation_confidence=est.confidence)
     if est.rotation == 0 and skew == 0.0:
         return page, geometry
-    image = apply(page.image, est.rotation, skew)
+    image = apply(check_image(page), est.rotation, skew)
     return Page(ref=page.ref, image=image, dpi=page.dpi, encoded=None, has_text_layer=page.has_text_layer), geometry
 
 

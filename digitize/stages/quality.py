@@ -9,7 +9,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from ..model import Page, PageQuality, Warning_
+from ..model import DigitizeError, Page, PageQuality, Warning_
 from ..settings import Settings
 
 WORK_DPI = 100.0
@@ -27,7 +27,7 @@ EDGE_GLYPHS = 3  # glyph-sized marks touching one edge: content runs off the pag
 
 def assess(page: Page, settings: Settings) -> PageQuality:
     """Measure `page` and list its warnings (Warning_ values)."""
-    image = page.image
+    image = check_image(page)
     height, width = image.shape[:2]
     warnings: list[Warning_] = []
     if page.dpi is None:
@@ -74,6 +74,18 @@ def assess(page: Page, settings: Settings) -> PageQuality:
         is_colour=colour,
         warnings=tuple(warnings),
     )
+
+
+def check_image(page: Page) -> np.ndarray:
+    """The decoded image as the stages expect it (8-bit grey or BGR, not degenerate), else a clear error."""
+    image = page.image
+    if not isinstance(image, np.ndarray) or image.dtype != np.uint8:
+        raise DigitizeError(str(page.ref), "page image is not 8-bit (16-bit or float scans are not supported)")
+    if image.ndim not in (2, 3) or (image.ndim == 3 and image.shape[2] not in (1, 3)):
+        raise DigitizeError(str(page.ref), f"page image has an unsupported layout {image.shape}")
+    if min(image.shape[:2]) < 16:
+        raise DigitizeError(str(page.ref), f"page image is too small ({image.shape[1]}x{image.shape[0]} px)")
+    return image if image.ndim == 2 or image.shape[2] == 3 else image[:, :, 0]
 
 
 def _downscale(image: np.ndarray, dpi: float) -> np.ndarray:
