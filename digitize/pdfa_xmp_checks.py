@@ -65,6 +65,17 @@ def _value(el: ET.Element) -> str | None:
     return (items[0].text or "") if len(items) == 1 else None
 
 
+def _described_namespaces(schemas: ET.Element) -> set[str]:
+    """pdfaSchema:namespaceURI as element text, as rdf:resource (URI type) or as an attribute."""
+    found = set()
+    for node in schemas.iter():
+        if node.tag == f"{{{SCHEMA}}}namespaceURI":
+            found.add((node.text or node.get(f"{{{RDF}}}resource") or "").strip())
+        if f"{{{SCHEMA}}}namespaceURI" in node.attrib:
+            found.add(node.attrib[f"{{{SCHEMA}}}namespaceURI"].strip())
+    return found - {""}
+
+
 def parse_xmp(raw: bytes) -> tuple[Xmp | None, list[str]]:
     problems: list[str] = []
     head = raw[:200]
@@ -98,7 +109,7 @@ def parse_xmp(raw: bytes) -> tuple[Xmp | None, list[str]]:
             namespaces.add(uri)
             props.setdefault((uri, local), _value(el))
             if (uri, local) == (EXT, "schemas"):
-                described |= {(n.text or "").strip() for n in el.iter(f"{{{SCHEMA}}}namespaceURI")}
+                described |= _described_namespaces(el)
     return Xmp(
         part=props.get((PDFAID, "part")), conformance=props.get((PDFAID, "conformance")),
         title=props.get((DC, "title")), creator=props.get((DC, "creator")),
