@@ -33,6 +33,10 @@ SCHEMA = [
         PRIMARY KEY (document_id, page_no))""",
     """CREATE TABLE IF NOT EXISTS events (
         at TEXT NOT NULL, kind TEXT NOT NULL, document_id TEXT, data TEXT NOT NULL DEFAULT '{}')""",
+    # batch progress per dossier: resume skips done ones, --retry-failed picks failed ones
+    """CREATE TABLE IF NOT EXISTS batch_items (
+        batch TEXT NOT NULL, dossier TEXT NOT NULL, status TEXT NOT NULL, reason TEXT NOT NULL DEFAULT '',
+        documents INTEGER NOT NULL DEFAULT 0, updated_at TEXT NOT NULL, PRIMARY KEY (batch, dossier))""",
 ]
 
 _DOC_COLUMNS = (
@@ -160,6 +164,29 @@ class Catalog:
             self._event(cur, "stored", rec.id, event)
             self.conn.commit()
             return True
+        except Exception:
+            self.conn.rollback()
+            raise
+
+    def batch_item(self, batch: str, dossier: str) -> tuple[str, str] | None:
+        """(status, reason) of a dossier in a batch, or None when it was never finished."""
+        row = self._one("SELECT status, reason FROM batch_items WHERE batch = ? AND dossier = ?", (batch, dossier))
+        self.conn.commit()  # end the read transaction (PostgreSQL) so other writers are not held up
+        return (row[0], row[1]) if row else None
+
+    def set_batch_item(self, batch: str, dossier: str, status: str, reason: str = "", documents: int = 0) -> None:
+        from datetime import datetime, timezone
+
+        cur = self.conn.cursor()
+        try:
+            cur.execute(
+                self._sql("INSERT INTO batch_items (batch, dossier, status, reason, documents, updated_at) "
+                          "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (batch, dossier) DO UPDATE SET "
+                          "status = excluded.status, reason = excluded.reason, documents = excluded.documents, "
+                          "updated_at = excluded.updated_at"),
+                (batch, dossier, status, reason, documents, datetime.now(timezone.utc).isoformat(timespec="seconds")),
+            )
+            self.conn.commit()
         except Exception:
             self.conn.rollback()
             raise
