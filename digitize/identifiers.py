@@ -145,6 +145,8 @@ def check_document_number(text: str) -> Checked:
     t = nfc(text)
     t = re.sub(r"^\s*S[ốôoó]\s*[:.]?\s*", "", t, flags=re.IGNORECASE)
     m = _DOCNO.search(t)
+    if not m and re.fullmatch(r"\d{1,7}", t.strip()):
+        return Checked(t.strip(), True)  # a register number without a symbol (civil status books)
     if not m:
         return Checked(None, False, "no document number of the form N/SYMBOL")
     num, year, sym = m.group(1), m.group(2), re.sub(r"\s", "", m.group(3))

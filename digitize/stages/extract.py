@@ -22,6 +22,7 @@ from digitize.stages.extract_text import (LabelHit, Line, Tok, build_lines, clea
                                           key_tokens, span_box, value_tokens)
 from digitize.vietnamese import fold, title_name
 
+_HONORIFIC = re.compile(r"^\s*(ông\s*/\s*bà|ông|bà|anh|chị)\b[\s:.]*", re.IGNORECASE)
 LOW_CONFIDENCE = 60.0  # mean word confidence (0..100) under which a value needs review
 
 
@@ -77,28 +78,51 @@ def _label_hits(lines: Sequence[Line], profile: Profile) -> dict[str, list[Label
     return out
 
 
+def _below(lines: Sequence[Line], ln: Line, x0: float, x1: float) -> Line | None:
+    """The next line under `ln` on the same page that overlaps the column x0..x1."""
+    for nxt in lines[ln.index + 1 : ln.index + 12]:
+        if nxt.page != ln.page or nxt.box[1] < ln.box[1] + 0.5 * (ln.box[3] - ln.box[1]):
+            continue
+        if nxt.box[0] < x1 and nxt.box[2] > x0:
+            return nxt
+    return None
+
+
+def _right_edge(lines: Sequence[Line], ln: Line, x0: float) -> int:
+    """Where lines of this column end when a paragraph wraps (the widest nearby line)."""
+    near = [o.box[2] for o in lines[max(0, ln.index - 15) : ln.index + 15]
+            if o.page == ln.page and o.box[0] >= x0 - 0.03 * ln.page_w]
+    return max(near or [ln.box[2]])
+
+
 def _value_for(hit: LabelHit, lines: Sequence[Line], starts: dict[int, list[int]], spec: FieldSpec) -> list[Tok]:
     ln = hit.line
     stops = [s for s in starts.get(ln.index, []) if s > hit.start]
     stop = min(stops) if stops else len(ln.toks)
     toks = value_tokens(ln, hit.end, stop)
-    label_x0 = ln.toks[hit.start].word.box[0]
-    col_x1 = ln.toks[stop].word.box[0] if stop < len(ln.toks) else ln.page_w
-    k = ln.index + 1
-    extra = spec.lines - 1 if toks else spec.lines
-    while extra > 0 and k < len(lines) and lines[k].page == ln.page:
-        nxt = lines[k]
-        if starts.get(nxt.index):
-            break  # the next line starts another label
-        col = [t for t in nxt.toks if t.word.box[0] >= label_x0 - 0.02 * ln.page_w and t.word.box[2] <= col_x1 + 0.02 * ln.page_w]
-        gap = nxt.box[1] - ln.box[3]
-        if not col or gap > 2.5 * max(1, ln.box[3] - ln.box[1]) * (k - ln.index):
+    x0 = ln.toks[hit.start].word.box[0] - 0.02 * ln.page_w
+    x1 = ln.toks[stop].word.box[0] if stop < len(ln.toks) else ln.page_w
+    cur = ln
+    if not toks:  # the label stands alone: the value is on the next line, in the label's column
+        nxt = _below(lines, ln, x0, x1)
+        if nxt is None or starts.get(nxt.index) or nxt.box[1] - ln.box[3] > 1.5 * (ln.box[3] - ln.box[1]):
+            return []
+        toks = value_tokens(nxt, 0, len(nxt.toks))
+        cur = nxt
+    extra = spec.lines - 1
+    edge = _right_edge(lines, cur, x0)
+    while extra > 0 and toks:
+        nxt = _below(lines, cur, x0, x1)
+        if nxt is None or starts.get(nxt.index):
             break
-        if toks and col[0].word.box[0] < label_x0 + 0.01 * ln.page_w and not toks[-1].text.endswith((",", "-")):
-            break  # continuation lines are indented under the value, not at the label's margin
-        toks += value_tokens(nxt, nxt.toks.index(col[0]), nxt.toks.index(col[-1]) + 1)
+        first = nxt.toks[0].word.box
+        height = cur.box[3] - cur.box[1]
+        wrapped = cur.box[2] + 0.6 * height + (first[2] - first[0]) > edge - 0.01 * ln.page_w
+        if not wrapped or nxt.box[1] - cur.box[3] > 1.2 * height:
+            break  # a paragraph continues only when its line was full
+        toks += value_tokens(nxt, 0, len(nxt.toks))
+        cur = nxt
         extra -= 1
-        k += 1
     return toks
 
 
@@ -118,6 +142,8 @@ def _typed(spec: FieldSpec, raw: str) -> ids.Checked:
     if t == "id_number":
         return ids.check_cccd(text) if len(ids.digits_only(text)) == 12 else ids.check_cmnd(text)
     if t == "date":
+        if fold(text).startswith("khong thoi han"):
+            return ids.Checked("Không thời hạn", True)
         return ids.check_date(text, "not_future" in spec.validators)
     if t == "sex":
         s = ids.normalise_sex(text)
@@ -130,6 +156,7 @@ def _typed(spec: FieldSpec, raw: str) -> ids.Checked:
         ok = fuzz.ratio(fold(best), fold(text)) >= 80
         return ids.Checked(best if ok else text, ok, "" if ok else "not one of the listed values")
     if t == "name":
+        text = _HONORIFIC.sub("", text)
         name = title_name(re.sub(r"[^\w\s]", " ", text))
         ok = 2 <= len(name.split()) <= 6 and not any(c.isdigit() for c in name)
         return ids.Checked(name, ok, "" if ok else "does not look like a full name")
@@ -225,6 +252,8 @@ def validity(profile: Profile, fields: Sequence[Field]) -> tuple[str | None, str
     if v.rule == "expiry_field":
         f = by.get(v.field or "")
         if f and f.valid and f.value:
+            if not re.match(r"\d{4}-\d{2}-\d{2}$", str(f.value)):
+                return None, f"{desc}: {f.value} (no expiry)"
             return str(f.value), f"{desc} ({v.field})"
         return None, f"{desc}: {v.field} not read"
     if v.rule == "duration":

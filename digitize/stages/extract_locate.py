@@ -15,7 +15,7 @@ _NUMBER = re.compile(r"^s[oô0ố]\s*[:.]?\s*\d", re.IGNORECASE)
 _PLACE_DATE = re.compile(r",\s*ng[aà]y\s+\d{1,2}", re.IGNORECASE)
 _DATE_WORDS = re.compile(r"ng[aà]y\s+\d{1,2}\s+th[aá]ng\s+\d{1,2}\s+n[aă]m\s+\d{4}", re.IGNORECASE)
 _SIGN_PREFIX = ("tm", "kt", "tl", "tuq", "q", "chu tich", "pho chu tich", "giam doc", "truong phong",
-                "nguoi yeu cau", "nguoi ky", "can bo tiep nhan", "nguoi lam don", "truong")
+                "nguoi yeu cau", "nguoi ky", "nguoi tiep nhan", "nguoi thuc hien", "can bo tiep nhan", "nguoi lam don", "truong")
 
 
 @dataclass(frozen=True)
@@ -61,18 +61,27 @@ def issuer(lines: Sequence[Line]) -> Found | None:
             break
     if not picked:
         return None
+    # Decree 30 header: a parent body on line one ("ỦY BAN NHÂN DÂN TỈNH X"), the issuing body below;
+    # a bare "ỦY BAN NHÂN DÂN" is the first half of the issuer's own name.
+    first_line = [t for t in picked if t.word.line == picked[0].word.line]
+    rest = picked[len(first_line):]
+    if rest and len(first_line) > 4:
+        picked = rest
+    while picked and not picked[-1].text.isupper():  # a stray mark from the rule under the name
+        picked.pop()
     return Found(clean_value(" ".join(t.text for t in picked)), tuple(picked), 1)
 
 
 def number(lines: Sequence[Line]) -> Found | None:
-    for ln in lines[:40]:
-        for i, t in enumerate(ln.toks):
-            if t.key in ("so", "s0") and i + 1 <= len(ln.toks):
-                rest = ln.toks[i + 1 :] if not t.text.endswith(":") or True else ()
-                text = " ".join(x.text for x in rest)
-                if re.match(r"^\s*:?\s*\d{1,5}\s*/", text):
-                    toks = tuple(x for x in rest if x.text.strip(":"))[:3]
-                    return Found(clean_value(text), toks, ln.page)
+    """'Số: 145/QĐ-UBND' at the start of a header line (not 'Quyển số:' or 'Số định danh')."""
+    for ln in _header(lines):
+        if ln.toks and ln.toks[0].key in ("so", "s0", "s") and len(ln.toks) > 1:
+            rest = ln.toks[1:]
+            text = " ".join(x.text for x in rest)
+            m = re.match(r"^\s*:?\s*(\d{1,5}(\s*/\s*\S+)?)", text)
+            if m:
+                toks = tuple(x for x in rest if x.text.strip(":"))
+                return Found(clean_value(m.group(1)), toks[:2], ln.page)
     return None
 
 

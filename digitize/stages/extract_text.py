@@ -10,6 +10,8 @@ from rapidfuzz import fuzz
 from digitize.model import Box, PageResult, Word
 from digitize.vietnamese import correct_word, fold, nfc
 
+COLUMN_GAP = 0.045  # share of the page width: a wider gap between words separates columns
+_ENUMERATOR = re.compile(r"^([-–•+*]|\d{1,2}[.)]|[a-zđ][.)]|[IVX]{1,4}\.)$")
 _PUNCT = re.compile(r"[^\w/]+", re.UNICODE)
 
 
@@ -64,13 +66,20 @@ def build_lines(pages: Sequence[PageResult], post_correct: bool = False) -> list
                 groups.setdefault(w.line, []).append(w)
         for li in sorted(groups):
             words = sorted(groups[li], key=lambda w: w.box[0])
-            toks = []
+            # OCR may join the two columns of a header into one line: split at wide gaps
+            segments: list[list[Word]] = [[]]
             for w in words:
-                text = nfc(w.text)
-                if post_correct:
-                    text = correct_word(text)
-                toks.append(Tok(w, text, " ".join(key_tokens(text))))
-            out.append(Line(pno, len(out), tuple(toks), page.ocr.width_px, page.ocr.height_px))
+                if segments[-1] and w.box[0] - segments[-1][-1].box[2] > COLUMN_GAP * page.ocr.width_px:
+                    segments.append([])
+                segments[-1].append(w)
+            for seg in segments:
+                toks = []
+                for w in seg:
+                    text = nfc(w.text)
+                    if post_correct:
+                        text = correct_word(text)
+                    toks.append(Tok(w, text, " ".join(key_tokens(text))))
+                out.append(Line(pno, len(out), tuple(toks), page.ocr.width_px, page.ocr.height_px))
     return out
 
 
@@ -94,8 +103,13 @@ def _label_like(line: Line, start: int, end: int, n_keys: int) -> bool:
         return True
     if n_keys <= 1:
         return False
-    if start == 0:
-        return True
+    if all(t.text.isupper() for t in line.toks[start:end] if t.key):
+        return False  # an upper-case heading such as the title, not a label
+    if nxt[:1].isdigit():
+        return True  # 'thửa đất số 123'
+    if all(_ENUMERATOR.match(t.text) for t in line.toks[:start]):
+        return True  # start of line after '2.', 'a)', '-'
+
     prev = line.toks[start - 1].word.box
     gap = line.toks[start].word.box[0] - prev[2]
     return gap > 0.04 * line.page_w  # start of a second column
