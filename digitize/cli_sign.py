@@ -76,7 +76,8 @@ def verify(
 
 
 def _print_table(verdicts) -> None:
-    out = Console()
+    # a pipe or log gets full rows; a terminal gets its own width
+    out = Console() if sys.stdout.isatty() else Console(width=240, soft_wrap=True)
     table = Table(show_lines=False)
     for col in ("file", "verdict", "signer", "level", "signing time", "PDF/A", "store", "reasons"):
         table.add_column(col)

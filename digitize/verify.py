@@ -20,6 +20,42 @@ from asn1crypto import x509
 HARMLESS = ("NONE", "LTA_UPDATES")
 
 
+# XMP properties every incremental writer refreshes; anything else changed after signing is a modification.
+VOLATILE_XMP = {"ModifyDate", "MetadataDate", "Producer", "CreatorTool"}
+
+
+def _xmp_facts(data: bytes | None) -> set[tuple[str, str]] | None:
+    """(property, value) pairs of an XMP packet, independent of serialisation (attribute or element form)."""
+    import xml.etree.ElementTree as ET
+
+    if data is None:
+        return None
+    try:
+        root = ET.fromstring(data)
+    except ET.ParseError:
+        return {("unparseable", data.decode("latin-1"))}
+    facts = set()
+    rdf = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}"
+    for desc in root.iter(f"{rdf}Description"):
+        for key, value in desc.attrib.items():
+            if not key.startswith(rdf) and key.split("}")[-1] not in VOLATILE_XMP:
+                facts.add((key, value.strip()))
+        for child in desc:
+            if child.tag.split("}")[-1] not in VOLATILE_XMP:
+                facts.add((child.tag, " ".join("".join(child.itertext()).split())))
+    return facts
+
+
+def _xmp_changed(emb) -> bool:
+    def xmp(root):
+        meta = root.get("/Metadata")
+        return meta.get_object().data if meta is not None else None
+
+    signed = xmp(emb.reader.get_historical_root(emb.signed_revision))
+    final = xmp(emb.reader.root)
+    return _xmp_facts(signed) != _xmp_facts(final)
+
+
 def _key_usage():
     from pyhanko.sign.validation import KeyUsageConstraints
 
@@ -304,6 +340,10 @@ def _check_one(emb, later, roots, dss, has_dss) -> SignatureCheck:
     harmless = whole or (coverage == "ENTIRE_REVISION" and (
         modification in HARMLESS or (modification == "FORM_FILLING" and _only_later_signatures(status, later))))
     modified = None if diff_failed and not whole else not harmless
+    xmp_replaced = not whole and coverage == "ENTIRE_REVISION" and _safe(lambda: _xmp_changed(emb), True)
+    if xmp_replaced and not modified:
+        # pyHanko accepts any XMP update as LTA_UPDATES; for an archived copy the XMP is content
+        modified, modification = True, "XMP"
     if coverage not in ("ENTIRE_FILE", "ENTIRE_REVISION"):
         reasons.append(f"nonstandard byte range coverage ({coverage})")
         verdicts.append(Verdict.INVALID)
@@ -357,6 +397,7 @@ def _modification_words(level: str | None) -> str:
         "FORM_FILLING": "form fields changed",
         "ANNOTATIONS": "annotations added or changed",
         "OTHER": "content or structure changed",
+        "XMP": "XMP metadata replaced",
     }.get(level or "", f"modification level {level}")
 
 
