@@ -276,3 +276,23 @@ def test_bad_input_is_a_one_line_error(doc):
         build_pdfa(doc, "4b")
     with pytest.raises(DigitizeError, match="no pages"):
         build_pdfa(Document(doc.input, doc.source_sha256, ()), "2b")
+
+
+def test_validator_wrappers_report_problems_clearly(files, tmp_path, monkeypatch):
+    from digitize.tools import preflight as pf
+
+    ok, messages = qpdf_check(files["2b"].read_bytes()[:-3000])  # truncated: xref and trailer gone
+    assert not ok and any("<bytes>" in m for m in messages)  # messages name the input, not a temp path
+    with pytest.raises(DigitizeError, match="no such file"):
+        qpdf_check(tmp_path / "missing.pdf")
+
+    garbage = preflight(b"not a pdf")
+    assert not garbage.ok and "1.1" in garbage.codes  # Preflight's header syntax error
+
+    pf.classpath.cache_clear()
+    monkeypatch.setattr(pf, "JAVA_DIR", str(tmp_path))
+    try:
+        with pytest.raises(DigitizeError, match="missing jars .*preflight.jar"):
+            preflight(files["1b"])
+    finally:
+        pf.classpath.cache_clear()
