@@ -263,6 +263,23 @@ def title_name(text: str) -> str:
     return " ".join(w[:1].upper() + w[1:].lower() for w in words)
 
 
+# The commonest family names; OCR often misreads their tone ('Đỉnh' for 'Đinh'). Folded -> spelling.
+FAMILY_NAMES = {fold(n): n for n in """Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý
+Đinh Trịnh Lương Tạ Đào Đoàn Vương Trương Hà Mai Lâm Tô Cao Châu Quách Thái Kiều Triệu Lại La Mạc Chu
+Tăng Giang Khúc Lục Văn Từ Thân Âu Nông Hứa Hầu Lưu Mạc Nghiêm Phùng Quan Tôn Thạch Lò Cù Diệp""".split()}
+
+
+def fix_family_name(name: str) -> str:
+    """Give a full name's first word the spelling of the family name it folds to, when it is a
+    common family name whose diacritics OCR misread ('Định Phương Anh' -> 'Đinh Phương Anh')."""
+    words = name.split()
+    if len(words) >= 2:
+        known = FAMILY_NAMES.get(fold(words[0]))
+        if known and known != words[0] and known.lower() != words[0].lower():
+            words[0] = known if not words[0].isupper() else known.upper()
+    return " ".join(words)
+
+
 # --- dates -----------------------------------------------------------------------------------------
 _DATE_WORDS = re.compile(
     r"ng[aà]y\W{0,3}(\d{1,2})\W{0,3}th[aá]ng\W{0,3}(\d{1,2})\W{0,3}n[aă]m\W{0,3}(\d{4})", re.IGNORECASE)

@@ -20,9 +20,10 @@ from digitize.profiles import FieldSpec, Profile, ProfileSet
 from digitize.stages import extract_locate as loc
 from digitize.stages.extract_text import (LabelHit, Line, Tok, build_lines, clean_value, find_label,
                                           key_tokens, span_box, value_tokens)
-from digitize.vietnamese import fold, title_name
+from digitize.vietnamese import fix_family_name, fold, title_name
 
 _HONORIFIC = re.compile(r"^\s*(ông\s*/\s*bà|ông|bà|anh|chị)\b[\s:.]*", re.IGNORECASE)
+_ENUM = re.compile(r"^([-–•+*]|\d{1,2}[.)]|[a-zđ][.)]|[IVX]{1,4}\.)$")
 LOW_CONFIDENCE = 60.0  # mean word confidence (0..100) under which a value needs review
 
 
@@ -78,6 +79,23 @@ def _label_hits(lines: Sequence[Line], profile: Profile) -> dict[str, list[Label
     return out
 
 
+def _next_label(ln: Line, start: int) -> int:
+    """Index where another printed 'Label:' begins on the line after a wide gap (a label this
+    profile does not know still ends the value before it)."""
+    for p in range(start + 1, len(ln.toks)):
+        gap = ln.toks[p].word.box[0] - ln.toks[p - 1].word.box[2]
+        if gap > 0.02 * ln.page_w and any(t.text.endswith(":") for t in ln.toks[p : p + 6]):
+            return p
+    return len(ln.toks)
+
+
+def _starts_block(nxt: Line) -> bool:
+    """A line that opens something new: '- ', 'II.', 'a)', 'Điều 2.', or a 'Label:' near its start."""
+    first = nxt.toks[0].text
+    return bool(_ENUM.match(first)) or nxt.folded().startswith("dieu ") or \
+        any(t.text.endswith(":") for t in nxt.toks[:6])
+
+
 def _below(lines: Sequence[Line], ln: Line, x0: float, x1: float) -> Line | None:
     """The next line under `ln` on the same page that overlaps the column x0..x1."""
     for nxt in lines[ln.index + 1 : ln.index + 12]:
@@ -99,6 +117,7 @@ def _value_for(hit: LabelHit, lines: Sequence[Line], starts: dict[int, list[int]
     ln = hit.line
     stops = [s for s in starts.get(ln.index, []) if s > hit.start]
     stop = min(stops) if stops else len(ln.toks)
+    stop = min(stop, _next_label(ln, hit.end))
     toks = value_tokens(ln, hit.end, stop)
     x0 = ln.toks[hit.start].word.box[0] - 0.02 * ln.page_w
     x1 = ln.toks[stop].word.box[0] if stop < len(ln.toks) else ln.page_w
@@ -113,7 +132,7 @@ def _value_for(hit: LabelHit, lines: Sequence[Line], starts: dict[int, list[int]
     edge = _right_edge(lines, cur, x0)
     while extra > 0 and toks:
         nxt = _below(lines, cur, x0, x1)
-        if nxt is None or starts.get(nxt.index):
+        if nxt is None or starts.get(nxt.index) or _starts_block(nxt):
             break
         first = nxt.toks[0].word.box
         height = cur.box[3] - cur.box[1]
@@ -155,9 +174,13 @@ def _typed(spec: FieldSpec, raw: str) -> ids.Checked:
         best = max(spec.values, key=lambda v: fuzz.ratio(fold(v), fold(text)))
         ok = fuzz.ratio(fold(best), fold(text)) >= 80
         return ids.Checked(best if ok else text, ok, "" if ok else "not one of the listed values")
+    if t == "term":
+        if "lau dai" in fold(text):
+            return ids.Checked("Lâu dài", True)
+        return ids.check_date(text)
     if t == "name":
         text = _HONORIFIC.sub("", text)
-        name = title_name(re.sub(r"[^\w\s]", " ", text))
+        name = fix_family_name(title_name(re.sub(r"[^\w\s]", " ", text)))
         ok = 2 <= len(name.split()) <= 6 and not any(c.isdigit() for c in name)
         return ids.Checked(name, ok, "" if ok else "does not look like a full name")
     return ids.Checked(text, True)
@@ -264,7 +287,7 @@ def validity(profile: Profile, fields: Sequence[Field]) -> tuple[str | None, str
     if v.rule == "term_field":
         f = by.get(v.field or "")
         if f and f.value:
-            if "lau dai" in fold(str(f.value)):
+            if "lau dai" in fold(str(f.value)) or f.value == "Lâu dài":
                 return None, f"{desc}: permanent (Lâu dài)"
             iso = ids.check_date(str(f.value)).value
             if iso:

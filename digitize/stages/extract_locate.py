@@ -48,15 +48,12 @@ def issuer(lines: Sequence[Line]) -> Found | None:
     """Upper-case lines of the top-left block, above the number line."""
     picked: list[Tok] = []
     for ln in _header(lines):
-        left = [t for t in ln.toks if (t.word.box[0] + t.word.box[2]) / 2 < 0.45 * ln.page_w]
-        if not left or _NUMBER.match(" ".join(t.text for t in left)):
-            if picked:
-                break
-            continue
-        text = " ".join(t.text for t in left)
-        letters = [c for c in text if c.isalpha()]
-        if letters and sum(c.isupper() for c in letters) / len(letters) > 0.8 and not _is_motto(ln):
-            picked += left
+        x0, _, x1, _ = ln.box
+        if (x0 + x1) / 2 > 0.5 * ln.page_w:
+            continue  # right column: the national motto and the date line
+        ok = (x0 + x1) / 2 < 0.45 * ln.page_w and x1 < 0.55 * ln.page_w and _upper_ratio(ln) > 0.8
+        if ok and not _NUMBER.match(ln.text) and not _is_motto(ln):
+            picked += ln.toks
         elif picked:
             break
     if not picked:
@@ -69,7 +66,7 @@ def issuer(lines: Sequence[Line]) -> Found | None:
         picked = rest
     while picked and not picked[-1].text.isupper():  # a stray mark from the rule under the name
         picked.pop()
-    return Found(clean_value(" ".join(t.text for t in picked)), tuple(picked), 1)
+    return Found(clean_value(" ".join(t.text for t in picked)), tuple(picked), 1) if picked else None
 
 
 def number(lines: Sequence[Line]) -> Found | None:
@@ -133,7 +130,8 @@ def subject(lines: Sequence[Line]) -> Found | None:
                 if k + 1 < len(lines) and lines[k + 1].page == ln.page:
                     nxt = lines[k + 1]
                     cx = (nxt.box[0] + nxt.box[2]) / 2
-                    if abs(cx - nxt.page_w / 2) < 0.1 * nxt.page_w and not nxt.folded().startswith("can cu"):
+                    if abs(cx - nxt.page_w / 2) < 0.1 * nxt.page_w and _upper_ratio(nxt) < 0.9 \
+                            and not nxt.folded().startswith("can cu"):
                         toks += nxt.toks
                 text = clean_value(" ".join(t.text for t in toks))
                 return Found(text, tuple(toks), ln.page) if text else None

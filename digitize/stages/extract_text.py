@@ -94,25 +94,21 @@ class LabelHit:
 
 
 def _label_like(line: Line, start: int, end: int, n_keys: int) -> bool:
-    """A printed label is at the start of its line or column, or ends with a colon; one-word labels
-    ('Ông', 'Sex') must end with a colon so that the same word inside running text is not taken."""
+    """A printed label ends with a colon (or a colon misread as '.', ';'), or stands at the end of its
+    line or column (a heading over its value), or is followed by a number ('thửa đất số 123').
+    One-word labels ('Ông', 'Sex') need the colon so that the word inside running text is not taken."""
     last = line.toks[end - 1].text
     nxt = line.toks[end].text if end < len(line.toks) else ""
-    colon = last.endswith(":") or nxt.startswith(":") or last.endswith(":.")
-    if colon:
+    if last.endswith(":") or nxt.startswith(":"):
         return True
     if n_keys <= 1:
         return False
     if all(t.text.isupper() for t in line.toks[start:end] if t.key):
         return False  # an upper-case heading such as the title, not a label
-    if nxt[:1].isdigit():
-        return True  # 'thửa đất số 123'
-    if all(_ENUMERATOR.match(t.text) for t in line.toks[:start]):
-        return True  # start of line after '2.', 'a)', '-'
-
-    prev = line.toks[start - 1].word.box
-    gap = line.toks[start].word.box[0] - prev[2]
-    return gap > 0.04 * line.page_w  # start of a second column
+    if last.endswith((";", ".")) or not nxt or nxt[:1].isdigit():
+        return True
+    gap = line.toks[end].word.box[0] - line.toks[end - 1].word.box[2]
+    return gap > 0.02 * line.page_w
 
 
 def find_label(line: Line, label_keys: list[str], label: str, min_score: float = 86.0) -> list[LabelHit]:
