@@ -17,51 +17,6 @@ from typing import Any, Iterable, Sequence
 
 from asn1crypto import x509
 
-HARMLESS = ("NONE", "LTA_UPDATES")
-
-
-# XMP properties every incremental writer refreshes; anything else changed after signing is a modification.
-VOLATILE_XMP = {"ModifyDate", "MetadataDate", "Producer", "CreatorTool"}
-
-
-def _xmp_facts(data: bytes | None) -> set[tuple[str, str]] | None:
-    """(property, value) pairs of an XMP packet, independent of serialisation (attribute or element form)."""
-    import xml.etree.ElementTree as ET
-
-    if data is None:
-        return None
-    try:
-        root = ET.fromstring(data)
-    except ET.ParseError:
-        return {("unparseable", data.decode("latin-1"))}
-    facts = set()
-    rdf = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}"
-    for desc in root.iter(f"{rdf}Description"):
-        for key, value in desc.attrib.items():
-            if not key.startswith(rdf) and key.split("}")[-1] not in VOLATILE_XMP:
-                facts.add((key, value.strip()))
-        for child in desc:
-            if child.tag.split("}")[-1] not in VOLATILE_XMP:
-                facts.add((child.tag, " ".join("".join(child.itertext()).split())))
-    return facts
-
-
-def _xmp_changed(emb) -> bool:
-    def xmp(root):
-        meta = root.get("/Metadata")
-        return meta.get_object().data if meta is not None else None
-
-    signed = xmp(emb.reader.get_historical_root(emb.signed_revision))
-    final = xmp(emb.reader.root)
-    return _xmp_facts(signed) != _xmp_facts(final)
-
-
-def _key_usage():
-    from pyhanko.sign.validation import KeyUsageConstraints
-
-    # Either bit identifies a signing key; many CA profiles set only digitalSignature.
-    return KeyUsageConstraints(key_usage={"digital_signature", "non_repudiation"}, match_all_key_usages=False)
-
 
 class Verdict(str, enum.Enum):
     """Ordered: VALID < INDETERMINATE < INVALID; a file's verdict is the worst of its findings."""
@@ -151,6 +106,18 @@ class FileVerdict:
         }
 
 
+def _safe(fn, default):
+    try:
+        return fn()
+    except Exception:
+        return default
+
+
+def _short(e: Exception) -> str:
+    text = str(e).splitlines()[0] if str(e) else ""
+    return text[:160]
+
+
 def load_trust(items: Sequence[Any]) -> list[x509.Certificate]:
     """Certificates from asn1crypto objects, cryptography objects, or PEM/DER files (a file may hold several)."""
     from asn1crypto import pem
@@ -201,7 +168,9 @@ def verify_file(path: Path, trust: Sequence[Any] = (), store=None, pdfa: bool = 
     reasons: list[str] = []
     sigs: tuple[SignatureCheck, ...] = ()
     try:
-        sigs = tuple(_check_signatures(data, roots))
+        from digitize.verify_signatures import check_signatures
+
+        sigs = tuple(check_signatures(data, roots))
         if not sigs:
             reasons.append("no signature")
     except Exception as e:
@@ -247,196 +216,6 @@ def _check_pdfa(data: bytes) -> PdfaCheck:
     except Exception as e:
         return PdfaCheck(None, False, (f"PDF/A checks failed: {type(e).__name__}: {_short(e)}",))
     return PdfaCheck(rep.claimed or None, rep.ok, tuple(str(p) for p in rep.problems))
-
-
-def _check_signatures(data: bytes, roots: list[x509.Certificate]) -> list[SignatureCheck]:
-    from pyhanko.pdf_utils.reader import PdfFileReader
-
-    reader = PdfFileReader(io.BytesIO(data), strict=False)
-    embedded = list(reader.embedded_signatures)
-    dss = _read_dss(reader)
-    has_dss = dss is not None
-    results = []
-    for i, emb in enumerate(embedded):
-        later = embedded[i + 1:]
-        results.append(_check_one(emb, later, roots, dss, has_dss))
-    return results
-
-
-def _read_dss(reader):
-    from pyhanko.sign.validation.dss import DocumentSecurityStore
-
-    try:
-        return DocumentSecurityStore.read_dss(reader)
-    except Exception:  # no DSS, or one we cannot read: validate without its data
-        return None
-
-
-def _context(roots, dss, moment: dt.datetime | None):
-    from pyhanko_certvalidator import ValidationContext
-
-    # Validate at the signing time (most archived signatures outlive their certificates), never fetch:
-    # an auditor's verdict must not depend on the network.
-    if moment is not None and moment.tzinfo is None:  # PDF dates without a zone: read them as UTC
-        moment = moment.replace(tzinfo=dt.timezone.utc)
-    # SHA-1 in certificate chains was normal when many archived files were signed; judged at signing time.
-    kwargs = dict(trust_roots=list(roots), allow_fetching=False, moment=moment, retroactive_revinfo=True,
-                  revocation_mode="soft-fail", weak_hash_algos={"md2", "md5"})
-    if dss is not None:
-        try:
-            return dss.as_validation_context(kwargs)
-        except Exception:
-            pass
-    return ValidationContext(**kwargs)
-
-
-def _check_one(emb, later, roots, dss, has_dss) -> SignatureCheck:
-    from pyhanko.sign.validation import validate_pdf_signature, validate_pdf_timestamp
-
-    KEY_USAGE = _key_usage()
-    name = _safe(lambda: emb.field_name, "?") or "?"
-    is_docts = _safe(lambda: emb.sig_object_type, None) == "/DocTimeStamp"
-    claimed = _safe(lambda: emb.self_reported_timestamp, None)
-    reasons: list[str] = []
-    verdicts: list[Verdict] = []
-    status, diff_failed = None, None
-
-    def run(moment, skip_diff):
-        vc = _context(roots, dss, moment)
-        if is_docts:
-            return validate_pdf_timestamp(emb, validation_context=vc, skip_diff=skip_diff)
-        return validate_pdf_signature(emb, signer_validation_context=vc, skip_diff=skip_diff,
-                                      key_usage_settings=KEY_USAGE)
-
-    for skip_diff in (False, True):  # if the difference analysis breaks, still establish what we can
-        try:
-            status = run(claimed, skip_diff)
-            break
-        except Exception as e:
-            diff_failed = f"{type(e).__name__}: {_short(e)}"
-    if status is not None and not status.trusted and claimed is not None and roots:
-        # the claimed time may lie outside the chain's validity while the present does not: take the better
-        retry = _safe(lambda: run(None, diff_failed is not None), None)
-        if retry is not None and retry.trusted:
-            status = retry
-    if status is None:
-        return SignatureCheck(name, "document_timestamp" if is_docts else "signature", None, None, None, None, None,
-                              None, None, None, _iso(claimed), None, None, None, Verdict.INVALID,
-                              (f"cannot validate: {diff_failed}",))
-    if diff_failed:
-        reasons.append(f"modification analysis failed ({diff_failed})")
-        verdicts.append(Verdict.INVALID)
-
-    coverage = status.coverage.name if status.coverage is not None else None
-    modification = status.modification_level.name if status.modification_level is not None else None
-    trusted = bool(status.trusted)
-    if not status.intact:
-        reasons.append("not intact: the signed bytes were changed")
-        verdicts.append(Verdict.INVALID)
-    if not status.valid:
-        reasons.append("cryptographic signature invalid")
-        verdicts.append(Verdict.INVALID)
-    whole = coverage == "ENTIRE_FILE"
-    harmless = whole or (coverage == "ENTIRE_REVISION" and (
-        modification in HARMLESS or (modification == "FORM_FILLING" and _only_later_signatures(status, later))))
-    modified = None if diff_failed and not whole else not harmless
-    xmp_replaced = not whole and coverage == "ENTIRE_REVISION" and _safe(lambda: _xmp_changed(emb), True)
-    if xmp_replaced and not modified:
-        # pyHanko accepts any XMP update as LTA_UPDATES; for an archived copy the XMP is content
-        modified, modification = True, "XMP"
-    if coverage not in ("ENTIRE_FILE", "ENTIRE_REVISION"):
-        reasons.append(f"nonstandard byte range coverage ({coverage})")
-        verdicts.append(Verdict.INVALID)
-    elif modified:
-        reasons.append(f"modified after signing ({_modification_words(modification)})")
-        verdicts.append(Verdict.INVALID)
-    if not trusted:
-        indic = status.trust_problem_indic
-        indic_name = getattr(indic, "name", str(indic))
-        if status.revoked:
-            reasons.append("certificate revoked")
-            verdicts.append(Verdict.INVALID)
-        elif indic_name in ("TRY_LATER", "REVOCATION_OUT_OF_BOUNDS"):
-            reasons.append(f"revocation status unknown ({indic_name})")
-            verdicts.append(Verdict.INDETERMINATE)
-        else:
-            reasons.append(f"untrusted: no chain to a trust root ({indic_name})")
-            verdicts.append(Verdict.INVALID)
-    timestamp = None
-    tsv = status if is_docts else getattr(status, "timestamp_validity", None)
-    if tsv is not None:
-        timestamp = {"time": _iso(tsv.timestamp), "valid": bool(tsv.intact and tsv.valid), "trusted": bool(tsv.trusted)}
-        if not is_docts and not (tsv.intact and tsv.valid):
-            reasons.append("signature timestamp invalid")
-            verdicts.append(Verdict.INVALID)
-    cert = status.signing_cert
-    return SignatureCheck(
-        field=name, kind="document_timestamp" if is_docts else "signature",
-        signer=_signer_name(cert) if cert is not None else None,
-        intact=bool(status.intact), valid=bool(status.valid), trusted=trusted, coverage=coverage,
-        modification=modification, covers_whole_file=whole, modified_after_signing=modified,
-        signing_time=_iso(getattr(status, "signer_reported_dt", None) or claimed), timestamp=timestamp,
-        level=_level(emb, status, later, is_docts), cert_sha256=cert.sha256.hex() if cert is not None else None,
-        verdict=Verdict.worst(verdicts), reasons=tuple(reasons),
-    )
-
-
-def _only_later_signatures(status, later) -> bool:
-    """FORM_FILLING is harmless only when every changed field is a signature field signed later in this file
-    (a second approval signature, a document timestamp); a filled text field over an archived copy is not."""
-    diff = status.diff_result
-    changed = getattr(diff, "changed_form_fields", None)
-    if changed is None:
-        return False
-    later_names = {_safe(lambda e=e: e.field_name, None) for e in later}
-    return all(name in later_names for name in changed)
-
-
-def _modification_words(level: str | None) -> str:
-    return {
-        "FORM_FILLING": "form fields changed",
-        "ANNOTATIONS": "annotations added or changed",
-        "OTHER": "content or structure changed",
-        "XMP": "XMP metadata replaced",
-    }.get(level or "", f"modification level {level}")
-
-
-def _level(emb, status, later, is_docts: bool) -> str:
-    if is_docts:
-        return "DocTimeStamp"
-    subfilter = str(_safe(lambda: emb.sig_object.get("/SubFilter"), ""))
-    if subfilter != "/ETSI.CAdES.detached":
-        return "legacy" + ("-T" if getattr(status, "timestamp_validity", None) else "")
-    later_docts = [e for e in later if _safe(lambda e=e: e.sig_object_type, None) == "/DocTimeStamp"]
-    timestamped = getattr(status, "timestamp_validity", None) is not None or bool(later_docts)
-    if not timestamped:
-        return "B-B"
-    dss_after = _safe(lambda: "/DSS" in emb.reader.root, False)
-    if not dss_after:
-        return "B-T"
-    # LTA: a document timestamp over the DSS, i.e. one that is not the signature's own B-T timestamp
-    lta = len(later_docts) >= (1 if getattr(status, "timestamp_validity", None) else 2)
-    return "B-LTA" if lta else "B-LT"
-
-
-def _signer_name(cert: x509.Certificate) -> str:
-    return cert.subject.native.get("common_name") or cert.subject.human_friendly
-
-
-def _iso(when) -> str | None:
-    return when.isoformat() if isinstance(when, dt.datetime) else None
-
-
-def _safe(fn, default):
-    try:
-        return fn()
-    except Exception:
-        return default
-
-
-def _short(e: Exception) -> str:
-    text = str(e).splitlines()[0] if str(e) else ""
-    return text[:160]
 
 
 def verify_store(store, trust: Sequence[Any] = ()) -> list[FileVerdict]:
