@@ -2,8 +2,10 @@
 noise, paper texture, a fold shadow, dark or washed-out exposure, grey scans, cut-off content."""
 from __future__ import annotations
 
+import json
 import random
 import time
+from pathlib import Path
 
 import cv2
 import numpy as np
@@ -156,3 +158,28 @@ def test_grey_single_channel_page(page_img):
     grey = cv2.cvtColor(page_img, cv2.COLOR_BGR2GRAY)
     q = run(grey)
     assert not q.is_colour and q.warnings == (Warning_.GRAYSCALE,)
+
+
+DEGRADED = Path(__file__).parents[1] / "samples" / "degraded"
+GT_FILES = sorted(DEGRADED.glob("*.gt.json")) if DEGRADED.is_dir() else []
+
+
+@pytest.mark.skipif(not GT_FILES, reason="samples/degraded not generated in this checkout")
+@pytest.mark.parametrize("gt_path", GT_FILES, ids=lambda p: p.name.split(".")[0])
+def test_committed_degraded_samples(gt_path):
+    """The damage recorded in each page's ground truth is what the quality stage reports."""
+    from digitize.stages import ingest
+
+    gt = json.loads(gt_path.read_text(encoding="utf-8"))
+    page = ingest.load_page(PageRef(str(gt_path.with_name(gt["file"]))), S.limits)
+    found = set(quality.assess(page, S).warnings)
+    expected = set()
+    if gt["doc_type"] == "blank":
+        expected.add(Warning_.BLANK)
+    if "dark" in gt["damage"]:
+        expected.add(Warning_.TOO_DARK)
+    if "low_contrast" in gt["damage"]:
+        expected.add(Warning_.LOW_CONTRAST)
+    serious = {Warning_.BLANK, Warning_.TOO_DARK, Warning_.TOO_LIGHT, Warning_.LOW_CONTRAST, Warning_.CUT_OFF}
+    assert expected <= found
+    assert not (found & serious) - expected - {Warning_.LOW_CONTRAST if "dark" in gt["damage"] else None}
