@@ -7,11 +7,9 @@ timestamp). Any step that fails still leaves a row with what could be establishe
 """
 from __future__ import annotations
 
-import datetime as dt
 import enum
 import hashlib
-import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
