@@ -93,7 +93,7 @@ def _starts_block(nxt: Line) -> bool:
     """A line that opens something new: '- ', 'II.', 'a)', 'Điều 2.', or a 'Label:' near its start."""
     first = nxt.toks[0].text
     return bool(_ENUM.match(first)) or nxt.folded().startswith("dieu ") or \
-        any(t.text.endswith(":") for t in nxt.toks[:6])
+        any(t.text.endswith(":") for t in nxt.toks[:8])
 
 
 def _below(lines: Sequence[Line], ln: Line, x0: float, x1: float) -> Line | None:
@@ -124,8 +124,11 @@ def _value_for(hit: LabelHit, lines: Sequence[Line], starts: dict[int, list[int]
     cur = ln
     if not toks:  # the label stands alone: the value is on the next line, in the label's column
         nxt = _below(lines, ln, x0, x1)
-        if nxt is None or starts.get(nxt.index) or nxt.box[1] - ln.box[3] > 1.5 * (ln.box[3] - ln.box[1]):
+        if nxt is None or starts.get(nxt.index) or _starts_block(nxt) \
+                or nxt.box[1] - ln.box[3] > 1.5 * (ln.box[3] - ln.box[1]):
             return []
+        if not ln.box[0] - 0.02 * ln.page_w <= nxt.box[0] <= x0 + 0.04 * ln.page_w:
+            return []  # an indented line under an empty label opens a new paragraph
         toks = value_tokens(nxt, 0, len(nxt.toks))
         cur = nxt
     extra = spec.lines - 1
@@ -139,6 +142,9 @@ def _value_for(hit: LabelHit, lines: Sequence[Line], starts: dict[int, list[int]
         wrapped = cur.box[2] + 0.6 * height + (first[2] - first[0]) > edge - 0.01 * ln.page_w
         if not wrapped or nxt.box[1] - cur.box[3] > 1.2 * height:
             break  # a paragraph continues only when its line was full
+        word = nxt.toks[0].text
+        if not (toks[-1].text.endswith((",", "-")) or word[:1].islower() or len(nxt.toks) <= 3):
+            break  # a new sentence, not the rest of this value
         toks += value_tokens(nxt, 0, len(nxt.toks))
         cur = nxt
         extra -= 1

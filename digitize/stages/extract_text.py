@@ -107,6 +107,8 @@ def _label_like(line: Line, start: int, end: int, n_keys: int) -> bool:
         return False  # an upper-case heading such as the title, not a label
     if last.endswith((";", ".")) or not nxt or nxt[:1].isdigit():
         return True
+    if len(nxt) > 1 and nxt.isupper() and not last.isupper():
+        return True  # 'Họ và tên LÊ ĐỨC HÙNG': the colon lost, the value in capitals
     gap = line.toks[end].word.box[0] - line.toks[end - 1].word.box[2]
     return gap > 0.02 * line.page_w
 

@@ -1,0 +1,173 @@
+"""Field-extraction benchmark on generated samples with ground truth (`*.gt.json` beside each page).
+
+    .venv/bin/python bench/bench_fields.py SAMPLE_DIR [--json]
+
+Per profile and overall: field precision / recall / F1, classification accuracy, how many wrong values
+were flagged `needs_review`, how many deliberately invalid values were caught, and the text CER with and
+without Vietnamese post-correction. Only fields the ground truth speaks of (its `fields` and `missing`)
+are scored; a value for a field the ground truth says is missing counts as a false positive.
+"""
+from __future__ import annotations
+
+import json
+import re
+import sys
+import time
+import unicodedata
+from collections import defaultdict
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from digitize.metrics import char_errors  # noqa: E402
+from digitize.model import PageRef, PageResult  # noqa: E402
+from digitize.profiles import ProfileSet, load_profiles  # noqa: E402
+from digitize.settings import Settings  # noqa: E402
+from digitize.stages.extract import extract  # noqa: E402
+from digitize.vietnamese import post_correct  # noqa: E402
+
+
+def same(got: Any, want: Any) -> bool:
+    """Equal after NFC, case folding, whitespace and trailing punctuation; numbers compare as numbers."""
+    if got is None:
+        return False
+    a, b = (unicodedata.normalize("NFC", str(x)).casefold().strip(" .;,") for x in (got, want))
+    a, b = " ".join(a.split()), " ".join(b.split())
+    if a == b:
+        return True
+    try:
+        return float(a) == float(b)
+    except ValueError:
+        return False
+
+
+def samples(sample_dir: Path) -> list[tuple[Path, dict]]:
+    out = []
+    for gt_path in sorted(Path(sample_dir).glob("*.gt.json")):
+        gt = json.loads(gt_path.read_text("utf-8"))
+        image = gt_path.with_name(gt.get("file") or gt_path.name.replace(".gt.json", ".jpg"))
+        if image.exists() and gt.get("doc_type") and "fields" in gt:
+            out.append((image, gt))
+    return out
+
+
+def ocr_pages(items: Iterable[tuple[Path, dict]], jobs: int = 2) -> dict[Path, PageResult]:
+    """The pipeline's page stage (quality, geometry, OCR) on every sample image, in parallel."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    from digitize.pipeline import process_page
+
+    paths = [p for p, _ in items]
+    settings = Settings()
+    with ProcessPoolExecutor(max_workers=jobs) as ex:
+        results = list(ex.map(process_page, [PageRef(str(p)) for p in paths], [settings] * len(paths)))
+    return dict(zip(paths, results))
+
+
+def _prf(tp: int, fp: int, fn: int) -> dict[str, float]:
+    p = tp / (tp + fp) if tp + fp else 1.0
+    r = tp / (tp + fn) if tp + fn else 1.0
+    return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(2 * p * r / (p + r) if p + r else 0.0, 4),
+            "tp": tp, "fp": fp, "fn": fn}
+
+
+def score(items: list[tuple[Path, dict]], pages: dict[Path, PageResult], profiles: ProfileSet,
+          post: bool = False, on_error: Callable[[str], None] | None = None) -> dict[str, Any]:
+    per: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    correct_class = 0
+    wrong, wrong_flagged, invalid_total, invalid_caught = 0, 0, 0, 0
+    errors: list[dict] = []
+    for path, gt in items:
+        ex = extract([pages[path]], profiles, "auto", post_correct=post)
+        correct_class += ex.doc_type == gt["doc_type"]
+        if ex.doc_type != gt["doc_type"]:
+            errors.append({"file": path.name, "error": f"classified {ex.doc_type} ({ex.score})"})
+        got = {f.name: f for f in ex.fields}
+        c = per[gt["doc_type"]]
+        for name, want in gt["fields"].items():
+            f = got.get(name)
+            if f is not None and f.value is not None and same(f.value, want):
+                c[0] += 1
+                if name in gt.get("invalid", []):
+                    invalid_total += 1
+                    invalid_caught += not f.valid
+                continue
+            c[2] += 1
+            if name in gt.get("invalid", []):
+                invalid_total += 1
+                invalid_caught += bool(f is not None and not f.valid)
+            if f is not None and f.value is not None:
+                c[1] += 1
+                wrong += 1
+                wrong_flagged += f.needs_review
+            errors.append({"file": path.name, "field": name, "want": want,
+                           "got": None if f is None else f.value, "flagged": bool(f and f.needs_review)})
+        for name in gt.get("missing", []):
+            f = got.get(name)
+            if f is not None and f.value is not None:
+                c[1] += 1
+                wrong += 1
+                wrong_flagged += f.needs_review
+                errors.append({"file": path.name, "field": name, "want": None, "got": f.value,
+                               "flagged": f.needs_review})
+    tot = [sum(v[i] for v in per.values()) for i in range(3)]
+    return {
+        "documents": len(items),
+        "classification_accuracy": round(correct_class / len(items), 4) if items else 0.0,
+        "overall": _prf(*tot),
+        "per_profile": {k: _prf(*v) for k, v in sorted(per.items())},
+        "wrong_values": wrong, "wrong_values_flagged": wrong_flagged,
+        "invalid_values": invalid_total, "invalid_values_caught": invalid_caught,
+        "errors": errors,
+    }
+
+
+def text_cer(items: list[tuple[Path, dict]], pages: dict[Path, PageResult]) -> dict[str, float]:
+    """Character error rate of the page text against the ground truth, raw and post-corrected."""
+    e_raw = e_post = n = 0
+    changed = 0
+    for path, gt in items:
+        ref = gt.get("text")
+        if not ref:
+            continue
+        hyp = pages[path].ocr.text
+        fixed = post_correct(hyp)
+        changed += sum(a != b for a, b in zip(hyp.split(), fixed.split()))
+        er, nr = char_errors(hyp, ref)
+        ep, _ = char_errors(fixed, ref)
+        e_raw, e_post, n = e_raw + er, e_post + ep, n + nr
+    return {"cer_raw": round(e_raw / n, 5) if n else 0.0, "cer_post_corrected": round(e_post / n, 5) if n else 0.0,
+            "words_changed": changed, "reference_chars": n}
+
+
+def bench_fields(sample_dir: Path | str, jobs: int = 2) -> dict[str, Any]:
+    items = samples(Path(sample_dir))
+    if not items:
+        raise SystemExit(f"error: {sample_dir}: no samples with .gt.json ground truth")
+    t0 = time.perf_counter()
+    pages = ocr_pages(items, jobs)
+    t1 = time.perf_counter()
+    profiles = load_profiles()
+    raw = score(items, pages, profiles)
+    t2 = time.perf_counter()
+    post = score(items, pages, profiles, post=True)
+    return {
+        "sample_dir": str(sample_dir),
+        **{k: v for k, v in raw.items()},
+        "with_post_correction": {k: post[k] for k in ("classification_accuracy", "overall")},
+        "text": text_cer(items, pages),
+        "seconds": {"ocr": round(t1 - t0, 1), "extract_per_page": round((t2 - t1) / len(items), 3)},
+    }
+
+
+if __name__ == "__main__":
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    res = bench_fields(args[0] if args else ROOT / "samples" / "types")
+    if "--json" in sys.argv:
+        print(json.dumps(res, ensure_ascii=False, indent=1))
+    else:
+        for e in res["errors"]:
+            print("  ", json.dumps(e, ensure_ascii=False))
+        print(json.dumps({k: v for k, v in res.items() if k != "errors"}, ensure_ascii=False, indent=1))
