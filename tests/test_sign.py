@@ -168,3 +168,14 @@ def test_wrong_p12_password_is_not_echoed(pki, monkeypatch):
     monkeypatch.delenv("DIGITIZE_KEY_PASSWORD")
     with pytest.raises(DigitizeError, match="DIGITIZE_KEY_PASSWORD"):
         open_signer(SignerSpec.parse(f"p12:{pki.p12}"), Path("/nonexistent"), prompt=False)
+
+
+def test_preflight_finds_nothing_new_after_signing(demo_signed):
+    from digitize.tools.preflight import preflight
+
+    path, _ = demo_signed
+    before, after = preflight(PDFA_INPUT), preflight(path)
+    # Preflight validates PDF/A-1b. Tolerated, as PDF/A-2 differs from PDF/A-1 there:
+    #   3.1.11 CIDSet missing for a subset CID font (required by PDF/A-1 only; the stamp font is a subset)
+    # 7.2 (Info vs XMP mismatch) would mean the signing revision broke metadata consistency: not tolerated.
+    assert after.codes <= before.codes | {"3.1.11"}, after.errors

@@ -8,6 +8,7 @@ organisation name and signing time in ISO 8601 with +07:00, Times-compatible ser
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import io
 from dataclasses import dataclass
@@ -151,8 +152,9 @@ def sign_pdf(pdf: bytes, signer: signers.Signer, options: SignOptions = SignOpti
     )
     out = io.BytesIO()
     try:
-        asyncio.run(pdf_signer.async_sign_pdf(writer, output=out,
-                                              appearance_text_params={"stamp": stamp_text(options, when)}))
+        with _metadata_untouched():
+            asyncio.run(pdf_signer.async_sign_pdf(writer, output=out,
+                                                  appearance_text_params={"stamp": stamp_text(options, when)}))
     except DigitizeError:
         raise
     except Exception as e:  # network, token, chain: name the class only, library text may quote paths or data
@@ -165,6 +167,22 @@ def sign_pdf(pdf: bytes, signer: signers.Signer, options: SignOptions = SignOpti
         cert_sha256=cert.sha256.hex(),
     )
     return out.getvalue(), summary
+
+
+@contextlib.contextmanager
+def _metadata_untouched():
+    """pyHanko's writers append their name to Info /Producer and rewrite the XMP on every revision they add
+    (signature, DSS, document timestamp); the two then disagree, which PDF/A forbids (Preflight 7.2). The
+    document's metadata is what was digitised, so the signing revisions leave Info and XMP as they are.
+    Not thread-safe; the pipeline signs in worker processes."""
+    from pyhanko.pdf_utils.writer import BasePdfFileWriter
+
+    original = BasePdfFileWriter._update_meta
+    BasePdfFileWriter._update_meta = lambda self: None
+    try:
+        yield
+    finally:
+        BasePdfFileWriter._update_meta = original
 
 
 def signer_name(cert) -> str:
