@@ -1,0 +1,208 @@
+"""`digitize batch` end to end on small generated dossiers with real OCR, PDF/A and signatures:
+manifests with good, bad and expired rows, reports, resume, --retry-failed, and kill -9 at
+several points followed by a resume that stores every document exactly once."""
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+import pikepdf
+import pytest
+
+from conftest import render_text_page
+from digitize.batch import ValidityGate
+from digitize.model import Record
+from digitize.store import open_store
+
+REPO = Path(__file__).resolve().parents[1]
+DIGITIZE = [sys.executable, "-m", "digitize.cli"]
+ENV = {**os.environ, "OMP_THREAD_LIMIT": "1", "COLUMNS": "200"}
+
+
+def make_archive(root: Path, dossiers: int, docs: int = 2, size=(900, 500), tag: str = "") -> Path:
+    """Small clean pages (fast OCR): `dossiers` folders hs00.. of `docs` JPEGs each; every page
+    differs so every document has its own checksum."""
+    for i in range(dossiers):
+        for j in range(docs):
+            d = root / f"hs{i:02d}"
+            d.mkdir(parents=True, exist_ok=True)
+            render_text_page(d / f"trang{j + 1}.jpg", size=size, lines=(
+                f"GIẤY XÁC NHẬN {tag}", f"Số: {i:02d}{j}/XN-UBND", "Họ, chữ đệm, tên: Nguyễn Văn An"))
+    return root
+
+
+def digitize(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:
+    return subprocess.run(DIGITIZE + list(args), capture_output=True, text=True, timeout=timeout, env=ENV, cwd=REPO)
+
+
+def stored(store: Path) -> list[tuple[str, str, str]]:
+    con = sqlite3.connect(store / "catalog.sqlite")
+    try:
+        return con.execute("SELECT source, sha256, dossier FROM documents ORDER BY source").fetchall()
+    finally:
+        con.close()
+
+
+def assert_store_intact(store: Path, expected_sources: set[str]) -> None:
+    rows = stored(store)
+    sources = [r[0] for r in rows]
+    assert len(sources) == len(set(sources)), "a document was stored twice"
+    assert set(sources) == expected_sources
+    for _source, sha, _dossier in rows:
+        pdf = store / "objects" / sha[:2] / f"{sha}.pdf"
+        assert hashlib.sha256(pdf.read_bytes()).hexdigest() == sha
+        with pikepdf.open(pdf) as doc:
+            assert len(doc.pages) >= 1
+    assert not list((store / "objects").glob("*/.tmp-*")), "temp files left in objects/"
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory) -> Path:
+    root = make_archive(tmp_path_factory.mktemp("batch") / "archive", 4)
+    (root / "manifest.csv").write_text(
+        "ma_ho_so,ma_tthc,duong_dan,ngay_cap,hieu_luc_den,ghi_chu\n"
+        "HS-001,1.004227,hs00,01/01/2020,,bản gốc\n"           # permanent
+        "HS-002,1.004227,hs01,2020-01-01,2025-06-29,\n"         # expired the day before
+        "HS-003,1.004227,hs02/trang1.jpg;hs02/trang2.jpg,,30/06/2025,\n"  # last valid day
+        "HS-004,1.004227,hs03,2025-07-01,,\n"                   # issued the day after
+        "HS-005,1.004227,../escape.jpg,,,\n"
+        "HS-006,1.004227,khong-co.jpg,,,\n", encoding="utf-8")
+    return root
+
+
+@pytest.fixture(scope="module")
+def first_run(archive, tmp_path_factory):
+    out = tmp_path_factory.mktemp("out")
+    proc = digitize("batch", str(archive / "manifest.csv"), "--store", str(out / "store"), "--valid-on", "30/06/2025",
+                    "--report", str(out / "report"), "--qa-sample", "50%", "--json", "--jobs", "2", "--sign")
+    return out, proc
+
+
+def test_batch_keeps_still_valid_dossiers_and_reports_bad_rows(first_run, archive):
+    out, proc = first_run
+    assert proc.returncode == 1, proc.stderr  # bad rows need attention
+    lines = [json.loads(x) for x in proc.stdout.splitlines()]
+    assert sorted((x["dossier"], Path(x["source"]).name) for x in lines) == [
+        ("HS-001", "trang1.jpg"), ("HS-001", "trang2.jpg"), ("HS-003", "trang1.jpg"), ("HS-003", "trang2.jpg")]
+    assert all(x["status"] == "ok" and x["signature"]["level"] == "B-B" for x in lines)
+    assert "row 6 HS-005: bad row: path '../escape.jpg' leads outside" in proc.stderr
+    assert "row 7 HS-006: bad row: missing file" in proc.stderr
+    assert "row 3 HS-002: expired before 2025-06-30" in proc.stderr
+    assert "row 5 HS-004: not yet issued on 2025-06-30" in proc.stderr
+    assert_store_intact(out / "store", {str(archive / f"hs0{i}" / f"trang{j}.jpg") for i in (0, 2) for j in (1, 2)})
+    rec = json.loads(digitize("store", "ls", "--json", "--store", str(out / "store")).stdout.splitlines()[0])
+    assert rec["dossier"] == "HS-001"
+    meta = open_store(out / "store").get(rec["id"]).metadata
+    assert meta["procedure_code"] == "1.004227" and meta["ghi_chu"] == "bản gốc" and meta["valid_until"] == ""
+
+
+def test_report_files(first_run):
+    out, _ = first_run
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    s = report["summary"]
+    assert s["dossiers"] == {"done": 2, "skipped": 4}
+    assert s["documents"] == {"stored": 4} and s["pages"] == 4 and s["pages_per_second"] > 0
+    assert s["reasons"] == {"dossier skipped: expired": 1, "dossier skipped: not yet issued": 1,
+                            "dossier skipped: bad row": 2}
+    assert len(report["documents"]) == 4 and len(report["dossiers"]) == 6
+    qa = [d["id"] for d in report["documents"] if d["qa_sample"]]
+    assert 0 < len(qa) < 4  # 50 % of four documents, reproducibly (seed 0)
+    raw = (out / "report.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # BOM: Excel reads UTF-8
+    rows = list(csv.DictReader(raw.decode("utf-8-sig").splitlines()))
+    assert len(rows) == 4 and {r["dossier"] for r in rows} == {"HS-001", "HS-003"}
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "<script" not in html and "<link" not in html and "<svg" in html
+    assert 'href="http' not in html and 'src=' not in html  # self-contained: nothing fetched
+    assert "Documents needing review" in html and html.count('href="file://') >= 2 * len(qa)
+    assert "not yet issued" in html
+
+
+def test_rerun_is_a_no_op_and_retry_failed_reruns_failures(first_run, archive, tmp_path):
+    out, _ = first_run
+    before = stored(out / "store")
+    again = digitize("batch", str(archive / "manifest.csv"), "--store", str(out / "store"), "--valid-on",
+                     "2025-06-30", "--json", "--jobs", "1", "--sign", "--report", str(tmp_path / "r2"))
+    assert stored(out / "store") == before
+    assert again.stdout == ""  # done dossiers are not even opened
+    assert json.loads((tmp_path / "r2.json").read_text())["summary"]["dossiers"]["done (earlier run)"] == 2
+
+    # a dossier that fails (unreadable scan), then is repaired and retried
+    root = make_archive(tmp_path / "a2", 2, docs=1, tag="B")
+    (root / "hs01" / "trang1.jpg").write_bytes(b"\xff\xd8\xff\xe0 truncated")
+    store = tmp_path / "s2"
+    args = ["batch", str(root), "--store", str(store), "--no-sign", "--jobs", "1"]
+    r1 = digitize(*args)
+    assert r1.returncode == 1 and "failed" in r1.stderr and "trang1.jpg" in r1.stderr
+    render_text_page(root / "hs01" / "trang1.jpg", size=(900, 500), lines=("GIẤY XÁC NHẬN", "Số: 99/XN"))
+    r2 = digitize(*args)
+    assert r2.returncode == 1 and len(stored(store)) == 1  # failure remembered, not rerun
+    r3 = digitize(*args, "--retry-failed")
+    assert r3.returncode == 0, r3.stderr
+    assert_store_intact(store, {str(root / f"hs0{i}" / "trang1.jpg") for i in (0, 1)})
+
+
+def test_expired_by_extracted_fields_is_not_stored(tmp_path):
+    """Without manifest dates the document's own validity decides (the gate around the store)."""
+    store = open_store(tmp_path / "s")
+    gate = ValidityGate(store, date(2025, 6, 30))
+
+    def rec(source: str, valid_until: str | None, meta: dict) -> Record:
+        return Record(id=source, dossier="D", source=source, source_sha256=source * 4, settings_key="k",
+                      doc_type="cccd", pages=1, pdf="", sha256=hashlib.sha256(source.encode()).hexdigest(),
+                      fields=(), warnings=(), signature=None, created_at="2025-01-01T00:00:00+00:00",
+                      pipeline_version="t", valid_until=valid_until, metadata=meta)
+
+    from digitize.model import DigitizeError
+
+    with pytest.raises(DigitizeError, match="from extracted fields"):
+        gate.put(rec("a", "2025-06-29", {}), b"%PDF-1.7 a", [])
+    assert "a" in gate.expired and store.find("aaaa", "k") is None
+    gate.put(rec("b", "2025-06-30", {}), b"%PDF-1.7 b", [])  # last valid day
+    gate.put(rec("c", "2020-01-01", {"valid_until": ""}), b"%PDF-1.7 c", [])  # the manifest says permanent
+    assert store.find("bbbb", "k") and store.find("cccc", "k")
+
+
+def test_kill_9_at_several_points_then_resume_exactly_once(tmp_path):
+    root = make_archive(tmp_path / "arch", 8, docs=2, size=(1240, 900), tag="K")
+    store = tmp_path / "store"
+    args = DIGITIZE + ["batch", str(root), "--store", str(store), "--no-sign", "--jobs", "2"]
+    expected = {str(p) for p in root.glob("hs*/trang*.jpg")}
+
+    def run_until(n_stored: int | None, delay: float = 0.0) -> None:
+        proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV, cwd=REPO)
+        deadline = time.monotonic() + 90
+        try:
+            while time.monotonic() < deadline and proc.poll() is None:
+                if n_stored is None:
+                    time.sleep(delay)
+                    break
+                if (store / "catalog.sqlite").exists() and len(stored(store)) >= n_stored:
+                    break
+                time.sleep(0.02)
+        finally:
+            if proc.poll() is None:
+                os.kill(proc.pid, signal.SIGKILL)
+            proc.wait(10)
+
+    run_until(None, delay=1.5)  # during start-up / first pages
+    run_until(len(stored(store)) + 3 if (store / "catalog.sqlite").exists() else 3)
+    run_until(len(stored(store)) + 5)
+    assert len(stored(store)) < len(expected), "the kills came too late to test anything"
+    final = subprocess.run(args + ["--json"], capture_output=True, text=True, env=ENV, cwd=REPO, timeout=120)
+    assert final.returncode == 0, final.stderr
+    assert_store_intact(store, expected)
+    # every dossier once in the batch journal, all done
+    con = sqlite3.connect(store / "catalog.sqlite")
+    items = con.execute("SELECT dossier, status FROM batch_items").fetchall()
+    con.close()
+    assert sorted(items) == [(f"hs{i:02d}", "done") for i in range(8)]
