@@ -144,6 +144,7 @@ def check_document_number(text: str) -> Checked:
     """Số, ký hiệu: '145/QĐ-UBND', '30/2020/NĐ-CP' (the 'Số:' prefix is optional)."""
     t = nfc(text)
     t = re.sub(r"^\s*S[ốôoó]\s*[:.]?\s*", "", t, flags=re.IGNORECASE)
+    t = re.sub(r"^(\d{1,5})([A-ZĐ]{2,}(?:-[A-ZĐ0-9]+)*)$", r"\1/\2", t.strip())  # OCR lost the slash
     m = _DOCNO.search(t)
     if not m and re.fullmatch(r"\d{1,7}", t.strip()):
         return Checked(t.strip(), True)  # a register number without a symbol (civil status books)

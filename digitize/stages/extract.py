@@ -236,7 +236,7 @@ def _missing(spec: FieldSpec) -> Field:
                  reason="required field not found")
 
 
-def extract_fields(lines: Sequence[Line], profile: Profile) -> list[Field]:
+def extract_fields(lines: Sequence[Line], profile: Profile, pages: Sequence[PageResult] = ()) -> list[Field]:
     hits = _label_hits(lines, profile)
     starts: dict[int, list[int]] = {}
     for hs in hits.values():
@@ -246,8 +246,15 @@ def extract_fields(lines: Sequence[Line], profile: Profile) -> list[Field]:
     for spec in profile.fields:
         if spec.locate:
             found = loc.LOCATORS[spec.locate](lines)
+            second_look = False
+            if found is None and spec.locate == "signer" and pages:
+                found, second_look = loc.signer_from_image(pages, lines), True
             if found and found.raw:
-                fields[spec.name] = _field(spec, found.raw, found.toks, found.page)
+                f = _field(spec, found.raw, found.toks, found.page)
+                if second_look:  # read under a seal or signature: a person should confirm it
+                    f = _replace(f, needs_review=True, reason="; ".join(
+                        r for r in (f.reason, "read again under seal/signature") if r))
+                fields[spec.name] = f
             continue
         hs = hits.get(spec.name, [])
         for h in hs[spec.occurrence - 1 :]:
@@ -310,7 +317,7 @@ def extract(pages: Sequence[PageResult], profiles: ProfileSet, profile: str = "a
     else:
         pid, score, reason = profiles[profile].id, 1.0, ""
     prof = profiles[pid]
-    fields = extract_fields(lines, prof)
+    fields = extract_fields(lines, prof, pages)
     valid_until, rule = validity(prof, fields)
     if reason:
         rule = f"{reason}; {rule}" if rule and rule != "none" else reason

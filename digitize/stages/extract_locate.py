@@ -75,7 +75,7 @@ def number(lines: Sequence[Line]) -> Found | None:
         if ln.toks and ln.toks[0].key in ("so", "s0", "s") and len(ln.toks) > 1:
             rest = ln.toks[1:]
             text = " ".join(x.text for x in rest)
-            m = re.match(r"^\s*:?\s*(\d{1,5}(\s*/\s*\S+)?)", text)
+            m = re.match(r"^\s*:?\s*(\d{1,5}(\s*/\s*\S+|[A-ZĐ]{2,}\S*)?)", text)
             if m:
                 toks = tuple(x for x in rest if x.text.strip(":"))
                 return Found(clean_value(m.group(1)), toks[:2], ln.page)
@@ -206,3 +206,80 @@ def label_pairs(lines: Sequence[Line]) -> list[tuple[str, Found]]:
                 start = i + 1
             i += 1
     return out
+
+
+# --- second look at the signature block ----------------------------------------------------------
+_BLOCK_ENGINES: dict[str, object] = {}
+
+
+def _block_engine(lang: str):
+    """A tesseract engine reading one uniform block (psm 6): the page pass often drops a name that a
+    seal or a signature overlaps."""
+    from digitize.tools import tesseract
+
+    if lang not in _BLOCK_ENGINES:
+        try:
+            _BLOCK_ENGINES[lang] = tesseract.TesserocrEngine(lang, psm=6)
+        except ImportError:
+            _BLOCK_ENGINES[lang] = tesseract.CliEngine(lang, psm=6)
+    return _BLOCK_ENGINES[lang]
+
+
+def signer_from_image(pages, lines: Sequence[Line], lang: str = "vie") -> Found | None:
+    """OCR the area under the signing-authority line again, as one block, and take the name there."""
+    import cv2
+    import numpy as np
+
+    from digitize.model import Word
+    from digitize.stages.extract_text import Line as _Line, Tok as _Tok
+    from digitize.tools import tesseract
+
+    if not lines or not pages:
+        return None
+    last = lines[-1].page
+    auth = None
+    for ln in lines:
+        if ln.page == last and ln.box[0] > 0.4 * ln.page_w:
+            f = ln.folded()
+            if any(f.startswith(p + " ") or f == p for p in _SIGN_PREFIX):
+                auth = ln
+    if auth is None:  # the whole signature block was dropped: look beside "Nơi nhận:" or below the text
+        near = [ln for ln in lines if ln.page == last and ln.folded().startswith("noi nhan")]
+        body = [ln for ln in lines if ln.page == last]
+        if near:
+            auth = near[-1]
+        elif body:
+            auth = body[-1]
+        else:
+            return None
+        x0, y0 = int(0.42 * auth.page_w), max(0, auth.box[1] - int(0.01 * auth.page_h))
+    else:
+        x0, y0 = max(0, auth.box[0] - int(0.12 * auth.page_w)), auth.box[3]
+    page = pages[last - 1]
+    img = cv2.imdecode(np.frombuffer(page.jpeg, np.uint8), cv2.IMREAD_COLOR)
+    if img is None:
+        return None
+    h, w = img.shape[:2]
+    x1, y1 = w, min(h, auth.box[3] + int(0.22 * h))
+    crop = np.ascontiguousarray(img[y0:y1, x0:x1])
+    if crop.size == 0:
+        return None
+    # seals are red and signatures blue: drop coloured ink so that only the black name remains
+    hsv = cv2.cvtColor(crop, cv2.COLOR_BGR2HSV)
+    ink = (hsv[:, :, 2] < 130) & (hsv[:, :, 1] < 100)
+    crop = np.ascontiguousarray(np.repeat(np.where(ink, 0, 255).astype(np.uint8)[:, :, None], 3, axis=2))
+    ocr = tesseract.parse_tsv(_block_engine(lang).tsv(crop, page.dpi), x1 - x0, y1 - y0)
+    groups: dict[int, list[Word]] = {}
+    for wd in ocr.words:
+        b = wd.box
+        groups.setdefault(wd.line, []).append(Word(wd.text, wd.confidence, (b[0] + x0, b[1] + y0, b[2] + x0, b[3] + y0), wd.line))
+    best = None
+    for li in sorted(groups):
+        toks = tuple(_Tok(wd, wd.text, " ".join(key_tokens(wd.text))) for wd in sorted(groups[li], key=lambda q: q.box[0]))
+        toks = tuple(_Tok(t.word, t.text.strip("\"'“”_.,:;|!`^~*"), t.key) for t in toks if t.key)
+        if _name_like(toks):
+            best = toks
+    if best is None:
+        return None
+    del _Line
+    return Found(" ".join(t.text for t in best), best, last)
