@@ -40,8 +40,9 @@ def make_archive(root: Path, dossiers: int, docs: int = 2, size=(900, 500), tag:
     return root
 
 
-def digitize(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:
-    return subprocess.run(DIGITIZE + list(args), capture_output=True, text=True, timeout=timeout, env=ENV, cwd=REPO)
+def digitize(*args: str, timeout: float = 120, **env: str) -> subprocess.CompletedProcess:
+    return subprocess.run(DIGITIZE + list(args), capture_output=True, text=True, timeout=timeout,
+                          env={**ENV, **env}, cwd=REPO)
 
 
 def stored(store: Path) -> list[tuple[str, str, str]]:

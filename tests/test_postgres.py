@@ -1,0 +1,84 @@
+"""The PostgreSQL catalog: a real server from Debian's `postgresql` package, initialised in a
+temporary folder on a free port, used by `batch --store postgresql://...` with objects on a
+shared path; a second run is a no-op and the password never shows in output."""
+from __future__ import annotations
+
+import glob
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from test_batch import digitize, make_archive
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def postgres(tmp_path_factory):
+    bins = sorted(glob.glob("/usr/lib/postgresql/*/bin"))
+    assert bins, "PostgreSQL server binaries missing (make setup installs the postgresql package)"
+    bin_dir = Path(bins[-1])
+    # not under pytest's 0700 temp root: the server runs as another user and must reach its folder
+    base = Path(tempfile.mkdtemp(prefix="digitize-pg-"))
+    data, sock = base / "data", base / "sock"
+    sock.mkdir()
+    as_user: list[str] = []
+    if os.geteuid() == 0:  # the server refuses to run as root
+        shutil.chown(base, "postgres")
+        shutil.chown(sock, "postgres")
+        as_user = ["runuser", "-u", "postgres", "--"]
+    pwfile = base / "pw"
+    pwfile.write_text("s3cret-pg\n")
+    if as_user:
+        shutil.chown(pwfile, "postgres")
+    subprocess.run(as_user + [str(bin_dir / "initdb"), "-D", str(data), "-U", "digitize", "--pwfile", str(pwfile),
+                              "-A", "scram-sha-256", "-E", "UTF8", "--no-sync"],
+                   check=True, capture_output=True, timeout=120)
+    port = _free_port()
+    subprocess.run(as_user + [str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(base / "log"), "-w", "-t", "60",
+                              "-o", f"-p {port} -k {sock} -c listen_addresses=127.0.0.1 -c fsync=off", "start"],
+                   check=True, capture_output=True, timeout=90)
+    try:
+        yield f"postgresql://digitize:s3cret-pg@127.0.0.1:{port}/postgres"
+    finally:
+        subprocess.run(as_user + [str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
+                       capture_output=True, timeout=60)
+        shutil.rmtree(base, ignore_errors=True)
+
+
+def test_batch_with_postgres_catalog(postgres, tmp_path):
+    import psycopg
+
+    root = make_archive(tmp_path / "arch", 3, docs=1, tag="PG")
+    shared = tmp_path / "shared-objects"
+    env = {"DIGITIZE_OBJECTS": str(shared)}
+    r1 = digitize("batch", str(root), "--store", postgres, "--no-sign", "--jobs", "2", "--json", **env)
+    r2 = digitize("batch", str(root), "--store", postgres, "--no-sign", "--jobs", "1", "--json", **env)
+    ls = digitize("store", "ls", "--json", "--store", postgres, **env)
+    assert r1.returncode == 0, r1.stderr
+    assert len(r1.stdout.splitlines()) == 3 and r2.returncode == 0 and r2.stdout == ""  # resumed: nothing to do
+    assert len(ls.stdout.splitlines()) == 3
+    for text in (r1.stdout, r1.stderr, r2.stderr, ls.stdout):
+        assert "s3cret" not in text
+    with psycopg.connect(postgres) as conn:
+        assert conn.execute("SELECT count(*), count(DISTINCT source_sha256) FROM documents").fetchone() == (3, 3)
+        assert conn.execute("SELECT status, count(*) FROM batch_items GROUP BY status").fetchall() == [("done", 3)]
+        shas = [r[0] for r in conn.execute("SELECT sha256 FROM documents")]
+    assert all((shared / "objects" / s[:2] / f"{s}.pdf").is_file() for s in shas)
+
+
+def test_bad_postgres_url_is_one_line_without_password(postgres, tmp_path):
+    bad = postgres.replace("s3cret-pg", "wrong-pw")
+    r = digitize("batch", str(tmp_path), "--store", bad, "--no-sign", DIGITIZE_OBJECTS=str(tmp_path))
+    assert r.returncode == 2
+    assert "wrong-pw" not in r.stderr + r.stdout and "Traceback" not in r.stderr
+    assert "cannot connect to PostgreSQL" in r.stderr
