@@ -30,7 +30,7 @@ from samples import templates as T  # noqa: E402
 from samples.damage import degrade  # noqa: E402,F401  (public API)
 
 DOC_TYPES = T.DOC_TYPES
-JPEG_OPTS = dict(quality=80, subsampling=2, optimize=True, progressive=False)  # optimize: Huffman tables, still deterministic
+JPEG_OPTS = dict(quality=75, subsampling=2, optimize=True, progressive=False)  # optimize: Huffman tables, still deterministic
 HARD = ("show_through", "low_contrast", "dark")
 
 
@@ -124,7 +124,7 @@ def build_demo(out: Path, seed: int) -> None:
          ("don_de_nghi", "tif", 200, dict(mild, skew=-1.1, signature=True)),
          ("cccd", "pdf", 200, dict(mild, skew=1.5))],
         [("giay_tiep_nhan", "jpg", 200, dict(mild, skew=-0.6, signature=True)),
-         ("xac_nhan_hon_nhan", "jpg", 300, dict(mild, skew=0.5, seal=True, signature=True))],
+         ("xac_nhan_hon_nhan", "jpg", 200, dict(mild, skew=0.5, seal=True, signature=True))],
         [("giay_tiep_nhan", "jpg", 200, dict(mild, skew=1.2, signature=True)),
          ("quyet_dinh", "jpg", 200, dict(mild, skew=-0.9, seal=True, signature=True, fold=0.2)),
          ("gcn_qsdd", "jpg", 200, dict(mild, rotation=180, seal=True, signature=True))],
@@ -165,7 +165,7 @@ DEGRADED = [  # (name, doc_type, dpi, spec)
     ("rot270", "don_de_nghi", 300, dict(rotation=270, blur=0.8)),
     ("skew_pos7", "giay_tiep_nhan", 200, dict(skew=7.0, blur=0.8)),
     ("skew_neg7", "xac_nhan_hon_nhan", 300, dict(skew=-7.0, blur=0.8)),
-    ("skew_noise", "gcn_qsdd", 200, dict(skew=3.4, noise=7)),
+    ("skew_noise", "gcn_qsdd", 200, dict(skew=3.4, noise=5)),
     ("skew_blur", "dang_ky_doanh_nghiep", 200, dict(skew=-1.3, blur=1.4, noise=2)),
     ("show_through", "quyet_dinh", 200, dict(show_through=0.35, yellow=0.5, skew=0.6, blur=0.8)),
     ("low_contrast", "giay_phep_xay_dung", 200, dict(low_contrast=0.35, skew=-0.8, blur=0.8)),
@@ -174,12 +174,12 @@ DEGRADED = [  # (name, doc_type, dpi, spec)
                                                     skew=-2.2, blur=0.8)),
     ("noise_jpeg", "don_de_nghi", 200, dict(noise=12, jpeg=30, skew=1.7)),
     ("yellowed", "giay_khai_sinh", 200, dict(yellow=1.0, light=0.3, fold=0.25, skew=-2.6, blur=0.8)),
-    ("rot90_skew", "cccd", 300, dict(rotation=90, skew=-4.0, noise=4)),
+    ("rot90_skew", "cccd", 300, dict(rotation=90, skew=-4.0, blur=0.8)),
     ("blur_noise", "giay_tiep_nhan", 200, dict(blur=1.6, noise=5, skew=5.5)),
     ("rot270_seal", "gcn_qsdd", 200, dict(rotation=270, skew=2.1, seal=True, signature=True, blur=0.8)),
     ("near_blank", "blank", 200, dict(yellow=0.4, noise=2, specks=6)),
     ("near_blank_ghost", "blank", 300, dict(show_through=0.12, yellow=0.3, blur=0.8, specks=3)),
-    ("too_dark", "dang_ky_doanh_nghiep", 200, dict(dark=0.3, noise=3, skew=0.7)),
+    ("too_dark", "dang_ky_doanh_nghiep", 200, dict(dark=0.3, noise=2, skew=0.7)),
 ]
 
 
@@ -197,7 +197,7 @@ TYPE_FLAWS = {"giay_khai_sinh": "missing", "xac_nhan_hon_nhan": "invalid", "gcn_
 
 def build_types(out: Path, seed: int, per_type: int = 2) -> None:
     """Every type `per_type` times with mild damage; the second instance has a missing field or an
-    invalid identifier (TYPE_FLAWS). Stored at JPEG quality 75 to keep the committed set small."""
+    invalid identifier (TYPE_FLAWS). Stored at JPEG quality 70 to keep the committed set small."""
     out.mkdir(parents=True, exist_ok=True)
     for t, doc_type in enumerate(DOC_TYPES):
         for k in range(per_type):
@@ -208,9 +208,9 @@ def build_types(out: Path, seed: int, per_type: int = 2) -> None:
                         seal=k != 1, signature=True)
             if k == 1 and t % 3 == 0:
                 spec["rotation"] = (90, 180, 270)[t // 3 % 3]
-            dpi = 300 if (t, k) in ((0, 0), (4, 1), (8, 1)) else 200
+            dpi = 300 if (t, k) == (4, 1) else 200
             img, gt = make_page(doc_type, s, dpi, spec, flaw)
-            save_jpeg(img, gt, out / f"{doc_type}_{k + 1}.jpg", quality=75)
+            save_jpeg(img, gt, out / f"{doc_type}_{k + 1}.jpg", quality=70)
 
 
 def build_bench(out: Path, seed: int, count: int) -> None:
