@@ -30,6 +30,14 @@ _DIGIT_LOOKALIKES = str.maketrans({"O": "0", "o": "0", "D": "0", "Q": "0", "I": 
                                    "i": "1", "S": "5", "s": "5", "B": "8", "Z": "2", "z": "2", "g": "9"})
 
 
+def fix_digits(text: str) -> str:
+    """Letters that look like digits, replaced only inside tokens that are mostly digits ('0O12' -> '0012')."""
+    def fix(m: re.Match) -> str:
+        t = m.group(0)
+        return t.translate(_DIGIT_LOOKALIKES) if sum(c.isdigit() for c in t) >= 0.6 * len(t) else t
+    return re.sub(r"\S+", fix, nfc(text))
+
+
 def digits_only(text: str) -> str:
     """Digits of an ID printed with OCR-inserted spaces/dots: '001 2 03.012345' -> '001203012345'."""
     t = nfc(text).strip()
@@ -91,7 +99,7 @@ def mst_check_digit(first9: str) -> str | None:
 
 def check_tax_code(text: str) -> Checked:
     """Tax / enterprise code: 10 digits with check digit, optional '-NNN' branch suffix (not 000)."""
-    m = re.search(r"(\d[\d .]{8,14}\d)(?:\s*-\s*(\d{3}))?", nfc(text).translate(_DIGIT_LOOKALIKES))
+    m = re.search(r"(\d[\d .]{8,14}\d)(?:\s*-\s*(\d{3}))?", fix_digits(text))
     if not m:
         return Checked(None, False, "no tax code")
     d = re.sub(r"\D", "", m.group(1))
@@ -158,7 +166,7 @@ def check_document_number(text: str) -> Checked:
 
 
 def check_parcel(text: str) -> Checked:
-    m = re.search(r"(?<!\d)(\d{1,5})(?!\d)", nfc(text).translate(_DIGIT_LOOKALIKES))
+    m = re.search(r"(?<!\d)(\d{1,5})(?!\d)", fix_digits(text))
     return Checked(m.group(1).lstrip("0") or "0", True) if m else Checked(None, False, "no parcel number")
 
 

@@ -234,6 +234,8 @@ def correct_word(token: str) -> str:
     if not m:
         return token  # digits, identifiers, mixed tokens are never touched
     pre, core, post = m.groups()
+    if core.lower() in _AMBIGS:
+        return pre + _restore_case(core, _AMBIGS[core.lower()]) + post
     if core.isupper() and len(core) > 1 or is_syllable(core) or not attested():
         return token
     word = canonical(core.lower())
