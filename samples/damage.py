@@ -1,6 +1,8 @@
 """Seeded scanner and paper damage applied to a clean rendered page.
 
 A spec is a dict; every key is optional:
+  dpi: n              resolution of the page, for physical sizes (seal diameter, fold width); default 300
+  signature_box: box  [x0, y0, x1, y1] of the signer's blank area (default: lower right of the page)
   seal: bool          red round seal over the left part of the signature area (`signature_box`)
   signature: bool     blue handwritten-like stroke in the signature area
   seal_text: str      text around the seal ring

@@ -233,3 +233,22 @@ def test_page_generation_is_fast():
     start = time.perf_counter()
     G.make_page("giay_tiep_nhan", 1, 300, dict(skew=3.0, noise=4, seal=True, signature=True, yellow=0.4))
     assert time.perf_counter() - start < 3.0  # typically ~0.5 s on one core
+
+
+def test_skew_and_rotation_sign_conventions():
+    """skew > 0 turns content counter-clockwise (a line rises to the right); rotation is clockwise."""
+    page = Image.new("RGB", (800, 1100), "white")
+    grey = np.asarray(page).copy()
+    grey[540:560, 100:700] = 0  # a horizontal bar through the middle
+    grey[20:80, 20:80] = 0  # a mark in the top-left corner
+    page = Image.fromarray(grey)
+    skewed = np.asarray(G.degrade(page, {"skew": 5.0}, 1).convert("L"))
+
+    def bar_row(col: int) -> float:
+        rows = np.nonzero(skewed[300:800, col] < 128)[0]
+        return float(rows.mean()) + 300
+
+    assert bar_row(650) < bar_row(150) - 30  # right end higher: counter-clockwise
+    turned = np.asarray(G.degrade(page, {"rotation": 90}, 1).convert("L"))
+    assert turned.shape == (800, 1100)
+    assert turned[20:80, -80:-20].mean() < 50 and turned[20:80, 20:80].mean() > 200  # top-left -> top-right
