@@ -183,7 +183,8 @@ def _line(ctx: _Ctx, b: Line, text: str, x0: int, x1: int, y: int) -> int:
     if text:
         ctx.draw.text((x, y), text, font=f, fill=INK)
         box = [x, y, x + width, y + ascent + descent]
-        ctx.out.lines.append({"text": text, "box": box})
+        # a gap of several spaces reads as one space: the ground truth keeps one
+        ctx.out.lines.append({"text": " ".join(text.split()), "box": box})
         for name in (b.field.split(",") if b.field else ()):  # one line may show several fields
             old = ctx.out.fields.get(name)
             ctx.out.fields[name] = box if old is None else [

@@ -141,14 +141,15 @@ def nationality_line(doc: Doc, p: Person, dan_toc=True) -> Line:
 def giay_khai_sinh(doc: Doc) -> None:
     rng = doc.rng
     doc.plan(["que_quan", "noi_sinh", "ho_ten_cha"], ["so_dinh_danh"])
-    child = person(doc, 2005, 2024, bad_id=doc.bad == "so_dinh_danh")
+    child = person(doc, 2016, 2024, bad_id=doc.bad == "so_dinh_danh")
     issued = child.birth + dt.timedelta(days=rng.randint(5, 55))
     lines, body, place = issuer(doc, child.province)
     header(doc, lines, body, f"{rng.randint(1, 480)}", place, issued)
     doc.blocks.append(Line(f"Quyển số: {rng.randint(1, 3):02d}/{issued.year}", "R", 12, "left"))
     title(doc, "GIẤY KHAI SINH")
     mother, _ = V.person(rng, "Nữ")
-    father, _ = V.person(rng, "Nam")
+    father = V.person(rng, "Nam")[0]
+    father = child.name.split()[0] + " " + father.split(" ", 1)[1]  # the child bears the father's family name
     b = doc.blocks
     b.append(doc.f("ho_ten", "Họ, chữ đệm, tên:", child.name.upper(), style="B"))
     b.append(doc.f("ngay_sinh", "Ngày, tháng, năm sinh:", child.birth.isoformat(), V.dmy(child.birth)))
