@@ -97,7 +97,7 @@ def connect(address: str, timeout: float = 30):
     except ModuleNotFoundError:
         raise DigitizeError(address, "Dask support needs the cluster extra (pip install 'digitize[cluster]')") from None
     try:
-        return Client(address, timeout=timeout, set_as_default=False)
+        return Client(address, timeout=timeout)
     except (OSError, TimeoutError) as e:
         raise DigitizeError(address, f"cannot reach the Dask scheduler: {e}") from None
 
