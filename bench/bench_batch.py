@@ -4,7 +4,7 @@ at 100 and 1,000 documents, and the same batch on a local two-worker Dask cluste
 Documents are generated on the fly: readable A4-ish pages at 200 dpi for throughput, tiny
 one-line pages (unsigned) for the memory runs, so 1,000 documents finish in about a minute.
 Each batch runs in a fresh process that reports its own peak RSS (the coordinator) and that of
-its largest reaped descendant (a worker process).
+its largest descendant (a worker process, sampled from /proc VmHWM).
 """
 from __future__ import annotations
 
@@ -21,15 +21,44 @@ REPO = Path(__file__).resolve().parents[1]
 FONT = "/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf"
 
 _RUNNER = r"""
-import json, resource, sys, time
+import json, os, resource, sys, threading, time
 from digitize.cli import app
+peak = [0]
+
+def descendants(root):
+    kids = {}
+    for d in os.listdir("/proc"):
+        if d.isdigit():
+            try:
+                ppid = int(open(f"/proc/{d}/stat").read().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            kids.setdefault(ppid, []).append(int(d))
+    out, todo = [], [root]
+    while todo:
+        for c in kids.get(todo.pop(), []):
+            out.append(c); todo.append(c)
+    return out
+
+def sample():  # VmHWM = a process's own peak RSS; workers are grandchildren (forkserver)
+    while True:
+        for pid in descendants(os.getpid()):
+            try:
+                for line in open(f"/proc/{pid}/status"):
+                    if line.startswith("VmHWM:"):
+                        peak[0] = max(peak[0], int(line.split()[1]))
+            except OSError:
+                pass
+        time.sleep(0.5)
+
+threading.Thread(target=sample, daemon=True).start()
 t = time.monotonic()
 try:
     app(sys.argv[1:], standalone_mode=False)
 except SystemExit:
     pass
 self_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-child_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+child_kb = max(peak[0], resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
 print(json.dumps({"seconds": time.monotonic() - t, "coordinator_mb": self_kb / 1024, "worker_mb": child_kb / 1024}),
       file=sys.stderr)
 """
