@@ -20,7 +20,7 @@ from typing import Any
 import cv2
 
 from digitize.model import (
-    DigitizeError, Document, DocumentInput, Extraction, Geometry, PageRef, PageResult, Record, SignatureSummary,
+    DigitizeError, Document, DocumentInput, Extraction, Geometry, OcrPage, PageRef, PageResult, Record, SignatureSummary,
 )
 from digitize.settings import PIPELINE_VERSION, Settings
 from digitize.stages import geometry, ingest, ocr, quality
@@ -66,7 +66,9 @@ def process_page(ref: PageRef, settings: Settings) -> PageResult:
     page = ingest.load_page(ref, settings.limits)
     q = quality.assess(page, settings)
     h, w = page.image.shape[:2]
-    if page.has_text_layer and not settings.redo_ocr:
+    if q.blank:  # nothing to read; OCR would only turn specks and show-through into text
+        geo, words = Geometry(), OcrPage((), (), w, h)
+    elif page.has_text_layer and not settings.redo_ocr:
         # already searchable: keep its text and geometry, as OCR would only add errors
         geo, words = Geometry(), poppler.text_layer(ref.path, ref.page, w, h)
     else:

@@ -91,13 +91,14 @@ def header(doc: Doc, lines: list[str], body: str, so: str | None, place: str, da
     doc.fields["co_quan_ban_hanh"] = body
     right = [Line("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "B", 12.5, "center"),
              Line("Độc lập - Tự do - Hạnh phúc", "B", 13.5, "center")]
-    doc.blocks.append(Cols(left + [Rule(22)], right + [Rule(62)], split=0.4))
     doc.fields["ngay_ban_hanh"] = date.isoformat()
     so_line = [Line(f"Số: {so}", "R", 13, "center", field="so_van_ban")] if so else []
     if so:
         doc.fields["so_van_ban"] = so
-    doc.blocks.append(Cols(so_line, [Line(f"{place}, {V.date_line(date)}", "I", 13, "center",
-                                          field="ngay_ban_hanh")], split=0.4))
+    # One two-column block, as Decree 30 lays it out: the number sits under the issuing body
+    # and the place and date under the motto, so the text reads column by column.
+    date_line = Line(f"{place}, {V.date_line(date)}", "I", 13, "center", field="ngay_ban_hanh")
+    doc.blocks.append(Cols(left + [Rule(22)] + so_line, right + [Rule(62), date_line], split=0.4))
     doc.blocks.append(Gap(6))
 
 

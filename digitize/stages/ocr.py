@@ -1,14 +1,28 @@
-"""OCR stage: Page -> OcrPage (words with boxes and confidences, lines, NFC text).
+"""OCR stage: Page -> OcrPage (words with boxes and confidences, lines in reading order, NFC).
 
 The engine is created once per process and reused; the pipeline's worker initialiser calls
 `engine()` so the model is loaded before the first page arrives.
+
+Tesseract joins side-by-side blocks that share a baseline (the two-column header of an
+official document, the two signer blocks at the foot) into one line. `reading_order` splits
+such lines at wide gaps and reads a run of two-column rows column by column, so the text layer
+says "ỦY BAN NHÂN DÂN… / Số: …" before "CỘNG HÒA… / Hà Nội, ngày…", as a person reads it.
 """
 from __future__ import annotations
 
-from digitize.model import OcrPage, Page
+import re
+import statistics
+
+import cv2
+import numpy as np
+
+from digitize.model import OcrPage, Page, Word
 from digitize.tools import tesseract
 
 _ENGINES: dict[str, tesseract.OcrEngine] = {}
+GAP_FACTOR = 1.5  # a gap wider than this many word heights separates columns (a space is ~0.3)
+NOISE_CONFIDENCE = 60.0  # below this, a word with no letter or digit is scanner noise
+INK_SATURATION = 70  # red seals and blue signatures are saturated; printed text is not
 
 
 def engine(lang: str = "vie") -> tesseract.OcrEngine:
@@ -19,5 +33,91 @@ def engine(lang: str = "vie") -> tesseract.OcrEngine:
 
 def recognise(page: Page, lang: str = "vie") -> OcrPage:
     h, w = page.image.shape[:2]
-    tsv = engine(lang).tsv(page.image, page.dpi or 300.0)
-    return tesseract.parse_tsv(tsv, w, h)
+    tsv = engine(lang).tsv(ocr_grey(page.image), page.dpi or 300.0)
+    return reading_order(tesseract.parse_tsv(tsv, w, h))
+
+
+def ocr_grey(image: np.ndarray) -> np.ndarray:
+    """The grey image tesseract reads: coloured marks (seal, signature) turned to paper, so
+    they are not read as letters; black text under them stays black."""
+    if image.ndim == 2:
+        return image
+    grey = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
+    saturation = cv2.subtract(image.max(axis=2), image.min(axis=2))
+    grey[saturation > INK_SATURATION] = 255
+    return grey
+
+
+def _is_noise(word: Word) -> bool:
+    return word.confidence < NOISE_CONFIDENCE and not re.search(r"[^\W_]", word.text)
+
+
+def _segments(words: list[Word]) -> list[list[Word]]:
+    """Split one tesseract line where the gap between words is wider than a column gutter."""
+    height = statistics.median(w.box[3] - w.box[1] for w in words) or 1
+    segs = [[words[0]]]
+    for prev, cur in zip(words, words[1:]):
+        if cur.box[0] - prev.box[2] > GAP_FACTOR * height:
+            segs.append([cur])
+        else:
+            segs[-1].append(cur)
+    return segs
+
+
+def _span(seg: list[Word]) -> tuple[int, int]:
+    return min(w.box[0] for w in seg), max(w.box[2] for w in seg)
+
+
+def reading_order(page: OcrPage) -> OcrPage:
+    rows: list[list[list[Word]]] = []
+    by_line: dict[int, list[Word]] = {}
+    for w in page.words:
+        if not _is_noise(w):
+            by_line.setdefault(w.line, []).append(w)
+    for idx in sorted(by_line):
+        rows.append(_segments(sorted(by_line[idx], key=lambda w: w.box[0])))
+    ordered: list[list[Word]] = []
+    i = 0
+    while i < len(rows):
+        run = _column_run(rows, i)
+        if run is None:  # an ordinary line (or a lone tabbed form line): left to right
+            ordered += rows[i]
+            i += 1
+            continue
+        end, gutter = run
+        block = [seg for row in rows[i:end] for seg in row]
+        ordered += [s for s in block if _span(s)[1] <= gutter] + [s for s in block if _span(s)[0] >= gutter]
+        i = end
+    words: list[Word] = []
+    lines: list[str] = []
+    for seg in ordered:
+        for w in seg:
+            words.append(Word(w.text, w.confidence, w.box, len(lines)))
+        lines.append(" ".join(w.text for w in seg))
+    return OcrPage(tuple(words), tuple(lines), page.width_px, page.height_px)
+
+
+FORM_LABEL = re.compile(r"^\S+(?:\s+\S+){0,4}:\s*\S")
+
+
+def _is_form_row(row: list[list[Word]], gutter: float) -> bool:
+    """`Giới tính: Nam    Dân tộc: Kinh` is one line of a form, not two columns."""
+    right = [s for s in row if _span(s)[0] >= gutter]
+    return bool(right) and bool(FORM_LABEL.match(" ".join(w.text for w in right[0])))
+
+
+def _column_run(rows: list[list[list[Word]]], start: int) -> tuple[int, float] | None:
+    """Rows from `start` that keep to one side or the other of a gutter, ending at the first
+    line that crosses it. Two side-by-side blocks (not one tabbed form line) need at least two
+    rows that have text on both sides."""
+    if len(rows[start]) < 2:
+        return None
+    gutter = (_span(rows[start][0])[1] + _span(rows[start][1])[0]) / 2
+    end, both_sides = start, 0
+    while end < len(rows):
+        spans = [_span(s) for s in rows[end]]
+        if any(x0 < gutter < x1 for x0, x1 in spans) or _is_form_row(rows[end], gutter):
+            break
+        both_sides += any(x1 <= gutter for _, x1 in spans) and any(x0 >= gutter for x0, _ in spans)
+        end += 1
+    return (end, gutter) if both_sides >= 2 else None
