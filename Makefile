@@ -37,7 +37,7 @@ bench: setup
 	OMP_THREAD_LIMIT=1 $(PY) bench/run_bench.py
 
 samples: setup
-	$(PY) samples/generate.py --out samples/demo
+	for set in demo degraded types; do $(PY) samples/generate.py --out samples/$$set --set $$set || exit 1; done
 
 clean:
 	rm -rf $(VENV) $(STORE) .pytest_cache

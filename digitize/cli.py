@@ -15,10 +15,20 @@ from digitize.pipeline import run_documents
 from digitize.stages.ingest import expand_inputs
 from digitize.store import open_store
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
+# Tracebacks never show local variables: they may hold a store URL's password or a PIN.
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_show_locals=False,
                   help="Scanned dossiers to searchable, signed PDF/A records with extracted fields.")
-store_app = typer.Typer(no_args_is_help=True, help="Inspect the results store.")
+store_app = typer.Typer(no_args_is_help=True, pretty_exceptions_show_locals=False, help="Inspect the results store.")
 app.add_typer(store_app, name="store")
+
+
+def _open(location: str | None):
+    """The store, or one line saying why not (the URL shown without its password)."""
+    try:
+        return open_store(location)
+    except DigitizeError as e:
+        c.stderr.print(f"[red]error:[/] {e}", highlight=False)
+        raise typer.Exit(2)
 
 
 @app.command()
@@ -34,7 +44,7 @@ def run(
     opts = c.ProcessingOptions(profile, profiles, sign, signer, pdfa, jobs, tsa, ltv, stamp, organisation,
                                copy_form, post_correct, redo_ocr)
     settings = opts.settings()
-    the_store = open_store(store)
+    the_store = _open(store)
     try:
         profile_set = c.load_profiles(opts)
         signing = c.open_signing(opts, the_store)
@@ -68,7 +78,7 @@ def run(
 @store_app.command("ls")
 def store_ls(store: str = c.StoreOpt, as_json: bool = c.JsonOpt) -> None:
     """List stored documents (one JSON object per line with --json)."""
-    the_store = open_store(store)
+    the_store = _open(store)
     for rec in the_store.records():
         if as_json:
             sys.stdout.write(json.dumps(rec.as_json(), ensure_ascii=False) + "\n")
@@ -80,7 +90,7 @@ def store_ls(store: str = c.StoreOpt, as_json: bool = c.JsonOpt) -> None:
 @store_app.command("show")
 def store_show(doc_id: str, store: str = c.StoreOpt) -> None:
     """Show one document: record, fields, pages and events, as JSON."""
-    the_store = open_store(store)
+    the_store = _open(store)
     rec = the_store.get(doc_id)
     if rec is None:
         c.stderr.print(f"[red]error:[/] {doc_id}: no such document in {the_store.root}", highlight=False)
@@ -98,7 +108,7 @@ def store_export(dest: Path = typer.Argument(..., help="Folder to copy PDFs and 
     """Copy every stored PDF, named <dossier>.<ordinal>.pdf, with records.jsonl beside them."""
     import shutil
 
-    the_store = open_store(store)
+    the_store = _open(store)
     dest.mkdir(parents=True, exist_ok=True)
     with open(dest / "records.jsonl", "w", encoding="utf-8") as out:
         for rec in the_store.records():

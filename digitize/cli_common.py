@@ -84,7 +84,7 @@ def open_signing(opts: ProcessingOptions, store) -> Signing | None:
 
     spec = SignerSpec.parse(opts.signer)
     if opts.signer == "demo":
-        ensure_demo_key(store.keys_dir)
+        ensure_demo_key(store.keys_dir, organisation=opts.organisation_name())
     signer = open_signer(spec, store.keys_dir)
     level = "B-LTA" if opts.ltv else ("B-T" if opts.tsa else "B-B")
     options = SignOptions(level=level, tsa_url=opts.tsa, ltv=opts.ltv, stamp=opts.stamp,
