@@ -81,7 +81,7 @@ def pages_with_truth(folder: Path) -> list[tuple[Path, dict]]:
 
 
 def pdftotext(pdf: Path, page: int | None = None) -> str:
-    args = ["pdftotext"]
+    args = ["pdftotext", "-raw"]  # content-stream order: what select-all and copy give
     if page:
         args += ["-f", str(page), "-l", str(page)]
     return subprocess.run([*args, str(pdf), "-"], capture_output=True, text=True).stdout

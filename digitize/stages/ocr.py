@@ -80,8 +80,8 @@ def reading_order(page: OcrPage) -> OcrPage:
     i = 0
     while i < len(rows):
         run = _column_run(rows, i)
-        if run is None:  # an ordinary line (or a lone tabbed form line): left to right
-            ordered += rows[i]
+        if run is None:  # an ordinary line (or a tabbed form line): one line, left to right
+            ordered.append([w for seg in rows[i] for w in seg])
             i += 1
             continue
         end, gutter = run
@@ -108,8 +108,8 @@ def _is_form_row(row: list[list[Word]], gutter: float) -> bool:
 
 def _column_run(rows: list[list[list[Word]]], start: int) -> tuple[int, float] | None:
     """Rows from `start` that keep to one side or the other of a gutter, ending at the first
-    line that crosses it. Two side-by-side blocks (not one tabbed form line) need at least two
-    rows that have text on both sides."""
+    line that crosses it. Side-by-side blocks span at least two rows; a tabbed form line
+    (`Giới tính: Nam    Dân tộc: Kinh`) is not a column."""
     if len(rows[start]) < 2:
         return None
     gutter = (_span(rows[start][0])[1] + _span(rows[start][1])[0]) / 2
@@ -120,4 +120,4 @@ def _column_run(rows: list[list[list[Word]]], start: int) -> tuple[int, float] |
             break
         both_sides += any(x1 <= gutter for _, x1 in spans) and any(x0 >= gutter for x0, _ in spans)
         end += 1
-    return (end, gutter) if both_sides >= 2 else None
+    return (end, gutter) if both_sides >= 1 and end - start >= 2 else None
