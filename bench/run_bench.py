@@ -34,7 +34,8 @@ class TreeMemory:
     def __init__(self, pid: int):
         self.root = psutil.Process(pid)
         self.peak_total = 0
-        self.peak_single = 0
+        self.peak_single = 0  # the largest process other than the root (a worker)
+        self.peak_root = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -47,9 +48,10 @@ class TreeMemory:
                     try:
                         rss.append(p.memory_info().rss)
                     except psutil.Error:
-                        pass
+                        rss.append(0)
                 self.peak_total = max(self.peak_total, sum(rss))
-                self.peak_single = max(self.peak_single, max(rss, default=0))
+                self.peak_root = max(self.peak_root, rss[0] if rss else 0)
+                self.peak_single = max(self.peak_single, max(rss[1:], default=0))
             except psutil.Error:
                 pass
             time.sleep(0.05)
@@ -131,6 +133,7 @@ def bench_digitize(pages, jobs: int, work: Path) -> dict:
              for p, _ in pages]
     return {"seconds": round(wall, 1), "pages_per_s": round(len(pages) / wall, 3),
             "peak_total_mib": round(mem.peak_total / 2**20), "peak_worker_mib": round(mem.peak_single / 2**20),
+            "peak_coordinator_mib": round(mem.peak_root / 2**20),
             "failed": sum(1 for r in rows.values() if r["status"] != "ok"), **score(texts, [g for _, g in pages])}
 
 
