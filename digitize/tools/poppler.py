@@ -2,20 +2,18 @@
 boxes, so a PDF that is already searchable is not OCRed again (unless --redo-ocr)."""
 from __future__ import annotations
 
-import shutil
 import subprocess
 import unicodedata
 import xml.etree.ElementTree as ET
 
 from digitize.model import DigitizeError, OcrPage, Word
+from digitize.tools import require
 
 
 def text_layer(path: str, page: int, width_px: int, height_px: int) -> OcrPage:
     """Words of one page scaled from PDF points to the page image's pixels."""
-    if not shutil.which("pdftotext"):
-        raise DigitizeError(path, "pdftotext not found (install poppler-utils)")
     proc = subprocess.run(
-        ["pdftotext", "-bbox-layout", "-f", str(page), "-l", str(page), path, "-"],
+        [require("pdftotext", "poppler-utils"), "-bbox-layout", "-f", str(page), "-l", str(page), path, "-"],
         capture_output=True, timeout=120, check=False,
     )
     if proc.returncode != 0:

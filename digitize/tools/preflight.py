@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import tempfile
 import xml.etree.ElementTree as ET
@@ -16,6 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from digitize.model import DigitizeError
+from digitize.tools import require
 
 JAVA_DIR = os.environ.get("DIGITIZE_JAVA_DIR", "/usr/share/java")
 JARS = ("preflight", "pdfbox2", "fontbox2", "xmpbox", "commons-logging", "javax.activation", "jaxb-api")
@@ -35,10 +35,7 @@ class PreflightResult:
 
 
 def _java() -> str:
-    exe = shutil.which("java")
-    if not exe:
-        raise DigitizeError("preflight", "java is not installed (Debian package default-jre-headless)")
-    return exe
+    return require("java", "default-jre-headless")
 
 
 @lru_cache(maxsize=1)

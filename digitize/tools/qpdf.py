@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import tempfile
 from functools import lru_cache
 
 from digitize.model import DigitizeError
+from digitize.tools import require
 
 # Lines qpdf always prints; they say nothing about the file.
 _BOILERPLATE = (
@@ -20,10 +20,7 @@ _TIMEOUT_S = 120
 
 
 def _qpdf() -> str:
-    exe = shutil.which("qpdf")
-    if not exe:
-        raise DigitizeError("qpdf", "qpdf is not installed (Debian package qpdf)")
-    return exe
+    return require("qpdf", "qpdf")
 
 
 @lru_cache(maxsize=1)

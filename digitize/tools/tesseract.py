@@ -9,7 +9,6 @@ loads.
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import unicodedata
 from typing import Protocol
@@ -19,7 +18,8 @@ os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 import numpy as np  # noqa: E402
 from PIL import Image  # noqa: E402
 
-from digitize.model import OcrPage, Word  # noqa: E402
+from digitize.model import DigitizeError, OcrPage, Word  # noqa: E402
+from digitize.tools import require  # noqa: E402
 
 TESSDATA_DIRS = ("/usr/share/tesseract-ocr/5/tessdata", "/usr/share/tesseract-ocr/4.00/tessdata")
 
@@ -30,10 +30,6 @@ class OcrEngine(Protocol):
     def tsv(self, image: np.ndarray, dpi: float) -> str: ...
 
 
-class TesseractMissing(RuntimeError):
-    pass
-
-
 def tessdata_dir() -> str:
     env = os.environ.get("TESSDATA_PREFIX")
     if env:
@@ -41,7 +37,7 @@ def tessdata_dir() -> str:
     for d in TESSDATA_DIRS:
         if os.path.isdir(d):
             return d
-    raise TesseractMissing("tesseract language data not found (install tesseract-ocr-vie)")
+    raise DigitizeError("tesseract", "language data not found (Debian package tesseract-ocr-vie)")
 
 
 def _to_pil(image: np.ndarray) -> Image.Image:
@@ -71,8 +67,7 @@ class CliEngine:
     name = "tesseract-cli"
 
     def __init__(self, lang: str = "vie", psm: int = 3):
-        if not shutil.which("tesseract"):
-            raise TesseractMissing("tesseract not found on PATH (install tesseract-ocr)")
+        require("tesseract", "tesseract-ocr")
         self.lang = lang
         self.psm = psm
 
