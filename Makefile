@@ -23,12 +23,19 @@ $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -e '.[dev,cluster,postgres]'
+	# in-process OCR engine, built against Debian's libtesseract (the prebuilt wheel bundles its own
+	# tesseract that does not find Debian's language data); without it the tesseract CLI is used
+	$(PY) -m pip install -q cython && $(PY) -m pip install -q --no-binary tesserocr tesserocr \
+		|| echo "tesserocr could not be built: the tesseract CLI will be used"
 	touch $@
 
+# The main job on the embedded default: the sample dossiers' manifest, still-valid ones only,
+# signed with the demo key into a local store, then listed and audited.
 demo: setup
 	$(VENV)/bin/digitize keys demo --store $(STORE)
-	$(VENV)/bin/digitize run samples/demo --store $(STORE) --sign
+	$(VENV)/bin/digitize batch samples/demo/manifest.csv --store $(STORE) --report $(STORE)/reports/demo-batch
 	$(VENV)/bin/digitize store ls --store $(STORE)
+	$(VENV)/bin/digitize verify --store $(STORE)
 
 test: setup
 	OMP_THREAD_LIMIT=1 $(PY) -m pytest -q

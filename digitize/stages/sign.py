@@ -11,6 +11,8 @@ import asyncio
 import contextlib
 import datetime as dt
 import io
+import logging
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,14 +22,15 @@ from pyhanko.sign.fields import SigSeedSubFilter
 
 from digitize.model import DigitizeError, SignatureSummary
 
+logging.getLogger("fontTools").setLevel(logging.ERROR)  # subsetting chatter is not the user's business
 VN_TZ = dt.timezone(dt.timedelta(hours=7), "ICT")
-STAMP_FONTS = (  # Times-compatible, full Vietnamese; Debian fonts-liberation2 / fonts-liberation
+STAMP_FONTS = (  # Times-compatible with full Vietnamese (Debian fonts-liberation2; version 1 lacks it)
     Path("/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf"),
-    Path("/usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf"),
 )
 LEVELS = ("B-B", "B-T", "B-LT", "B-LTA")
 FIELD_NAME = "DigitizeSignature"
-STAMP_W, STAMP_H, MARGIN = 230, 46, 18  # points; three 10 pt lines with their leading
+STAMP_W, STAMP_H, MARGIN = 230, 40, 18  # points; three 10 pt lines with their leading
+TOP_MARGIN = 10  # the stamp sits in the page's top margin, above the national header
 
 
 @dataclass(frozen=True)
@@ -85,8 +88,31 @@ def _stamp_box(writer: IncrementalPdfFileWriter) -> tuple[int, int, int, int]:
         box = node.get("/CropBox") or node.get("/MediaBox")
         node = node.get("/Parent").get_object() if "/Parent" in node else None
     x0, y0, x1, y1 = (float(v) for v in (box or (0, 0, 595, 842)))
-    right, top = int(x1) - MARGIN, int(y1) - MARGIN
+    right, top = int(x1) - MARGIN, int(y1) - TOP_MARGIN
     return right - STAMP_W, top - STAMP_H, right, top
+
+
+def _font_1000(font: Path) -> Path:
+    """The font rescaled to 1000 units per em. pyHanko writes glyph widths in font units, which a PDF
+    reader takes as thousandths of an em: Liberation's 2048 units would double every advance."""
+    import hashlib
+    import tempfile
+
+    from fontTools.ttLib import TTFont
+    from fontTools.ttLib.scaleUpem import scale_upem
+
+    tt = TTFont(str(font))
+    if tt["head"].unitsPerEm == 1000:
+        return font
+    key = hashlib.sha256(font.read_bytes()).hexdigest()[:16]
+    target = Path(tempfile.gettempdir()) / "digitize-fonts" / f"{font.stem}-{key}-1000.ttf"
+    if not target.is_file():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        scale_upem(tt, 1000)
+        tmp = target.with_suffix(f".{os.getpid()}.tmp")
+        tt.save(str(tmp))
+        os.replace(tmp, target)  # atomic: parallel signers never read a half-written font
+    return target
 
 
 def _stamp_style(options: SignOptions):
@@ -97,11 +123,11 @@ def _stamp_style(options: SignOptions):
 
     font = Path(options.font) if options.font else next((f for f in STAMP_FONTS if f.is_file()), STAMP_FONTS[0])
     if not font.is_file():
-        raise DigitizeError(str(font), "stamp font not found (Debian package fonts-liberation)")
+        raise DigitizeError(str(font), "stamp font not found (Debian package fonts-liberation2)")
     return TextStampStyle(
         stamp_text="%(stamp)s",
         text_box_style=TextBoxStyle(
-            font=GlyphAccumulatorFactory(str(font), font_size=10), font_size=10, leading=12,
+            font=GlyphAccumulatorFactory(str(_font_1000(font)), font_size=10), font_size=10, leading=12,
             text_color=(0, 0, 0),
             box_layout_rule=SimpleBoxLayoutRule(x_align=AxisAlignment.ALIGN_MAX, y_align=AxisAlignment.ALIGN_MAX,
                                                 margins=Margins(2, 2, 2, 2)),
