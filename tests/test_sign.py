@@ -104,6 +104,11 @@ def test_stamp_text_font_and_position(demo_signed):
         rx0, ry0, rx1, ry1 = (float(v) for v in widget.Rect)
         assert rx0 > (x0 + x1) / 2 and ry0 > (y0 + y1) / 2, "stamp must sit in the top-right quarter"
         assert int(widget.F) & 4, "print flag (PDF/A)"
+    # glyph advances are right: 25 characters of 10 pt Times take ~116 pt, not twice that
+    bbox = subprocess.run(["pdftotext", "-bbox", "-f", "1", "-l", "1", str(path), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    m = re.search(r'xMin="([\d.]+)"[^>]*xMax="([\d.]+)"[^>]*>' + re.escape(summary.signing_time) + "<", bbox)
+    assert m and 100 < float(m.group(2)) - float(m.group(1)) < 135, m and m.groups()
 
 
 def test_signing_keeps_pdfa(demo_signed):
