@@ -58,7 +58,9 @@ class Signing:
 # --- worker side ----------------------------------------------------------------------------
 
 
-def init_worker(lang: str) -> None:
+def init_worker(lang: str, profiles=None) -> None:
+    global _WORKER_PROFILES
+    _WORKER_PROFILES = profiles
     ocr.engine(lang)  # load the model before the first page arrives
 
 
@@ -115,31 +117,65 @@ def _page_summary(p: PageResult) -> dict[str, Any]:
     }
 
 
-def finish_document(doc_input: DocumentInput, source_sha256: str, pages: tuple[PageResult, ...],
-                    settings: Settings, store, profiles=None, signing: Signing | None = None) -> Outcome:
+@dataclass(frozen=True)
+class Assembled:
+    """A document's extraction and unsigned PDF/A: the work a worker does once its pages are read."""
+
+    extraction: Extraction | None
+    pdf: bytes
+
+
+def assemble(doc_input: DocumentInput, source_sha256: str, pages: tuple[PageResult, ...],
+             settings: Settings, profiles=None) -> Assembled:
     from digitize.stages import pdfa
 
     extraction = _extract(pages, settings, profiles) if profiles is not None else None
     doc = Document(doc_input, source_sha256, pages, extraction)
     meta = {"dossier": doc_input.dossier, "source_sha256": source_sha256, **doc_input.metadata}
-    pdf = pdfa.build_pdfa(doc, settings.pdfa, meta)
+    return Assembled(extraction, pdfa.build_pdfa(doc, settings.pdfa, meta))
+
+
+def store_document(doc_input: DocumentInput, source_sha256: str, pages: tuple[PageResult, ...],
+                   assembled: Assembled, settings: Settings, store, signing: Signing | None = None) -> Outcome:
+    """Sign (one signer, one token session: here, in the coordinator) and store atomically."""
+    pdf, extraction = assembled.pdf, assembled.extraction
     signature: SignatureSummary | None = None
     if signing is not None:
         from digitize.stages import sign
 
         pdf, signature = sign.sign_pdf(pdf, signing.signer, signing.options)
     fields = extraction.fields if extraction else ()
+    warnings = tuple(w for p in pages for w in p.warnings)
     rec = Record(
         id=record_id(source_sha256, settings.key()), dossier=doc_input.dossier, source=doc_input.path,
         source_sha256=source_sha256, settings_key=settings.key(),
         doc_type=extraction.doc_type if extraction else "unclassified", pages=len(pages), pdf="",
-        sha256=hashlib.sha256(pdf).hexdigest(), fields=fields, warnings=doc.warnings, signature=signature,
+        sha256=hashlib.sha256(pdf).hexdigest(), fields=fields, warnings=warnings, signature=signature,
         created_at=datetime.now(timezone.utc).isoformat(timespec="seconds"), pipeline_version=PIPELINE_VERSION,
         valid_until=extraction.valid_until if extraction else None, metadata=dict(doc_input.metadata),
     )
     stored, created = store.put(rec, pdf, [_page_summary(p) for p in pages])
     review = tuple(f.name for f in fields if f.needs_review)
     return Outcome(doc_input, stored, None, created, review)
+
+
+def finish_document(doc_input: DocumentInput, source_sha256: str, pages: tuple[PageResult, ...],
+                    settings: Settings, store, profiles=None, signing: Signing | None = None) -> Outcome:
+    assembled = assemble(doc_input, source_sha256, pages, settings, profiles)
+    return store_document(doc_input, source_sha256, pages, assembled, settings, store, signing)
+
+
+_WORKER_PROFILES = None  # the profile set, sent once to each worker by its initialiser
+
+
+def _assemble_in_worker(doc_input: DocumentInput, sha: str, pages: tuple[PageResult, ...],
+                        settings: Settings) -> Assembled | DigitizeError:
+    try:
+        return assemble(doc_input, sha, pages, settings, _WORKER_PROFILES)
+    except DigitizeError as e:
+        return e
+    except Exception as e:  # isolate: one document's failure never ends the run
+        return DigitizeError(doc_input.path, f"internal error: {type(e).__name__}: {e}\n{traceback.format_exc()}")
 
 
 @dataclass
@@ -150,6 +186,7 @@ class _Pending:
     results: dict[int, PageResult] = field(default_factory=dict)
     error: str | None = None
     answered: Outcome | None = None  # stored already, or refused before any page work
+    assembly: Future | None = None  # extraction + PDF/A running on a worker
 
 
 def run_documents(
@@ -160,7 +197,7 @@ def run_documents(
     """Process documents, yielding one Outcome per document in input order. Pages run on `jobs`
     worker processes with a bounded window so memory stays flat however many documents come."""
     key = settings.key()
-    pool = _new_pool(jobs, settings) if jobs > 1 else None
+    pool = _new_pool(jobs, settings, profiles) if jobs > 1 else None
     retried: set[PageRef] = set()
     window = max(2, jobs * 3)
     queue: list[_Pending] = []
@@ -226,21 +263,26 @@ def run_documents(
                     if p.error:
                         continue
                     inflight[pool.submit(_page_or_error, ref, settings)] = (p, ref)
-                if inflight:
-                    done, _ = wait(list(inflight), return_when=FIRST_COMPLETED)
+                waiting = list(inflight) + [p.assembly for p in queue if p.assembly and not p.assembly.done()]
+                if waiting:
+                    done, _ = wait(waiting, return_when=FIRST_COMPLETED)
                     crashed: list[tuple[_Pending, PageRef]] = []
                     for fut in done:
+                        if fut not in inflight:
+                            continue  # an assembly: picked up in input order below
                         p, ref = inflight.pop(fut)
                         try:
                             complete(p, fut.result())
                         except BrokenProcessPool:
                             crashed.append((p, ref))
-                    if crashed:
+                    broken_assembly = [p for p in queue if p.assembly and p.assembly.done()
+                                       and isinstance(p.assembly.exception(), BrokenProcessPool)]
+                    if crashed or broken_assembly:
                         # A worker died (killed, out of memory) and which page did it is unknown:
                         # every page in flight is retried once on a fresh pool; a page that was in
                         # flight at two crashes fails its document only.
                         pool.shutdown(cancel_futures=True)
-                        pool = _new_pool(jobs, settings)
+                        pool = _new_pool(jobs, settings, profiles)
                         crashed += list(inflight.values())
                         inflight.clear()
                         for p2, r2 in reversed(crashed):
@@ -249,8 +291,17 @@ def run_documents(
                             else:
                                 retried.add(r2)
                                 todo.insert(0, (p2, r2))
+                        for p3 in queue:  # assemblies lost with the pool run again on the new one
+                            if p3.assembly and (not p3.assembly.done() or p3 in broken_assembly):
+                                p3.assembly = None
+                # a document whose pages are all read is assembled (extraction, PDF/A) on a worker
+                for p in queue:
+                    if p.assembly is None and p.answered is None and not p.error and p.refs \
+                            and len(p.results) == len(p.refs):
+                        pages = tuple(p.results[r.page] for r in p.refs)
+                        p.assembly = pool.submit(_assemble_in_worker, p.input, p.sha, pages, settings)
             # yield finished documents in input order
-            while queue and _finished(queue[0], inflight):
+            while queue and _finished(queue[0], inflight, pool is not None):
                 p = queue.pop(0)
                 yield _finish(p, settings, store, profiles, signing)
             if exhausted and not queue and not todo and not inflight:
@@ -260,16 +311,18 @@ def run_documents(
             pool.shutdown(cancel_futures=True)
 
 
-def _new_pool(jobs: int, settings: Settings) -> ProcessPoolExecutor:
+def _new_pool(jobs: int, settings: Settings, profiles=None) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("forkserver"),
-                               initializer=init_worker, initargs=(settings.ocr_lang,))
+                               initializer=init_worker, initargs=(settings.ocr_lang, profiles))
 
 
-def _finished(p: _Pending, inflight: dict) -> bool:
+def _finished(p: _Pending, inflight: dict, pooled: bool) -> bool:
     if p.answered is not None:
         return True
     if p.error:
         return not any(pp is p for pp, _ in inflight.values())
+    if pooled:
+        return p.assembly is not None and p.assembly.done()
     return len(p.results) == len(p.refs)
 
 
@@ -280,7 +333,12 @@ def _finish(p: _Pending, settings: Settings, store, profiles, signing) -> Outcom
         return Outcome(p.input, error=p.error)
     pages = tuple(p.results[r.page] for r in p.refs)
     try:
-        return finish_document(p.input, p.sha, pages, settings, store, profiles, signing)
+        if p.assembly is None:
+            return finish_document(p.input, p.sha, pages, settings, store, profiles, signing)
+        assembled = p.assembly.result()
+        if isinstance(assembled, DigitizeError):
+            raise assembled
+        return store_document(p.input, p.sha, pages, assembled, settings, store, signing)
     except DigitizeError as e:
         return Outcome(p.input, error=str(e))
     except Exception as e:  # isolate: one document's failure never ends the run
