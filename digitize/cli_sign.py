@@ -42,6 +42,9 @@ def verify(
     trust: list[Path] = typer.Option(None, "--trust", help="Trust root certificate (PEM/DER); repeatable"),
     as_json: bool = typer.Option(False, "--json", help="One JSON object per file on stdout"),
     report: Path = typer.Option(None, "--report", help="Folder for the audit report (JSON + HTML); default <store>/reports"),
+    no_revocation: bool = typer.Option(False, "--no-revocation",
+                                       help="Accept a trusted chain without revocation data (embedded data still counts)"),
+    online: bool = typer.Option(False, "--online", help="Fetch OCSP/CRL answers from the URLs in the certificates"),
     debug: bool = typer.Option(False, "--debug", help="Show library diagnostics"),
 ) -> None:
     """Verify signatures, PDF/A conformance and store integrity; exit 0 only when every file is valid."""
@@ -62,9 +65,9 @@ def verify(
             _fail(DigitizeError(store, "no such store"))
         the_store = open_store(store)
     if files:
-        verdicts = [verify_file(f, roots, store=the_store) for f in files]
+        verdicts = [verify_file(f, roots, store=the_store, revocation=not no_revocation, online=online) for f in files]
     else:
-        verdicts = verify_store(the_store, roots)
+        verdicts = verify_store(the_store, roots, revocation=not no_revocation, online=online)
     if as_json:
         for v in verdicts:
             sys.stdout.write(json.dumps(v.as_json(), ensure_ascii=False) + "\n")

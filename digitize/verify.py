@@ -53,6 +53,7 @@ class SignatureCheck:
     cert_sha256: str | None
     verdict: Verdict
     reasons: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()  # policy choices that did not change the verdict (e.g. SHA-1 accepted then)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -61,7 +62,7 @@ class SignatureCheck:
             "modified_after_signing": self.modified_after_signing, "signing_time": self.signing_time,
             "timestamp": self.timestamp, "level": self.level, "coverage": self.coverage,
             "modification": self.modification, "cert_sha256": self.cert_sha256, "verdict": self.verdict.value,
-            "reasons": list(self.reasons),
+            "reasons": list(self.reasons), "notes": list(self.notes),
         }
 
 
@@ -145,8 +146,12 @@ def load_trust(items: Sequence[Any]) -> list[x509.Certificate]:
     return certs
 
 
-def verify_file(path: Path, trust: Sequence[Any] = (), store=None, pdfa: bool = True) -> FileVerdict:
-    """Verify one file. Never raises for a bad file: the verdict says what is wrong."""
+def verify_file(path: Path, trust: Sequence[Any] = (), store=None, pdfa: bool = True, revocation: bool = True,
+                online: bool = False) -> FileVerdict:
+    """Verify one file. Never raises for a bad file: the verdict says what is wrong.
+
+    revocation=False accepts a trusted chain without revocation data (only data present in the file is used);
+    online=True fetches OCSP/CRL answers from the URLs in the certificates."""
     import time
 
     started = time.perf_counter()
@@ -167,8 +172,9 @@ def verify_file(path: Path, trust: Sequence[Any] = (), store=None, pdfa: bool = 
     sigs: tuple[SignatureCheck, ...] = ()
     try:
         from digitize.verify_signatures import check_signatures
+        from digitize.verify_trust import TrustOptions
 
-        sigs = tuple(check_signatures(data, roots))
+        sigs = tuple(check_signatures(data, TrustOptions.from_certs(roots, revocation, online)))
         if not sigs:
             reasons.append("no signature")
     except Exception as e:
@@ -216,10 +222,11 @@ def _check_pdfa(data: bytes) -> PdfaCheck:
     return PdfaCheck(rep.claimed or None, rep.ok, tuple(str(p) for p in rep.problems))
 
 
-def verify_store(store, trust: Sequence[Any] = ()) -> list[FileVerdict]:
+def verify_store(store, trust: Sequence[Any] = (), revocation: bool = True, online: bool = False
+                 ) -> list[FileVerdict]:
     """Every stored object against its record (the store's demo root is trusted)."""
     out = []
     for rec in store.records():
         path = Path(store.object_path(rec.sha256))
-        out.append(verify_file(path, trust, store=store))
+        out.append(verify_file(path, trust, store=store, revocation=revocation, online=online))
     return out

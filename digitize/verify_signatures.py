@@ -2,12 +2,14 @@
 time, timestamps and PAdES level, combined into one SignatureCheck per signature or document timestamp."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 
 from asn1crypto import x509
 
 from digitize.verify import SignatureCheck, Verdict, _safe
+from digitize.verify_trust import TrustOptions, context, embedded_certs, key_usage, missing_issuer, proven_time
 
 
 HARMLESS = ("NONE", "LTA_UPDATES")
@@ -49,25 +51,13 @@ def _xmp_changed(emb) -> bool:
     return _xmp_facts(signed) != _xmp_facts(final)
 
 
-def _key_usage():
-    from pyhanko.sign.validation import KeyUsageConstraints
-
-    # Either bit identifies a signing key; many CA profiles set only digitalSignature.
-    return KeyUsageConstraints(key_usage={"digital_signature", "non_repudiation"}, match_all_key_usages=False)
-
-
-def check_signatures(data: bytes, roots: list[x509.Certificate]) -> list[SignatureCheck]:
+def check_signatures(data: bytes, opts: TrustOptions) -> list[SignatureCheck]:
     from pyhanko.pdf_utils.reader import PdfFileReader
 
     reader = PdfFileReader(io.BytesIO(data), strict=False)
     embedded = list(reader.embedded_signatures)
     dss = _read_dss(reader)
-    has_dss = dss is not None
-    results = []
-    for i, emb in enumerate(embedded):
-        later = embedded[i + 1:]
-        results.append(_check_one(emb, later, roots, dss, has_dss))
-    return results
+    return [_check_one(emb, embedded[i + 1:], opts, dss) for i, emb in enumerate(embedded)]
 
 
 def _read_dss(reader):
@@ -79,53 +69,52 @@ def _read_dss(reader):
         return None
 
 
-def _context(roots, dss, moment: dt.datetime | None):
-    from pyhanko_certvalidator import ValidationContext
-
-    # Validate at the signing time (most archived signatures outlive their certificates), never fetch:
-    # an auditor's verdict must not depend on the network.
-    if moment is not None and moment.tzinfo is None:  # PDF dates without a zone: read them as UTC
-        moment = moment.replace(tzinfo=dt.timezone.utc)
-    # SHA-1 in certificate chains was normal when many archived files were signed; judged at signing time.
-    kwargs = dict(trust_roots=list(roots), allow_fetching=False, moment=moment, retroactive_revinfo=True,
-                  revocation_mode="soft-fail", weak_hash_algos={"md2", "md5"})
-    if dss is not None:
-        try:
-            return dss.as_validation_context(kwargs)
-        except Exception:
-            pass
-    return ValidationContext(**kwargs)
-
-
-def _check_one(emb, later, roots, dss, has_dss) -> SignatureCheck:
+def _check_one(emb, later, opts: TrustOptions, dss) -> SignatureCheck:
     from pyhanko.sign.validation import validate_pdf_signature, validate_pdf_timestamp
 
-    KEY_USAGE = _key_usage()
     name = _safe(lambda: emb.field_name, "?") or "?"
     is_docts = _safe(lambda: emb.sig_object_type, None) == "/DocTimeStamp"
     claimed = _safe(lambda: emb.self_reported_timestamp, None)
+    # judge the certificates when the signature is proven to exist (its time-stamp), else when it says it was made
+    moment = proven_time(emb, is_docts) or claimed
     reasons: list[str] = []
     verdicts: list[Verdict] = []
-    status, diff_failed = None, None
+    status, diff_failed, vc_used = None, None, None
 
-    def run(moment, skip_diff):
-        vc = _context(roots, dss, moment)
+    def run(when, skip_diff, online=False, o=opts):
+        nonlocal vc_used
+        vc = context(o, dss, when, online)
         if is_docts:
-            return validate_pdf_timestamp(emb, validation_context=vc, skip_diff=skip_diff)
-        return validate_pdf_signature(emb, signer_validation_context=vc, skip_diff=skip_diff,
-                                      key_usage_settings=KEY_USAGE)
+            st = validate_pdf_timestamp(emb, validation_context=vc, skip_diff=skip_diff)
+        else:
+            st = validate_pdf_signature(emb, signer_validation_context=vc, skip_diff=skip_diff,
+                                        key_usage_settings=key_usage())
+        vc_used = vc
+        return st
 
     for skip_diff in (False, True):  # if the difference analysis breaks, still establish what we can
         try:
-            status = run(claimed, skip_diff)
+            status = run(moment, skip_diff)
             break
         except Exception as e:
             diff_failed = f"{type(e).__name__}: {_short(e)}"
-    if status is not None and not status.trusted and claimed is not None and roots:
-        # the claimed time may lie outside the chain's validity while the present does not: take the better
-        retry = _safe(lambda: run(None, diff_failed is not None), None)
+    if status is not None and not status.trusted and opts.roots and not status.revoked:
+        # online: fetch revocation data (certvalidator allows that at the present only); offline: the present may
+        # lie inside the chain's validity when the claimed time does not. Keep the better answer.
+        keep = vc_used
+        retry = _safe(lambda: run(None, diff_failed is not None, opts.online), None)
         if retry is not None and retry.trusted:
             status = retry
+        else:
+            vc_used = keep
+    revinfo_missing = False
+    if status is not None and not status.trusted and opts.roots and opts.revocation and not status.revoked:
+        # hard-fail reports missing revocation data as a general chain failure: the chain is fine when the same
+        # validation without revocation checking trusts it
+        keep = vc_used
+        lax = _safe(lambda: run(moment, True, o=dataclasses.replace(opts, revocation=False)), None)
+        revinfo_missing = lax is not None and bool(lax.trusted)
+        vc_used = keep
     if status is None:
         return SignatureCheck(name, "document_timestamp" if is_docts else "signature", None, None, None, None, None,
                               None, None, None, _iso(claimed), None, None, None, Verdict.INVALID,
@@ -157,18 +146,13 @@ def _check_one(emb, later, roots, dss, has_dss) -> SignatureCheck:
     elif modified:
         reasons.append(f"modified after signing ({_modification_words(modification)})")
         verdicts.append(Verdict.INVALID)
-    if not trusted:
-        indic = status.trust_problem_indic
-        indic_name = getattr(indic, "name", str(indic))
-        if status.revoked:
-            reasons.append("certificate revoked")
-            verdicts.append(Verdict.INVALID)
-        elif indic_name in ("TRY_LATER", "REVOCATION_OUT_OF_BOUNDS"):
-            reasons.append(f"revocation status unknown ({indic_name})")
-            verdicts.append(Verdict.INDETERMINATE)
-        else:
-            reasons.append(f"untrusted: no chain to a trust root ({indic_name})")
-            verdicts.append(Verdict.INVALID)
+    notes: list[str] = []
+    if trusted:
+        notes.extend(sorted(getattr(getattr(vc_used, "digitize_policy", None), "waived", ())))
+    else:
+        reason, verdict = _trust_problem(status, emb, dss, opts, revinfo_missing)
+        reasons.append(reason)
+        verdicts.append(verdict)
     timestamp = None
     tsv = status if is_docts else getattr(status, "timestamp_validity", None)
     if tsv is not None:
@@ -184,8 +168,29 @@ def _check_one(emb, later, roots, dss, has_dss) -> SignatureCheck:
         modification=modification, covers_whole_file=whole, modified_after_signing=modified,
         signing_time=_iso(getattr(status, "signer_reported_dt", None) or claimed), timestamp=timestamp,
         level=_level(emb, status, later, is_docts), cert_sha256=cert.sha256.hex() if cert is not None else None,
-        verdict=Verdict.worst(verdicts), reasons=tuple(reasons),
+        verdict=Verdict.worst(verdicts), reasons=tuple(reasons), notes=tuple(notes),
     )
+
+
+def _trust_problem(status, emb, dss, opts: TrustOptions, revinfo_missing: bool) -> tuple[str, Verdict]:
+    """Why the chain is not trusted, as precisely as the validation result and the certificates allow."""
+    indic = status.trust_problem_indic
+    indic_name = getattr(indic, "name", str(indic))
+    if status.revoked:
+        return "certificate revoked", Verdict.INVALID
+    if not opts.roots:
+        return f"untrusted: no trust root given ({indic_name})", Verdict.INVALID
+    cert = status.signing_cert
+    gap = _safe(lambda: missing_issuer(cert, embedded_certs(emb, dss), opts.roots), None) if cert else None
+    if gap:
+        return f"untrusted: {gap} ({indic_name})", Verdict.INVALID
+    if revinfo_missing or indic_name in ("TRY_LATER", "REVOCATION_OUT_OF_BOUNDS"):
+        how = "" if opts.online else " offline"
+        return (f"revocation status unknown: no OCSP/CRL data{how} for a certificate that names a responder "
+                f"({indic_name})"), Verdict.INDETERMINATE
+    if indic_name in ("OUT_OF_BOUNDS_NO_POE", "OUT_OF_BOUNDS_NOT_REVOKED", "EXPIRED"):
+        return f"untrusted: certificate not valid at the signing time ({indic_name})", Verdict.INVALID
+    return f"untrusted: no valid chain to a trust root ({indic_name})", Verdict.INVALID
 
 
 def _only_later_signatures(status, later) -> bool:

@@ -81,7 +81,7 @@ def test_sign_through_token_by_label_and_by_id(token, pki, monkeypatch, tmp_path
             signer.pkcs11_session.close()
         out = tmp_path / "hsm.pdf"
         out.write_bytes(data)
-        v = verify_file(out, [pki.root_pem], pdfa=False)
+        v = verify_file(out, [pki.root_pem], pdfa=False, online=True)  # B-B: OCSP from the test responder
         assert v.verdict is Verdict.VALID, v.reasons
         assert v.signatures[0].cert_sha256 == pki.cert("signer").sha256.hex() == summary.cert_sha256
 

@@ -22,9 +22,28 @@ SIGNED = CORPUS / "signed-pdfs"
 PDFA_INPUT = CORPUS / "pdfa" / "PDFA-2b_6-1-3-t01-pass-a.pdf"
 BASELINES = {"dss_pdf-signed-original.pdf", "dss_hello_signed_INCSAVE_signed.pdf",
              "pyhanko_form-update-override-appearance-stream.pdf"}
-# pyHanko 0.38 cannot read this file's approval signature (KeyError in its reader; see signed-pdfs/INDEX.md):
-# the verifier must say so instead of calling it intact or crashing.
-UNREADABLE_BY_PYHANKO = {("dss_pades-ltv.pdf", "Signature1")}
+# Expected verdicts for signed-pdfs/ with certs/ as trust roots: (verdict, verdict with --no-revocation, reason).
+# B-B/B-T files whose certificates name an OCSP responder or CRL carry no revocation data -> indeterminate offline.
+TRUST_EXPECTED = {
+    "dss_pades-bes.pdf": ("indeterminate", "valid", "revocation status unknown"),
+    "dss_certified-changes-permitted.pdf": ("indeterminate", "valid", "revocation status unknown"),
+    "dss_certified-no-change-permitted.pdf": ("indeterminate", "valid", "revocation status unknown"),
+    "dss_pades-t-level-extended.pdf": ("indeterminate", "valid", "revocation status unknown"),
+    "pyhanko_certified-with-indirect-refs-in-dir.pdf": ("indeterminate", "valid", "revocation status unknown"),
+    "pyhanko_pades-with-old-style-signing-cert-attr.pdf": ("indeterminate", "valid", "revocation status unknown"),
+    "pyhanko_sig-with-ski-sid.pdf": ("indeterminate", "valid", "revocation status unknown"),
+    # long-term files: embedded OCSP/CRL answer the revocation question
+    "pyhanko_pades-lta-dss-indirect-arrs-test.pdf": ("valid", "valid", None),
+    # issuers that exist nowhere in the corpus: untrusted, and the missing certificate is named
+    "dss_Signature-P-FR_CS-5.pdf": ("invalid", "invalid", "issuer certificate 'Secu Test Intermediate1'"),
+    "dss_Signature-P-PK7-2.pdf": ("invalid", "invalid", "issuer certificate 'LevelBCAOK'"),
+    "dss_Test.signed_Certipost-2048-SHA512.extended-LTA.pdf":
+        ("invalid", "invalid", "issuer certificate 'Universign Timestamping CA 2015'"),
+    # pyHanko's difference analysis breaks on a dangling reference of the original document
+    "dss_pades-ltv.pdf": ("invalid", "invalid", "modification analysis failed (KeyError"),
+    # self-signed signer: trusted only when its own certificate is given (test below)
+    "pyhanko_minimal-signed-twice-both-created.pdf": ("invalid", "invalid", "self-signed certificate 'Lord Testerino'"),
+}
 
 
 def _index_roles() -> dict[str, str]:
@@ -63,21 +82,51 @@ def test_signed_pdfs_from_other_tools_are_intact(path):
     v = verify_file(path, sorted((SIGNED / "certs").glob("*.pem")), pdfa=False)
     assert v.signatures
     for s in v.signatures:
-        if (path.name, s.field) in UNREADABLE_BY_PYHANKO:
-            assert s.intact is None and s.verdict is Verdict.INVALID and "cannot validate" in s.reasons[0]
-            continue
         assert s.intact and s.valid, (s.field, s.reasons)
     # the last one covers the file, or its revision plus a DSS update (pyHanko's own LTA file)
     assert v.signatures[-1].modified_after_signing is False
 
 
-def test_trusted_when_root_given():
-    # files whose chains pyHanko can build from certs/ (the others are reported intact but untrusted)
-    for name in ("dss_pades-bes.pdf", "dss_certified-no-change-permitted.pdf", "pyhanko_sig-with-ski-sid.pdf",
-                 "pyhanko_pades-lta-dss-indirect-arrs-test.pdf", "dss_pades-t-level-extended.pdf"):
-        v = verify_file(SIGNED / name, sorted((SIGNED / "certs").glob("*.pem")), pdfa=False)
-        assert v.verdict is Verdict.VALID, (name, v.reasons)
-        assert verify_file(SIGNED / name, [], pdfa=False).verdict is Verdict.INVALID
+def test_expectations_cover_the_folder():
+    assert set(TRUST_EXPECTED) == {p.name for p in SIGNED.glob("*.pdf")}
+
+
+@pytest.mark.parametrize("name", sorted(TRUST_EXPECTED))
+def test_trust_and_revocation_of_signed_pdfs(name):
+    expected, expected_lax, reason = TRUST_EXPECTED[name]
+    certs = sorted((SIGNED / "certs").glob("*.pem"))
+    v = verify_file(SIGNED / name, certs, pdfa=False)
+    assert v.verdict.value == expected, v.reasons
+    assert reason is None or any(reason in r for r in v.reasons), v.reasons
+    lax = verify_file(SIGNED / name, certs, pdfa=False, revocation=False)
+    assert lax.verdict.value == expected_lax, lax.reasons
+    if expected_lax == "valid":
+        assert all(s.trusted for s in lax.signatures)
+        assert verify_file(SIGNED / name, [], pdfa=False, revocation=False).verdict is Verdict.INVALID
+
+
+def test_old_chains_are_trusted_at_their_time_with_sha1_noted():
+    # Certipost 2013: SHA-1 CA chain, certificates expired 2015-2017, CRLs in the DSS; the approval signature and
+    # the first document time-stamp are trusted at their time, the weak algorithm is reported, not hidden
+    v = verify_file(SIGNED / "dss_Test.signed_Certipost-2048-SHA512.extended-LTA.pdf",
+                    sorted((SIGNED / "certs").glob("*.pem")), pdfa=False)
+    sig, first_ts = v.signatures[0], v.signatures[1]
+    assert sig.trusted and first_ts.trusted and sig.verdict is Verdict.VALID, sig.reasons
+    assert any("SHA-1 accepted" in n for n in sig.notes)
+
+
+def test_self_signed_signer_trusted_when_its_certificate_is_given(tmp_path):
+    from asn1crypto import pem
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    path = SIGNED / "pyhanko_minimal-signed-twice-both-created.pdf"
+    with path.open("rb") as f:
+        cert = PdfFileReader(f, strict=False).embedded_signatures[-1].signer_cert
+    (tmp_path / "testerino.pem").write_bytes(pem.armor("CERTIFICATE", cert.dump()))
+    v = verify_file(path, [tmp_path / "testerino.pem"], pdfa=False, revocation=False)
+    # trusted (no key usage extension means unrestricted); the earlier signature's XMP was changed afterwards
+    assert all(s.trusted for s in v.signatures), v.reasons
+    assert v.signatures[-1].verdict is Verdict.VALID
 
 
 # --- tampering with our own signed output ---------------------------------------------------------
