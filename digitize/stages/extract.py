@@ -15,6 +15,7 @@ from typing import Sequence
 from rapidfuzz import fuzz
 
 from digitize import identifiers as ids
+from digitize import plausibility
 from digitize.model import Extraction, Field, PageResult
 from digitize.profiles import FieldSpec, Profile, ProfileSet
 from digitize.stages import extract_locate as loc
@@ -25,6 +26,9 @@ from digitize.vietnamese import fix_family_name, fold, title_name
 _HONORIFIC = re.compile(r"^\s*(ông\s*/\s*bà|ông|bà|anh|chị)\b[\s:.]*", re.IGNORECASE)
 _ENUM = re.compile(r"^([-–•+*]|\d{1,2}[.)]|[a-zđ][.)]|[IVX]{1,4}\.)$")
 LOW_CONFIDENCE = 60.0  # mean word confidence (0..100) under which a value needs review
+# Field type (or locator) -> the plausibility domain its values are checked against.
+_PLAUSIBILITY = {"name": "name", "address": "address", "issuer": "issuer", "text": "text",
+                 "title": "text", "subject": "text"}
 
 
 # --- classification ------------------------------------------------------------------------------
@@ -200,11 +204,19 @@ def _field(spec: FieldSpec, raw: str, toks: Sequence[Tok], page: int | None) -> 
     checked = _typed(spec, raw)
     conf = _confidence(toks)
     reasons = [checked.reason] if checked.reason else []
+    value, doubtful = checked.value, False
+    kind = _PLAUSIBILITY.get(spec.locate or "") or _PLAUSIBILITY.get(spec.type)
+    if kind and isinstance(value, str) and checked.valid:
+        # domain knowledge catches diacritics misread inside well-formed syllables; raw keeps what was read
+        rev = plausibility.review(kind, value)
+        value, doubtful = rev.value, bool(rev.doubts)
+        reasons += [f"corrected {c}" for c in rev.corrections] + list(rev.doubts)
     if toks and conf < LOW_CONFIDENCE:
         reasons.append(f"low OCR confidence {conf:.0f}")
-    return Field(name=spec.name, value=checked.value, raw=clean_value(raw), confidence=conf, page=page,
+    return Field(name=spec.name, value=value, raw=clean_value(raw), confidence=conf, page=page,
                  box=span_box(toks) if toks else None, valid=checked.valid,
-                 needs_review=not checked.valid or bool(toks and conf < LOW_CONFIDENCE), reason="; ".join(reasons))
+                 needs_review=not checked.valid or doubtful or bool(toks and conf < LOW_CONFIDENCE),
+                 reason="; ".join(reasons))
 
 
 def _cross_checks(fields: dict[str, Field], profile: Profile) -> None:
