@@ -45,7 +45,18 @@ def ocr_grey(image: np.ndarray) -> np.ndarray:
     b, g, r = cv2.split(image)  # OpenCV per-channel ops: numpy's max(axis=2) is ~50x slower here
     saturation = cv2.subtract(cv2.max(cv2.max(b, g), r), cv2.min(cv2.min(b, g), r))
     _, coloured = cv2.threshold(saturation, INK_SATURATION, 255, cv2.THRESH_BINARY)
-    return cv2.max(cv2.cvtColor(image, cv2.COLOR_BGR2GRAY), coloured)
+    return flatten_background(cv2.max(cv2.cvtColor(image, cv2.COLOR_BGR2GRAY), coloured))
+
+
+def flatten_background(grey: np.ndarray) -> np.ndarray:
+    """Divide by the paper's own brightness so uneven light, fold shadows and yellowing become
+    white paper: tesseract's global threshold otherwise turns a darker half-page into ink."""
+    h, w = grey.shape
+    small = cv2.resize(grey, (max(1, w // 4), max(1, h // 4)), interpolation=cv2.INTER_AREA)
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (9, 9))  # wider than any stroke at 1/4 scale
+    paper = cv2.GaussianBlur(cv2.dilate(small, kernel), (0, 0), 4)
+    paper = cv2.resize(paper, (w, h), interpolation=cv2.INTER_LINEAR)
+    return cv2.divide(grey, cv2.max(paper, 1), scale=255)
 
 
 def _is_noise(word: Word) -> bool:
