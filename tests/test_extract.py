@@ -1,7 +1,9 @@
 """Field extraction on the generated type samples (real OCR through the pipeline's page stage).
 
 Every sample page is OCRed once per session (two worker processes); thresholds below were set from
-measurement on samples/types (see bench/bench_fields.py): field F1 0.94, classification 18/18.
+measurement on samples/types (see bench/bench_fields.py): field P/R/F1 1.0 with the plausibility checks
+(0.95 without), classification 18/18; on two fresh sets of 36 (seeds 7 and 11) F1 0.991 and 0.985 with
+every wrong value flagged. The thresholds leave a little room for other Tesseract builds.
 """
 import datetime as dt
 import json
@@ -45,11 +47,15 @@ def test_classification_accuracy(scores):
 
 def test_overall_field_precision_recall(scores):
     o = scores["overall"]
-    assert o["precision"] >= 0.93 and o["recall"] >= 0.91 and o["f1"] >= 0.92, o
+    assert o["precision"] >= 0.98 and o["recall"] >= 0.98 and o["f1"] >= 0.98, o
+
+
+def test_every_wrong_value_is_flagged(scores):
+    assert scores["wrong_values_flagged"] == scores["wrong_values"], [e for e in scores["errors"] if "field" in e]
 
 
 def test_per_profile_field_f1(scores):
-    low = {k: v["f1"] for k, v in scores["per_profile"].items() if v["f1"] < 0.85}
+    low = {k: v["f1"] for k, v in scores["per_profile"].items() if v["f1"] < 0.95}
     assert not low, (low, scores["errors"])
     assert len(scores["per_profile"]) == 9
 
