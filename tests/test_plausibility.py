@@ -118,3 +118,13 @@ def test_field_keeps_raw_and_flags_doubts():
     ident = FieldSpec(name="so_dinh_danh", labels=("Số định danh",), type="cccd")
     f = _field(ident, "038190012345", _toks("038190012345"), 1)
     assert "corrected" not in f.reason
+
+
+def test_signer_line_without_stray_marks():
+    from digitize.stages.extract_locate import _name_like, _trim
+
+    assert [t.text for t in _trim(_toks("' `› 'Tạ Thị Hương"))] == ["Tạ", "Thị", "Hương"]
+    assert _name_like(_trim(_toks(": Hoàng Thu Giang")))
+    assert _name_like(_toks("vũ Tiến Phúc"))  # capital lost, still a family name
+    assert not _name_like(_toks("xê Kim Vy"))  # not a family name: left for the second look
+    assert not _name_like(_toks("xã PHÓ CHỦ TỊCH"))  # a title, not a name

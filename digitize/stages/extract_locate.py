@@ -138,12 +138,37 @@ def subject(lines: Sequence[Line]) -> Found | None:
     return None
 
 
+_STRAY = "\"'`ˆ^~*_.,:;|!‘’“”›‹»«"
+
+
+def _trim(toks: Sequence[Tok]) -> list[Tok]:
+    """A line without stray marks from the signature or seal: quotes glued to words, and tokens
+    without letters at either end."""
+    out = [Tok(t.word, t.text.strip(_STRAY), t.key) for t in toks]
+    out = [t for t in out if t.text]
+    while out and not any(c.isalpha() for c in out[0].text):
+        out.pop(0)
+    while out and not any(c.isalpha() for c in out[-1].text):
+        out.pop()
+    return out
+
+
 def _name_like(toks: Sequence[Tok]) -> bool:
     words = [t.text.strip(".,") for t in toks]
     if not 2 <= len(words) <= 5:
         return False
-    return all(w[:1].isupper() and w.isalpha() and is_syllable(w) for w in words) and \
-        not all(w.isupper() for w in words if len(w) > 1)
+    # the family name's capital is sometimes lost under the signature ('vũ Tiến Phúc'): the rest decides
+    # only when it still reads as a family name and the rest is a name, not an upper-case title
+    first_ok = words[0][:1].isupper() or len(words) >= 3 and _family_name(words[0]) and \
+        not all(w.isupper() for w in words[1:])
+    return first_ok and all((w[:1].isupper() or i == 0) and w.isalpha() and is_syllable(w)
+                            for i, w in enumerate(words)) and not all(w.isupper() for w in words if len(w) > 1)
+
+
+def _family_name(word: str) -> bool:
+    from digitize.plausibility import name_lexicon
+
+    return any("F" in roles for roles in name_lexicon().get(fold(word), {}).values())
 
 
 def signer(lines: Sequence[Line]) -> Found | None:
@@ -156,7 +181,7 @@ def signer(lines: Sequence[Line]) -> Found | None:
     auth_seen = False
     best: list[Tok] | None = None
     for ln in page_lines:
-        right = [t for t in ln.toks if t.word.box[0] > 0.4 * ln.page_w]
+        right = _trim([t for t in ln.toks if t.word.box[0] > 0.4 * ln.page_w])
         if not right:
             continue
         f = " ".join(key_tokens(" ".join(t.text for t in right)))
