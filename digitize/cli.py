@@ -41,8 +41,7 @@ def run(
     post_correct: bool = c.PostCorrectOpt, redo_ocr: bool = c.RedoOcrOpt,
 ) -> None:
     """Process scans into the store: one result line per document."""
-    opts = c.ProcessingOptions(profile, profiles, sign, signer, pdfa, jobs, tsa, ltv, stamp, organisation,
-                               copy_form, post_correct, redo_ocr)
+    opts = c.ProcessingOptions.from_params(locals())
     settings = opts.settings()
     the_store = _open(store)
     try:

@@ -75,8 +75,7 @@ def batch(
     from digitize.manifest import count_dossiers, parse_date
     from digitize.store import open_store
 
-    opts = c.ProcessingOptions(profile, profiles, sign, signer, pdfa, jobs, tsa, ltv, stamp, organisation,
-                               copy_form, post_correct, redo_ocr)
+    opts = c.ProcessingOptions.from_params(locals())
     settings = opts.settings()
     try:
         day = parse_date(valid_on) if valid_on else date.today()
@@ -142,8 +141,7 @@ def watch(
     from digitize.store import open_store
     from digitize.watch import Watcher
 
-    opts = c.ProcessingOptions(profile, profiles, sign, signer, pdfa, jobs, tsa, ltv, stamp, organisation,
-                               copy_form, post_correct, redo_ocr)
+    opts = c.ProcessingOptions.from_params(locals())
     settings = opts.settings()
     if not folder.is_dir():
         raise _fail(DigitizeError(str(folder), "no such folder"))

@@ -51,6 +51,14 @@ class ProcessingOptions:
     post_correct: bool
     redo_ocr: bool
 
+    @classmethod
+    def from_params(cls, params: dict) -> "ProcessingOptions":
+        """From a command's parameters (its locals()), which use the shared option names."""
+        from dataclasses import fields
+
+        params = {**params, "profiles_dir": params["profiles"]}  # the option is --profiles
+        return cls(**{f.name: params[f.name] for f in fields(cls)})
+
     def settings(self) -> Settings:
         if self.pdfa not in ("1b", "2b", "3b"):
             raise typer.BadParameter(f"--pdfa must be 1b, 2b or 3b, not {self.pdfa!r}")

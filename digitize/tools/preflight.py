@@ -9,13 +9,12 @@ from __future__ import annotations
 import os
 import re
 import subprocess
-import tempfile
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from functools import lru_cache
 
 from digitize.model import DigitizeError
-from digitize.tools import require
+from digitize.tools import on_file, require
 
 JAVA_DIR = os.environ.get("DIGITIZE_JAVA_DIR", "/usr/share/java")
 JARS = ("preflight", "pdfbox2", "fontbox2", "xmpbox", "commons-logging", "javax.activation", "jaxb-api")
@@ -61,15 +60,7 @@ def preflight_version() -> str:
 
 def preflight(pdf: str | os.PathLike | bytes) -> PreflightResult:
     """Validate one file (path or PDF bytes) against PDF/A-1b."""
-    if isinstance(pdf, bytes):
-        with tempfile.NamedTemporaryFile(suffix=".pdf") as tmp:
-            tmp.write(pdf)
-            tmp.flush()
-            return _run(tmp.name, "<bytes>")
-    path = os.fspath(pdf)
-    if not os.path.isfile(path):
-        raise DigitizeError(path, "no such file")
-    return _run(path, path)
+    return on_file(pdf, _run)
 
 
 def _run(path: str, label: str) -> PreflightResult:

@@ -4,11 +4,10 @@ from __future__ import annotations
 import os
 import re
 import subprocess
-import tempfile
 from functools import lru_cache
 
 from digitize.model import DigitizeError
-from digitize.tools import require
+from digitize.tools import on_file, require
 
 # Lines qpdf always prints; they say nothing about the file.
 _BOILERPLATE = (
@@ -35,15 +34,7 @@ def qpdf_version() -> str:
 def qpdf_check(pdf: str | os.PathLike | bytes) -> tuple[bool, tuple[str, ...]]:
     """`qpdf --check`: (True, ()) when qpdf finds no syntax, xref or stream errors and no warnings;
     otherwise False and qpdf's messages (the file name removed, one message per line)."""
-    if isinstance(pdf, bytes):
-        with tempfile.NamedTemporaryFile(suffix=".pdf") as tmp:
-            tmp.write(pdf)
-            tmp.flush()
-            return _check(tmp.name, "<bytes>")
-    path = os.fspath(pdf)
-    if not os.path.isfile(path):
-        raise DigitizeError(path, "no such file")
-    return _check(path, path)
+    return on_file(pdf, _check)
 
 
 def _check(path: str, label: str) -> tuple[bool, tuple[str, ...]]:
