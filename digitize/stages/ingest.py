@@ -124,21 +124,41 @@ def load_page(ref: PageRef, limits: Limits) -> Page:
         return _load_pdf_page(ref, limits)
     Image.MAX_IMAGE_PIXELS = limits.max_pixels_per_page
     try:
-        with Image.open(ref.path) as img:
+        with Image.open(ref.path) as img:  # the header: format, frames, resolution
             img.seek(ref.page - 1)
-            img.load()
-            dpi = _dpi(img.info.get("dpi"))
-            keep = img.format == "JPEG" and ref.page_count == 1 and img.mode in ("RGB", "L")
-            keep = keep and _exif_orientation(img) in (None, 1)
-            rgb = img.convert("RGB") if img.mode not in ("RGB", "L") else img
-            arr = np.asarray(rgb)
+            fmt, dpi, orientation = img.format, _dpi(img.info.get("dpi")), _exif_orientation(img)
+            if ref.page_count > 1 or fmt not in ("JPEG", "PNG"):
+                img.load()
+                rgb = img.convert("RGB") if img.mode not in ("RGB", "L") else img
+                arr = np.asarray(rgb)
+                code = cv2.COLOR_RGB2BGR if arr.ndim == 3 else cv2.COLOR_GRAY2BGR
+                return Page(ref, cv2.cvtColor(arr, code), dpi, None)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise DigitizeError(str(ref), "image is over the pixel limit (decompression bomb)") from None
     except (OSError, EOFError, SyntaxError, ValueError) as e:
         raise DigitizeError(str(ref), f"truncated or corrupt image: {e}") from None
-    image = cv2.cvtColor(arr, cv2.COLOR_RGB2BGR) if arr.ndim == 3 else cv2.cvtColor(arr, cv2.COLOR_GRAY2BGR)
-    encoded = Path(ref.path).read_bytes() if keep else None
-    return Page(ref, image, dpi, encoded)
+    # JPEG and PNG: OpenCV decodes straight to BGR in one buffer (PIL would need three copies)
+    data = Path(ref.path).read_bytes()
+    if fmt == "JPEG" and b"\xff\xd9" not in data[-1024:]:
+        raise DigitizeError(str(ref), "truncated or corrupt image: JPEG data ends before its end marker")
+    image = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR | cv2.IMREAD_IGNORE_ORIENTATION)
+    if image is None:
+        raise DigitizeError(str(ref), f"truncated or corrupt image: {fmt} data cannot be decoded")
+    keep = fmt == "JPEG" and orientation in (None, 1) and _jpeg_channels(data) in (1, 3)
+    return Page(ref, image, dpi, data if keep else None)
+
+
+def _jpeg_channels(data: bytes) -> int | None:
+    """Components in the JPEG frame header (1 grey, 3 colour, 4 CMYK), without decoding."""
+    i = 2
+    while i + 9 < len(data):
+        if data[i] != 0xFF:
+            return None
+        marker, length = data[i + 1], int.from_bytes(data[i + 2:i + 4], "big")
+        if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):
+            return data[i + 9]
+        i += 2 + length
+    return None
 
 
 def _read_head(path: str) -> bytes:

@@ -60,7 +60,10 @@ class TesserocrEngine:
         self._api.SetImage(_to_pil(image))
         self._api.SetSourceResolution(int(round(dpi)))
         self._api.Recognize()
-        return self._api.GetTSVText(0)
+        try:
+            return self._api.GetTSVText(0)
+        finally:
+            self._api.Clear()  # drop tesseract's copies of the page until the next one
 
 
 class CliEngine:
