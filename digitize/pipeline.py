@@ -60,6 +60,7 @@ class Signing:
 
 def init_worker(lang: str, profiles=None) -> None:
     global _WORKER_PROFILES
+    import digitize.lifeline  # noqa: F401  (forked with it already; a plain fork context gets it here)
     _WORKER_PROFILES = profiles
     ocr.engine(lang)  # load the model before the first page arrives
 
@@ -312,8 +313,11 @@ def run_documents(
 
 
 def _new_pool(jobs: int, settings: Settings, profiles=None) -> ProcessPoolExecutor:
-    return ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("forkserver"),
-                               initializer=init_worker, initargs=(settings.ocr_lang, profiles))
+    ctx = multiprocessing.get_context("forkserver")
+    # the forkserver dies with us (lifeline) and imports the stages once for every worker it forks
+    ctx.set_forkserver_preload(["__main__", "digitize.lifeline", "digitize.pipeline"])
+    return ProcessPoolExecutor(jobs, mp_context=ctx, initializer=init_worker,
+                               initargs=(settings.ocr_lang, profiles))
 
 
 def _finished(p: _Pending, inflight: dict, pooled: bool) -> bool:

@@ -45,3 +45,24 @@ def test_killed_worker_is_replaced_and_nothing_is_lost(tmp_path):
     assert all(r["status"] == "ok" for r in rows)
     objects = [p for p in (store / "objects").rglob("*") if p.is_file()]
     assert len(objects) == len({r["sha256"] for r in rows})
+
+
+def test_killing_the_coordinator_leaves_no_orphans(tmp_path):
+    pages = [render_text_page(tmp_path / f"p-{i}.jpg", (*PAGE_LINES, f"Bản sao số {i}"), size=(1654, 2339))
+             for i in range(6)]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "digitize.cli", "run", *map(str, pages), "--store", str(tmp_path / "store"),
+         "--no-sign", "--jobs", "2"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, "OMP_THREAD_LIMIT": "1"},
+    )
+    root = psutil.Process(proc.pid)
+    deadline = time.monotonic() + 60
+    pool: list[psutil.Process] = []
+    while len(pool) < 3 and time.monotonic() < deadline:  # the forkserver and two workers
+        pool = root.children(recursive=True)
+        time.sleep(0.05)
+    assert len(pool) >= 3, "the pool never started"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(10)
+    gone, alive = psutil.wait_procs(pool, timeout=10)
+    assert not alive, f"orphans left: {[p.pid for p in alive]}"
