@@ -32,16 +32,13 @@ def _open(location: str | None):
 
 
 @app.command()
+@c.processing_command
 def run(
     inputs: list[str] = typer.Argument(..., help="Files (one document each) or folders (one dossier each)"),
-    store: str = c.StoreOpt, profile: str = c.ProfileOpt, profiles: Path = c.ProfilesDirOpt,
-    sign: bool = c.SignOpt, signer: str = c.SignerOpt, pdfa: str = c.PdfaOpt, jobs: int = c.JobsOpt,
-    as_json: bool = c.JsonOpt, debug: bool = c.DebugOpt, tsa: str = c.TsaOpt, ltv: bool = c.LtvOpt,
-    stamp: bool = c.StampOpt, organisation: str = c.OrgOpt, copy_form: str = c.CopyFormOpt,
-    post_correct: bool = c.PostCorrectOpt, redo_ocr: bool = c.RedoOcrOpt,
+    store: str = c.StoreOpt, as_json: bool = c.JsonOpt, debug: bool = c.DebugOpt,
+    opts: c.ProcessingOptions = None,
 ) -> None:
     """Process scans into the store: one result line per document."""
-    opts = c.ProcessingOptions.from_params(locals())
     settings = opts.settings()
     the_store = _open(store)
     try:

@@ -61,21 +61,18 @@ class _Printer:
         self.progress.update(self.task, description=f"dossiers ({self.failures} failed)" if self.failures else "dossiers")
 
 
+@c.processing_command
 def batch(
     source: Path = typer.Argument(..., help="Manifest (CSV or XLSX) or a folder of dossier folders"),
     store: str = c.StoreOpt, valid_on: str = ValidOnOpt, cluster: str = ClusterOpt, report: Path = ReportOpt,
     retry_failed: bool = RetryOpt, qa_sample: str = QaOpt, qa_seed: str = QaSeedOpt,
-    profile: str = c.ProfileOpt, profiles: Path = c.ProfilesDirOpt, sign: bool = c.SignOpt, signer: str = c.SignerOpt,
-    pdfa: str = c.PdfaOpt, jobs: int = c.JobsOpt, as_json: bool = c.JsonOpt, debug: bool = c.DebugOpt,
-    tsa: str = c.TsaOpt, ltv: bool = c.LtvOpt, stamp: bool = c.StampOpt, organisation: str = c.OrgOpt,
-    copy_form: str = c.CopyFormOpt, post_correct: bool = c.PostCorrectOpt, redo_ocr: bool = c.RedoOcrOpt,
+    as_json: bool = c.JsonOpt, debug: bool = c.DebugOpt, opts: c.ProcessingOptions = None,
 ) -> None:
     """Process an archive: still-valid dossiers only, in parallel, resumable, with a report."""
     from digitize.batch import BatchOptions, parse_rate, run_batch
     from digitize.manifest import count_dossiers, parse_date
     from digitize.store import open_store
 
-    opts = c.ProcessingOptions.from_params(locals())
     settings = opts.settings()
     try:
         day = parse_date(valid_on) if valid_on else date.today()
@@ -126,22 +123,19 @@ def batch(
     raise typer.Exit(1 if printer.failures else 0)
 
 
+@c.processing_command
 def watch(
     folder: Path = typer.Argument(..., help="Folder the scanner writes into"),
     store: str = c.StoreOpt,
     settle: float = typer.Option(10.0, "--settle", help="Seconds a dossier must stop changing before it is taken"),
     poll: float = typer.Option(2.0, "--poll", help="Seconds between looks at the folder"),
     once: bool = typer.Option(False, "--once", help="Process what is settled now, then exit"),
-    profile: str = c.ProfileOpt, profiles: Path = c.ProfilesDirOpt, sign: bool = c.SignOpt, signer: str = c.SignerOpt,
-    pdfa: str = c.PdfaOpt, jobs: int = c.JobsOpt, as_json: bool = c.JsonOpt, debug: bool = c.DebugOpt,
-    tsa: str = c.TsaOpt, ltv: bool = c.LtvOpt, stamp: bool = c.StampOpt, organisation: str = c.OrgOpt,
-    copy_form: str = c.CopyFormOpt, post_correct: bool = c.PostCorrectOpt, redo_ocr: bool = c.RedoOcrOpt,
+    as_json: bool = c.JsonOpt, debug: bool = c.DebugOpt, opts: c.ProcessingOptions = None,
 ) -> None:
     """Intake hot folder: settled dossiers are processed and moved to done/ or failed/."""
     from digitize.store import open_store
     from digitize.watch import Watcher
 
-    opts = c.ProcessingOptions.from_params(locals())
     settings = opts.settings()
     if not folder.is_dir():
         raise _fail(DigitizeError(str(folder), "no such folder"))

@@ -1,6 +1,8 @@
 """What `run`, `batch` and `watch` share: processing options, signer set-up, output of outcomes."""
 from __future__ import annotations
 
+import functools
+import inspect
 import json
 import os
 import sys
@@ -51,14 +53,6 @@ class ProcessingOptions:
     post_correct: bool
     redo_ocr: bool
 
-    @classmethod
-    def from_params(cls, params: dict) -> "ProcessingOptions":
-        """From a command's parameters (its locals()), which use the shared option names."""
-        from dataclasses import fields
-
-        params = {**params, "profiles_dir": params["profiles"]}  # the option is --profiles
-        return cls(**{f.name: params[f.name] for f in fields(cls)})
-
     def settings(self) -> Settings:
         if self.pdfa not in ("1b", "2b", "3b"):
             raise typer.BadParameter(f"--pdfa must be 1b, 2b or 3b, not {self.pdfa!r}")
@@ -75,6 +69,34 @@ class ProcessingOptions:
 
     def job_count(self) -> int:
         return self.jobs if self.jobs and self.jobs > 0 else default_jobs()
+
+
+# The processing options every processing command takes: (parameter, type, typer option).
+_SHARED = (
+    ("profile", str, ProfileOpt), ("profiles", Path, ProfilesDirOpt), ("sign", bool, SignOpt),
+    ("signer", str, SignerOpt), ("pdfa", str, PdfaOpt), ("jobs", int, JobsOpt), ("tsa", str, TsaOpt),
+    ("ltv", bool, LtvOpt), ("stamp", bool, StampOpt), ("organisation", str, OrgOpt),
+    ("copy_form", str, CopyFormOpt), ("post_correct", bool, PostCorrectOpt), ("redo_ocr", bool, RedoOcrOpt),
+)
+
+
+def processing_command(func):
+    """Give a command the shared processing options: typer sees them as its own parameters, the
+    command receives them gathered as `opts: ProcessingOptions` (so `run`, `batch` and `watch`
+    cannot drift apart)."""
+    sig = inspect.signature(func)
+    own = [p for p in sig.parameters.values() if p.name != "opts"]
+    shared = [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=option, annotation=kind)
+              for name, kind, option in _SHARED]
+
+    @functools.wraps(func)
+    def command(*args, **kwargs):
+        values = {name: kwargs.pop(name) for name, _, _ in _SHARED}
+        values["profiles_dir"] = values.pop("profiles")  # the option is --profiles
+        return func(*args, opts=ProcessingOptions(**values), **kwargs)
+
+    command.__signature__ = sig.replace(parameters=own + shared)
+    return command
 
 
 def load_profiles(opts: ProcessingOptions):
