@@ -21,6 +21,10 @@ from PIL import Image  # noqa: E402
 from digitize.model import DigitizeError, OcrPage, Word  # noqa: E402
 from digitize.tools import require  # noqa: E402
 
+# Page segmentation: 4 (one column of text of varying sizes) keeps the numbers of numbered lists
+# that mode 3 drops as separate blocks (bench CER 3.0 % -> 2.2 % for ~5 % more time); side-by-side
+# blocks it joins into one line are split again by the OCR stage's reading order.
+DEFAULT_PSM = 4
 TESSDATA_DIRS = ("/usr/share/tesseract-ocr/5/tessdata", "/usr/share/tesseract-ocr/4.00/tessdata")
 
 
@@ -51,7 +55,7 @@ class TesserocrEngine:
 
     name = "tesserocr"
 
-    def __init__(self, lang: str = "vie", psm: int = 3):
+    def __init__(self, lang: str = "vie", psm: int = DEFAULT_PSM):
         import tesserocr
 
         self._api = tesserocr.PyTessBaseAPI(path=tessdata_dir(), lang=lang, psm=psm)
@@ -69,7 +73,7 @@ class TesserocrEngine:
 class CliEngine:
     name = "tesseract-cli"
 
-    def __init__(self, lang: str = "vie", psm: int = 3):
+    def __init__(self, lang: str = "vie", psm: int = DEFAULT_PSM):
         require("tesseract", "tesseract-ocr")
         self.lang = lang
         self.psm = psm
