@@ -67,7 +67,7 @@ def run(
         for outcome in run_documents(docs, settings, the_store, opts.job_count(), profile_set, signing,
                                      on_page=on_page, on_pages_known=on_known):
             failures += 0 if outcome.ok else 1
-            c.emit(outcome, as_json, debug)
+            c.emit(outcome, as_json, debug, show_fields=len(docs) <= 20)
     raise typer.Exit(1 if failures else 0)
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from digitize.pipeline import Outcome, Signing
@@ -126,8 +127,9 @@ def error_line(text: str) -> str:
     return text.splitlines()[0] if text else "unknown error"
 
 
-def emit(outcome: Outcome, as_json: bool, debug: bool) -> None:
-    """One line per document: JSON on stdout, or a readable line; errors always on stderr."""
+def emit(outcome: Outcome, as_json: bool, debug: bool, show_fields: bool = False) -> None:
+    """One line per document: JSON on stdout, or a readable line; errors always on stderr.
+    `show_fields` lists the extracted fields under it, those to check marked, for staff at the desk."""
     if outcome.ok:
         rec = outcome.record
         if as_json:
@@ -135,12 +137,16 @@ def emit(outcome: Outcome, as_json: bool, debug: bool) -> None:
             sys.stdout.flush()
         else:
             state = "stored" if outcome.created else "already stored"
-            review = f", review: {', '.join(outcome.review)}" if outcome.review else ""
+            review = [f.name for f in rec.fields if f.needs_review]
+            review_text = f", review: {', '.join(review)}" if review else ""
             warn = f", {len(rec.warnings)} warning(s)" if rec.warnings else ""
             stderr.print(f"[green]ok[/] {rec.source} → {rec.doc_type}, {rec.pages} page(s), {state} "
-                         f"[dim]{rec.id}[/]{warn}{review}", highlight=False)
+                         f"[dim]{rec.id}[/]{warn}{review_text}", highlight=False, markup=True)
             for w in rec.warnings:
                 stderr.print(f"  [yellow]warning[/] {w}", highlight=False)
+            for f in rec.fields if show_fields else ():
+                mark = f"  [yellow]check: {escape(f.reason or 'low confidence')}[/]" if f.needs_review else ""
+                stderr.print(f"  {f.name}: {escape(str(f.value))}{mark}", highlight=False)
         return
     stderr.print(f"[red]error:[/] {error_line(outcome.error or '')}", highlight=False, markup=True)
     if debug and outcome.error and "\n" in outcome.error:

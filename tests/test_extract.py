@@ -153,3 +153,24 @@ def test_post_correction_measured_not_enabled_by_default(typed_samples):
     assert cer["cer_raw"] < 0.12
     assert cer["cer_post_corrected"] <= cer["cer_raw"] + 0.002
     assert Settings().post_correct is False
+
+
+def test_closed_lists_confirm_low_confidence_reads():
+    """A low-confidence word read exactly as a listed value ("Nữ", "Hoa") needs no review; a read that
+    only resembles one is snapped to it and still flagged."""
+    from digitize.model import Word
+    from digitize.profiles import FieldSpec
+    from digitize.stages.extract import _field
+    from digitize.stages.extract_text import Tok
+
+    def tok(text: str) -> Tok:
+        return Tok(Word(text, 40.0, (0, 0, 10, 10), 0), text, text.lower())
+
+    exact = _field(FieldSpec("dan_toc", type="ethnicity"), "Hoa", [tok("Hoa")], 1)
+    assert exact.value == "Hoa" and exact.valid and not exact.needs_review
+    sex = _field(FieldSpec("gioi_tinh", type="sex"), "Nữ", [tok("Nữ")], 1)
+    assert sex.value == "Nữ" and not sex.needs_review
+    snapped = _field(FieldSpec("dan_toc", type="ethnicity"), "Khme", [tok("Khme")], 1)
+    assert snapped.value == "Khmer" and snapped.needs_review and "low OCR confidence" in snapped.reason
+    unknown = _field(FieldSpec("dan_toc", type="ethnicity"), "Xyzzy", [tok("Xyzzy")], 1)
+    assert not unknown.valid and unknown.needs_review

@@ -180,8 +180,9 @@ def _typed(spec: FieldSpec, raw: str) -> ids.Checked:
     if t == "number":
         m = re.search(r"\d+", text)
         return ids.Checked(m.group(0), True) if m else ids.Checked(None, False, "no number")
-    if t == "enum":
-        best = max(spec.values, key=lambda v: fuzz.ratio(fold(v), fold(text)))
+    if t in ("enum", "ethnicity"):
+        values = spec.values if t == "enum" else ids.ETHNIC_GROUPS
+        best = max(values, key=lambda v: fuzz.ratio(fold(v), fold(text)))
         ok = fuzz.ratio(fold(best), fold(text)) >= 80
         return ids.Checked(best if ok else text, ok, "" if ok else "not one of the listed values")
     if t == "term":
@@ -200,6 +201,9 @@ def _confidence(toks: Sequence[Tok]) -> float:
     return sum(t.word.confidence for t in toks) / len(toks) if toks else 0.0
 
 
+CLOSED_TYPES = ("sex", "enum", "ethnicity")
+
+
 def _field(spec: FieldSpec, raw: str, toks: Sequence[Tok], page: int | None) -> Field:
     checked = _typed(spec, raw)
     conf = _confidence(toks)
@@ -211,12 +215,14 @@ def _field(spec: FieldSpec, raw: str, toks: Sequence[Tok], page: int | None) -> 
         rev = plausibility.review(kind, value)
         value, doubtful = rev.value, bool(rev.doubts)
         reasons += [f"corrected {c}" for c in rev.corrections] + list(rev.doubts)
-    if toks and conf < LOW_CONFIDENCE:
+    # a value read exactly as one of a closed list ("Nữ", "Kinh") is confirmed by the list itself
+    confirmed = spec.type in CLOSED_TYPES and checked.valid and clean_value(raw).casefold() == str(value).casefold()
+    unsure = bool(toks and conf < LOW_CONFIDENCE and not confirmed)
+    if unsure:
         reasons.append(f"low OCR confidence {conf:.0f}")
     return Field(name=spec.name, value=value, raw=clean_value(raw), confidence=conf, page=page,
                  box=span_box(toks) if toks else None, valid=checked.valid,
-                 needs_review=not checked.valid or doubtful or bool(toks and conf < LOW_CONFIDENCE),
-                 reason="; ".join(reasons))
+                 needs_review=not checked.valid or doubtful or unsure, reason="; ".join(reasons))
 
 
 def _cross_checks(fields: dict[str, Field], profile: Profile) -> None:
