@@ -1,0 +1,41 @@
+"""How inputs become dossiers and documents, and what a page keeps from its file."""
+from __future__ import annotations
+
+from conftest import SAMPLES, render_text_page
+from digitize.settings import Limits
+from digitize.stages import ingest
+
+
+def test_file_folder_and_archive_of_folders():
+    demo = SAMPLES / "demo"
+    dossiers = sorted(p for p in demo.iterdir() if p.is_dir())
+    archive = ingest.expand_inputs([str(demo)])
+    assert sorted({d.dossier for d in archive}) == [p.name for p in dossiers]
+    one = ingest.expand_inputs([str(dossiers[0])])
+    assert {d.dossier for d in one} == {dossiers[0].name}
+    assert [d.ordinal for d in one] == list(range(1, len(one) + 1))
+    assert [d.path for d in one] == sorted(d.path for d in one)  # name order
+    single = ingest.expand_inputs([one[0].path])
+    assert len(single) == 1 and single[0].dossier == one[0].path.rsplit("/", 1)[1].rsplit(".", 1)[0]
+
+
+def test_jpeg_page_keeps_its_bytes_and_resolution(tmp_path):
+    path = render_text_page(tmp_path / "a.jpg", dpi=300)
+    refs = ingest.list_pages(str(path), Limits())
+    page = ingest.load_page(refs[0], Limits())
+    assert page.encoded == path.read_bytes() and page.dpi == 300
+    assert page.image.shape[2] == 3
+
+
+def test_multipage_tiff_is_one_document_of_pages(tmp_path):
+    from PIL import Image
+
+    a = render_text_page(tmp_path / "a.png", fmt="PNG")
+    b = render_text_page(tmp_path / "b.png", fmt="PNG")
+    tif = tmp_path / "hoso.tif"
+    Image.open(a).save(tif, save_all=True, append_images=[Image.open(b)], dpi=(200, 200))
+    refs = ingest.list_pages(str(tif), Limits())
+    assert [(r.page, r.page_count) for r in refs] == [(1, 2), (2, 2)]
+    assert str(refs[1]).endswith("hoso.tif:2")
+    page = ingest.load_page(refs[1], Limits())
+    assert page.encoded is None and page.dpi == 200
