@@ -101,14 +101,21 @@ def store_show(doc_id: str, store: str = c.StoreOpt) -> None:
 @store_app.command("export")
 def store_export(dest: Path = typer.Argument(..., help="Folder to copy PDFs and records.jsonl into"),
                  store: str = c.StoreOpt) -> None:
-    """Copy every stored PDF, named <dossier>.<ordinal>.pdf, with records.jsonl beside them."""
+    """Copy every stored PDF, named <dossier code>.<document ordinal>.pdf as archives name them
+    (Circular 05/2025), with records.jsonl beside them."""
     import shutil
 
     the_store = _open(store)
     dest.mkdir(parents=True, exist_ok=True)
+    taken: set[str] = set()
     with open(dest / "records.jsonl", "w", encoding="utf-8") as out:
         for rec in the_store.records():
-            name = f"{rec.dossier}.{rec.id[:8]}.pdf".replace("/", "_")
+            ordinal = rec.metadata.get("doc_ordinal", "")
+            name = f"{rec.dossier}.{int(ordinal):02d}" if ordinal.isdigit() else rec.dossier
+            if name in taken:  # the same document stored under other settings too
+                name = f"{name}.{rec.id[:8]}"
+            taken.add(name)
+            name = name.replace("/", "_") + ".pdf"
             shutil.copyfile(rec.pdf, dest / name)
             out.write(json.dumps({**rec.as_json(), "file": name}, ensure_ascii=False) + "\n")
     c.stderr.print(f"exported to {dest}")

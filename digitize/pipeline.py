@@ -153,7 +153,7 @@ def store_document(doc_input: DocumentInput, source_sha256: str, pages: tuple[Pa
         doc_type=extraction.doc_type if extraction else "unclassified", pages=len(pages), pdf="",
         sha256=hashlib.sha256(pdf).hexdigest(), fields=fields, warnings=warnings, signature=signature,
         created_at=datetime.now(timezone.utc).isoformat(timespec="seconds"), pipeline_version=PIPELINE_VERSION,
-        valid_until=extraction.valid_until if extraction else None, metadata=dict(doc_input.metadata),
+        valid_until=extraction.valid_until if extraction else None, metadata={**doc_input.metadata, "doc_ordinal": str(doc_input.ordinal)},
     )
     stored, created = store.put(rec, pdf, [_page_summary(p) for p in pages])
     review = tuple(f.name for f in fields if f.needs_review)
