@@ -10,7 +10,6 @@ are scored; a value for a field the ground truth says is missing counts as a fal
 from __future__ import annotations
 
 import json
-import re
 import sys
 import time
 import unicodedata

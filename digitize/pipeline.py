@@ -35,7 +35,6 @@ class Outcome:
     record: Record | None = None
     error: str | None = None
     created: bool = False  # False when the same input + settings was already stored
-    review: tuple[str, ...] = field(default_factory=tuple)
 
     @property
     def ok(self) -> bool:
@@ -146,18 +145,18 @@ def store_document(doc_input: DocumentInput, source_sha256: str, pages: tuple[Pa
 
         pdf, signature = sign.sign_pdf(pdf, signing.signer, signing.options)
     fields = extraction.fields if extraction else ()
-    warnings = tuple(w for p in pages for w in p.warnings)
     rec = Record(
         id=record_id(source_sha256, settings.key()), dossier=doc_input.dossier, source=doc_input.path,
         source_sha256=source_sha256, settings_key=settings.key(),
         doc_type=extraction.doc_type if extraction else "unclassified", pages=len(pages), pdf="",
-        sha256=hashlib.sha256(pdf).hexdigest(), fields=fields, warnings=warnings, signature=signature,
+        sha256=hashlib.sha256(pdf).hexdigest(), fields=fields,
+        warnings=Document(doc_input, source_sha256, pages).warnings, signature=signature,
         created_at=datetime.now(timezone.utc).isoformat(timespec="seconds"), pipeline_version=PIPELINE_VERSION,
-        valid_until=extraction.valid_until if extraction else None, metadata={**doc_input.metadata, "doc_ordinal": str(doc_input.ordinal)},
+        valid_until=extraction.valid_until if extraction else None,
+        metadata={**doc_input.metadata, "doc_ordinal": str(doc_input.ordinal)},
     )
     stored, created = store.put(rec, pdf, [_page_summary(p) for p in pages])
-    review = tuple(f.name for f in fields if f.needs_review)
-    return Outcome(doc_input, stored, None, created, review)
+    return Outcome(doc_input, stored, None, created)
 
 
 def finish_document(doc_input: DocumentInput, source_sha256: str, pages: tuple[PageResult, ...],

@@ -40,6 +40,37 @@ def render_text_page(path: Path, lines=PAGE_LINES, dpi: int = 200, fmt: str = "J
     return path
 
 
+# Signing fixtures shared by the signing, token and verification tests: one test PKI (with its OCSP
+# responder and time-stamp server on 127.0.0.1) for the whole session.
+PDFA_INPUT = CORPUS / "pdfa" / "PDFA-2b_6-1-3-t01-pass-a.pdf"  # a veraPDF PDF/A-2b "pass" file
+ORG = "UBND phường Bến Thành"
+
+
+@pytest.fixture(scope="session")
+def pki(tmp_path_factory):
+    from pki.testpki import start_pki
+
+    p = start_pki(tmp_path_factory.mktemp("pki"))
+    yield p
+    p.server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def monkeypatch_session():
+    mp = pytest.MonkeyPatch()
+    yield mp
+    mp.undo()
+
+
+@pytest.fixture(scope="session")
+def p12_signer(pki, monkeypatch_session):
+    from digitize.signers import SignerSpec, open_signer
+    from pki.testpki import P12_PASSWORD
+
+    monkeypatch_session.setenv("DIGITIZE_KEY_PASSWORD", P12_PASSWORD)
+    return open_signer(SignerSpec.parse(f"p12:{pki.p12}"), Path("/nonexistent"), prompt=False)
+
+
 @pytest.fixture(scope="session")
 def corpus() -> Path:
     assert CORPUS.is_dir(), f"shared corpus not found at {CORPUS}"

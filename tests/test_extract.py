@@ -5,8 +5,6 @@ measurement on samples/types (see bench/bench_fields.py): field P/R/F1 1.0 with 
 (0.95 without), classification 18/18; on two fresh sets of 36 (seeds 7 and 11) F1 0.991 and 0.985 with
 every wrong value flagged. The thresholds leave a little room for other Tesseract builds.
 """
-import datetime as dt
-import json
 import sys
 from pathlib import Path
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import random
-import time
 from pathlib import Path
 
 import cv2
@@ -171,7 +170,6 @@ def _degraded_pages() -> list[Path]:
     return sorted(DEGRADED.glob("*.gt.json")) if DEGRADED.is_dir() else []
 
 
-@pytest.mark.skipif(not _degraded_pages(), reason="samples/degraded not generated in this checkout")
 @pytest.mark.parametrize("gt_path", _degraded_pages(), ids=lambda p: p.name.split(".")[0])
 def test_committed_degraded_samples(gt_path):
     """samples/degraded: skew positive = counter-clockwise, then turned clockwise by `rotation`."""

@@ -1,7 +1,6 @@
 """Signing: demo key, PKCS#12 with a real TSA and OCSP responder (B-T, B-LTA), the copy stamp, PDF/A kept."""
 from __future__ import annotations
 
-import io
 import re
 import stat
 import subprocess
@@ -14,18 +13,8 @@ from digitize.model import DigitizeError
 from digitize.signers import SignerSpec, ensure_demo_key, open_signer
 from digitize.stages.sign import SignOptions, sign_pdf
 from digitize.verify import Verdict, verify_file
-from pki.testpki import P12_PASSWORD, start_pki
+from conftest import ORG, PDFA_INPUT
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
-PDFA_INPUT = CORPUS / "pdfa" / "PDFA-2b_6-1-3-t01-pass-a.pdf"  # a veraPDF PDF/A-2b "pass" file
-ORG = "UBND phường Bến Thành"
-
-
-@pytest.fixture(scope="session")
-def pki(tmp_path_factory):
-    p = start_pki(tmp_path_factory.mktemp("pki"))
-    yield p
-    p.server.shutdown()
 
 
 @pytest.fixture(scope="session")
@@ -40,19 +29,6 @@ def demo_signed(keys_dir, tmp_path_factory):
     path = tmp_path_factory.mktemp("signed") / "demo.pdf"
     path.write_bytes(data)
     return path, summary
-
-
-@pytest.fixture(scope="session")
-def p12_signer(pki, monkeypatch_session):
-    monkeypatch_session.setenv("DIGITIZE_KEY_PASSWORD", P12_PASSWORD)
-    return open_signer(SignerSpec.parse(f"p12:{pki.p12}"), Path("/nonexistent"), prompt=False)
-
-
-@pytest.fixture(scope="session")
-def monkeypatch_session():
-    mp = pytest.MonkeyPatch()
-    yield mp
-    mp.undo()
 
 
 def test_signer_spec_parse():

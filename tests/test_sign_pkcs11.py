@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
@@ -13,7 +12,7 @@ from digitize.model import DigitizeError
 from digitize.signers import SignerSpec, list_token, open_signer
 from digitize.stages.sign import SignOptions, sign_pdf
 from digitize.verify import Verdict, verify_file
-from test_sign import PDFA_INPUT, pki  # noqa: F401  (session fixture)
+from conftest import PDFA_INPUT
 
 MODULE = "/usr/lib/softhsm/libsofthsm2.so"
 PIN, SO_PIN = "86420135", "97531864"
@@ -23,7 +22,7 @@ KEY_LABEL, CERT_LABEL, KEY_ID = "Private key of signer", "Certificate UBND", byt
 
 
 @pytest.fixture(scope="module")
-def token(pki, tmp_path_factory):  # noqa: F811
+def token(pki, tmp_path_factory):
     import pkcs11
     from cryptography.hazmat.primitives import serialization
     from pkcs11 import Attribute, CertificateType, ObjectClass
@@ -71,7 +70,7 @@ def test_list_token_shows_differing_labels(token, monkeypatch):
     assert cert.id_hex == KEY_ID.hex() and "UBND" in cert.subject
 
 
-def test_sign_through_token_by_label_and_by_id(token, pki, monkeypatch, tmp_path):  # noqa: F811
+def test_sign_through_token_by_label_and_by_id(token, pki, monkeypatch, tmp_path):
     monkeypatch.setenv("DIGITIZE_PIN", PIN)
     for s in (spec(key=KEY_LABEL, cert=CERT_LABEL), spec(key_id=KEY_ID.hex(), cert_id=KEY_ID.hex())):
         signer = open_signer(s, tmp_path, prompt=False)

@@ -11,11 +11,11 @@ import pytest
 
 from digitize.stages.sign import SignOptions, sign_pdf
 from digitize.verify import Verdict, verify_file
-from test_sign import ORG, PDFA_INPUT, monkeypatch_session, p12_signer, pki  # noqa: F401  (session fixtures)
+from conftest import ORG, PDFA_INPUT
 
 
 @pytest.fixture(scope="module")
-def b_b(pki, p12_signer, tmp_path_factory):  # noqa: F811
+def b_b(pki, p12_signer, tmp_path_factory):
     data, summary = sign_pdf(PDFA_INPUT.read_bytes(), p12_signer, SignOptions(organisation=ORG))
     assert summary.level == "B-B"
     path = tmp_path_factory.mktemp("rev") / "bb.pdf"
@@ -23,25 +23,25 @@ def b_b(pki, p12_signer, tmp_path_factory):  # noqa: F811
     return path
 
 
-def test_b_b_with_ocsp_pointer_is_indeterminate_offline(pki, b_b):  # noqa: F811
+def test_b_b_with_ocsp_pointer_is_indeterminate_offline(pki, b_b):
     v = verify_file(b_b, [pki.root_pem], pdfa=False)
     assert v.verdict is Verdict.INDETERMINATE
     assert any("revocation status unknown" in r for r in v.reasons), v.reasons
     assert v.signatures[0].intact and v.signatures[0].trusted is False
 
 
-def test_b_b_online_fetches_from_the_responder(pki, b_b):  # noqa: F811
+def test_b_b_online_fetches_from_the_responder(pki, b_b):
     v = verify_file(b_b, [pki.root_pem], pdfa=False, online=True)
     assert v.verdict is Verdict.VALID, v.reasons
 
 
-def test_b_b_no_revocation_accepts_the_chain(pki, b_b):  # noqa: F811
+def test_b_b_no_revocation_accepts_the_chain(pki, b_b):
     assert verify_file(b_b, [pki.root_pem], pdfa=False, revocation=False).verdict is Verdict.VALID
     # waiving revocation never makes an unknown root trusted
     assert verify_file(b_b, [], pdfa=False, revocation=False).verdict is Verdict.INVALID
 
 
-def test_b_lt_uses_embedded_ocsp_offline(pki, p12_signer, tmp_path):  # noqa: F811
+def test_b_lt_uses_embedded_ocsp_offline(pki, p12_signer, tmp_path):
     data, summary = sign_pdf(PDFA_INPUT.read_bytes(), p12_signer,
                              SignOptions(tsa_url=pki.tsa_url, ltv=True, organisation=ORG,
                                          trust_roots=(pki.cert("root"),)))
@@ -51,7 +51,7 @@ def test_b_lt_uses_embedded_ocsp_offline(pki, p12_signer, tmp_path):  # noqa: F8
     assert v.verdict is Verdict.VALID, v.reasons
 
 
-def test_cli_revocation_options(pki, b_b):  # noqa: F811
+def test_cli_revocation_options(pki, b_b):
     def run(*extra):
         r = subprocess.run([sys.executable, "-m", "digitize.cli", "verify", str(b_b), "--trust", str(pki.root_pem),
                             "--json", *extra], capture_output=True, text=True)
