@@ -15,24 +15,27 @@ from dataclasses import dataclass, replace
 from digitize.batch import Executed, documents_of
 from digitize.manifest import DossierEntry
 from digitize.model import DigitizeError, DocumentInput, PageResult
-from digitize.pipeline import Outcome, Signing, finish_document, process_page
+from digitize.pipeline import Assembled, Outcome, Signing, assemble, process_page, store_document
 from digitize.settings import Settings
 from digitize.stages import ingest
 
-PageSet = tuple[str, tuple[PageResult, ...] | None, str | None]  # path, pages, error
+# path, pages, assembled document (extraction + PDF/A), error
+PageSet = tuple[str, tuple[PageResult, ...] | None, Assembled | None, str | None]
 
 
-def dossier_pages(paths: list[str], settings: Settings) -> list[PageSet]:
-    """Runs on a worker: every page of every file, or the file's one-line error."""
+def dossier_pages(docs: list[tuple[DocumentInput, str]], settings: Settings, profiles=None) -> list[PageSet]:
+    """Runs on a worker: reads every page of every file and assembles each document, as the local
+    pool's workers do; the coordinator only signs and stores. A bad file gets its one-line error."""
     out: list[PageSet] = []
-    for path in paths:
+    for doc, sha in docs:
         try:
-            refs = ingest.list_pages(path, settings.limits)
-            out.append((path, tuple(process_page(r, settings) for r in refs), None))
+            pages = tuple(process_page(r, settings) for r in ingest.list_pages(doc.path, settings.limits))
+            out.append((doc.path, pages, assemble(doc, sha, pages, settings, profiles), None))
         except DigitizeError as e:
-            out.append((path, None, str(e)))
+            out.append((doc.path, None, None, str(e)))
         except Exception as e:  # one bad file fails its document, not the dossier's other files
-            out.append((path, None, f"{path}: internal error: {type(e).__name__}: {e}\n{traceback.format_exc()}"))
+            out.append((doc.path, None, None,
+                        f"{doc.path}: internal error: {type(e).__name__}: {e}\n{traceback.format_exc()}"))
     return out
 
 
@@ -66,15 +69,15 @@ def _prepare(entry: DossierEntry, settings: Settings, store) -> _Job:
     return job
 
 
-def _finish(job: _Job, results: list[PageSet] | None, failure: str | None, store, profiles,
+def _finish(job: _Job, results: list[PageSet] | None, failure: str | None, store,
             signing: Signing | None, on_page, on_pages_known) -> list[Outcome]:
     for n, i in enumerate(job.todo):
         d = job.docs[i]
         if results is None:
             job.outcomes[i] = Outcome(d, error=f"{d.path}: {failure}")
             continue
-        _path, pages, error = results[n]
-        if error or pages is None:
+        _path, pages, assembled, error = results[n]
+        if error or pages is None or assembled is None:
             job.outcomes[i] = Outcome(d, error=error or f"{d.path}: no pages")
             continue
         if on_pages_known:
@@ -83,7 +86,7 @@ def _finish(job: _Job, results: list[PageSet] | None, failure: str | None, store
             for p in pages:
                 on_page(p.ref)
         try:
-            job.outcomes[i] = finish_document(d, job.shas[i], pages, job.settings, store, profiles, signing)
+            job.outcomes[i] = store_document(d, job.shas[i], pages, assembled, job.settings, store, signing)
         except DigitizeError as e:
             job.outcomes[i] = Outcome(d, error=str(e))
         except Exception as e:  # isolate, as the local pipeline does
@@ -123,10 +126,10 @@ def run_cluster(address: str, entries: Iterator[DossierEntry], settings: Setting
                     break
                 job = _prepare(entry, settings, store)
                 if not job.todo:
-                    yield entry, _finish(job, [], None, store, profiles, signing, on_page, on_pages_known)
+                    yield entry, _finish(job, [], None, store, signing, on_page, on_pages_known)
                     continue
-                fut = client.submit(dossier_pages, [job.docs[i].path for i in job.todo], job.settings,
-                                    key=f"dossier-{uuid.uuid4().hex}", pure=False, retries=1)
+                fut = client.submit(dossier_pages, [(job.docs[i], job.shas[i]) for i in job.todo], job.settings,
+                                    profiles, key=f"dossier-{uuid.uuid4().hex}", pure=False, retries=1)
                 pending[fut] = job
                 flow.add(fut)
             if not pending:
@@ -138,6 +141,6 @@ def run_cluster(address: str, entries: Iterator[DossierEntry], settings: Setting
             except Exception as e:  # e.g. KilledWorker after repeated worker deaths on this dossier
                 results, failure = None, f"cluster task failed: {type(e).__name__}: {e}"
             fut.release()
-            yield job.entry, _finish(job, results, failure, store, profiles, signing, on_page, on_pages_known)
+            yield job.entry, _finish(job, results, failure, store, signing, on_page, on_pages_known)
     finally:
         client.close()
