@@ -22,7 +22,7 @@ FONT = "/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf"
 
 _RUNNER = r"""
 import json, os, resource, sys, threading, time
-from digitize.cli import app
+from digitize.cli.app import app
 peak = [0]
 
 def descendants(root):

@@ -20,12 +20,12 @@ from typing import Any, Callable, Iterable
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from digitize.metrics import char_errors  # noqa: E402
+from digitize.vn.metrics import char_errors  # noqa: E402
 from digitize.model import PageRef, PageResult  # noqa: E402
-from digitize.profiles import ProfileSet, load_profiles  # noqa: E402
+from digitize.profiles.loader import ProfileSet, load_profiles  # noqa: E402
 from digitize.settings import Settings  # noqa: E402
-from digitize.stages.extract import extract  # noqa: E402
-from digitize.vietnamese import post_correct  # noqa: E402
+from digitize.stages.extract.fields import extract  # noqa: E402
+from digitize.vn.text import post_correct  # noqa: E402
 
 
 def same(got: Any, want: Any) -> bool:
@@ -56,7 +56,7 @@ def ocr_pages(items: Iterable[tuple[Path, dict]], jobs: int = 2) -> dict[Path, P
     """The pipeline's page stage (quality, geometry, OCR) on every sample image, in parallel."""
     from concurrent.futures import ProcessPoolExecutor
 
-    from digitize.pipeline import process_page
+    from digitize.pipeline.scheduler import process_page
 
     paths = [p for p, _ in items]
     settings = Settings()

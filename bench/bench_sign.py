@@ -15,9 +15,9 @@ def bench_signing(pdf_paths, repeat: int = 3) -> dict:
     """Sign each PDF `repeat` times and verify each signed copy; seconds per document / per file."""
     import logging
 
-    from digitize.signers import SignerSpec, open_signer
+    from digitize.signing.signers import SignerSpec, open_signer
     from digitize.stages.sign import SignOptions, sign_pdf
-    from digitize.verify import verify_file
+    from digitize.verify.files import verify_file
 
     logging.getLogger("fontTools").setLevel(logging.ERROR)
     paths = [Path(p) for p in pdf_paths]

@@ -2,7 +2,7 @@
 
 Source: the word list unpacked from Tesseract's vie.traineddata (tessdata_fast, Apache-2.0), kept in
 ../shared/corpus/vietnamese-lexicon/tesseract_vie_wordlist.txt. Every entry is lower-cased, given the
-canonical tone placement, and kept only if it is a well-formed syllable by digitize.vietnamese.is_syllable.
+canonical tone placement, and kept only if it is a well-formed syllable by digitize.vn.text.is_syllable.
 Run: .venv/bin/python bench/derive_syllables.py [WORDLIST]
 """
 from __future__ import annotations
@@ -13,7 +13,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from digitize.vietnamese import canonical, is_syllable  # noqa: E402
+from digitize.vn.text import canonical, is_syllable  # noqa: E402
 
 DEFAULT = ROOT.parent / "shared" / "corpus" / "vietnamese-lexicon" / "tesseract_vie_wordlist.txt"
 

@@ -23,7 +23,7 @@ import psutil
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
-from digitize.metrics import char_errors  # noqa: E402
+from digitize.vn.metrics import char_errors  # noqa: E402
 
 ENV = {**os.environ, "OMP_THREAD_LIMIT": "1"}
 

@@ -14,18 +14,6 @@ import numpy as np
 Box = tuple[int, int, int, int]  # x0, y0, x1, y1 in pixels of the straightened page image
 
 
-class DigitizeError(Exception):
-    """An input problem reported to the user as one line: `error: <where>: <reason>`."""
-
-    def __init__(self, where: str, reason: str):
-        super().__init__(f"{where}: {reason}")
-        self.where = where
-        self.reason = reason
-
-    def __reduce__(self):  # crosses process boundaries intact (default pickling passes one arg)
-        return (DigitizeError, (self.where, self.reason))
-
-
 @dataclass(frozen=True)
 class PageRef:
     """Where a page comes from on paper: the source file and 1-based page number."""

@@ -64,7 +64,7 @@ def monkeypatch_session():
 
 @pytest.fixture(scope="session")
 def p12_signer(pki, monkeypatch_session):
-    from digitize.signers import SignerSpec, open_signer
+    from digitize.signing.signers import SignerSpec, open_signer
     from pki.testpki import P12_PASSWORD
 
     monkeypatch_session.setenv("DIGITIZE_KEY_PASSWORD", P12_PASSWORD)

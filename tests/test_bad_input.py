@@ -14,7 +14,7 @@ import pytest
 from PIL import Image
 
 from conftest import render_text_page
-from digitize.model import DigitizeError
+from digitize.errors import DigitizeError
 from digitize.settings import Limits
 from digitize.stages import ingest
 
@@ -75,7 +75,7 @@ def test_batch_goes_on_and_nothing_partial_is_stored(bad_files, tmp_path):
     store = tmp_path / "store"
     paths = [str(p) for p, _ in bad_files.values()]
     proc = subprocess.run(
-        [sys.executable, "-m", "digitize.cli", "run", *paths, "--store", str(store), "--no-sign", "--json", "--jobs", "2"],
+        [sys.executable, "-m", "digitize.cli.app", "run", *paths, "--store", str(store), "--no-sign", "--json", "--jobs", "2"],
         capture_output=True, text=True, timeout=300,
     )
     assert proc.returncode == 1, proc.stderr
@@ -95,6 +95,6 @@ def test_batch_goes_on_and_nothing_partial_is_stored(bad_files, tmp_path):
     # nothing partial: exactly one object, no temp files, one catalog row
     objects = [p for p in (store / "objects").rglob("*") if p.is_file()]
     assert [p.name for p in objects] == [f"{good['sha256']}.pdf"]
-    ls = subprocess.run([sys.executable, "-m", "digitize.cli", "store", "ls", "--store", str(store), "--json"],
+    ls = subprocess.run([sys.executable, "-m", "digitize.cli.app", "store", "ls", "--store", str(store), "--json"],
                         capture_output=True, text=True, timeout=60)
     assert [json.loads(x)["id"] for x in ls.stdout.splitlines()] == [good["id"]]

@@ -19,12 +19,12 @@ import pikepdf
 import pytest
 
 from conftest import render_text_page
-from digitize.batch import ValidityGate
+from digitize.batch.run import ValidityGate
 from digitize.model import Record
 from digitize.store import open_store
 
 REPO = Path(__file__).resolve().parents[1]
-DIGITIZE = [sys.executable, "-m", "digitize.cli"]
+DIGITIZE = [sys.executable, "-m", "digitize.cli.app"]
 ENV = {**os.environ, "OMP_THREAD_LIMIT": "1", "COLUMNS": "200"}
 
 
@@ -163,7 +163,7 @@ def test_expired_by_extracted_fields_is_not_stored(tmp_path):
                       fields=(), warnings=(), signature=None, created_at="2025-01-01T00:00:00+00:00",
                       pipeline_version="t", valid_until=valid_until, metadata=meta)
 
-    from digitize.model import DigitizeError
+    from digitize.errors import DigitizeError
 
     with pytest.raises(DigitizeError, match="from extracted fields"):
         gate.put(rec("a", "2025-06-29", {}), b"%PDF-1.7 a", [])

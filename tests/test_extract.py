@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from digitize.model import PageRef
-from digitize.profiles import load_profiles
-from digitize.stages.extract import add_months, extract
+from digitize.profiles.loader import load_profiles
+from digitize.stages.extract.fields import add_months, extract
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "bench"))
@@ -116,7 +116,7 @@ def test_unknown_document_falls_back_to_generic(tmp_path, profiles):
     """A type nobody profiled: generic header parts and every `Label: value` pair."""
     from PIL import Image, ImageDraw, ImageFont
 
-    from digitize.pipeline import process_page
+    from digitize.pipeline.scheduler import process_page
     from digitize.settings import Settings
 
     lines = ["ỦY BAN NHÂN DÂN", "XÃ AN PHÚ", "Số: 15/TB-UBND", "", "THÔNG BÁO",
@@ -157,9 +157,9 @@ def test_closed_lists_confirm_low_confidence_reads():
     """A low-confidence word read exactly as a listed value ("Nữ", "Hoa") needs no review; a read that
     only resembles one is snapped to it and still flagged."""
     from digitize.model import Word
-    from digitize.profiles import FieldSpec
-    from digitize.stages.extract import _field
-    from digitize.stages.extract_text import Tok
+    from digitize.profiles.loader import FieldSpec
+    from digitize.stages.extract.fields import _field
+    from digitize.stages.extract.lines import Tok
 
     def tok(text: str) -> Tok:
         return Tok(Word(text, 40.0, (0, 0, 10, 10), 0), text, text.lower())

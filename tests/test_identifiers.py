@@ -1,7 +1,7 @@
 """Identifier validators of DOMAIN.md §3 on valid and invalid values."""
 import pytest
 
-from digitize import identifiers as ids
+from digitize.vn import identifiers as ids
 
 
 def test_cccd_valid_with_ocr_spacing_and_cross_checks():

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from digitize.batch import extracted_expiry, not_valid_reason, parse_rate, qa_selected
-from digitize.manifest import DossierEntry, RowProblem, parse_date, read_manifest, read_source
-from digitize.model import DigitizeError
+from digitize.batch.run import extracted_expiry, not_valid_reason, parse_rate, qa_selected
+from digitize.batch.manifest import DossierEntry, RowProblem, parse_date, read_manifest, read_source
+from digitize.errors import DigitizeError
 
 
 def _scan(path: Path) -> Path:

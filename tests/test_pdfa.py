@@ -14,12 +14,14 @@ import pikepdf
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from digitize.model import (DigitizeError, Document, DocumentInput, Extraction, Field, Geometry,
-                            OcrPage, PageQuality, PageRef, PageResult, Word)
-from digitize.pdfa_checks import check_pdfa
-from digitize.pdfa_xmp_checks import parse_xmp
-from digitize.stages.pdf_xmp import DIGITIZE_NS
-from digitize.stages.pdfa import build_pdfa
+from digitize.errors import DigitizeError
+from digitize.model import (
+    Document, DocumentInput, Extraction, Field, Geometry, OcrPage, PageQuality, PageRef, PageResult, Word,
+)
+from digitize.pdfa.checks.conformance import check_pdfa
+from digitize.pdfa.checks.xmp import parse_xmp
+from digitize.pdfa.xmp import DIGITIZE_NS
+from digitize.pdfa.build import build_pdfa
 from digitize.tools.preflight import preflight
 from digitize.tools.qpdf import qpdf_check
 

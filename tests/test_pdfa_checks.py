@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from digitize.pdfa_checks import check_pdfa
+from digitize.pdfa.checks.conformance import check_pdfa
 
 PDFA_DIR = Path(__file__).parents[2] / "shared" / "corpus" / "pdfa"
 SAMPLES = sorted(PDFA_DIR.glob("*.pdf"))

@@ -1,12 +1,12 @@
 """Plausibility checks by field domain: names, administrative units, agency and administrative phrases."""
 import pytest
 
-from digitize import admin_units as au
+from digitize.vn import admin_units as au
 from digitize.model import Word
-from digitize.plausibility import check_address, check_issuer, check_name, fix_phrases, name_lexicon, review
-from digitize.profiles import FieldSpec
-from digitize.stages.extract import _field
-from digitize.stages.extract_text import Tok
+from digitize.vn.plausibility import check_address, check_issuer, check_name, fix_phrases, name_lexicon, review
+from digitize.profiles.loader import FieldSpec
+from digitize.stages.extract.fields import _field
+from digitize.stages.extract.lines import Tok
 
 
 def test_admin_units_after_the_2025_reform():
@@ -93,7 +93,7 @@ def test_name_doubts_when_unknown_or_ambiguous():
 
 
 def test_name_lexicon_is_compact_and_well_formed():
-    from digitize.vietnamese import is_syllable
+    from digitize.vn.text import is_syllable
 
     lex = name_lexicon()
     forms = [f for d in lex.values() for f in d]
@@ -121,7 +121,7 @@ def test_field_keeps_raw_and_flags_doubts():
 
 
 def test_signer_line_without_stray_marks():
-    from digitize.stages.extract_locate import _name_like, _trim
+    from digitize.stages.extract.locate import _name_like, _trim
 
     assert [t.text for t in _trim(_toks("' `› 'Tạ Thị Hương"))] == ["Tạ", "Thị", "Hương"]
     assert _name_like(_trim(_toks(": Hoàng Thu Giang")))

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from digitize.profiles import ProfileError, check_profiles, load_profiles
+from digitize.profiles.loader import ProfileError, check_profiles, load_profiles
 
 REPO = Path(__file__).resolve().parents[1]
 TYPES = ["giay_khai_sinh", "xac_nhan_hon_nhan", "gcn_qsdd", "dang_ky_doanh_nghiep", "giay_phep_xay_dung",
@@ -32,7 +32,7 @@ def test_builtin_profiles_cover_the_document_types():
     # the same thing has the same name across profiles
     for pid in ("giay_khai_sinh", "xac_nhan_hon_nhan", "don_de_nghi", "cccd"):
         assert {"ho_ten", "so_dinh_danh"} <= {f.name for f in ps[pid].fields}
-    assert check_profiles([REPO / "profiles"]) == []
+    assert check_profiles([REPO / "digitize" / "profiles" / "builtin"]) == []
 
 
 def test_user_folder_adds_and_overrides(tmp_path):
@@ -66,7 +66,7 @@ def test_broken_profile_names_file_line_and_key(tmp_path, text, line, key):
 
 
 def _cli(*args, env=None):
-    return subprocess.run([sys.executable, "-m", "digitize.cli", "profiles", *args], capture_output=True,
+    return subprocess.run([sys.executable, "-m", "digitize.cli.app", "profiles", *args], capture_output=True,
                           text=True, cwd=REPO, env={**os.environ, **(env or {})}, timeout=60)
 
 

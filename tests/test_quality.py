@@ -143,7 +143,7 @@ def test_assess_is_fast(page_img):
     (np.zeros((8, 300, 3), np.uint8), "too small"),
 ])
 def test_unusable_image_is_a_clear_error(image, reason):
-    from digitize.model import DigitizeError
+    from digitize.errors import DigitizeError
     from digitize.stages import geometry
 
     page = Page(PageRef("scan.tif", 2, 3), image, 300.0)

@@ -11,8 +11,8 @@ import pikepdf
 import pytest
 
 from conftest import SAMPLES
-from digitize.metrics import char_errors
-from digitize.pdfa_checks import check_pdfa
+from digitize.vn.metrics import char_errors
+from digitize.pdfa.checks.conformance import check_pdfa
 from digitize.tools.preflight import preflight
 from digitize.tools.qpdf import qpdf_check
 
@@ -29,7 +29,7 @@ ALLOWED_ON_2B = {"7.11.2": "pdfaid:part is 2"}
 
 
 def _run(*args: str, timeout: int = 600) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "digitize.cli", *args], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "digitize.cli.app", *args], capture_output=True, text=True,
                           timeout=timeout)
 
 

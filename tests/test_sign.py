@@ -9,10 +9,10 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from digitize.model import DigitizeError
-from digitize.signers import SignerSpec, ensure_demo_key, open_signer
+from digitize.errors import DigitizeError
+from digitize.signing.signers import SignerSpec, ensure_demo_key, open_signer
 from digitize.stages.sign import SignOptions, sign_pdf
-from digitize.verify import Verdict, verify_file
+from digitize.verify.files import Verdict, verify_file
 from conftest import ORG, PDFA_INPUT
 
 
@@ -97,7 +97,7 @@ def test_signing_keeps_pdfa(demo_signed):
         assert meta.pdfa_status == "2B"
         assert "/OutputIntents" in pdf.Root and not pdf.is_encrypted
     try:
-        from digitize.pdfa_checks import check_pdfa
+        from digitize.pdfa.checks.conformance import check_pdfa
     except ImportError:
         return  # the project's own PDF/A checks are not part of this build yet
     before, after = check_pdfa(original), check_pdfa(data)

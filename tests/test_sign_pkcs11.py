@@ -8,10 +8,10 @@ import sys
 
 import pytest
 
-from digitize.model import DigitizeError
-from digitize.signers import SignerSpec, list_token, open_signer
+from digitize.errors import DigitizeError
+from digitize.signing.signers import SignerSpec, list_token, open_signer
 from digitize.stages.sign import SignOptions, sign_pdf
-from digitize.verify import Verdict, verify_file
+from digitize.verify.files import Verdict, verify_file
 from conftest import PDFA_INPUT
 
 MODULE = "/usr/lib/softhsm/libsofthsm2.so"
@@ -99,7 +99,7 @@ def test_wrong_pin_and_missing_label_are_clear_and_secret_free(token, monkeypatc
 
 def test_cli_keys_list_never_prints_pin(token):
     env = {**os.environ, "DIGITIZE_PIN": PIN}
-    cmd = [sys.executable, "-m", "digitize.cli", "keys", "list", "--json", "--signer", f"pkcs11:module={MODULE};token={TOKEN}"]
+    cmd = [sys.executable, "-m", "digitize.cli.app", "keys", "list", "--json", "--signer", f"pkcs11:module={MODULE};token={TOKEN}"]
     r = subprocess.run(cmd, capture_output=True, text=True, env=env, stdin=subprocess.DEVNULL)
     assert r.returncode == 0, r.stderr
     assert KEY_LABEL in r.stdout and CERT_LABEL in r.stdout

@@ -16,10 +16,10 @@ def test_export_names_by_dossier_and_ordinal(tmp_path):
     for i in (1, 2):
         render_text_page(dossier / f"{i:02d}.jpg", (*PAGE_LINES, f"Thành phần hồ sơ số {i}"))
     store, out = tmp_path / "store", tmp_path / "export"
-    run = subprocess.run([sys.executable, "-m", "digitize.cli", "run", str(dossier), "--store", str(store),
+    run = subprocess.run([sys.executable, "-m", "digitize.cli.app", "run", str(dossier), "--store", str(store),
                           "--no-sign", "--json", "--jobs", "1"], capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stderr
-    subprocess.run([sys.executable, "-m", "digitize.cli", "store", "export", str(out), "--store", str(store)],
+    subprocess.run([sys.executable, "-m", "digitize.cli.app", "store", "export", str(out), "--store", str(store)],
                    capture_output=True, text=True, timeout=60, check=True)
     names = sorted(p.name for p in out.glob("*.pdf"))
     assert names == [f"{dossier.name}.01.pdf", f"{dossier.name}.02.pdf"]

@@ -12,14 +12,14 @@ from conftest import render_text_page
 
 
 def _run(*args: str) -> dict:
-    proc = subprocess.run([sys.executable, "-m", "digitize.cli", "run", *args, "--no-sign", "--json", "--jobs", "1"],
+    proc = subprocess.run([sys.executable, "-m", "digitize.cli.app", "run", *args, "--no-sign", "--json", "--jobs", "1"],
                           capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
     return json.loads(proc.stdout)
 
 
 def _page_detail(store, doc_id: str) -> dict:
-    proc = subprocess.run([sys.executable, "-m", "digitize.cli", "store", "show", doc_id, "--store", str(store)],
+    proc = subprocess.run([sys.executable, "-m", "digitize.cli.app", "store", "show", doc_id, "--store", str(store)],
                           capture_output=True, text=True, timeout=60, check=True)
     return json.loads(proc.stdout)["page_details"][0]
 

@@ -12,9 +12,9 @@ import pytest
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 
-from digitize.signers import SignerSpec, open_signer
+from digitize.signing.signers import SignerSpec, open_signer
 from digitize.stages.sign import SignOptions, sign_pdf
-from digitize.verify import Verdict, verify_file
+from digitize.verify.files import Verdict, verify_file
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 ATTACKS = CORPUS / "pdf-signature-attacks"
@@ -201,7 +201,7 @@ SIG_KEYS = {"signer", "intact", "trusted", "covers_whole_file", "modified_after_
 
 
 def _cli(*args, env=None):
-    return subprocess.run([sys.executable, "-m", "digitize.cli", *map(str, args)], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "digitize.cli.app", *map(str, args)], capture_output=True, text=True,
                           env=env)
 
 

@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from digitize.stages.sign import SignOptions, sign_pdf
-from digitize.verify import Verdict, verify_file
+from digitize.verify.files import Verdict, verify_file
 from conftest import ORG, PDFA_INPUT
 
 
@@ -53,7 +53,7 @@ def test_b_lt_uses_embedded_ocsp_offline(pki, p12_signer, tmp_path):
 
 def test_cli_revocation_options(pki, b_b):
     def run(*extra):
-        r = subprocess.run([sys.executable, "-m", "digitize.cli", "verify", str(b_b), "--trust", str(pki.root_pem),
+        r = subprocess.run([sys.executable, "-m", "digitize.cli.app", "verify", str(b_b), "--trust", str(pki.root_pem),
                             "--json", *extra], capture_output=True, text=True)
         assert "Traceback" not in r.stderr
         return r.returncode, json.loads(r.stdout)["verdict"]

@@ -3,7 +3,7 @@ import unicodedata
 
 import pytest
 
-from digitize import vietnamese as vn
+from digitize.vn import text as vn
 
 
 def test_nfc_and_d_lookalikes():

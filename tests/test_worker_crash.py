@@ -24,7 +24,7 @@ def test_killed_worker_is_replaced_and_nothing_is_lost(tmp_path):
              for i in range(8)]
     store = tmp_path / "store"
     proc = subprocess.Popen(
-        [sys.executable, "-m", "digitize.cli", "run", *map(str, pages), "--store", str(store), "--no-sign",
+        [sys.executable, "-m", "digitize.cli.app", "run", *map(str, pages), "--store", str(store), "--no-sign",
          "--json", "--jobs", "2"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, "OMP_THREAD_LIMIT": "1"},
     )
@@ -51,7 +51,7 @@ def test_killing_the_coordinator_leaves_no_orphans(tmp_path):
     pages = [render_text_page(tmp_path / f"p-{i}.jpg", (*PAGE_LINES, f"Bản sao số {i}"), size=(1654, 2339))
              for i in range(6)]
     proc = subprocess.Popen(
-        [sys.executable, "-m", "digitize.cli", "run", *map(str, pages), "--store", str(tmp_path / "store"),
+        [sys.executable, "-m", "digitize.cli.app", "run", *map(str, pages), "--store", str(tmp_path / "store"),
          "--no-sign", "--jobs", "2"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, "OMP_THREAD_LIMIT": "1"},
     )

@@ -18,7 +18,8 @@ import cv2
 import numpy as np
 from PIL import Image, UnidentifiedImageError
 
-from digitize.model import DigitizeError, DocumentInput, Page, PageRef
+from digitize.errors import DigitizeError
+from digitize.model import DocumentInput, Page, PageRef
 from digitize.settings import Limits
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".tif", ".tiff", ".pdf"}

@@ -9,7 +9,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from ..model import DigitizeError, Page, PageQuality, Warning_
+from ..errors import DigitizeError
+from ..model import Page, PageQuality, Warning_
 from ..settings import Settings
 
 WORK_DPI = 100.0

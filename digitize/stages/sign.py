@@ -20,7 +20,8 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import fields, signers
 from pyhanko.sign.fields import SigSeedSubFilter
 
-from digitize.model import DigitizeError, SignatureSummary
+from digitize.errors import DigitizeError
+from digitize.model import SignatureSummary
 
 logging.getLogger("fontTools").setLevel(logging.ERROR)  # subsetting chatter is not the user's business
 VN_TZ = dt.timezone(dt.timedelta(hours=7), "ICT")

@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from digitize.model import DigitizeError
+from digitize.errors import DigitizeError
 from digitize.store.catalog import Catalog
 
 _SCHEMA_LOCK = 0x6469_6769  # advisory lock id: concurrent coordinators create the schema one at a time

@@ -8,7 +8,7 @@ import tempfile
 from collections.abc import Callable
 from typing import TypeVar
 
-from digitize.model import DigitizeError
+from digitize.errors import DigitizeError
 
 
 def require(program: str, debian_package: str) -> str:

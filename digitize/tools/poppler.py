@@ -6,7 +6,8 @@ import subprocess
 import unicodedata
 import xml.etree.ElementTree as ET
 
-from digitize.model import DigitizeError, OcrPage, Word
+from digitize.errors import DigitizeError
+from digitize.model import OcrPage, Word
 from digitize.tools import require
 
 

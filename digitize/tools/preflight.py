@@ -13,7 +13,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from functools import lru_cache
 
-from digitize.model import DigitizeError
+from digitize.errors import DigitizeError
 from digitize.tools import on_file, require
 
 JAVA_DIR = os.environ.get("DIGITIZE_JAVA_DIR", "/usr/share/java")

@@ -6,7 +6,7 @@ import re
 import subprocess
 from functools import lru_cache
 
-from digitize.model import DigitizeError
+from digitize.errors import DigitizeError
 from digitize.tools import on_file, require
 
 # Lines qpdf always prints; they say nothing about the file.

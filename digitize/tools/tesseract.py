@@ -8,6 +8,7 @@ loads.
 """
 from __future__ import annotations
 
+import importlib
 import os
 import subprocess
 import unicodedata
@@ -18,7 +19,8 @@ os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 import numpy as np  # noqa: E402
 from PIL import Image  # noqa: E402
 
-from digitize.model import DigitizeError, OcrPage, Word  # noqa: E402
+from digitize.errors import DigitizeError, MissingDependency, UsageError  # noqa: E402
+from digitize.model import OcrPage, Word  # noqa: E402
 from digitize.tools import require  # noqa: E402
 
 # Page segmentation: 4 (one column of text of varying sizes) keeps the numbers of numbered lists
@@ -86,16 +88,27 @@ class CliEngine:
         )
 
 
-def make_engine(lang: str = "vie", prefer: str | None = None) -> OcrEngine:
-    """`prefer` (or env DIGITIZE_OCR_ENGINE) picks `tesserocr` or `cli`; default: in-process if it loads."""
+def make_engine(lang: str = "vie", psm: int = DEFAULT_PSM, prefer: str | None = None) -> OcrEngine:
+    """The only factory of OCR engines. `prefer` (or env DIGITIZE_OCR_ENGINE) is `tesserocr`, `cli`, or
+    `module:Class` (an engine class of the caller's, e.g. a test's fault-injecting engine, built as
+    Class(lang=..., psm=...)); the default is in-process when tesserocr loads, else the CLI."""
     prefer = prefer or os.environ.get("DIGITIZE_OCR_ENGINE", "auto")
+    if ":" in prefer:
+        module, _, cls = prefer.partition(":")
+        try:
+            engine_class = getattr(importlib.import_module(module), cls)
+        except (ImportError, AttributeError) as e:
+            raise UsageError("DIGITIZE_OCR_ENGINE", f"cannot load OCR engine {prefer!r}: {e}") from None
+        return engine_class(lang=lang, psm=psm)
+    if prefer not in ("auto", "tesserocr", "cli"):
+        raise UsageError("DIGITIZE_OCR_ENGINE", f"unknown OCR engine {prefer!r} (auto, tesserocr, cli or module:Class)")
     if prefer in ("auto", "tesserocr"):
         try:
-            return TesserocrEngine(lang)
+            return TesserocrEngine(lang, psm)
         except ImportError:
             if prefer == "tesserocr":
-                raise
-    return CliEngine(lang)
+                raise MissingDependency("tesserocr", "tesserocr is not installed (make setup builds it)") from None
+    return CliEngine(lang, psm)
 
 
 def parse_tsv(tsv: str, width: int, height: int) -> OcrPage:

@@ -1,0 +1,134 @@
+"""The `digitize` command line: parses, calls the pipeline, prints. Nothing else lives here."""
+from __future__ import annotations
+
+import importlib
+import json
+import sys
+import time
+from pathlib import Path
+
+import typer
+
+from digitize.cli import common as c
+from digitize.errors import DigitizeError
+from digitize.pipeline.scheduler import run_documents
+from digitize.stages.ingest import expand_inputs
+from digitize.store import open_store
+
+# Tracebacks never show local variables: they may hold a store URL's password or a PIN.
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_show_locals=False,
+                  help="Scanned dossiers to searchable, signed PDF/A records with extracted fields.")
+store_app = typer.Typer(no_args_is_help=True, pretty_exceptions_show_locals=False, help="Inspect the results store.")
+app.add_typer(store_app, name="store")
+
+
+def _open(location: str | None):
+    """The store, or one line saying why not (the URL shown without its password)."""
+    try:
+        return open_store(location)
+    except DigitizeError as e:
+        c.stderr.print(f"[red]error:[/] {e}", highlight=False)
+        raise typer.Exit(2)
+
+
+@app.command()
+@c.processing_command
+def run(
+    inputs: list[str] = typer.Argument(..., help="Files (one document each) or folders (one dossier each)"),
+    store: str = c.StoreOpt, as_json: bool = c.JsonOpt, debug: bool = c.DebugOpt,
+    opts: c.ProcessingOptions = None,
+) -> None:
+    """Process scans into the store: one result line per document."""
+    settings = opts.settings()
+    the_store = _open(store)
+    try:
+        profile_set = c.load_profiles(opts)
+        signing = c.open_signing(opts, the_store)
+    except DigitizeError as e:
+        c.stderr.print(f"[red]error:[/] {e}", highlight=False)
+        raise typer.Exit(2)
+    docs = expand_inputs(inputs)
+    if not docs:
+        c.stderr.print("[red]error:[/] no input documents found", highlight=False)
+        raise typer.Exit(2)
+    failures = 0
+    start = time.monotonic()
+    with c.page_progress(sys.stderr.isatty() or len(docs) > 1) as progress:
+        task = progress.add_task("pages", total=0, rate="")
+
+        def on_page(_ref) -> None:
+            progress.advance(task)
+            done = progress.tasks[task].completed
+            progress.update(task, rate=f"{done / max(1e-6, time.monotonic() - start):.2f} pages/s")
+
+        def on_known(n: int) -> None:
+            progress.update(task, total=(progress.tasks[task].total or 0) + n)
+
+        for outcome in run_documents(docs, settings, the_store, opts.job_count(), profile_set, signing,
+                                     on_page=on_page, on_pages_known=on_known):
+            failures += 0 if outcome.ok else 1
+            c.emit(outcome, as_json, debug, show_fields=len(docs) <= 20)
+    raise typer.Exit(1 if failures else 0)
+
+
+@store_app.command("ls")
+def store_ls(store: str = c.StoreOpt, as_json: bool = c.JsonOpt) -> None:
+    """List stored documents (one JSON object per line with --json)."""
+    the_store = _open(store)
+    for rec in the_store.records():
+        if as_json:
+            sys.stdout.write(json.dumps(rec.as_json(), ensure_ascii=False) + "\n")
+        else:
+            sig = rec.signature.signer if rec.signature else "unsigned"
+            typer.echo(f"{rec.id}  {rec.dossier}  {rec.doc_type}  {rec.pages}p  {sig}  {rec.source}")
+
+
+@store_app.command("show")
+def store_show(doc_id: str, store: str = c.StoreOpt) -> None:
+    """Show one document: record, fields, pages and events, as JSON."""
+    the_store = _open(store)
+    rec = the_store.get(doc_id)
+    if rec is None:
+        c.stderr.print(f"[red]error:[/] {doc_id}: no such document in {the_store.root}", highlight=False)
+        raise typer.Exit(1)
+    data = rec.as_json()
+    data.update(source_sha256=rec.source_sha256, created_at=rec.created_at, metadata=rec.metadata,
+                pipeline_version=rec.pipeline_version, fields_detail=[f.as_dict() for f in rec.fields],
+                page_details=the_store.pages(rec.id), events=the_store.catalog.events(rec.id))
+    typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+@store_app.command("export")
+def store_export(dest: Path = typer.Argument(..., help="Folder to copy PDFs and records.jsonl into"),
+                 store: str = c.StoreOpt) -> None:
+    """Copy every stored PDF, named <dossier code>.<document ordinal>.pdf as archives name them
+    (Circular 05/2025), with records.jsonl beside them."""
+    import shutil
+
+    the_store = _open(store)
+    dest.mkdir(parents=True, exist_ok=True)
+    taken: set[str] = set()
+    with open(dest / "records.jsonl", "w", encoding="utf-8") as out:
+        for rec in the_store.records():
+            ordinal = rec.metadata.get("doc_ordinal", "")
+            name = f"{rec.dossier}.{int(ordinal):02d}" if ordinal.isdigit() else rec.dossier
+            if name in taken:  # the same document stored under other settings too
+                name = f"{name}.{rec.id[:8]}"
+            taken.add(name)
+            name = name.replace("/", "_") + ".pdf"
+            shutil.copyfile(rec.pdf, dest / name)
+            out.write(json.dumps({**rec.as_json(), "file": name}, ensure_ascii=False) + "\n")
+    c.stderr.print(f"exported to {dest}")
+
+
+# Commands that live in their own modules register themselves here.
+for _module in ("digitize.cli.verify", "digitize.cli.profiles", "digitize.cli.batch"):
+    try:
+        importlib.import_module(_module).register(app)
+    except ModuleNotFoundError as _e:
+        if _e.name != _module:
+            raise
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,165 @@
+"""CLI commands for signing keys and auditing: `digitize verify` and `digitize keys demo|show|list`."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import sys
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from digitize.errors import DigitizeError
+
+stderr = Console(stderr=True)
+keys_app = typer.Typer(no_args_is_help=True, help="Signing keys: the demo key, and what a PKCS#11 token holds.")
+
+StoreOpt = typer.Option(None, "--store", help="Store folder [env DIGITIZE_STORE; default ./digitize-store]")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("verify")(verify)
+    app.add_typer(keys_app, name="keys")
+
+
+def _quiet(debug: bool) -> None:
+    # pyHanko logs every validation problem with a traceback; the verdict already names them.
+    if not debug:
+        for name in ("pyhanko", "pyhanko_certvalidator", "fontTools"):
+            logging.getLogger(name).setLevel(logging.CRITICAL)
+
+
+def _fail(e: DigitizeError, code: int = 2):
+    stderr.print(f"[red]error:[/] {e}", highlight=False)
+    raise typer.Exit(code)
+
+
+def verify(
+    files: list[Path] = typer.Argument(None, help="PDF files to verify (default with --store: every stored object)"),
+    store: str = StoreOpt,
+    trust: list[Path] = typer.Option(None, "--trust", help="Trust root certificate (PEM/DER); repeatable"),
+    as_json: bool = typer.Option(False, "--json", help="One JSON object per file on stdout"),
+    report: Path = typer.Option(None, "--report", help="Folder for the audit report (JSON + HTML); default <store>/reports"),
+    no_revocation: bool = typer.Option(False, "--no-revocation",
+                                       help="Accept a trusted chain without revocation data (embedded data still counts)"),
+    online: bool = typer.Option(False, "--online", help="Fetch OCSP/CRL answers from the URLs in the certificates"),
+    debug: bool = typer.Option(False, "--debug", help="Show library diagnostics"),
+) -> None:
+    """Verify signatures, PDF/A conformance and store integrity; exit 0 only when every file is valid."""
+    from digitize.verify.files import load_trust, verify_file, verify_store
+
+    _quiet(debug)
+    if not files and store is None:
+        _fail(DigitizeError("verify", "give FILE... or --store DIR"))
+    try:
+        roots = load_trust(trust or [])
+    except DigitizeError as e:
+        _fail(e)
+    the_store = None
+    if store is not None:
+        from digitize.store import open_store
+
+        if not Path(store).exists() and "://" not in store:
+            _fail(DigitizeError(store, "no such store"))
+        the_store = open_store(store)
+    if files:
+        verdicts = [verify_file(f, roots, store=the_store, revocation=not no_revocation, online=online) for f in files]
+    else:
+        verdicts = verify_store(the_store, roots, revocation=not no_revocation, online=online)
+    if as_json:
+        for v in verdicts:
+            sys.stdout.write(json.dumps(v.as_json(), ensure_ascii=False) + "\n")
+    else:
+        _print_table(verdicts)
+    if the_store is not None and not files or report is not None:
+        _write_report(verdicts, report or Path(the_store.root) / "reports", the_store)
+    raise typer.Exit(0 if verdicts and all(v.verdict.value == "valid" for v in verdicts) else 1)
+
+
+def _print_table(verdicts) -> None:
+    # a pipe or log gets full rows; a terminal gets its own width
+    out = Console() if sys.stdout.isatty() else Console(width=240, soft_wrap=True)
+    table = Table(show_lines=False)
+    for col in ("file", "verdict", "signer", "level", "signing time", "PDF/A", "store", "reasons"):
+        table.add_column(col)
+    colours = {"valid": "green", "invalid": "red", "indeterminate": "yellow"}
+    for v in verdicts:
+        sig = next((s for s in reversed(v.signatures) if s.kind == "signature"), None)
+        pdfa = f"{v.pdfa.claimed or '-'} {'ok' if v.pdfa.ok else ('problems' if v.pdfa.ok is False else '?')}"
+        store = "-" if v.store.known is None else ("ok" if v.store.sha256_match else "MISMATCH" if v.store.known else "unknown")
+        table.add_row(v.file, f"[{colours[v.verdict.value]}]{v.verdict.value}[/]", sig.signer if sig else "-",
+                      sig.level if sig else "-", sig.signing_time if sig else "-", pdfa, store,
+                      "\n".join(v.reasons) or "-")
+    out.print(table)
+
+
+def _write_report(verdicts, folder: Path, store) -> None:
+    from digitize.reports.html import audit_report
+
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = dt.datetime.now().astimezone().strftime("%Y%m%dT%H%M%S")
+    base = folder / f"audit-{stamp}"
+    subtitle = f"store {store.root}" if store is not None else ""
+    base.with_suffix(".json").write_text(json.dumps({"created": dt.datetime.now().astimezone().isoformat(),
+                                                     "files": [v.as_json() for v in verdicts]},
+                                                    ensure_ascii=False, indent=1), encoding="utf-8")
+    base.with_suffix(".html").write_text(audit_report(verdicts, "Audit report", subtitle), encoding="utf-8")
+    stderr.print(f"audit report: {base}.json, {base}.html", highlight=False)
+
+
+@keys_app.command("demo")
+def keys_demo(store: str = StoreOpt,
+              organisation: str = typer.Option(None, "--organisation", help="Organisation named in the certificate")) -> None:
+    """Create the demo signing key in the store's keys/ folder (once; files 0600, subject says DEMO)."""
+    import os
+
+    from digitize.signing.signers import DEFAULT_ORGANISATION, ensure_demo_key
+    from digitize.store import open_store
+
+    the_store = open_store(store)
+    org = organisation or os.environ.get("DIGITIZE_ORGANISATION") or DEFAULT_ORGANISATION
+    demo = ensure_demo_key(Path(the_store.keys_dir), org)
+    verb = "created" if demo.created else "exists"
+    stderr.print(f"demo key {verb}: {demo.signer_cert.parent}", highlight=False)
+    typer.echo(demo.subject)
+
+
+@keys_app.command("show")
+def keys_show(store: str = StoreOpt, as_json: bool = typer.Option(False, "--json")) -> None:
+    """Show the demo certificate of a store: subject, issuer, validity, SHA-256 fingerprint."""
+    from pyhanko.keys import load_cert_from_pemder
+
+    from digitize.signing.signers import DEMO_CERT
+    from digitize.store import open_store
+
+    path = Path(open_store(store).keys_dir) / DEMO_CERT
+    if not path.exists():
+        _fail(DigitizeError(str(path), "no demo key yet (run `digitize keys demo`)"), 1)
+    cert = load_cert_from_pemder(str(path))
+    info = {"certificate": str(path), "subject": cert.subject.human_friendly, "issuer": cert.issuer.human_friendly,
+            "not_before": cert.not_valid_before.isoformat(), "not_after": cert.not_valid_after.isoformat(),
+            "sha256": cert.sha256.hex()}
+    typer.echo(json.dumps(info, ensure_ascii=False) if as_json else "\n".join(f"{k}: {v}" for k, v in info.items()))
+
+
+@keys_app.command("list")
+def keys_list(signer: str = typer.Option(..., "--signer", help="pkcs11:module=PATH;token=LABEL"),
+              as_json: bool = typer.Option(False, "--json")) -> None:
+    """List the keys and certificates on a PKCS#11 token (PIN from DIGITIZE_PIN or a prompt)."""
+    from digitize.signing.signers import SignerSpec, list_token
+
+    try:
+        spec = SignerSpec.parse(signer)
+        if spec.kind != "pkcs11":
+            raise DigitizeError("--signer", "keys list needs a pkcs11: signer")
+        objects = list_token(spec, prompt=sys.stdin.isatty())
+    except DigitizeError as e:
+        _fail(e, 1)
+    for o in objects:
+        if as_json:
+            typer.echo(json.dumps({"kind": o.kind, "label": o.label, "id": o.id_hex, "subject": o.subject},
+                                  ensure_ascii=False))
+        else:
+            typer.echo(f"{o.kind:12} label={o.label!r} id={o.id_hex} {o.subject}")

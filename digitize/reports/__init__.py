@@ -1,0 +1,2 @@
+"""Batch and audit reports as HTML (self-contained), JSON and CSV.
+"""

@@ -1,0 +1,149 @@
+"""OCR lines as the extractor sees them: words with folded keys, and fuzzy label matching on them."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Sequence
+
+from rapidfuzz import fuzz
+
+from digitize.model import Box, PageResult, Word
+from digitize.vn.text import correct_word, fold, nfc
+
+COLUMN_GAP = 0.045  # share of the page width: a wider gap between words separates columns
+_ENUMERATOR = re.compile(r"^([-–•+*]|\d{1,2}[.)]|[a-zđ][.)]|[IVX]{1,4}\.)$")
+_PUNCT = re.compile(r"[^\w/]+", re.UNICODE)
+
+
+def key_tokens(text: str) -> list[str]:
+    """Folded tokens without punctuation: 'Họ, chữ đệm, tên:' -> ['ho', 'chu', 'dem', 'ten']."""
+    return [t for t in _PUNCT.sub(" ", fold(text)).split() if t]
+
+
+@dataclass(frozen=True)
+class Tok:
+    word: Word
+    text: str  # NFC display text (post-corrected if asked)
+    key: str  # folded, punctuation removed ('' for pure punctuation)
+
+
+@dataclass(frozen=True)
+class Line:
+    page: int  # 1-based index of the page in the document
+    index: int  # reading-order index over the whole document
+    toks: tuple[Tok, ...]
+    page_w: int
+    page_h: int
+
+    @property
+    def text(self) -> str:
+        return " ".join(t.text for t in self.toks)
+
+    @property
+    def box(self) -> Box:
+        return span_box(self.toks)
+
+    @property
+    def keys(self) -> list[str]:
+        return [t.key for t in self.toks]
+
+    def folded(self) -> str:
+        return " ".join(k for k in self.keys if k)
+
+
+def span_box(toks: Sequence[Tok]) -> Box:
+    b = [t.word.box for t in toks]
+    return (min(x[0] for x in b), min(x[1] for x in b), max(x[2] for x in b), max(x[3] for x in b))
+
+
+def build_lines(pages: Sequence[PageResult], post_correct: bool = False) -> list[Line]:
+    """OCR words grouped by their line, in reading order, across all pages."""
+    out: list[Line] = []
+    for pno, page in enumerate(pages, start=1):
+        groups: dict[int, list[Word]] = {}
+        for w in page.ocr.words:
+            if w.text.strip():
+                groups.setdefault(w.line, []).append(w)
+        for li in sorted(groups):
+            words = sorted(groups[li], key=lambda w: w.box[0])
+            # OCR may join the two columns of a header into one line: split at wide gaps
+            segments: list[list[Word]] = [[]]
+            for w in words:
+                if segments[-1] and w.box[0] - segments[-1][-1].box[2] > COLUMN_GAP * page.ocr.width_px:
+                    segments.append([])
+                segments[-1].append(w)
+            for seg in segments:
+                toks = []
+                for w in seg:
+                    text = nfc(w.text)
+                    if post_correct:
+                        text = correct_word(text)
+                    toks.append(Tok(w, text, " ".join(key_tokens(text))))
+                out.append(Line(pno, len(out), tuple(toks), page.ocr.width_px, page.ocr.height_px))
+    return out
+
+
+@dataclass(frozen=True)
+class LabelHit:
+    line: Line
+    start: int  # token index where the label starts
+    end: int  # token index after the label (value starts here)
+    score: float
+    n_keys: int  # tokens in the label spelling: longer, more specific labels win overlaps
+    label: str
+
+
+def _label_like(line: Line, start: int, end: int, n_keys: int) -> bool:
+    """A printed label ends with a colon (or a colon misread as '.', ';'), or stands at the end of its
+    line or column (a heading over its value), or is followed by a number ('thửa đất số 123').
+    One-word labels ('Ông', 'Sex') need the colon so that the word inside running text is not taken."""
+    last = line.toks[end - 1].text
+    nxt = line.toks[end].text if end < len(line.toks) else ""
+    if last.endswith(":") or nxt.startswith(":"):
+        return True
+    if n_keys <= 1:
+        return False
+    if all(t.text.isupper() for t in line.toks[start:end] if t.key):
+        return False  # an upper-case heading such as the title, not a label
+    if last.endswith((";", ".")) or not nxt or nxt[:1].isdigit():
+        return True
+    if len(nxt) > 1 and nxt.isupper() and not last.isupper():
+        return True  # 'Họ và tên LÊ ĐỨC HÙNG': the colon lost, the value in capitals
+    gap = line.toks[end].word.box[0] - line.toks[end - 1].word.box[2]
+    return gap > 0.02 * line.page_w
+
+
+def find_label(line: Line, label_keys: list[str], label: str, min_score: float = 86.0) -> list[LabelHit]:
+    """Places in `line` where the label is printed, tolerant of OCR noise (fuzzy, diacritic-folded)."""
+    n = len(label_keys)
+    target = " ".join(label_keys)
+    keys = line.keys
+    hits: list[LabelHit] = []
+    short = len(target) <= 4
+    for size in {n, n - 1, n + 1} - {0}:
+        for i in range(0, len(keys) - size + 1):
+            window = " ".join(k for k in keys[i : i + size] if k)
+            if not window or window[0] != target[0] and size == n:
+                continue
+            score = 100.0 if window == target else (0.0 if short else fuzz.ratio(window, target))
+            if score >= min_score and _label_like(line, i, i + size, n):
+                hits.append(LabelHit(line, i, i + size, score, n, label))
+    return hits
+
+
+def value_tokens(line: Line, start: int, stop: int) -> list[Tok]:
+    """Tokens of a value, without a leading colon/dash or a lone trailing punctuation token."""
+    toks = list(line.toks[start:stop])
+    while toks and not toks[0].key and not any(c.isalnum() for c in toks[0].text):
+        toks.pop(0)
+    while toks and not any(c.isalnum() for c in toks[-1].text):
+        toks.pop()
+    return toks
+
+
+def clean_value(text: str) -> str:
+    t = nfc(text).strip()
+    t = re.sub(r"^[\s:;.\-–—_]+", "", t)
+    t = re.sub(r"[\s;,_]+$", "", t)
+    t = re.sub(r"\.{2,}$", "", t)
+    return " ".join(t.split())
