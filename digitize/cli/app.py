@@ -36,11 +36,14 @@ def _open(location: str | None):
 def run(
     inputs: list[str] = typer.Argument(..., help="Files (one document each) or folders (one dossier each)"),
     store: str = c.StoreOpt, as_json: bool = c.JsonOpt, debug: bool = c.DebugOpt,
+    keep_source: bool = typer.Option(False, "--keep-source/--no-keep-source", help=c.KEEP_SOURCE_HELP),
     opts: c.ProcessingOptions = None,
 ) -> None:
     """Process scans into the store: one result line per document."""
+    from digitize.archive.originals import KeepOriginals
+
     settings = opts.settings()
-    the_store = _open(store)
+    the_store = KeepOriginals(_open(store), keep_scans=keep_source)
     try:
         profile_set = c.load_profiles(opts)
         signing = c.open_signing(opts, the_store)
@@ -94,7 +97,8 @@ def store_show(doc_id: str, store: str = c.StoreOpt) -> None:
     data = rec.as_json()
     data.update(source_sha256=rec.source_sha256, created_at=rec.created_at, metadata=rec.metadata,
                 pipeline_version=rec.pipeline_version, fields_detail=[f.as_dict() for f in rec.fields],
-                page_details=the_store.pages(rec.id), events=the_store.catalog.events(rec.id))
+                page_details=the_store.pages(rec.id), events=the_store.catalog.events(rec.id),
+                originals=[o.as_json() for o in the_store.originals(rec.id)])
     typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 

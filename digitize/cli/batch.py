@@ -66,9 +66,12 @@ def batch(
     source: Path = typer.Argument(..., help="Manifest (CSV or XLSX) or a folder of dossier folders"),
     store: str = c.StoreOpt, valid_on: str = ValidOnOpt, cluster: str = ClusterOpt, report: Path = ReportOpt,
     retry_failed: bool = RetryOpt, qa_sample: str = QaOpt, qa_seed: str = QaSeedOpt,
-    as_json: bool = c.JsonOpt, debug: bool = c.DebugOpt, opts: c.ProcessingOptions = None,
+    as_json: bool = c.JsonOpt, debug: bool = c.DebugOpt,
+    keep_source: bool = typer.Option(True, "--keep-source/--no-keep-source", help=c.KEEP_SOURCE_HELP),
+    opts: c.ProcessingOptions = None,
 ) -> None:
     """Process an archive: still-valid dossiers only, in parallel, resumable, with a report."""
+    from digitize.archive.originals import KeepOriginals
     from digitize.batch.run import BatchOptions, parse_rate, run_batch
     from digitize.batch.manifest import count_dossiers, parse_date
     from digitize.store import open_store
@@ -80,7 +83,7 @@ def batch(
         raise typer.BadParameter(str(e), param_hint="--valid-on") from None
     try:
         options = BatchOptions(day, opts.job_count(), retry_failed, parse_rate(qa_sample), qa_seed, cluster)
-        the_store = open_store(store)
+        the_store = KeepOriginals(open_store(store), keep_scans=keep_source)
         profile_set = _profiles(opts)
         signing = c.open_signing(opts, the_store)
     except DigitizeError as e:
@@ -130,9 +133,12 @@ def watch(
     settle: float = typer.Option(10.0, "--settle", help="Seconds a dossier must stop changing before it is taken"),
     poll: float = typer.Option(2.0, "--poll", help="Seconds between looks at the folder"),
     once: bool = typer.Option(False, "--once", help="Process what is settled now, then exit"),
-    as_json: bool = c.JsonOpt, debug: bool = c.DebugOpt, opts: c.ProcessingOptions = None,
+    as_json: bool = c.JsonOpt, debug: bool = c.DebugOpt,
+    keep_source: bool = typer.Option(False, "--keep-source/--no-keep-source", help=c.KEEP_SOURCE_HELP),
+    opts: c.ProcessingOptions = None,
 ) -> None:
     """Intake hot folder: settled dossiers are processed and moved to done/ or failed/."""
+    from digitize.archive.originals import KeepOriginals
     from digitize.store import open_store
     from digitize.intake.hotfolder import Watcher
 
@@ -140,7 +146,7 @@ def watch(
     if not folder.is_dir():
         raise _fail(DigitizeError(str(folder), "no such folder"))
     try:
-        the_store = open_store(store)
+        the_store = KeepOriginals(open_store(store), keep_scans=keep_source)
         watcher = Watcher(folder, settings, the_store, settle, opts.job_count(), _profiles(opts),
                           c.open_signing(opts, the_store))
         watcher.run(once=once, poll=poll, report=lambda line: _watch_line(line, as_json))

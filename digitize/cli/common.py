@@ -35,6 +35,8 @@ StampOpt = typer.Option(True, "--stamp/--no-stamp", help="Visible copy stamp top
 OrgOpt = typer.Option(None, "--organisation", help="Organisation name in the stamp [env DIGITIZE_ORGANISATION]")
 CopyFormOpt = typer.Option("SAO Y", "--copy-form", help="SAO Y, SAO LỤC or TRÍCH SAO")
 PostCorrectOpt = typer.Option(False, "--post-correct/--no-post-correct", help="Vietnamese syllable post-correction")
+KEEP_SOURCE_HELP = ("Keep each scan as an original object in the store (electronic inputs — a PDF with a text "
+                    "layer or a signature — are always kept)")
 RedoOcrOpt = typer.Option(False, "--redo-ocr", help="OCR pages that already have a text layer")
 
 

@@ -6,12 +6,14 @@ never points at a missing or half-written object.
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import sqlite3
 import tempfile
 from pathlib import Path
 from typing import Any
 
+from digitize.errors import StoreError
 from digitize.model import Record
 from digitize.store.catalog import Catalog
 
@@ -31,8 +33,15 @@ class Store:
     def objects_dir(self) -> Path:
         return self.root / "objects"
 
-    def object_path(self, sha: str) -> Path:
-        return (self.objects_dir / sha[:2] / f"{sha}.pdf").resolve()
+    def object_path(self, sha: str, ext: str = "pdf") -> Path:
+        return (self.objects_dir / sha[:2] / f"{sha}.{ext}").resolve()
+
+    def original_path(self, original) -> Path:
+        """Where a kept source file (store.originals.Original) lies, byte for byte as it came."""
+        return self.object_path(original.sha256, original.ext)
+
+    def originals(self, doc_id: str) -> list:
+        return self.catalog.originals(doc_id)
 
     # reads delegate to the catalog
     def find(self, source_sha256: str, settings_key: str) -> Record | None:
@@ -53,15 +62,20 @@ class Store:
     def log(self, kind: str, doc_id: str | None = None, **data: Any) -> None:
         self.catalog.log(kind, doc_id, data)
 
-    def write_object(self, sha: str, data: bytes) -> Path:
-        target = self.object_path(sha)
-        if target.exists() and target.stat().st_size == len(data):
+    def write_object(self, sha: str, data: bytes | Path, ext: str = "pdf") -> Path:
+        """`data`: the bytes, or a file copied in chunks (originals can be large scans)."""
+        target = self.object_path(sha, ext)
+        size = data.stat().st_size if isinstance(data, Path) else len(data)
+        if target.exists() and target.stat().st_size == size:
             return target
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".pdf")
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=f".{ext}")
         try:
             with os.fdopen(fd, "wb") as f:
-                f.write(data)
+                if isinstance(data, Path):
+                    _copy_checked(data, f, sha)
+                else:
+                    f.write(data)
                 f.flush()
                 os.fsync(f.fileno())
             os.replace(tmp, target)
@@ -75,13 +89,28 @@ class Store:
             raise
         return target
 
-    def put(self, record: Record, pdf: bytes, pages: list[dict[str, Any]]) -> tuple[Record, bool]:
-        """Store a document; returns (stored record, created). Same input + settings: no-op."""
+    def put(self, record: Record, pdf: bytes, pages: list[dict[str, Any]], original=None) -> tuple[Record, bool]:
+        """Store a document; returns (stored record, created). Same input + settings: no-op.
+        `original` (store.originals.Original): keep the source file too, copied from record.source."""
+        if original is not None:
+            self.write_object(original.sha256, Path(record.source), original.ext)
         self.write_object(record.sha256, pdf)
-        created = self.catalog.insert(record, pages, {"source": record.source, "sha256": record.sha256})
+        created = self.catalog.insert(record, pages, {"source": record.source, "sha256": record.sha256},
+                                      original)
         stored = self.catalog.find(record.source_sha256, record.settings_key)
         assert stored is not None
         return stored, created
+
+
+def _copy_checked(src: Path, out, sha: str) -> None:
+    """Copy in chunks; a source that changed since it was hashed is refused, not stored."""
+    h = hashlib.sha256()
+    with open(src, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+            out.write(chunk)
+    if h.hexdigest() != sha:
+        raise StoreError(str(src), "file changed while it was being stored")
 
 
 def _sqlite(path: Path) -> sqlite3.Connection:

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from digitize.model import Field, Record, SignatureSummary
+from digitize.store import originals as _originals
 
 SCHEMA = [
     """CREATE TABLE IF NOT EXISTS dossiers (
@@ -37,6 +38,7 @@ SCHEMA = [
     """CREATE TABLE IF NOT EXISTS batch_items (
         batch TEXT NOT NULL, dossier TEXT NOT NULL, status TEXT NOT NULL, reason TEXT NOT NULL DEFAULT '',
         documents INTEGER NOT NULL DEFAULT 0, updated_at TEXT NOT NULL, PRIMARY KEY (batch, dossier))""",
+    *_originals.SCHEMA,  # kept source files and their links to documents
 ]
 
 _DOC_COLUMNS = (
@@ -104,6 +106,12 @@ class Catalog:
             cur.execute("SELECT at, kind, document_id, data FROM events")
         return [{"at": a, "kind": k, "document_id": d, "data": json.loads(x)} for a, k, d, x in cur.fetchall()]
 
+    def originals(self, doc_id: str) -> list:
+        return _originals.of_document(self, doc_id)
+
+    def original(self, sha: str):
+        return _originals.get(self, sha)
+
     def _fields(self, doc_id: str) -> tuple[Field, ...]:
         cur = self.conn.cursor()
         cur.execute(
@@ -131,8 +139,9 @@ class Catalog:
 
     # --- writes -----------------------------------------------------------------------------
 
-    def insert(self, rec: Record, pages: list[dict[str, Any]], event: dict[str, Any]) -> bool:
-        """One transaction; returns False when the same input + settings is already stored."""
+    def insert(self, rec: Record, pages: list[dict[str, Any]], event: dict[str, Any], original=None) -> bool:
+        """One transaction; returns False when the same input + settings is already stored.
+        `original` (store.originals.Original): the source file kept as it came, linked to the record."""
         cur = self.conn.cursor()
         try:
             if self._one("SELECT 1 FROM documents WHERE source_sha256 = ? AND settings_key = ?",
@@ -161,6 +170,8 @@ class Catalog:
                           "WHERE NOT EXISTS (SELECT 1 FROM dossiers WHERE code = ?)"),
                 (rec.dossier, json.dumps(rec.metadata, ensure_ascii=False), rec.created_at, rec.dossier),
             )
+            if original is not None:
+                _originals.insert(self, cur, rec.id, original)
             self._event(cur, "stored", rec.id, event)
             self.conn.commit()
             return True
