@@ -103,13 +103,26 @@ def store_show(doc_id: str, store: str = c.StoreOpt) -> None:
 
 
 @store_app.command("export")
-def store_export(dest: Path = typer.Argument(..., help="Folder to copy PDFs and records.jsonl into"),
-                 store: str = c.StoreOpt) -> None:
+def store_export(dest: Path = typer.Argument(..., help="Folder to write the export into"),
+                 store: str = c.StoreOpt,
+                 package_format: str = typer.Option("plain", "--format",
+                                                    help="plain (PDFs + records.jsonl) | eark-sip | eark-aip"),
+                 as_zip: bool = typer.Option(False, "--zip", help="E-ARK: one ZIP file per package"),
+                 dossier: str = typer.Option(None, "--dossier", help="E-ARK: only this dossier (mã hồ sơ)"),
+                 organisation: str = c.OrgOpt) -> None:
     """Copy every stored PDF, named <dossier code>.<document ordinal>.pdf as archives name them
-    (Circular 05/2025), with records.jsonl beside them."""
+    (Circular 05/2025), with records.jsonl beside them; or, with --format eark-sip|eark-aip, one
+    E-ARK information package per dossier for the archive."""
     import shutil
 
     the_store = _open(store)
+    if package_format in ("eark-sip", "eark-aip"):
+        from digitize.cli.archive import export_eark
+
+        return export_eark(the_store, dest, package_format.split("-")[1], as_zip, dossier,
+                           c.organisation_name(organisation))
+    if package_format != "plain":
+        raise typer.BadParameter("plain, eark-sip or eark-aip", param_hint="--format")
     dest.mkdir(parents=True, exist_ok=True)
     taken: set[str] = set()
     with open(dest / "records.jsonl", "w", encoding="utf-8") as out:

@@ -68,10 +68,15 @@ class ProcessingOptions:
                         profiles_dir=str(self.profiles_dir) if self.profiles_dir else None)
 
     def organisation_name(self) -> str:
-        return self.organisation or os.environ.get("DIGITIZE_ORGANISATION") or "Bộ phận Một cửa (DEMO)"
+        return organisation_name(self.organisation)
 
     def job_count(self) -> int:
         return self.jobs if self.jobs and self.jobs > 0 else default_jobs()
+
+
+def organisation_name(given: str | None = None) -> str:
+    """The receiving organisation: --organisation, else DIGITIZE_ORGANISATION, else the demo name."""
+    return given or os.environ.get("DIGITIZE_ORGANISATION") or "Bộ phận Một cửa (DEMO)"
 
 
 # The processing options every processing command takes: (parameter, type, typer option).

@@ -46,11 +46,16 @@ def verify(
                                        help="Accept a trusted chain without revocation data (embedded data still counts)"),
     online: bool = typer.Option(False, "--online", help="Fetch OCSP/CRL answers from the URLs in the certificates"),
     debug: bool = typer.Option(False, "--debug", help="Show library diagnostics"),
+    package: list[Path] = typer.Option(None, "--package", help="E-ARK package folder or ZIP to re-check; repeatable"),
 ) -> None:
     """Verify signatures, PDF/A conformance and store integrity; exit 0 only when every file is valid."""
     from digitize.verify.files import load_trust, verify_file, verify_store
 
     _quiet(debug)
+    if package:
+        from digitize.cli.archive import verify_packages
+
+        verify_packages(package, trust, as_json)
     if not files and store is None:
         _fail(DigitizeError("verify", "give FILE... or --store DIR"))
     try:

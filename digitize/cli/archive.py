@@ -1,0 +1,50 @@
+"""CLI glue for the archive hand-over: `store export --format eark-sip|eark-aip` and `verify --package`."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import typer
+
+from digitize.cli import common as c
+from digitize.errors import DigitizeError
+
+
+def export_eark(the_store, dest: Path, package_format: str, as_zip: bool, dossier: str | None,
+                organisation: str) -> None:
+    """One package per dossier; a line per package on stderr, its path on stdout."""
+    from digitize.archive.export import export_packages
+
+    count = 0
+    try:
+        for path in export_packages(the_store, dest, package_format, as_zip, dossier, organisation):
+            count += 1
+            typer.echo(str(path))
+    except DigitizeError as e:
+        c.stderr.print(f"[red]error:[/] {e}", highlight=False)
+        raise typer.Exit(int(e.exit_code)) from None
+    c.stderr.print(f"{count} E-ARK {package_format.upper()} package(s) in {dest}", highlight=False)
+
+
+def verify_packages(packages: list[Path], trust: list[Path], as_json: bool) -> None:
+    """Exit 0 only when every package is intact: checksums, METS ↔ files ↔ PREMIS, signatures."""
+    from digitize.archive.check import verify_package
+    from digitize.verify.files import load_trust
+
+    try:
+        roots = load_trust(trust or [])
+        reports = [verify_package(p, roots) for p in packages]
+    except DigitizeError as e:
+        c.stderr.print(f"[red]error:[/] {e}", highlight=False)
+        raise typer.Exit(2) from None
+    for r in reports:
+        if as_json:
+            sys.stdout.write(json.dumps(r.as_json(), ensure_ascii=False) + "\n")
+            continue
+        colour = "green" if r.ok else "red"
+        c.stderr.print(f"[{colour}]{'valid' if r.ok else 'invalid'}[/] {r.package}: {r.files_checked} file(s) "
+                       f"checked, {len(r.signatures)} signature(s)", highlight=False)
+        for p in r.problems:
+            c.stderr.print(f"  {p}", highlight=False, markup=False)
+    raise typer.Exit(0 if all(r.ok for r in reports) else 1)
