@@ -12,6 +12,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from digitize.archive.mets import METS, XLINK
+from digitize.archive.originals import quiet_validation_logs
 from digitize.archive.premis import PREMIS
 from digitize.errors import InputError
 
@@ -179,6 +180,7 @@ def _listed(pkg, files: set[str], report: PackageCheck) -> dict[str, tuple[int, 
 def _check_signatures(pkg, files: set[str], listed: dict, report: PackageCheck, trust) -> None:
     from digitize.verify.files import verify_file
 
+    quiet_validation_logs()
     for rel in sorted(r for r in listed if r.lower().endswith(".pdf") and r in files):
         with pkg.open(rel) as f:
             if b"/ByteRange" not in f.read() and "/rep1/" not in rel:

@@ -99,28 +99,32 @@ def collect(store, code: str, records: list, organisation: str) -> DossierConten
     org = content.agent("organization", organisation)
     taken: set[str] = set()
     for rec in records:
-        originals = store.originals(rec.id)
-        content.originals[rec.id] = originals
-        base = _file_base(content.name, rec, taken)
-        source_paths = []
-        for i, o in enumerate(originals):
-            name = f"{base}.{o.ext}" if i == 0 else f"{base}.{i + 1}.{o.ext}"
-            fmt, pronom = PRONOM.get(o.media_type, ("", ""))
-            if o.media_type == "application/pdf" and o.signature:
-                fmt = "Portable Document Format (signed)"
-            pf = PackageFile(REP_ORIGINAL, name, store.original_path(o), o.sha256, o.media_type, fmt, pronom,
-                             o.stored_at or rec.created_at, rec.id)
-            content.files.append(pf)
-            source_paths.append(pf.path)
-        pdfa = "pdfa-" + (rec.metadata.get("pdfa") or _pdfa_part(rec))
-        fmt, pronom = PRONOM.get(pdfa, PRONOM["pdfa-2b"])
-        content.files.append(PackageFile(REP_PDFA, f"{base}.pdf", Path(rec.pdf), rec.sha256, "application/pdf",
-                                         fmt, pronom, rec.created_at, rec.id,
-                                         source_paths[0] if source_paths else None))
-        content.log.extend(_history(content, rec, org, store.pages(rec.id)))
-        content.log.extend(_catalog_events(content, store, rec, org))
+        rec_files = _files_of(store, content, rec, taken)
+        content.files.extend(rec_files)
+        content.log.extend(_history(content, rec, org, store.pages(rec.id), rec_files))
+        content.log.extend(_catalog_events(content, store, rec, org, rec_files))
     content.log.sort(key=lambda e: (e.at, e.record_id or "", e.id))
     return content
+
+
+def _files_of(store, content: DossierContent, rec, taken: set[str]) -> list[PackageFile]:
+    """A record's files: its originals (rep0-original) and its signed PDF/A (rep1), named by
+    mã hồ sơ and document ordinal."""
+    originals = store.originals(rec.id)
+    content.originals[rec.id] = originals
+    base = _file_base(content.name, rec, taken)
+    files = []
+    for i, o in enumerate(originals):
+        name = f"{base}.{o.ext}" if i == 0 else f"{base}.{i + 1}.{o.ext}"
+        fmt, pronom = PRONOM.get(o.media_type, ("", ""))
+        if o.media_type == "application/pdf" and o.signature:
+            fmt = "Portable Document Format (signed)"
+        files.append(PackageFile(REP_ORIGINAL, name, store.original_path(o), o.sha256, o.media_type, fmt, pronom,
+                                 o.stored_at or rec.created_at, rec.id))
+    fmt, pronom = PRONOM.get("pdfa-" + _pdfa_part(rec), PRONOM["pdfa-2b"])
+    files.append(PackageFile(REP_PDFA, f"{base}.pdf", Path(rec.pdf), rec.sha256, "application/pdf", fmt, pronom,
+                             rec.created_at, rec.id, files[0].path if files else None))
+    return files
 
 
 def _pdfa_part(rec) -> str:
@@ -160,17 +164,18 @@ def _entry(content: DossierContent, rec, step: str, premis: str, at: str, outcom
                       "record", files)
 
 
-def _history(content: DossierContent, rec, org: str, pages_detail: list[dict]) -> list[AuditEntry]:
+def _history(content: DossierContent, rec, org: str, pages_detail: list[dict],
+             rec_files: list[PackageFile]) -> list[AuditEntry]:
     """The processing steps a record carries: capture, quality check, OCR, PDF/A, signature."""
-    pdfa_file = next(f.path for f in content.files if f.record_id == rec.id and f.rep == REP_PDFA)
-    originals = tuple(f.path for f in content.files if f.record_id == rec.id and f.rep == REP_ORIGINAL)
+    pdfa_file = next(f.path for f in rec_files if f.rep == REP_PDFA)
+    originals = tuple(f.path for f in rec_files if f.rep == REP_ORIGINAL)
     software = content.agent("software", "digitize", rec.pipeline_version)
     tesseract = content.agent("software", "tesseract", "model vie")
-    pages = content_pages = rec.pages
+    pages = rec.pages
     dpis = sorted({round(p.get("dpi") or 0) for p in pages_detail})
     at = rec.created_at
     out = [_entry(content, rec, "captured", "capture", at, "success",
-                  f"{content_pages} page(s) scanned at {', '.join(f'{d} dpi' for d in dpis) or 'unknown dpi'}",
+                  f"{pages} page(s) scanned at {', '.join(f'{d} dpi' for d in dpis) or 'unknown dpi'}",
                   ((org, "executing program"),), originals),
            _entry(content, rec, "quality_checked", "validation", at, "warning" if rec.warnings else "success",
                   "; ".join(rec.warnings) or "no warnings", ((software, "executing program"),), originals),
@@ -197,7 +202,7 @@ def _history(content: DossierContent, rec, org: str, pages_detail: list[dict]) -
     return out
 
 
-def _catalog_events(content: DossierContent, store, rec, org: str) -> list[AuditEntry]:
+def _catalog_events(content: DossierContent, store, rec, org: str, rec_files: list[PackageFile]) -> list[AuditEntry]:
     out = []
     for ev in store.catalog.events(rec.id):
         data = ev.get("data") or {}
@@ -209,7 +214,7 @@ def _catalog_events(content: DossierContent, store, rec, org: str) -> list[Audit
         raw = json.dumps(data, ensure_ascii=False, sort_keys=True, default=str)
         out.append(AuditEntry("evt-" + _digest(ev["at"], kind, rec.id, raw)[:16], ev["at"], kind, premis, rec.id,
                               "success", raw, agents, "catalog",
-                              tuple(f.path for f in content.files if f.record_id == rec.id)))
+                              tuple(f.path for f in rec_files)))
     return out
 
 

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Iterator
 from importlib import resources
 
 from digitize.archive.collect import REP_ORIGINAL, REP_PDFA, DossierContent
+from digitize.archive.xmlstream import element, fill, placeholder
 
 NS = "https://digitize.example/ns/hoso/1.0"
 SCHEMA_FILE = "digitize-hoso-1.0.xsd"
@@ -51,7 +53,8 @@ def _field(rec, names: tuple[str, ...]) -> str:
     return next((str(values[n]) for n in names if values.get(n) not in (None, "")), "")
 
 
-def build_descriptive(content: DossierContent) -> bytes:
+def descriptive_parts(content: DossierContent) -> Iterator[bytes]:
+    """hoso.xml piece by piece: the hồ sơ's own elements, then one taiLieu at a time."""
     meta, records = content.metadata, content.records
     root = ET.Element(f"{{{NS}}}hoSo", {"version": "1.0"})
     _sub(root, "maHoSo", content.code)
@@ -74,10 +77,12 @@ def build_descriptive(content: DossierContent) -> bytes:
     for tag in ("cheDoDuPhong", "tinhTrangDuPhong"):
         _sub(root, tag, _column(meta, _DOSSIER_COLUMNS[tag]))
     _sub(root, "maThuTuc", meta.get("procedure_code") or meta.get("ma_tthc") or "")
-    for rec in records:
-        _document(root, rec, content)
     ET.indent(root)
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    root[-1].tail = placeholder("documents")
+    by_record: dict[str, list] = {}
+    for f in content.files:
+        by_record.setdefault(f.record_id, []).append(f)
+    return fill(root, {"documents": (element(_document(rec, content, by_record.get(rec.id, []))) for rec in records)})
 
 
 def _default_title(content: DossierContent) -> str:
@@ -91,8 +96,8 @@ def _reliability(content: DossierContent) -> str:
     return "gốc điện tử" if kinds == {"electronic"} else "số hóa"
 
 
-def _document(root: ET.Element, rec, content: DossierContent) -> None:
-    doc = _sub(root, "taiLieu", id=rec.id)
+def _document(rec, content: DossierContent, files: list) -> ET.Element:
+    doc = ET.Element(f"{{{NS}}}taiLieu", {"id": rec.id})
     _sub(doc, "soThuTu", rec.metadata.get("doc_ordinal", ""))
     _sub(doc, "maDinhDanh", rec.id)
     _sub(doc, "tenLoai", rec.doc_type)
@@ -103,10 +108,9 @@ def _document(root: ET.Element, rec, content: DossierContent) -> None:
     _sub(doc, "hieuLucDen", rec.valid_until or "")
     originals = content.originals.get(rec.id, [])
     _sub(doc, "mucDoTinCay", "gốc điện tử" if originals and originals[0].kind == "electronic" else "số hóa")
-    for f in content.files:
-        if f.record_id == rec.id:
-            role = "banSoHoa" if f.rep == REP_PDFA else "banGoc" if f.rep == REP_ORIGINAL else f.rep
-            _sub(doc, "tepTin", f.path, vaiTro=role, sha256=f.sha256)
+    for f in files:
+        role = "banSoHoa" if f.rep == REP_PDFA else "banGoc" if f.rep == REP_ORIGINAL else f.rep
+        _sub(doc, "tepTin", f.path, vaiTro=role, sha256=f.sha256)
     if rec.signature:
         _sub(doc, "chuKySo", rec.signature.signer, thoiGian=rec.signature.signing_time, muc=rec.signature.level)
     for o in originals:
@@ -118,3 +122,4 @@ def _document(root: ET.Element, rec, content: DossierContent) -> None:
     for f in rec.fields:
         _sub(fields, "truong", "" if f.value is None else f.value, ten=f.name,
              canKiemTra=str(f.needs_review).lower(), doTinCay=round(f.confidence, 1))
+    return doc

@@ -27,7 +27,7 @@ from pathlib import Path
 from digitize.archive import descriptive
 from digitize.archive.collect import REP_ORIGINAL, REP_PDFA, DossierContent, collect, export_entries
 from digitize.archive.mets import Entry, RootParts, representation_mets, root_mets, to_vn
-from digitize.archive.premis import build_premis
+from digitize.archive.premis import premis_parts
 from digitize.archive.sink import PackageSink, Written
 from digitize.errors import UsageError
 
@@ -82,12 +82,12 @@ def _write_metadata(sink: PackageSink, content: DossierContent, written: dict[st
             continue
         base = f"representations/{rep}/"
         data = [_entry(written[f.path], f.media_type, f.created, base, f.format_name, f.pronom) for f in files]
-        w = sink.add_bytes(f"{base}METS.xml", representation_mets(rep, label, data, package_format, now))
+        w = sink.add_parts(f"{base}METS.xml", representation_mets(rep, label, data, package_format, now))
         reps.append((rep, _entry(w, "text/xml", now)))
-    desc = sink.add_bytes("metadata/descriptive/hoso.xml", descriptive.build_descriptive(content))
-    premis = sink.add_bytes("metadata/preservation/PREMIS.xml",
-                            build_premis(content, {p: w.size for p, w in written.items()}))
-    log = sink.add_bytes(AUDIT_LOG, audit_log_csv(content))
+    desc = sink.add_parts("metadata/descriptive/hoso.xml", descriptive.descriptive_parts(content))
+    premis = sink.add_parts("metadata/preservation/PREMIS.xml",
+                            premis_parts(content, {p: w.size for p, w in written.items()}))
+    log = sink.add_parts(AUDIT_LOG, audit_log_csv(content))
     schema = sink.add_bytes(f"schemas/{descriptive.SCHEMA_FILE}", descriptive.schema_bytes())
     parts = RootParts(_entry(desc, "text/xml", now), _entry(premis, "text/xml", now), [_entry(log, "text/csv", now)],
                       [_entry(schema, "text/xml", now)], reps)
@@ -95,15 +95,18 @@ def _write_metadata(sink: PackageSink, content: DossierContent, written: dict[st
     sink.add_bytes("METS.xml", root_mets(content.name, label, content.code, parts, package_format, now, organisation))
 
 
-def audit_log_csv(content: DossierContent) -> bytes:
+def audit_log_csv(content: DossierContent) -> Iterator[bytes]:
     """The dossier's audit log, one row per event (the same events, ids and times as PREMIS.xml);
     UTF-8 with BOM so spreadsheet programs show Vietnamese."""
-    buf = io.StringIO()
-    out = csv.writer(buf)
-    out.writerow(AUDIT_COLUMNS)
     names = {a.id: a.name for a in content.agents.values()}
+
+    def row(values) -> bytes:
+        buf = io.StringIO()
+        csv.writer(buf).writerow(values)
+        return buf.getvalue().encode("utf-8")
+
+    yield "\ufeff".encode("utf-8") + row(AUDIT_COLUMNS)
     for e in content.log:
-        out.writerow((e.id, to_vn(e.at), e.kind, e.premis_type, e.record_id or "", e.outcome,
-                      "; ".join(f"{names.get(a, a)} ({role})" for a, role in e.agents), " ".join(e.files),
-                      e.detail, e.origin))
-    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+        yield row((e.id, to_vn(e.at), e.kind, e.premis_type, e.record_id or "", e.outcome,
+                   "; ".join(f"{names.get(a, a)} ({role})" for a, role in e.agents), " ".join(e.files),
+                   e.detail, e.origin))

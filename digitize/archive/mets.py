@@ -5,9 +5,11 @@ PHYSICAL structMap) and one METS.xml per representation."""
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
+from digitize.archive.xmlstream import element, fill, placeholder
 from digitize.settings import PIPELINE_VERSION
 
 METS = "http://www.loc.gov/METS/"
@@ -113,19 +115,26 @@ def _finish(root: ET.Element) -> bytes:
     return ET.tostring(root, encoding="utf-8", xml_declaration=True)
 
 
-def representation_mets(rep: str, label: str, data: list[Entry], package_format: str, created: str) -> bytes:
+def representation_mets(rep: str, label: str, data: list[Entry], package_format: str,
+                        created: str) -> Iterator[bytes]:
+    """A representation's METS.xml piece by piece (one file entry at a time)."""
     root = _root(rep, label, package_format)
     _header(root, package_format, to_vn(created), None)
     file_sec = _sub(root, "fileSec", {"ID": f"{rep}-filesec"})
-    group = _group(file_sec, "Data", f"{rep}-data")
-    for i, e in enumerate(data, 1):
-        _file(group, e, f"{rep}-file-{i:05d}")
+    _group(file_sec, "Data", f"{rep}-data").text = placeholder("files")
     smap = _sub(root, "structMap", {"ID": f"{rep}-structmap", "TYPE": "PHYSICAL", "LABEL": "CSIP"})
     top = _sub(smap, "div", {"ID": f"{rep}-div", "LABEL": rep})
-    data_div = _sub(top, "div", {"ID": f"{rep}-div-data", "LABEL": "Data"})
-    for i in range(1, len(data) + 1):
-        _sub(data_div, "fptr", {"FILEID": f"{rep}-file-{i:05d}"})
-    return _finish(root)
+    _sub(top, "div", {"ID": f"{rep}-div-data", "LABEL": "Data"}).text = placeholder("fptrs")
+    ET.indent(root)
+
+    def files() -> Iterator[bytes]:
+        for i, e in enumerate(data, 1):
+            holder = ET.Element("holder")
+            _file(holder, e, f"{rep}-file-{i:05d}")
+            yield element(holder[0])
+
+    fptrs = (element(ET.Element(_m("fptr"), {"FILEID": f"{rep}-file-{i:05d}"})) for i in range(1, len(data) + 1))
+    return fill(root, {"files": files(), "fptrs": fptrs})
 
 
 @dataclass(frozen=True)

@@ -37,12 +37,17 @@ def _signed_fields(fields, depth: int = 0):
         yield from _signed_fields(f.get("/Kids", []), depth + 1)
 
 
+def quiet_validation_logs() -> None:
+    """pyHanko logs each validation problem with a traceback; the verdict names them already."""
+    for name in ("pyhanko", "pyhanko_certvalidator"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)
+
+
 def signature_summary(path: Path, trust=()) -> dict[str, Any]:
     """digitize.verify's verdict on a signed input, as stored with the original."""
     from digitize.verify.files import verify_file
 
-    for name in ("pyhanko", "pyhanko_certvalidator"):  # the verdict names the problems already
-        logging.getLogger(name).setLevel(logging.CRITICAL)
+    quiet_validation_logs()
     verdict = verify_file(path, trust, pdfa=False)
     sigs = [s for s in verdict.signatures if s.kind == "signature"]
     first = sigs[0] if sigs else None

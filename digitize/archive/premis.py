@@ -4,9 +4,11 @@ its PRONOM id, original -> derivative relationships), an event per audit-log ent
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from collections.abc import Iterator
 
 from digitize.archive.collect import DossierContent
 from digitize.archive.mets import to_vn
+from digitize.archive.xmlstream import element, fill, placeholder
 
 PREMIS = "http://www.loc.gov/premis/v3"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
@@ -31,29 +33,42 @@ def _identifier(parent: ET.Element, prefix: str, kind: str, value: str) -> None:
     _sub(ident, f"{prefix}IdentifierValue", value)
 
 
-def build_premis(content: DossierContent, sizes: dict[str, int]) -> bytes:
-    root = ET.Element(_q("premis"), {"version": "3.0"})
+def premis_parts(content: DossierContent, sizes: dict[str, int]) -> Iterator[bytes]:
+    """PREMIS.xml piece by piece (one object, event or agent at a time)."""
     events_of: dict[str, list[str]] = {}
     for entry in content.log:
         for path in entry.files:
             events_of.setdefault(path, []).append(entry.id)
+    derivatives: dict[str, list[str]] = {}
     for f in content.files:
-        _object(root, f, sizes[f.path], events_of.get(f.path, []), content)
-    for entry in content.log:
-        _event(root, entry)
-    for agent in content.agents.values():
-        a = _sub(root, "agent")
-        _identifier(a, "agent", "local", agent.id)
-        _sub(a, "agentName", agent.name)
-        _sub(a, "agentType", agent.type)
-        if agent.version:
-            _sub(a, "agentVersion", agent.version)
-    ET.indent(root)
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+        if f.derived_from:
+            derivatives.setdefault(f.derived_from, []).append(f.path)
+    skeleton = ET.Element(_q("premis"), {"version": "3.0"})
+    skeleton.text = placeholder("body")
+
+    def body() -> Iterator[bytes]:
+        for f in content.files:
+            yield element(_object(f, sizes[f.path], events_of.get(f.path, []), derivatives.get(f.path, [])))
+        for entry in content.log:
+            yield element(_event(entry))
+        for agent in content.agents.values():
+            yield element(_agent(agent))
+
+    return fill(skeleton, {"body": body()})
 
 
-def _object(root: ET.Element, f, size: int, event_ids: list[str], content: DossierContent) -> None:
-    obj = _sub(root, "object", **{f"{{{XSI}}}type": "premis:file"})
+def _agent(agent) -> ET.Element:
+    a = ET.Element(_q("agent"))
+    _identifier(a, "agent", "local", agent.id)
+    _sub(a, "agentName", agent.name)
+    _sub(a, "agentType", agent.type)
+    if agent.version:
+        _sub(a, "agentVersion", agent.version)
+    return a
+
+
+def _object(f, size: int, event_ids: list[str], derivatives: list[str]) -> ET.Element:
+    obj = ET.Element(_q("object"), {f"{{{XSI}}}type": "premis:file"})
     _identifier(obj, "object", "local", f.path)
     chars = _sub(obj, "objectCharacteristics")
     fixity = _sub(chars, "fixity")
@@ -69,7 +84,7 @@ def _object(root: ET.Element, f, size: int, event_ids: list[str], content: Dossi
         _sub(reg, "formatRegistryRole", "specification")
     _sub(obj, "originalName", f.name)
     related = [(f.derived_from, "has source")] if f.derived_from else []
-    related += [(g.path, "is source of") for g in content.files if g.derived_from == f.path]
+    related += [(path, "is source of") for path in derivatives]
     for path, subtype in related:
         rel = _sub(obj, "relationship")
         _sub(rel, "relationshipType", "derivation")
@@ -77,6 +92,7 @@ def _object(root: ET.Element, f, size: int, event_ids: list[str], content: Dossi
         _related(rel, path)
     for event_id in event_ids:
         _identifier(obj, "linkingEvent", "local", event_id)
+    return obj
 
 
 def _related(rel: ET.Element, path: str) -> None:
@@ -85,8 +101,8 @@ def _related(rel: ET.Element, path: str) -> None:
     _sub(ident, "relatedObjectIdentifierValue", path)
 
 
-def _event(root: ET.Element, entry) -> None:
-    ev = _sub(root, "event")
+def _event(entry) -> ET.Element:
+    ev = ET.Element(_q("event"))
     _identifier(ev, "event", "local", entry.id)
     _sub(ev, "eventType", entry.premis_type)
     _sub(ev, "eventDateTime", to_vn(entry.at))
@@ -101,3 +117,4 @@ def _event(root: ET.Element, entry) -> None:
         link = _sub(ev, "linkingObjectIdentifier")
         _sub(link, "linkingObjectIdentifierType", "local")
         _sub(link, "linkingObjectIdentifierValue", path)
+    return ev

@@ -6,6 +6,7 @@ import hashlib
 import os
 import shutil
 import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -61,9 +62,17 @@ class PackageSink:
         return Written(rel, size, h.hexdigest())
 
     def add_bytes(self, rel: str, data: bytes) -> Written:
+        return self.add_parts(rel, (data,))
+
+    def add_parts(self, rel: str, parts: Iterable[bytes]) -> Written:
+        """A file written piece by piece as its generator makes it (large METS, PREMIS, metadata)."""
+        h, size = hashlib.sha256(), 0
         with self._open(rel) as dst:
-            dst.write(data)
-        return Written(rel, len(data), hashlib.sha256(data).hexdigest())
+            for part in parts:
+                h.update(part)
+                size += len(part)
+                dst.write(part)
+        return Written(rel, size, h.hexdigest())
 
     def close(self) -> Path:
         if self.as_zip:
