@@ -73,7 +73,12 @@ def test_batch_with_postgres_catalog(postgres, tmp_path):
         assert conn.execute("SELECT count(*), count(DISTINCT source_sha256) FROM documents").fetchone() == (3, 3)
         assert conn.execute("SELECT status, count(*) FROM batch_items GROUP BY status").fetchall() == [("done", 3)]
         shas = [r[0] for r in conn.execute("SELECT sha256 FROM documents")]
+        # batch keeps the scans as originals, linked to their documents, in the same catalog
+        originals = conn.execute("SELECT o.sha256, o.ext FROM originals o JOIN document_originals l "
+                                 "ON l.original_sha256 = o.sha256 JOIN documents d ON d.id = l.document_id "
+                                 "AND d.source_sha256 = o.sha256").fetchall()
     assert all((shared / "objects" / s[:2] / f"{s}.pdf").is_file() for s in shas)
+    assert len(originals) == 3 and all((shared / "objects" / s[:2] / f"{s}.{ext}").is_file() for s, ext in originals)
 
 
 def test_bad_postgres_url_is_one_line_without_password(postgres, tmp_path):
