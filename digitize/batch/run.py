@@ -9,23 +9,24 @@ coordinator: outcomes go to listeners (progress, report files) as they happen.
 from __future__ import annotations
 
 import enum
-import fcntl
 import hashlib
 import itertools
-import os
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from digitize.batch.manifest import DossierEntry, RowProblem, read_source
 from digitize.errors import DigitizeError
-from digitize.model import DocumentInput
+from digitize.model import DocumentInput, Record
 from digitize.pipeline.scheduler import Outcome, Signing, run_documents
 from digitize.settings import Settings
+from digitize.store import Store
+from digitize.store.lock import StoreLock
+from digitize.store.protocol import DocumentWriter
 
 
 class DossierStatus(str, enum.Enum):
@@ -137,72 +138,28 @@ def batch_key(source: Path, settings: Settings) -> str:
     return hashlib.sha256(f"{source.resolve()}|{settings.key()}".encode()).hexdigest()[:16]
 
 
-# --- store guards -----------------------------------------------------------------------------
+# --- store guard ------------------------------------------------------------------------------
 
 
 class ValidityGate:
     """Wraps the store for the pipeline: a document whose extracted validity ended before the
     date asked (and whose dossier has no manifest dates) is not stored."""
 
-    def __init__(self, store, valid_on: date):
+    def __init__(self, store: DocumentWriter, valid_on: date):
         self.store = store
         self.valid_on = valid_on
         self.expired: dict[str, str] = {}  # source path -> reason; emptied as outcomes are read
 
-    def find(self, source_sha256: str, settings_key: str):
+    def find(self, source_sha256: str, settings_key: str) -> Record | None:
         return self.store.find(source_sha256, settings_key)
 
-    def put(self, record, pdf: bytes, pages):
+    def put(self, record: Record, pdf: bytes, pages: list[dict[str, Any]]) -> tuple[Record, bool]:
         if "valid_until" not in record.metadata:  # the manifest said nothing: the fields decide
             reason = extracted_expiry(record.valid_until, self.valid_on)
             if reason:
                 self.expired[record.source] = reason
                 raise DigitizeError(record.source, reason)
         return self.store.put(record, pdf, pages)
-
-    def __getattr__(self, name: str):
-        return getattr(self.store, name)
-
-
-class StoreLock:
-    """One batch or watcher per local store at a time; while held, temp files left in objects/ by
-    a killed run are removed (a PostgreSQL store is shared: only temp files older than an hour)."""
-
-    def __init__(self, store):
-        self.store = store
-        self._fd: int | None = None
-
-    def __enter__(self) -> "StoreLock":
-        shared = self.store.catalog.ph != "?"
-        if not shared:
-            self._fd = os.open(self.store.root / ".batch.lock", os.O_RDWR | os.O_CREAT, 0o644)
-            try:
-                fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                os.close(self._fd)
-                self._fd = None
-                raise DigitizeError(str(self.store.root), "another batch or watcher is using this store") from None
-        sweep_temp_objects(self.store.objects_dir, max_age=3600 if shared else 0)
-        return self
-
-    def __exit__(self, *exc) -> None:
-        if self._fd is not None:
-            os.close(self._fd)  # closing releases the flock
-
-
-def sweep_temp_objects(objects: Path, max_age: float = 0) -> int:
-    removed = 0
-    if not objects.is_dir():
-        return 0
-    now = time.time()
-    for tmp in objects.glob("*/.tmp-*"):
-        try:
-            if now - tmp.stat().st_mtime >= max_age:
-                tmp.unlink()
-                removed += 1
-        except FileNotFoundError:
-            pass
-    return removed
 
 
 # --- executors --------------------------------------------------------------------------------
@@ -246,7 +203,6 @@ def run_batch(source: Path, settings: Settings, store, options: BatchOptions, pr
     totals = Totals()
     start = time.monotonic()
     gate = ValidityGate(store, options.valid_on)
-    catalog = store.catalog
 
     def tell_dossier(ev: DossierEvent) -> None:
         totals.dossiers[ev.status.value] += 1
@@ -266,7 +222,7 @@ def run_batch(source: Path, settings: Settings, store, options: BatchOptions, pr
                 where = "row" if item.row else "folder"
                 tell_dossier(DossierEvent(item.row, item.code, DossierStatus.SKIPPED, f"bad {where}: {item.reason}"))
                 continue
-            prior = catalog.batch_item(key, item.code)
+            prior = store.batch_item(key, item.code)
             if prior is not None:
                 status, reason = prior
                 if status == DossierStatus.DONE.value or (status == DossierStatus.FAILED.value
@@ -275,7 +231,7 @@ def run_batch(source: Path, settings: Settings, store, options: BatchOptions, pr
                     continue
             reason = not_valid_reason(item, options.valid_on)
             if reason:
-                catalog.set_batch_item(key, item.code, DossierStatus.SKIPPED.value, reason)
+                store.set_batch_item(key, item.code, DossierStatus.SKIPPED.value, reason)
                 tell_dossier(DossierEvent(item.row, item.code, DossierStatus.SKIPPED, reason))
                 continue
             yield item
@@ -290,12 +246,12 @@ def run_batch(source: Path, settings: Settings, store, options: BatchOptions, pr
             executed = run_local(to_process(), settings, gate, options.jobs, profiles, signing,
                                  on_page=on_page, on_pages_known=on_pages_known)
         for entry, outcomes in executed:
-            _settle(entry, outcomes, key, gate, catalog, options, tell_document, tell_dossier)
+            _settle(entry, outcomes, key, gate, store, options, tell_document, tell_dossier)
     totals.seconds = time.monotonic() - start
     return totals
 
 
-def _settle(entry: DossierEntry, outcomes: list[Outcome], key: str, gate: ValidityGate, catalog,
+def _settle(entry: DossierEntry, outcomes: list[Outcome], key: str, gate: ValidityGate, store: Store,
             options: BatchOptions, tell_document, tell_dossier) -> None:
     """Report a finished dossier's documents, then record the dossier's status (after its
     documents are stored, so a kill in between only means re-checking stored documents)."""
@@ -321,7 +277,7 @@ def _settle(entry: DossierEntry, outcomes: list[Outcome], key: str, gate: Validi
         status, reason = DossierStatus.SKIPPED, expired[0]
     else:
         status, reason = DossierStatus.DONE, ""
-    catalog.set_batch_item(key, entry.code, status.value, reason, ok)
+    store.set_batch_item(key, entry.code, status.value, reason, ok)
     tell_dossier(DossierEvent(entry.row, entry.code, status, reason, ok))
 
 

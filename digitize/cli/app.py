@@ -94,7 +94,7 @@ def store_show(doc_id: str, store: str = c.StoreOpt) -> None:
     data = rec.as_json()
     data.update(source_sha256=rec.source_sha256, created_at=rec.created_at, metadata=rec.metadata,
                 pipeline_version=rec.pipeline_version, fields_detail=[f.as_dict() for f in rec.fields],
-                page_details=the_store.pages(rec.id), events=the_store.catalog.events(rec.id))
+                page_details=the_store.pages(rec.id), events=the_store.events(rec.id))
     typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 

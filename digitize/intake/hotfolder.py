@@ -18,11 +18,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from digitize.batch.run import StoreLock
 from digitize.model import DocumentInput
 from digitize.pipeline.scheduler import Outcome, Signing, run_documents
 from digitize.settings import Settings
 from digitize.stages.ingest import IMAGE_SUFFIXES, expand_inputs
+from digitize.store.lock import StoreLock
 
 DONE, FAILED = "done", "failed"
 
