@@ -24,7 +24,7 @@ QaSeedOpt = typer.Option("0", "--qa-seed", help="Seed of the QA sample")
 
 def _fail(e: DigitizeError, code: int = 2):
     c.stderr.print(f"[red]error:[/] {e}", highlight=False)
-    return typer.Exit(code)
+    return typer.Exit(code if type(e) is DigitizeError else e.exit_code)
 
 
 def _profiles(opts: c.ProcessingOptions):
