@@ -20,7 +20,8 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import fields, signers
 from pyhanko.sign.fields import SigSeedSubFilter
 
-from digitize.errors import DigitizeError
+from digitize.errors import DigitizeError, MissingDependency, SigningError, UsageError
+from digitize.settings import DEFAULT_ORGANISATION
 from digitize.model import SignatureSummary
 
 logging.getLogger("fontTools").setLevel(logging.ERROR)  # subsetting chatter is not the user's business
@@ -40,7 +41,7 @@ class SignOptions:
     tsa_url: str | None = None
     ltv: bool = False
     stamp: bool = True
-    organisation: str = "DEMO organisation"
+    organisation: str = DEFAULT_ORGANISATION
     copy_form: str = "SAO Y"
     trust_roots: tuple = ()  # asn1crypto certificates, for building the chain embedded in B-LT/B-LTA
     font: str | None = None  # TTF/OTF for the stamp; default Liberation Serif (Times-compatible)
@@ -48,14 +49,14 @@ class SignOptions:
 
     def effective_level(self) -> str:
         if self.level not in LEVELS:
-            raise DigitizeError("--level", f"unknown PAdES level {self.level!r} (one of {', '.join(LEVELS)})")
+            raise UsageError("--level", f"unknown PAdES level {self.level!r} (one of {', '.join(LEVELS)})")
         level = self.level
         if self.tsa_url and level == "B-B":
             level = "B-T"
         if self.ltv and level in ("B-B", "B-T"):
             level = "B-LTA"
         if level != "B-B" and not self.tsa_url:
-            raise DigitizeError("--tsa", f"PAdES {level} needs a timestamp authority (--tsa URL)")
+            raise UsageError("--tsa", f"PAdES {level} needs a timestamp authority (--tsa URL)")
         return level
 
 
@@ -124,7 +125,7 @@ def _stamp_style(options: SignOptions):
 
     font = Path(options.font) if options.font else next((f for f in STAMP_FONTS if f.is_file()), STAMP_FONTS[0])
     if not font.is_file():
-        raise DigitizeError(str(font), "stamp font not found (Debian package fonts-liberation2)")
+        raise MissingDependency(str(font), "stamp font not found (Debian package fonts-liberation2)")
     return TextStampStyle(
         stamp_text="%(stamp)s",
         text_box_style=TextBoxStyle(
@@ -145,9 +146,9 @@ def sign_pdf(pdf: bytes, signer: signers.Signer, options: SignOptions = SignOpti
     try:
         writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
     except Exception as e:
-        raise DigitizeError("pdf", f"cannot open the PDF for signing ({type(e).__name__})") from None
+        raise SigningError("pdf", f"cannot open the PDF for signing ({type(e).__name__})") from None
     if writer.prev.encrypted:
-        raise DigitizeError("pdf", "encrypted PDFs are not signed (PDF/A forbids encryption)")
+        raise SigningError("pdf", "encrypted PDFs are not signed (PDF/A forbids encryption)")
 
     existing = {name for name, _, _ in fields.enumerate_sig_fields(writer.prev)}
     field_name = FIELD_NAME if FIELD_NAME not in existing else f"{FIELD_NAME}{len(existing) + 1}"
@@ -185,7 +186,7 @@ def sign_pdf(pdf: bytes, signer: signers.Signer, options: SignOptions = SignOpti
     except DigitizeError:
         raise
     except Exception as e:  # network, token, chain: name the class only, library text may quote paths or data
-        raise DigitizeError("sign", f"signing failed at level {level}: {type(e).__name__}: {_short(e)}") from None
+        raise SigningError("sign", f"signing failed at level {level}: {type(e).__name__}: {_short(e)}") from None
     cert = signer.signing_cert
     summary = SignatureSummary(
         signer=signer_name(cert),

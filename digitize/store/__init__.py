@@ -10,12 +10,11 @@ import os
 from pathlib import Path
 
 from digitize.errors import StoreError
+from digitize.settings import DEFAULT_STORE, objects_location, store_location
 from digitize.store.catalog import SqliteCatalog
 from digitize.store.catalog_store import CatalogStore
 from digitize.store.postgres import open_postgres_catalog
 from digitize.store.protocol import Store
-
-DEFAULT_STORE = "./digitize-store"
 
 __all__ = ["DEFAULT_STORE", "Store", "open_store"]
 
@@ -23,9 +22,9 @@ __all__ = ["DEFAULT_STORE", "Store", "open_store"]
 def open_store(location: str | os.PathLike | None = None, objects: str | None = None) -> Store:
     """`location`: a folder (sqlite catalog inside), or a postgresql:// URL with `objects` (or
     env DIGITIZE_OBJECTS) naming the shared folder for objects and keys."""
-    location = str(location or os.environ.get("DIGITIZE_STORE") or DEFAULT_STORE)
+    location = store_location(location)
     if location.startswith(("postgresql://", "postgres://")):
-        root = _folder(objects or os.environ.get("DIGITIZE_OBJECTS") or DEFAULT_STORE)
+        root = _folder(objects_location(objects))
         return CatalogStore(root, lambda object_path: open_postgres_catalog(location, object_path))
     root = _folder(location)
     return CatalogStore(root, lambda object_path: SqliteCatalog(root / "catalog.sqlite", object_path))

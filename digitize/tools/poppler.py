@@ -6,7 +6,7 @@ import subprocess
 import unicodedata
 import xml.etree.ElementTree as ET
 
-from digitize.errors import DigitizeError
+from digitize.errors import InputError
 from digitize.model import OcrPage, Word
 from digitize.tools import require
 
@@ -18,7 +18,7 @@ def text_layer(path: str, page: int, width_px: int, height_px: int) -> OcrPage:
         capture_output=True, timeout=120, check=False,
     )
     if proc.returncode != 0:
-        raise DigitizeError(f"{path}:{page}", f"cannot read text layer: {proc.stderr.decode(errors='replace')[:160]}")
+        raise InputError(f"{path}:{page}", f"cannot read text layer: {proc.stderr.decode(errors='replace')[:160]}")
     root = ET.fromstring(proc.stdout.decode("utf-8", errors="replace").replace('xmlns="http://www.w3.org/1999/xhtml"', ""))
     pg = root.find(".//page")
     if pg is None:
