@@ -115,7 +115,7 @@ def _rows(path: Path) -> Iterator[list[object]]:
     """Raw rows of a CSV (UTF-8 with or without BOM; , ; or tab) or XLSX (first sheet)."""
     head = path.open("rb").read(4)
     if head.startswith(b"PK\x03\x04"):
-        from openpyxl import load_workbook
+        from openpyxl import load_workbook  # lazy: 0.15 s to import, needed for XLSX manifests only
 
         try:
             wb = load_workbook(path, read_only=True, data_only=True)

@@ -8,6 +8,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from digitize.profiles.loader import BUILTIN_DIR, check_profiles, load_profiles, user_dirs
 
 stderr = Console(stderr=True)
 stdout = Console()
@@ -22,8 +23,6 @@ def register(app: typer.Typer) -> None:
 
 
 def _load(profiles_dir: Path | None):
-    from digitize.profiles.loader import load_profiles, user_dirs
-
     return load_profiles(user_dirs([profiles_dir] if profiles_dir else []))
 
 
@@ -73,8 +72,6 @@ def show(profile_id: str = typer.Argument(..., help="Profile id"), profiles_dir:
 def check(paths: list[Path] = typer.Argument(None, help="Profile files or folders (default: built-in + --profiles)"),
           profiles_dir: Path = DirOpt, as_json: bool = JsonOpt) -> None:
     """Check profile files; report each broken one with file, line and key. Exit 1 if any is broken."""
-    from digitize.profiles.loader import BUILTIN_DIR, check_profiles, user_dirs
-
     targets = list(paths or []) or [BUILTIN_DIR, *user_dirs([profiles_dir] if profiles_dir else [])]
     problems = check_profiles(targets)
     for e in problems:

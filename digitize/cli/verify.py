@@ -13,6 +13,8 @@ from rich.table import Table
 
 from digitize import settings
 from digitize.errors import InputError, UsageError
+from digitize.reports.html import audit_report
+from digitize.store import open_store
 
 stderr = Console(stderr=True)
 keys_app = typer.Typer(no_args_is_help=True, help="Signing keys: the demo key, and what a PKCS#11 token holds.")
@@ -44,6 +46,7 @@ def verify(
     debug: bool = typer.Option(False, "--debug", help="Show library diagnostics"),
 ) -> None:
     """Verify signatures, PDF/A conformance and store integrity; exit 0 only when every file is valid."""
+    # lazy: verification loads pyHanko's validation stack (~0.5 s); other commands start without it
     from digitize.verify.files import load_trust, verify_file, verify_store
 
     _quiet(debug)
@@ -52,8 +55,6 @@ def verify(
     roots = load_trust(trust or [])
     the_store = None
     if store is not None:
-        from digitize.store import open_store
-
         if not Path(store).exists() and "://" not in store:
             raise UsageError(store, "no such store")
         the_store = open_store(store)
@@ -89,8 +90,6 @@ def _print_table(verdicts) -> None:
 
 
 def _write_report(verdicts, folder: Path, store) -> None:
-    from digitize.reports.html import audit_report
-
     folder.mkdir(parents=True, exist_ok=True)
     stamp = dt.datetime.now().astimezone().strftime("%Y%m%dT%H%M%S")
     base = folder / f"audit-{stamp}"
@@ -106,8 +105,8 @@ def _write_report(verdicts, folder: Path, store) -> None:
 def keys_demo(store: str = StoreOpt,
               organisation: str = typer.Option(None, "--organisation", help="Organisation named in the certificate")) -> None:
     """Create the demo signing key in the store's keys/ folder (once; files 0600, subject says DEMO)."""
+    # lazy: pyHanko takes ~0.5 s to import; only the key commands need it
     from digitize.signing.signers import ensure_demo_key
-    from digitize.store import open_store
 
     the_store = open_store(store)
     demo = ensure_demo_key(Path(the_store.keys_dir), settings.organisation(organisation))
@@ -119,10 +118,10 @@ def keys_demo(store: str = StoreOpt,
 @keys_app.command("show")
 def keys_show(store: str = StoreOpt, as_json: bool = typer.Option(False, "--json")) -> None:
     """Show the demo certificate of a store: subject, issuer, validity, SHA-256 fingerprint."""
+    # lazy: pyHanko takes ~0.5 s to import; only the key commands need it
     from pyhanko.keys import load_cert_from_pemder
 
     from digitize.signing.signers import DEMO_CERT
-    from digitize.store import open_store
 
     path = Path(open_store(store).keys_dir) / DEMO_CERT
     if not path.exists():
@@ -138,6 +137,7 @@ def keys_show(store: str = StoreOpt, as_json: bool = typer.Option(False, "--json
 def keys_list(signer: str = typer.Option(..., "--signer", help="pkcs11:module=PATH;token=LABEL"),
               as_json: bool = typer.Option(False, "--json")) -> None:
     """List the keys and certificates on a PKCS#11 token (PIN from DIGITIZE_PIN or a prompt)."""
+    # lazy: pyHanko takes ~0.5 s to import; only the key commands need it
     from digitize.signing.signers import SignerSpec, list_token
 
     spec = SignerSpec.parse(signer)

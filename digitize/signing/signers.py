@@ -12,6 +12,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from asn1crypto import x509 as asn1_x509
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+from pkcs11 import Attribute, ObjectClass
+from pyhanko.config.pkcs11 import TokenCriteria
+from pyhanko.keys import load_cert_from_pemder
+from pyhanko.sign.pkcs11 import PKCS11Signer, open_pkcs11_session
 from pyhanko.sign import signers
 
 from digitize.errors import SigningError, UsageError
@@ -112,11 +120,6 @@ def _write_private(path: Path, data: bytes) -> None:
 
 def ensure_demo_key(keys_dir: Path, organisation: str = DEFAULT_ORGANISATION) -> DemoKey:
     """Create (once) a demo root CA and a signer key/certificate in keys_dir. Both subjects say DEMO."""
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
-
     keys_dir = Path(keys_dir)
     root_p, cert_p, key_p = keys_dir / DEMO_ROOT, keys_dir / DEMO_CERT, keys_dir / DEMO_KEY
     if root_p.exists() and cert_p.exists() and key_p.exists():
@@ -164,8 +167,6 @@ def ensure_demo_key(keys_dir: Path, organisation: str = DEFAULT_ORGANISATION) ->
 
 def demo_root(keys_dir: Path) -> asn1_x509.Certificate | None:
     """The demo root certificate of a store, if one was created (verify trusts it for demo-signed files)."""
-    from pyhanko.keys import load_cert_from_pemder
-
     path = Path(keys_dir) / DEMO_ROOT
     return load_cert_from_pemder(str(path)) if path.exists() else None
 
@@ -194,9 +195,6 @@ def open_signer(spec: SignerSpec, keys_dir: Path, prompt: bool = True) -> signer
 
 
 def _token_session(spec: SignerSpec, pin: str | None):
-    from pyhanko.config.pkcs11 import TokenCriteria
-    from pyhanko.sign.pkcs11 import open_pkcs11_session
-
     where = f"pkcs11:{spec.token or spec.module}"
     if not Path(spec.module or "").is_file():
         raise SigningError(str(spec.module), "PKCS#11 module not found")
@@ -210,8 +208,6 @@ def _token_session(spec: SignerSpec, pin: str | None):
 
 
 def _open_pkcs11(spec: SignerSpec, prompt: bool) -> signers.Signer:
-    from pyhanko.sign.pkcs11 import PKCS11Signer
-
     pin = _secret(PIN_ENV, f"PIN for token {spec.token or ''}: ", prompt, f"pkcs11:{spec.token or spec.module}")
     session = _token_session(spec, pin)
     if not (spec.key_label or spec.key_id or spec.cert_label or spec.cert_id):
@@ -232,8 +228,6 @@ def _open_pkcs11(spec: SignerSpec, prompt: bool) -> signers.Signer:
 
 def list_token(spec: SignerSpec, prompt: bool = True) -> list[TokenObject]:
     """Keys and certificates on a token, so the user can pick labels or ids (they often differ)."""
-    from pkcs11 import Attribute, ObjectClass
-
     pin = _secret(PIN_ENV, f"PIN for token {spec.token or ''}: ", prompt, f"pkcs11:{spec.token or spec.module}")
     session = _token_session(spec, pin)
     out: list[TokenObject] = []

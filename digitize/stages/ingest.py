@@ -16,11 +16,13 @@ from pathlib import Path
 
 import cv2
 import numpy as np
+import pikepdf
 from PIL import Image, UnidentifiedImageError
 
 from digitize.errors import InputError
 from digitize.model import DocumentInput, Page, PageRef
 from digitize.settings import Limits
+from digitize.tools import poppler
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".tif", ".tiff", ".pdf"}
 
@@ -198,8 +200,6 @@ def _exif_orientation(img: Image.Image) -> int | None:
 
 
 def _open_pdf(path: str):
-    import pikepdf
-
     try:
         return pikepdf.open(path)
     except pikepdf.PasswordError:
@@ -209,8 +209,6 @@ def _open_pdf(path: str):
 
 
 def _page_images(page) -> list:
-    import pikepdf
-
     try:
         xobjects = page.Resources.get("/XObject", {})
     except AttributeError:
@@ -255,8 +253,6 @@ def _pdf_pages(path: str, limits: Limits) -> list[PageRef]:
 
 
 def _load_pdf_page(ref: PageRef, limits: Limits) -> Page:
-    import pikepdf
-
     with _open_pdf(ref.path) as pdf:
         page = pdf.pages[ref.page - 1]
         has_text = _has_text(page)
@@ -269,14 +265,4 @@ def _load_pdf_page(ref: PageRef, limits: Limits) -> Page:
             arr = cv2.imdecode(np.frombuffer(raw, np.uint8), cv2.IMREAD_COLOR)
             if arr is not None and images[0].get("/ColorSpace") in ("/DeviceRGB", "/DeviceGray"):
                 return Page(ref, arr, dpi, raw, has_text)
-    from pdf2image import convert_from_path
-    from pdf2image.exceptions import PDFPageCountError, PDFSyntaxError
-
-    try:
-        imgs = convert_from_path(ref.path, dpi=dpi or 300, first_page=ref.page, last_page=ref.page)
-    except (PDFPageCountError, PDFSyntaxError, pikepdf.PdfError) as e:
-        raise InputError(str(ref), f"cannot rasterise PDF page: {str(e).splitlines()[0][:160]}") from None
-    if not imgs:
-        raise InputError(str(ref), "cannot rasterise PDF page")
-    arr = cv2.cvtColor(np.asarray(imgs[0].convert("RGB")), cv2.COLOR_RGB2BGR)
-    return Page(ref, arr, float(dpi or 300), None, has_text)
+    return Page(ref, poppler.rasterise(ref, dpi or 300), float(dpi or 300), None, has_text)

@@ -9,7 +9,7 @@ import datetime as _dt
 import re
 from dataclasses import dataclass
 
-from digitize.vn.text import nfc, parse_date
+from digitize.vn.text import fold, nfc, parse_date
 
 
 @dataclass(frozen=True)
@@ -196,8 +196,6 @@ def check_year(text: str) -> Checked:
 
 
 def normalise_sex(text: str) -> str | None:
-    from digitize.vn.text import fold
-
     t = fold(text).strip()
     if re.match(r"^(nam|male|m)\b", t):
         return "Nam"
