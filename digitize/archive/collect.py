@@ -12,6 +12,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+import pikepdf
+
 from digitize.settings import PIPELINE_VERSION
 
 REP_PDFA = "rep1"
@@ -129,8 +131,6 @@ def _files_of(store, content: DossierContent, rec, taken: set[str]) -> list[Pack
 
 def _pdfa_part(rec) -> str:
     """The PDF/A part and level the stored file claims in its XMP (e.g. 2b)."""
-    import pikepdf
-
     try:
         with pikepdf.open(rec.pdf) as pdf:
             meta = pdf.open_metadata()
@@ -204,7 +204,7 @@ def _history(content: DossierContent, rec, org: str, pages_detail: list[dict],
 
 def _catalog_events(content: DossierContent, store, rec, org: str, rec_files: list[PackageFile]) -> list[AuditEntry]:
     out = []
-    for ev in store.catalog.events(rec.id):
+    for ev in store.events(rec.id):
         data = ev.get("data") or {}
         user = data.get("user") or data.get("by")
         agents = ((content.agent("person", str(user)), "implementer"),) if user else ((org, "implementer"),)

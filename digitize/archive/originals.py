@@ -2,8 +2,8 @@
 record (always for electronic inputs — a PDF with a text layer or a signature —, for scans when
 asked) and verifies a signed input PDF with digitize.verify, recording the verdict with it.
 
-It wraps the store the pipeline writes to (as batch's validity gate does), so the pipeline itself
-needs no knowledge of verification, which sits above it.
+It is the DocumentWriter the run context hands the pipeline (batch's validity gate may wrap it), so
+the pipeline itself needs no knowledge of verification, which sits above it.
 """
 from __future__ import annotations
 
@@ -12,14 +12,14 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+import pikepdf
+
 from digitize.stages.ingest import sniff
 from digitize.store.originals import EXTENSIONS, MEDIA_TYPES, Original
 
 
 def pdf_traits(path: Path) -> tuple[bool, bool]:
     """(signed, has a text layer) of a PDF, without changing it."""
-    import pikepdf
-
     try:
         with pikepdf.open(path) as pdf:
             form = pdf.Root.get("/AcroForm")
@@ -45,7 +45,7 @@ def quiet_validation_logs() -> None:
 
 def signature_summary(path: Path, trust=()) -> dict[str, Any]:
     """digitize.verify's verdict on a signed input, as stored with the original."""
-    from digitize.verify.files import verify_file
+    from digitize.verify.files import verify_file  # lazy: pyHanko is slow to import, only signed inputs need it
 
     quiet_validation_logs()
     verdict = verify_file(path, trust, pdfa=False)
@@ -79,17 +79,18 @@ def describe_source(path: Path, sha256: str, keep_scans: bool, trust=()) -> Orig
 
 
 class KeepOriginals:
-    """The store, keeping each new document's source file as an original object."""
+    """A DocumentWriter keeping each new document's source file as an original object in the store
+    it writes to (directly, or through another writer such as batch's validity gate)."""
 
-    def __init__(self, store, keep_scans: bool = False, trust=()):
-        self.store = store
+    def __init__(self, writer, keep_scans: bool = False, trust=()):
+        self.writer = writer
         self.keep_scans = keep_scans
         self.trust = tuple(trust)
+
+    def find(self, source_sha256: str, settings_key: str):
+        return self.writer.find(source_sha256, settings_key)
 
     def put(self, record, pdf: bytes, pages, original=None):
         if original is None:
             original = describe_source(Path(record.source), record.source_sha256, self.keep_scans, self.trust)
-        return self.store.put(record, pdf, pages, original=original)
-
-    def __getattr__(self, name: str):
-        return getattr(self.store, name)
+        return self.writer.put(record, pdf, pages, original=original)

@@ -1,4 +1,5 @@
-"""CLI glue for the archive hand-over: `store export --format eark-sip|eark-aip` and `verify --package`."""
+"""CLI glue for the archive hand-over: `store export --format eark-sip|eark-aip` and `verify --package`.
+Errors are raised; the one CLI error handler prints them."""
 from __future__ import annotations
 
 import json
@@ -7,37 +8,28 @@ from pathlib import Path
 
 import typer
 
+from digitize.archive.check import verify_package
+from digitize.archive.export import export_packages
 from digitize.cli import common as c
-from digitize.errors import DigitizeError
+from digitize.settings import organisation as default_organisation
 
 
 def export_eark(the_store, dest: Path, package_format: str, as_zip: bool, dossier: str | None,
-                organisation: str) -> None:
-    """One package per dossier; a line per package on stderr, its path on stdout."""
-    from digitize.archive.export import export_packages
-
+                organisation: str | None) -> None:
+    """One package per dossier: its path on stdout, a count on stderr."""
     count = 0
-    try:
-        for path in export_packages(the_store, dest, package_format, as_zip, dossier, organisation):
-            count += 1
-            typer.echo(str(path))
-    except DigitizeError as e:
-        c.stderr.print(f"[red]error:[/] {e}", highlight=False)
-        raise typer.Exit(int(e.exit_code)) from None
+    for path in export_packages(the_store, dest, package_format, as_zip, dossier, default_organisation(organisation)):
+        count += 1
+        typer.echo(str(path))
     c.stderr.print(f"{count} E-ARK {package_format.upper()} package(s) in {dest}", highlight=False)
 
 
 def verify_packages(packages: list[Path], trust: list[Path], as_json: bool) -> None:
     """Exit 0 only when every package is intact: checksums, METS ↔ files ↔ PREMIS, signatures."""
-    from digitize.archive.check import verify_package
     from digitize.verify.files import load_trust
 
-    try:
-        roots = load_trust(trust or [])
-        reports = [verify_package(p, roots) for p in packages]
-    except DigitizeError as e:
-        c.stderr.print(f"[red]error:[/] {e}", highlight=False)
-        raise typer.Exit(2) from None
+    roots = load_trust(trust or [])
+    reports = [verify_package(p, roots) for p in packages]
     for r in reports:
         if as_json:
             sys.stdout.write(json.dumps(r.as_json(), ensure_ascii=False) + "\n")
