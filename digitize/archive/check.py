@@ -33,6 +33,9 @@ class _Folder:
     def local(self, rel: str) -> Path:
         return self.root / rel
 
+    def close(self) -> None:
+        pass
+
 
 class _Zip:
     def __init__(self, path: Path):
@@ -50,6 +53,10 @@ class _Zip:
 
     def files(self) -> set[str]:
         return set(self._names)
+
+    def close(self) -> None:
+        self.zip.close()
+        self._tmp.cleanup()
 
     def open(self, rel: str):
         return self.zip.open(self._names[rel])
@@ -137,7 +144,13 @@ def verify_package(path: Path, trust=()) -> PackageCheck:
     if not path.exists():
         raise InputError(str(path), "no such package")
     pkg = _Folder(path) if path.is_dir() else _Zip(path)
-    report = PackageCheck(str(path))
+    try:
+        return _check(pkg, PackageCheck(str(path)), trust)
+    finally:
+        pkg.close()
+
+
+def _check(pkg, report: PackageCheck, trust) -> PackageCheck:
     files = pkg.files()
     if "METS.xml" not in files:
         report.problems.append("missing: METS.xml")

@@ -85,6 +85,7 @@ class DossierContent:
     log: list[AuditEntry] = field(default_factory=list)
     agents: dict[str, Agent] = field(default_factory=dict)
     originals: dict[str, list] = field(default_factory=dict)  # record id -> [Original]
+    organisation_id: str = ""  # the submitting organisation's agent
 
     def agent(self, kind: str, name: str, version: str = "") -> str:
         agent_id = "agent-" + _digest(kind, name, version)[:12]
@@ -98,7 +99,7 @@ def _digest(*parts: Any) -> str:
 
 def collect(store, code: str, records: list, organisation: str) -> DossierContent:
     content = DossierContent(code, safe_name(code), records, _dossier_metadata(records))
-    org = content.agent("organization", organisation)
+    org = content.organisation_id = content.agent("organization", organisation)
     taken: set[str] = set()
     for rec in records:
         rec_files = _files_of(store, content, rec, taken)
@@ -222,7 +223,7 @@ def export_entries(content: DossierContent, package_format: str, at: str | None 
     """The fixity check and package creation of this export (also written to the store's log)."""
     at = at or datetime.now(timezone.utc).isoformat(timespec="seconds")
     software = content.agent("software", "digitize", PIPELINE_VERSION)
-    org = next(a.id for a in content.agents.values() if a.type == "organization")
+    org = content.organisation_id
     files = tuple(f.path for f in content.files)
     return [AuditEntry("evt-" + _digest(content.code, "fixity", at)[:16], at, "fixity_checked", "fixity check", None,
                        "success", f"SHA-256 of {len(files)} file(s) recomputed and equal to the store's",

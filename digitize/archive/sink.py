@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import time
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -41,7 +42,7 @@ class PackageSink:
 
     def _open(self, rel: str):
         if self.as_zip:
-            info = zipfile.ZipInfo(f"{self.root_name}/{rel}", date_time=(2026, 1, 1, 0, 0, 0))
+            info = zipfile.ZipInfo(f"{self.root_name}/{rel}", date_time=time.localtime()[:6])
             # PDFs and images are compressed already; XML and CSV are worth deflating
             info.compress_type = zipfile.ZIP_DEFLATED if rel.endswith((".xml", ".csv", ".xsd")) else zipfile.ZIP_STORED
             return self._zip.open(info, "w", force_zip64=True)
