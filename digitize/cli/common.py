@@ -15,12 +15,12 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from digitize.archive.originals import KeepOriginals
 from digitize.model import PageRef
 from digitize.pipeline.context import RunContext, RunEvents, Signing
 from digitize.pipeline.outcome import Outcome
 from digitize.profiles.loader import load_profiles as _load_profiles
 from digitize.settings import Limits, Settings, default_jobs, organisation, profile_dirs
-from digitize.archive.originals import KeepOriginals
 from digitize.store import Store, open_store
 
 stderr = Console(stderr=True)
@@ -136,12 +136,11 @@ def keeping_originals(ctx: RunContext, keep_scans: bool) -> RunContext:
     return ctx.writing_to(KeepOriginals(ctx.documents, keep_scans=keep_scans))
 
 
-def open_run(opts: ProcessingOptions, store: str | None, events: RunEvents | None = None) -> RunContext:
+def open_run(opts: ProcessingOptions, store: str | None) -> RunContext:
     """Everything a processing command runs with: settings, the store, profiles and the signer."""
     settings = opts.settings()
     the_store = open_store(store)
-    return RunContext(settings, the_store, load_profiles(opts), open_signing(opts, the_store), opts.job_count(),
-                      events or RunEvents())
+    return RunContext(settings, the_store, load_profiles(opts), open_signing(opts, the_store), opts.job_count())
 
 
 class PageProgress(RunEvents):
