@@ -16,6 +16,7 @@ import pikepdf
 
 from digitize.stages.ingest import sniff
 from digitize.store.originals import EXTENSIONS, MEDIA_TYPES, Original
+from digitize.verify.files import verify_file
 
 
 def pdf_traits(path: Path) -> tuple[bool, bool]:
@@ -45,8 +46,6 @@ def quiet_validation_logs() -> None:
 
 def signature_summary(path: Path, trust=()) -> dict[str, Any]:
     """digitize.verify's verdict on a signed input, as stored with the original."""
-    from digitize.verify.files import verify_file  # lazy: pyHanko is slow to import, only signed inputs need it
-
     quiet_validation_logs()
     verdict = verify_file(path, trust, pdfa=False)
     sigs = [s for s in verdict.signatures if s.kind == "signature"]
