@@ -46,6 +46,8 @@ SCHEMA = [
         batch TEXT NOT NULL, dossier TEXT NOT NULL, status TEXT NOT NULL, reason TEXT NOT NULL DEFAULT '',
         documents INTEGER NOT NULL DEFAULT 0, updated_at TEXT NOT NULL, PRIMARY KEY (batch, dossier))""",
     *_originals.SCHEMA,  # kept source files and their links to documents
+    # a document's events are read per document (store show, archive export)
+    "CREATE INDEX IF NOT EXISTS events_document ON events (document_id)",
 ]
 
 _DOC_COLUMNS = (
