@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import render_text_page
 from support.eark import validate
 from test_batch import REPO, digitize
 
@@ -295,3 +296,19 @@ def test_an_older_store_gains_the_originals_tables(tmp_path):
     con.close()
     store = open_store(root)  # opening migrates
     assert store.originals("nothing") == []
+
+
+def test_run_keeps_a_scan_only_with_keep_source(tmp_path):
+    scan = render_text_page(tmp_path / "giay.jpg", lines=("GIẤY XÁC NHẬN", "Số: 12/XN-UBND"), size=(900, 500))
+    kept, plain = tmp_path / "kept", tmp_path / "plain"
+    for store, flag in ((kept, "--keep-source"), (plain, "--no-keep-source")):
+        r = digitize("run", str(scan), "--store", str(store), "--no-sign", "--jobs", "1", "--json", flag)
+        assert r.returncode == 0, r.stderr
+    for store, expected in ((kept, 1), (plain, 0)):
+        (rec,) = _records(store)
+        show = json.loads(digitize("store", "show", rec["id"], "--store", str(store)).stdout)
+        assert len(show["originals"]) == expected
+        if expected:
+            assert show["originals"][0]["kind"] == "scan" and show["originals"][0]["ext"] == "jpg"
+            sha = show["originals"][0]["sha256"]
+            assert (store / "objects" / sha[:2] / f"{sha}.jpg").read_bytes() == scan.read_bytes()
