@@ -30,7 +30,13 @@ def check_phone(text: str) -> ids.Checked:
 
 
 def check_email(text: str) -> ids.Checked:
-    m = _EMAIL.search(nfc(text))
+    t = re.sub(r"\s*[(\[{]?\s*@\s*[)\]}]?\s*", "@", nfc(text))  # '(@' and '@)': a bracket read beside the @
+    t = re.sub(r"@{2,}", "@", t)
+    if "@" not in t:  # the @ itself read as a bracket or a symbol: 'an.le84(gmail.com'
+        t = re.sub(r"(?<=\w)[(©®](?=[a-z0-9-]+\.[a-z])", "@", t, count=1)
+    if "@" not in t:  # or lost before a webmail host everyone uses
+        t = re.sub(r"(?<=[\w.])(?=(gmail|yahoo|hotmail|outlook|icloud)\.com)", "@", t, count=1)
+    m = _EMAIL.search(t)
     if not m:
         return ids.Checked(None, False, "not an e-mail address")
     value = re.sub(r"\s+", "", m.group(0)).lower().rstrip(".")

@@ -15,6 +15,7 @@ from typing import Sequence
 
 from digitize.model import Extraction, Field, PageResult
 from digitize.profiles.loader import FieldSpec, Profile, ProfileSet
+from digitize.stages.extract import lexicon
 from digitize.stages.extract import locate as loc
 from digitize.stages.extract import official
 from digitize.stages.extract.checks import cross_check
@@ -59,6 +60,8 @@ def _profile_fields(lines, profile: Profile, pages, fields: dict[str, Field], ta
         for h in hs:
             starts.setdefault(h.line.index, []).append(h.start)
     for spec in profile.fields:
+        if spec.type == "text" and lexicon.type_of(spec.name) in ("phone", "email"):
+            spec = replace(spec, type=lexicon.type_of(spec.name))  # the lexicon knows what these hold
         if spec.locate:
             f = _located(spec, lines, pages)
             if f is not None:

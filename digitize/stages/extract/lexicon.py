@@ -65,7 +65,7 @@ LEXICON: dict[str, tuple[str, tuple[str, ...]]] = {
     "thu_ky": ("name", ("Thư ký", "Người ghi biên bản", "Thư ký cuộc họp")),
     "thanh_phan": ("text", ("Thành phần", "Thành phần tham dự", "Thành phần tham gia", "Thành phần dự họp")),
     "chuc_vu": ("text", ("Chức vụ",)),
-    "kinh_gui": ("text", ("Kính gửi",)),
+    "kinh_gui": ("issuer", ("Kính gửi",)),  # an authority: checked as issuing bodies are
     "ly_do": ("text", ("Lý do", "Lý do xin xác nhận", "Lý do đề nghị")),
     "noi_dung_de_nghi": ("text", ("Nội dung đề nghị", "Nội dung yêu cầu", "Nội dung xin xác nhận")),
     "ma_so_thue": ("tax_code", ("Mã số thuế", "MST", "Mã số doanh nghiệp", "Mã số thuế cá nhân")),

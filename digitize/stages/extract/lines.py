@@ -1,6 +1,7 @@
 """OCR lines as the extractor sees them: words with folded keys, and fuzzy label matching on them."""
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import Sequence
@@ -35,20 +36,25 @@ class Line:
     page_w: int
     page_h: int
 
-    @property
+    # computed once: lines are immutable and these are read for every label and locator
+    @functools.cached_property
     def text(self) -> str:
         return " ".join(t.text for t in self.toks)
 
-    @property
+    @functools.cached_property
     def box(self) -> Box:
         return span_box(self.toks)
 
-    @property
+    @functools.cached_property
     def keys(self) -> list[str]:
         return [t.key for t in self.toks]
 
-    def folded(self) -> str:
+    @functools.cached_property
+    def _folded(self) -> str:
         return " ".join(k for k in self.keys if k)
+
+    def folded(self) -> str:
+        return self._folded
 
 
 def span_box(toks: Sequence[Tok]) -> Box:

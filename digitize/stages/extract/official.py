@@ -43,7 +43,10 @@ def _page1_header(lines: Sequence[Line]) -> list[Line]:
 
 def issuer(lines: Sequence[Line]) -> loc.Found | None:
     found = loc.issuer(lines)
-    if found:
+    k = _title_index(lines)
+    top = lines[k].box[1] if k is not None else None
+    if found and ":" not in found.raw and not any(c.isdigit() for c in found.raw) \
+            and (top is None or found.box[1] < top):
         return found
     # OCR joined the issuing body and the national motto on one line: the body is what comes before it
     for ln in _page1_header(lines):
@@ -141,8 +144,14 @@ def _vv(lines: Sequence[Line]) -> loc.Found | None:
     return None
 
 
+def _ve_viec(lines: Sequence[Line]) -> loc.Found | None:
+    """'Về việc …' opening a line under the title (not 'về việc' inside a sentence)."""
+    starts = [ln for ln in lines if ln.keys[:2] == ["ve", "viec"]]
+    return loc.subject(starts) if starts else None
+
+
 def subject(lines: Sequence[Line]) -> loc.Found | None:
-    found = loc.subject(lines) or _vv(lines)
+    found = _ve_viec(lines) or _vv(lines)
     if found:
         return found
     k = _title_index(lines)
@@ -158,6 +167,8 @@ def subject(lines: Sequence[Line]) -> loc.Found | None:
             if ln.box[2] < 0.4 * ln.page_w:
                 continue  # a stamp or mark in the left margin beside the title block
             break
+        if ln.box[0] < 0.2 * ln.page_w or ln.box[2] > 0.85 * ln.page_w:
+            break  # a body paragraph runs margin to margin; a subject line is centred and shorter
         if loc._upper_ratio(ln) > 0.9 or any(t.text.endswith(":") for t in ln.toks):
             if toks:
                 break
@@ -240,7 +251,28 @@ def addressee(lines: Sequence[Line]) -> loc.Found | None:
     return None
 
 
-LOCATORS = {**loc.LOCATORS, "issuer": issuer, "number": number, "issue_date": issue_date, "subject": subject,
+def signer(lines: Sequence[Line]) -> loc.Found | None:
+    """The signer's name by the known authority lines, else by layout: the last name-like line in the right
+    half of the last page under a short upper-case line (the role printed over the signature)."""
+    found = loc.signer(lines)
+    if found:
+        return found
+    best = None
+    role_seen = False
+    for ln in _foot(lines):
+        right = loc._trim([t for t in ln.toks if t.word.box[0] > 0.4 * ln.page_w])
+        if not right:
+            continue
+        words = [t for t in right if t.key]
+        if words and len(words) <= 6 and loc._upper_ratio(ln) > 0.9 and not any(c.isdigit() for c in ln.text):
+            role_seen = True
+            continue
+        if role_seen and loc._name_like(right):
+            best = right
+    return Found(" ".join(t.text for t in best), tuple(best), lines[-1].page) if best else None
+
+
+LOCATORS = {**loc.LOCATORS, "signer": signer, "issuer": issuer, "number": number, "issue_date": issue_date, "subject": subject,
             "kind": kind, "authority": authority, "signer_title": signer_title, "recipients": recipients,
             "addressee": addressee}
 

@@ -14,7 +14,7 @@ from digitize.stages.extract.lines import Tok, clean_value, span_box
 from digitize.vn import identifiers as ids
 from digitize.vn import plausibility
 from digitize.vn import values as vals
-from digitize.vn.text import fix_family_name, fold, title_name
+from digitize.vn.text import fix_family_name, fold, is_syllable, title_name
 
 _HONORIFIC = re.compile(r"^\s*(ông\s*/\s*bà|ông|bà|anh|chị)\b[\s:.]*", re.IGNORECASE)
 LOW_CONFIDENCE = 60.0  # mean word confidence (0..100) under which a value needs review
@@ -73,6 +73,21 @@ def confidence(toks: Sequence[Tok]) -> float:
 CLOSED_TYPES = ("sex", "enum", "ethnicity")
 
 
+def _odd_word(text: str) -> str | None:
+    """A word of free text that no Vietnamese spelling allows ('4£MmH'): OCR garbage, or a foreign word a
+    person should confirm. Acronyms (UBND, TTXH) and codes with digits pass."""
+    for tok in text.split():
+        w = tok.strip(".,;:()[]\"'“”‘’-–/")
+        if not w or w.isdigit():
+            continue
+        if not all(c.isalnum() or c in "/-.&" for c in w):
+            return w
+        if w.isalpha() and not is_syllable(w) and not (w.isupper() and len(w) <= 6):
+            if not all(is_syllable(p) for p in re.split(r"[-/]", w) if p):
+                return w
+    return None
+
+
 def make_field(spec: FieldSpec, raw: str, toks: Sequence[Tok], page: int | None) -> Field:
     checked = typed_value(spec, raw)
     conf = confidence(toks)
@@ -84,6 +99,10 @@ def make_field(spec: FieldSpec, raw: str, toks: Sequence[Tok], page: int | None)
         rev = plausibility.review(kind, value)
         value, doubtful = rev.value, bool(rev.doubts)
         reasons += [f"corrected {c}" for c in rev.corrections] + list(rev.doubts)
+    odd = _odd_word(value) if kind and isinstance(value, str) else None
+    if odd:
+        doubtful = True
+        reasons.append(f"{odd!r} is not a Vietnamese word")
     # a value read exactly as one of a closed list ("Nữ", "Kinh") is confirmed by the list itself
     confirmed = spec.type in CLOSED_TYPES and checked.valid and clean_value(raw).casefold() == str(value).casefold()
     unsure = bool(toks and conf < LOW_CONFIDENCE and not confirmed)
