@@ -73,7 +73,15 @@ def number(lines: Sequence[Line]) -> loc.Found | None:
         elif re.match(r"^\d{1,5}\s+/", rest):
             doubts.append("number written into a printed blank: check it")
         return _found(ln.toks[1:], ln.page, doubts)
-    return loc.number(lines)
+    found = loc.number(lines)
+    k = _title_index(lines)
+    # the header ends at the title or at the first labelled line of the body
+    tops = [ln.box[1] for ln in lines if ln.page == 1 and ":" in ln.text and ln.keys[:1] != ["so"]][:1]
+    if k is not None:
+        tops.append(lines[k].box[1])
+    if found and (not tops or found.box[1] < min(tops)):
+        return found  # 'Số 12' without a symbol: a register number, only where the header puts it
+    return None
 
 
 _DATE = re.compile(r"ng[aà]y\s+(\S*)\s*th[aá]ng\s+(\S+)\s+n[aă]m\s+(\d{4})", re.IGNORECASE)

@@ -191,8 +191,10 @@ def read_pairs(lines: Sequence[Line], taken: set[int] = frozenset()) -> list[Pai
                     value, under, cur = list(nxt.toks), True, nxt
             if value and k + 1 == len(labels) and (typ in WRAPPING or not typ):
                 value, wrapped = _wrap(lines, cur, value, x0, 3)
-            value = _strip(value)
-            if not value or any(id(t.word) in taken for t in value):
+            if any(id(t.word) in taken for t in ln.toks[s : c + 1]):
+                continue  # a profile or locator read this label already
+            value = _strip([t for t in value if id(t.word) not in taken])
+            if not value:
                 continue
             name = entry.name if entry else snake(text)
             out.append(Pair(text, name, typ, entry is not None, tuple(ln.toks[s : c + 1]), tuple(value),
