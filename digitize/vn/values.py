@@ -1,5 +1,5 @@
-"""Typed values read from their printed text: phone numbers, e-mail addresses, date-times, and the type a value
-has when nothing but its shape says so (a label no lexicon knows)."""
+"""Typed values read from their printed text: phone numbers, e-mail addresses, and the type a value has when
+nothing but its shape says so (a label no lexicon knows). Dates and identifiers: `identifiers.py`."""
 from __future__ import annotations
 
 import re
@@ -42,11 +42,6 @@ def check_email(text: str) -> ids.Checked:
     value = re.sub(r"\s+", "", m.group(0)).lower().rstrip(".")
     ok = value.isascii() and value.count("@") == 1
     return ids.Checked(value, ok, "" if ok else "not an e-mail address")
-
-
-def check_datetime(text: str) -> ids.Checked:
-    """'08 giờ 30 phút, ngày 12/05/2025' -> the date ('2025-05-12'); the time of day is kept in raw."""
-    return ids.check_date(text)
 
 
 def shape_type(text: str) -> str:

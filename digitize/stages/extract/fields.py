@@ -49,10 +49,6 @@ def _located(spec: FieldSpec, lines: Sequence[Line], pages: Sequence[PageResult]
     return f
 
 
-def _taken(f: Field, toks) -> set[int]:
-    return {id(t.word) for t in toks}
-
-
 def _profile_fields(lines, profile: Profile, pages, fields: dict[str, Field], taken: set[int]) -> None:
     hits = label_hits(lines, profile)
     starts: dict[int, list[int]] = {}
