@@ -45,3 +45,8 @@ class Settings:
 
 def default_jobs() -> int:
     return max(1, os.cpu_count() or 1)
+
+
+def trust_dir() -> str | None:
+    """An operator's own trust bundle for `verify` (replaces the built-in Vietnamese trust store)."""
+    return os.environ.get("DIGITIZE_TRUST_DIR") or None
