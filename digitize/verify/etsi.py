@@ -1,5 +1,5 @@
 """Each signature's ETSI TS 119 102-2 validation report, made by pyHanko's generator
-(pyhanko.sign.validation.report) from our validation result; reports/etsi.py puts them in one file."""
+(pyhanko.sign.validation.report.tools) from our validation result; reports/etsi.py puts them in one file."""
 from __future__ import annotations
 
 from digitize.verify.verdict import SignatureCheck, Verdict
@@ -12,7 +12,7 @@ def signature_report(emb, status, check: SignatureCheck) -> str | None:
     try:
         from pyhanko.sign.ades.report import AdESFailure, AdESIndeterminate, AdESPassed
         from pyhanko.sign.validation.ades import AdESBasicValidationResult, ValidationObjectSet
-        from pyhanko.sign.validation.report import generate_report
+        from pyhanko.sign.validation.report.tools import generate_report
         from pyhanko.sign.validation.status import PdfSignatureStatus
         from pyhanko_certvalidator.ltv.poe import ValidationObject, ValidationObjectType
     except ImportError:  # the `etsi` extra (xsdata) is not installed
