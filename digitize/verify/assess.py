@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from digitize.verify import policy
-from digitize.verify.bundle import chain_names
+from digitize.verify.bundle import chain_names, walk_chain
 from digitize.verify.trust import TrustOptions, embedded_certs, missing_issuer
 from digitize.verify.verdict import Verdict, _safe
 
@@ -95,6 +95,19 @@ def _expired_without_poe(path, out: Judged) -> None:
                 Verdict.INDETERMINATE, "OUT_OF_BOUNDS_NO_POE")
 
 
+def _expired_in_chain(cert, pool, opts: TrustOptions, v: Validation):
+    """The first certificate of the signer's chain that had expired at the time judged (proven, claimed or now)."""
+    when = v.poe or v.claimed or dt.datetime.now(dt.timezone.utc)
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.timezone.utc)
+    chain = _safe(lambda: walk_chain(cert, pool, opts.bundle), [cert])
+    return next((c for c in chain if c.not_valid_after < when), None)
+
+
+def _cn(cert) -> str:
+    return cert.subject.native.get("common_name") or cert.subject.human_friendly
+
+
 def _trust_problem(status, cert, pool, opts: TrustOptions, v: Validation, algorithms) -> tuple[str, Verdict, str]:
     """Why the chain is not trusted, as precisely as the validation result and the certificates allow."""
     indic = status.trust_problem_indic
@@ -115,11 +128,14 @@ def _trust_problem(status, cert, pool, opts: TrustOptions, v: Validation, algori
         how = "" if opts.online else " offline"
         return (f"revocation status unknown: no revocation data (OCSP/CRL){how} for a certificate that names a "
                 f"responder ({indic_name})"), Verdict.INDETERMINATE, "TRY_LATER"
-    if indic_name in ("OUT_OF_BOUNDS_NO_POE", "OUT_OF_BOUNDS_NOT_REVOKED", "EXPIRED"):
+    expired = _expired_in_chain(cert, pool, opts, v) if cert is not None else None
+    if expired is not None or indic_name in ("OUT_OF_BOUNDS_NO_POE", "OUT_OF_BOUNDS_NOT_REVOKED", "EXPIRED"):
+        what = f"'{_cn(expired)}' expired on {expired.not_valid_after.date()}" if expired is not None else \
+            "the certificates expired"
         if v.poe is None:
-            return ("no proof of existence before the certificates expired: no time-stamp proves the signature "
-                    "was made while they were valid (OUT_OF_BOUNDS_NO_POE)"), Verdict.INDETERMINATE, \
+            return (f"no proof of existence before the CA expired: {what} and no time-stamp proves the signature "
+                    f"was made while it was valid (OUT_OF_BOUNDS_NO_POE)"), Verdict.INDETERMINATE, \
                 "OUT_OF_BOUNDS_NO_POE"
-        return (f"untrusted: certificate not valid at the time the time-stamp proves ({indic_name})",
+        return (f"untrusted: certificate not valid at the time the time-stamp proves: {what} ({indic_name})",
                 Verdict.INVALID, "EXPIRED")
     return f"untrusted: no valid chain to a trust root ({indic_name})", Verdict.INVALID, "CERTIFICATE_CHAIN_GENERAL_FAILURE"

@@ -170,21 +170,25 @@ def issued_by(cert: x509.Certificate, issuer: x509.Certificate) -> bool:
         return False
 
 
+def walk_chain(cert: x509.Certificate, pool: Iterable[x509.Certificate], bundle: TrustBundle
+               ) -> list[x509.Certificate]:
+    """Signer first, issuer by issuer (name and signature) through the certificates at hand, as far as it goes."""
+    candidates = list(pool) + [e.cert for e in bundle.entries]
+    certs, seen = [cert], {cert.sha256}
+    while certs[-1].self_signed == "no":
+        nxt = next((c for c in candidates if c.sha256 not in seen and issued_by(certs[-1], c)), None)
+        if nxt is None:
+            break
+        certs.append(nxt)
+        seen.add(nxt.sha256)
+    return certs
+
+
 def chain_names(cert: x509.Certificate, pool: Iterable[x509.Certificate], bundle: TrustBundle,
                 path: Iterable[x509.Certificate] | None = None) -> list[dict[str, Any]]:
     """The chain from the signer up, as names with fingerprint and how sure we are of each: the validated path
     when there is one, else issuer by issuer (name and signature) through the certificates at hand."""
-    if path is not None:
-        certs = list(path)[::-1]
-    else:
-        candidates = list(pool) + [e.cert for e in bundle.entries]
-        certs, seen = [cert], {cert.sha256}
-        while certs[-1].self_signed == "no":
-            nxt = next((c for c in candidates if c.sha256 not in seen and issued_by(certs[-1], c)), None)
-            if nxt is None:
-                break
-            certs.append(nxt)
-            seen.add(nxt.sha256)
+    certs = list(path)[::-1] if path is not None else walk_chain(cert, pool, bundle)
     out = []
     for c in certs:
         entry = bundle.by_sha256.get(c.sha256.hex())

@@ -100,9 +100,12 @@ def _cms_facts(sig, pikepdf_obj: bool = False) -> tuple[str | None, str | None]:
     try:
         from asn1crypto import cms
 
-        contents = sig.Contents if pikepdf_obj else sig.get("/Contents")
-        raw = bytes(getattr(contents, "original_bytes", None) or bytes(contents))
-        info = cms.ContentInfo.load(raw.rstrip(b"\x00"))
+        if pikepdf_obj:
+            raw = bytes(sig.Contents)
+        else:
+            contents = sig.get("/Contents")
+            raw = bytes(getattr(contents, "original_bytes", None) or bytes(contents))
+        info = cms.ContentInfo.load(raw, strict=False)  # the /Contents field is zero-padded
         sd = info["content"]
         serial = sd["signer_infos"][0]["sid"].chosen["serial_number"].native
         cert = next(c.chosen for c in sd["certificates"] if c.chosen.serial_number == serial)
