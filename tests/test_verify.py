@@ -259,6 +259,7 @@ def test_cli_keys_demo_and_store_audit(tmp_path):
     assert {p.suffix for p in reports} == {".json", ".html"}
     html = next(p for p in reports if p.suffix == ".html").read_text()
     assert "<svg" in html and "src=" not in html and "<link" not in html and "<script" not in html
+    assert html.count("<h2>Hồ sơ D1 — Tài liệu") == 2  # one section per dossier and document, in Vietnamese
     # a stored object changed on disk: the sha256 no longer matches its record
     obj = store.object_path(shas[0])
     obj.write_bytes(_update(obj.read_bytes(), _add_page))

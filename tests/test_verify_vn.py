@@ -211,3 +211,13 @@ def test_etsi_report_parses_back_with_one_report_per_signature(tmp_path):
     assert all(s["chain"] and s["policy"] == policy.POLICY_NAME for s in rows[:4])
     html = next((tmp_path / "report").glob("*.html")).read_text()
     assert html.count("<h2>") == len(files) and "Certificate chain" in html and "RootCA chuyên dùng Chính phủ G2" in html
+
+
+def test_default_audit_report_is_vietnamese_with_reasons_in_words(tmp_path):
+    out = _cli("verify", G1_TST, BROKEN, "--no-revocation", "--report", tmp_path)
+    assert out.returncode == 1
+    html = next(tmp_path.glob("*.html")).read_text()
+    assert '<html lang="vi">' in html and "Chuỗi chứng thư" in html and "Chính sách kiểm tra" in html
+    assert "có chữ ký nhưng không kiểm tra được: vùng byte đã ký không còn khớp với tệp" in html
+    assert "được ghim bằng vân tay SHA-256 trong kho tin cậy" in html
+    assert "giờ Việt Nam (UTC+7) bị ghi là UTC" in html

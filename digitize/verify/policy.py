@@ -156,7 +156,7 @@ def claimed_time_warning(claimed: dt.datetime | None, stamped: dt.datetime | Non
     if abs(delta) <= CLAIM_TOLERANCE:
         return None
     if abs(delta - VIETNAM_OFFSET) <= CLAIM_TOLERANCE:
-        return (f"claimed signing time {claimed.isoformat()} is 7 hours after the time-stamp "
+        return (f"claimed signing time {claimed.isoformat()} is about 7 hours after the time-stamp "
                 f"{stamped.isoformat()}: Vietnam local time (UTC+7) labelled UTC; the time-stamp counts")
     minutes = int(delta.total_seconds() // 60)
     return (f"claimed signing time {claimed.isoformat()} differs from the time-stamp {stamped.isoformat()} by "
