@@ -9,7 +9,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from digitize.errors import DigitizeError
+from digitize import settings
 
 trust_app = typer.Typer(no_args_is_help=True, help="The trust store of `verify`: built-in Vietnamese roots and CAs.")
 
@@ -27,14 +27,10 @@ def trust_ls(
     """Roots (anchors), intermediates and time-stamping certificates (chain candidates), with SHA-256 fingerprint,
     validity and whether the fingerprint was confirmed in two independent sources. The built-in store is replaced
     by the folder in DIGITIZE_TRUST_DIR when that is set."""
-    from digitize.settings import trust_dir
+    # lazy: the trust store loads asn1crypto and pyhanko-certvalidator; other commands start without them
     from digitize.verify.bundle import load_bundle
 
-    try:
-        bundle = load_bundle(not no_builtin_trust, trust_dir(), trust or [])
-    except DigitizeError as e:
-        Console(stderr=True).print(f"[red]error:[/] {e}", highlight=False)
-        raise typer.Exit(2)
+    bundle = load_bundle(not no_builtin_trust, settings.trust_dir(), trust or [])  # errors: the CLI's handler
     order = {"root": 0, "intermediate": 1, "tsa": 2}
     entries = sorted(bundle.entries, key=lambda e: (order.get(e.role, 3), e.pki, e.name))
     if as_json:

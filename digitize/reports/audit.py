@@ -100,6 +100,7 @@ def in_words(text: str, lang: str) -> str:
 
 def audit_report(verdicts: Sequence[Any], subtitle: str = "", lang: str = "vi", records: dict | None = None) -> str:
     """`records` maps a verdict's file to {"dossier", "document"} labels (from the store) when known."""
+    # lazy: policy.py loads pyhanko-certvalidator; the CLI imports this module at start-up
     from digitize.verify import policy
 
     t = TEXT["en" if lang == "en" else "vi"]
