@@ -221,3 +221,20 @@ def test_default_audit_report_is_vietnamese_with_reasons_in_words(tmp_path):
     assert "có chữ ký nhưng không kiểm tra được: vùng byte đã ký không còn khớp với tệp" in html
     assert "được ghim bằng vân tay SHA-256 trong kho tin cậy" in html
     assert "giờ Việt Nam (UTC+7) bị ghi là UTC" in html
+
+
+def test_a_signature_relying_on_an_unconfirmed_certificate_says_so(pki, signed_current, tmp_path, monkeypatch):
+    bundle = tmp_path / "bundle"
+    bundle.mkdir()
+    bundle.joinpath("root.pem").write_bytes(pki.root_pem.read_bytes())
+    root = pki.cert("root")
+    bundle.joinpath("manifest.json").write_text(json.dumps({"certificates": [
+        {"file": "root.pem", "name": "Test Root CA", "role": "root", "sha256": root.sha256.hex(),
+         "confirmed": False, "source": "one test source"}]}))
+    monkeypatch.setenv("DIGITIZE_TRUST_DIR", str(bundle))
+    path = tmp_path / "signed.pdf"
+    path.write_bytes(signed_current)
+    v, sig = _one(path, revocation=False)
+    assert v.verdict is Verdict.VALID, v.reasons
+    assert sig.chain[-1]["confirmed"] is False and sig.chain[-1]["trust_store"] == "operator"
+    assert any("UNCONFIRMED" in n and "'Test Root CA'" in n for n in sig.notes), sig.notes
