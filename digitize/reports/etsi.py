@@ -9,6 +9,8 @@ from __future__ import annotations
 import dataclasses
 from typing import Sequence
 
+from digitize.errors import MissingDependency
+
 MAIN = {"valid": "urn:etsi:019102:mainindication:total-passed",
         "invalid": "urn:etsi:019102:mainindication:total-failed",
         "indeterminate": "urn:etsi:019102:mainindication:indeterminate"}
@@ -16,11 +18,14 @@ REASON_TYPE = "urn:digitize:reason"
 
 
 def etsi_report(verdicts: Sequence) -> str:
-    from pyhanko.generated.etsi import ts_11910202 as vr
-    from pyhanko.sign.validation.report.tools import NAMESPACES
-    from xsdata.formats.dataclass.parsers import XmlParser
-    from xsdata.formats.dataclass.serializers import XmlSerializer
-    from xsdata.formats.dataclass.serializers.config import SerializerConfig
+    try:
+        from pyhanko.generated.etsi import ts_11910202 as vr
+        from pyhanko.sign.validation.report.tools import NAMESPACES
+        from xsdata.formats.dataclass.parsers import XmlParser
+        from xsdata.formats.dataclass.serializers import XmlSerializer
+        from xsdata.formats.dataclass.serializers.config import SerializerConfig
+    except ImportError:
+        raise MissingDependency("--etsi", "the ETSI report needs xsdata: pip install 'digitize[etsi]'") from None
 
     reports, objects = [], {}
     for v in verdicts:

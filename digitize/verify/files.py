@@ -18,7 +18,7 @@ from digitize.verify.bundle import load_bundle, load_certs
 from digitize.verify.signatures import check_signatures
 from digitize.verify.trust import TrustOptions
 from digitize.verify.verdict import (FileVerdict, PdfaCheck, SignatureCheck, StoreCheck, Verdict,  # noqa: F401
-                                     _safe, _short)
+                                     _short)
 
 
 def load_trust(items: Sequence[Any]) -> list[x509.Certificate]:

@@ -87,7 +87,9 @@ class ArchivalAlgorithms(AlgorithmUsagePolicy):
     def signature_algorithm_allowed(self, algo: algos.SignedDigestAlgorithm, moment: dt.datetime | None,
                                     public_key: keys.PublicKeyInfo | None):
         if public_key is not None and public_key.dump() in self.pinned_issuer_keys:
-            return AlgorithmUsageConstraint(True)  # provisional: weak_certificates() judges the certificate
+            # provisional: certvalidator does not say which certificate it checks; weak_certificates() judges
+            # each certificate of the validated path. (CRLs and OCSP answers signed by such a CA pass here too.)
+            return AlgorithmUsageConstraint(True)
         try:
             name = algo.signature_algo
         except ValueError:
