@@ -238,3 +238,14 @@ def test_a_signature_relying_on_an_unconfirmed_certificate_says_so(pki, signed_c
     assert v.verdict is Verdict.VALID, v.reasons
     assert sig.chain[-1]["confirmed"] is False and sig.chain[-1]["trust_store"] == "operator"
     assert any("UNCONFIRMED" in n and "'Test Root CA'" in n for n in sig.notes), sig.notes
+
+
+def test_a_missing_operator_bundle_is_a_one_line_error(tmp_path):
+    for args in (("trust", "ls"), ("verify", G2[0])):
+        out = _cli(*args, env={"DIGITIZE_TRUST_DIR": str(tmp_path / "nowhere")})
+        assert out.returncode == 2, out  # a usage error, not a verdict
+        assert "trust folder (DIGITIZE_TRUST_DIR) not found" in out.stderr and "Traceback" not in out.stderr
+    bad = tmp_path / "not-a-cert.pem"
+    bad.write_text("hello")
+    out = _cli("verify", G2[0], "--trust", bad)
+    assert out.returncode == 2 and "not a PEM or DER certificate" in out.stderr

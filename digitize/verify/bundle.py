@@ -15,7 +15,7 @@ from typing import Any, Iterable, Sequence
 
 from asn1crypto import pem, x509
 
-from digitize.errors import InputError
+from digitize.errors import UsageError
 
 BUILTIN_DIR = Path(__file__).parent / "trust_store"
 ORIGINS = ("built-in", "operator", "given")
@@ -87,7 +87,7 @@ def operator_bundle(folder: str) -> TrustBundle:
     names, roles and confirmation); without one, roles follow from the certificates themselves."""
     path = Path(folder)
     if not path.is_dir():
-        raise InputError(str(path), "trust folder (DIGITIZE_TRUST_DIR) not found")
+        raise UsageError(str(path), "trust folder (DIGITIZE_TRUST_DIR) not found")
     if (path / "manifest.json").exists():
         return _from_manifest(path, "operator")
     files = sorted(p for p in path.iterdir() if p.suffix.lower() in (".pem", ".crt", ".cer", ".der"))
@@ -117,13 +117,13 @@ def _from_manifest(folder: Path, origin: str) -> TrustBundle:
         manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
         rows = manifest["certificates"]
     except (OSError, ValueError, KeyError) as e:
-        raise InputError(str(folder / "manifest.json"), f"unreadable trust manifest ({e})") from None
+        raise UsageError(str(folder / "manifest.json"), f"unreadable trust manifest ({e})") from None
     entries = []
     for row in rows:
         path = folder / Path(row["file"]).name  # names only: a manifest never points outside its folder
         cert = load_certs([path])[0]
         if cert.sha256.hex() != row["sha256"]:
-            raise InputError(str(path), "fingerprint differs from the one in manifest.json")
+            raise UsageError(str(path), "fingerprint differs from the one in manifest.json")
         entries.append(TrustEntry(cert, row.get("name") or cert.subject.human_friendly, row["role"],
                                   row.get("pki", ""), row.get("confirmed"), row.get("source", ""), origin))
     return TrustBundle(tuple(entries))
@@ -150,9 +150,9 @@ def load_certs(items: Sequence[Any]) -> list[x509.Certificate]:
                     cert.native  # parse now: a bad file fails here, not inside validation
                     certs.append(cert)
             except OSError as e:
-                raise InputError(str(path), f"cannot read trust certificate ({e.strerror})") from None
+                raise UsageError(str(path), f"cannot read trust certificate ({e.strerror})") from None
             except ValueError:
-                raise InputError(str(path), "not a PEM or DER certificate") from None
+                raise UsageError(str(path), "not a PEM or DER certificate") from None
     return certs
 
 
