@@ -123,3 +123,24 @@ def test_development_family_values_are_found_and_unflagged_ones_right(devset_sco
     assert devset_scores["recall"] >= 0.9, devset_scores
     assert devset_scores["precision_unflagged"] >= 0.98, devset_scores
     assert devset_scores["classified"].get("generic", 0) >= 5
+
+
+# --- classification with a margin -----------------------------------------------------------------
+def test_two_close_profiles_leave_the_document_generic_with_a_candidate(tmp_path):
+    from conftest import render_text_page
+
+    from digitize.profiles.loader import load_profiles as load
+
+    for pid, extra in (("to_khai_a", "Nơi cư trú"), ("to_khai_b", "Số định danh")):
+        (tmp_path / f"{pid}.yaml").write_text(
+            f"id: {pid}\ntitle: {pid}\nmatch: {{titles: [\"TỜ KHAI\"], keywords: [\"Họ, chữ đệm, tên\", \"{extra}\"]}}\n"
+            "fields:\n  - {name: ho_ten, labels: [\"Họ, chữ đệm, tên\"], type: name}\n", "utf-8")
+    page = render_text_page(tmp_path / "p.jpg", lines=("TỜ KHAI", "Họ, chữ đệm, tên: Nguyễn Văn An",
+                                                        "Nơi cư trú: thôn Đông, xã Ba Vì, thành phố Hà Nội",
+                                                        "Số định danh: 001090123456"))
+    ex = extract([process_page(PageRef(str(page)), Settings())], load([tmp_path]))
+    assert ex.doc_type == "generic"
+    assert ex.candidate in ("to_khai_a", "to_khai_b") and ex.runner_up in ("to_khai_a", "to_khai_b")
+    assert ex.score - ex.runner_up_score < 0.2 and "leads" in ex.validity_rule
+    got = {f.name: f.value for f in ex.fields}  # generic still reads every printed value
+    assert got["ho_ten"] == "Nguyễn Văn An" and got["so_dinh_danh"] == "001090123456"
