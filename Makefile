@@ -1,6 +1,7 @@
 # Set-up, demo, tests and benchmark on a fresh Debian machine.
 SHELL := /bin/bash
 VENV := .venv
+EARK_VENV := .venv-eark
 PY := $(VENV)/bin/python
 APT_PACKAGES := tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd poppler-utils qpdf ghostscript \
 	fonts-liberation fonts-liberation2 fonts-dejavu-core libpdfbox2-java libactivation-java libjaxb-api-java \
@@ -27,6 +28,9 @@ $(VENV)/.installed: pyproject.toml
 	# tesseract that does not find Debian's language data); without it the tesseract CLI is used
 	$(PY) -m pip install -q cython && $(PY) -m pip install -q --no-binary tesserocr tesserocr \
 		|| echo "tesserocr could not be built: the tesseract CLI will be used"
+	# eark-validator (the tests' E-ARK package check) pins lxml 5.1.0, which pyHanko refuses: its own venv
+	test -x $(EARK_VENV)/bin/python || python3 -m venv $(EARK_VENV)
+	$(EARK_VENV)/bin/python -m pip install -q 'eark-validator==1.1.3'
 	touch $@
 
 # The main job on the embedded default: the sample dossiers' manifest, still-valid ones only,
@@ -47,4 +51,4 @@ samples: setup
 	for set in demo degraded types; do $(PY) samples/generate.py --out samples/$$set --set $$set || exit 1; done
 
 clean:
-	rm -rf $(VENV) $(STORE) .pytest_cache
+	rm -rf $(VENV) $(EARK_VENV) $(STORE) .pytest_cache

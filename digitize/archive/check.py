@@ -15,7 +15,6 @@ from digitize.archive.mets import METS, XLINK
 from digitize.archive.originals import quiet_validation_logs
 from digitize.archive.premis import PREMIS
 from digitize.errors import InputError
-from digitize.verify.files import verify_file
 
 CHUNK = 1 << 20
 
@@ -192,6 +191,7 @@ def _listed(pkg, files: set[str], report: PackageCheck) -> dict[str, tuple[int, 
 
 
 def _check_signatures(pkg, files: set[str], listed: dict, report: PackageCheck, trust) -> None:
+    from digitize.verify.files import verify_file  # lazy: pyHanko is slow to import and every command imports this module
 
     quiet_validation_logs()
     for rel in sorted(r for r in listed if r.lower().endswith(".pdf") and r in files):

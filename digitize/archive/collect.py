@@ -12,8 +12,6 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-import pikepdf
-
 from digitize.settings import PIPELINE_VERSION
 
 REP_PDFA = "rep1"
@@ -132,6 +130,8 @@ def _files_of(store, content: DossierContent, rec, taken: set[str]) -> list[Pack
 
 def _pdfa_part(rec) -> str:
     """The PDF/A part and level the stored file claims in its XMP (e.g. 2b)."""
+    import pikepdf  # lazy: ~0.2 s to import; only an export reads the stored PDFs
+
     try:
         with pikepdf.open(rec.pdf) as pdf:
             meta = pdf.open_metadata()

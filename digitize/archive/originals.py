@@ -12,15 +12,14 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-import pikepdf
-
 from digitize.stages.ingest import sniff
 from digitize.store.originals import EXTENSIONS, MEDIA_TYPES, Original
-from digitize.verify.files import verify_file
 
 
 def pdf_traits(path: Path) -> tuple[bool, bool]:
     """(signed, has a text layer) of a PDF, without changing it."""
+    import pikepdf  # lazy: ~0.2 s to import; every command imports this module (cli.common)
+
     try:
         with pikepdf.open(path) as pdf:
             form = pdf.Root.get("/AcroForm")
@@ -46,6 +45,8 @@ def quiet_validation_logs() -> None:
 
 def signature_summary(path: Path, trust=()) -> dict[str, Any]:
     """digitize.verify's verdict on a signed input, as stored with the original."""
+    from digitize.verify.files import verify_file  # lazy: pyHanko is slow to import and every command imports this module
+
     quiet_validation_logs()
     verdict = verify_file(path, trust, pdfa=False)
     sigs = [s for s in verdict.signatures if s.kind == "signature"]

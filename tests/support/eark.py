@@ -1,49 +1,19 @@
-"""eark-validator, offline: its four CSIP vocabulary downloads are answered from
-../shared/corpus/eark-vocabularies (see INDEX.md there) before eark_validator.rules is imported."""
+"""eark-validator on a package, in its own venv: it pins lxml 5.1.0, which pyHanko refuses, so
+`make setup` installs it in .venv-eark and the tests call it there (support/eark_validate.py)."""
 from __future__ import annotations
 
-import io
+import json
+import subprocess
 from pathlib import Path
 
-VOCABULARIES = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpus" / "eark-vocabularies"
-_BASE = "https://earkcsip.dilcis.eu/schema/"
-
-
-def _offline_urlopen(url, *args, **kwargs):
-    url = getattr(url, "full_url", url)
-    if not str(url).startswith(_BASE):
-        raise OSError(f"no network in tests: {url}")
-    return io.BytesIO((VOCABULARIES / str(url)[len(_BASE):]).read_bytes())
-
-
-def _import_offline() -> None:
-    """eark_validator.ipxml.schematron fetches the vocabularies when imported (`from urllib.request
-    import urlopen`): urllib's urlopen is answered offline for that import only."""
-    import sys
-    import urllib.request
-
-    if "eark_validator.ipxml.schematron" in sys.modules:
-        return
-    real = urllib.request.urlopen
-    urllib.request.urlopen = _offline_urlopen
-    try:
-        import eark_validator.ipxml.schematron  # noqa: F401
-    finally:
-        urllib.request.urlopen = real
+REPO = Path(__file__).resolve().parents[2]
+EARK_PYTHON = REPO / ".venv-eark" / "bin" / "python"
+SCRIPT = Path(__file__).with_name("eark_validate.py")
 
 
 def validate(package: Path) -> list[str]:
     """The package's ERROR messages from eark-validator (structure, METS schema, CSIP/SIP rules)."""
-    _import_offline()
-    from eark_validator.model.validation_report import Severity
-    from eark_validator.packages import PackageValidator
-
-    report = PackageValidator(Path(package)).validation_report
-    errors = [f"structure {m.rule_id}: {m.message}" for m in report.structure.messages
-              if m.severity == Severity.ERROR]
-    if report.metadata is not None:
-        for kind in ("schema_results", "schematron_results"):
-            res = getattr(report.metadata, kind)
-            errors += [f"{kind} {m.rule_id} {m.location}: {m.message}" for m in res.messages
-                       if m.severity == Severity.ERROR]
-    return errors
+    assert EARK_PYTHON.exists(), f"{EARK_PYTHON} missing: `make setup` installs eark-validator there"
+    r = subprocess.run([str(EARK_PYTHON), str(SCRIPT), str(package)], capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0, r.stderr
+    return json.loads(r.stdout.strip().splitlines()[-1])
