@@ -152,13 +152,13 @@ class ValidityGate:
     def find(self, source_sha256: str, settings_key: str):
         return self.store.find(source_sha256, settings_key)
 
-    def put(self, record, pdf: bytes, pages):
+    def put(self, record, pdf: bytes, pages, **options):
         if "valid_until" not in record.metadata:  # the manifest said nothing: the fields decide
             reason = extracted_expiry(record.valid_until, self.valid_on)
             if reason:
                 self.expired[record.source] = reason
                 raise DigitizeError(record.source, reason)
-        return self.store.put(record, pdf, pages)
+        return self.store.put(record, pdf, pages, **options)
 
     def __getattr__(self, name: str):
         return getattr(self.store, name)

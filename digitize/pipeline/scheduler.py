@@ -49,10 +49,12 @@ class Outcome:
 
 @dataclass
 class Signing:
-    """A ready signer (opened once per run) and its options (digitize.stages.sign.SignOptions)."""
+    """A ready signer (opened once per run) and its options (digitize.stages.sign.SignOptions).
+    `review`: store each document as an unsigned draft; it is signed once reviewed (digitize.review)."""
 
     signer: Any
     options: Any
+    review: bool = False
 
 
 # --- worker side ----------------------------------------------------------------------------
@@ -141,7 +143,7 @@ def store_document(doc_input: DocumentInput, source_sha256: str, pages: tuple[Pa
     """Sign (one signer, one token session: here, in the coordinator) and store atomically."""
     pdf, extraction = assembled.pdf, assembled.extraction
     signature: SignatureSummary | None = None
-    if signing is not None:
+    if signing is not None and not signing.review:
         from digitize.stages import sign
 
         pdf, signature = sign.sign_pdf(pdf, signing.signer, signing.options)
@@ -156,7 +158,8 @@ def store_document(doc_input: DocumentInput, source_sha256: str, pages: tuple[Pa
         valid_until=extraction.valid_until if extraction else None,
         metadata={**doc_input.metadata, "doc_ordinal": str(doc_input.ordinal)},
     )
-    stored, created = store.put(rec, pdf, [_page_summary(p) for p in pages])
+    draft = signing is not None and signing.review
+    stored, created = store.put(rec, pdf, [_page_summary(p) for p in pages], draft=draft)
     return Outcome(doc_input, stored, None, created)
 
 
