@@ -91,11 +91,16 @@ def test_correct_approve_sign_and_verify(station, tmp_path):
 
 
 def test_invalid_value_is_kept_and_flagged(station):
-    store, rec, review, _ = station
+    store, rec, review, profiles = station
+    from digitize.stages.extract.check import check_value
+
+    bad = check_value(profiles["giay_khai_sinh"], "so_dinh_danh", "001", {})
+    assert (bad.value, bad.valid, bad.needs_review) == ("001", False, True) and "12-digit" in bad.reason
+    good = check_value(profiles["giay_khai_sinh"], "so_dinh_danh", "001090012345", {})
+    assert good.valid and not good.needs_review
     rev = review.set_fields(STAFF, rec.id, 1, {"so_dinh_danh": "001"})
-    f = review.document(rec.id)["fields"]["so_dinh_danh"]
-    assert rev == 2 and f["value"] is not None or f["raw"] == ""
-    rev = review.set_fields(STAFF, rec.id, rev, {"so_dinh_danh": None})
+    assert review.document(rec.id)["fields"]["so_dinh_danh"]["value"] == "001"
+    review.set_fields(STAFF, rec.id, rev, {"so_dinh_danh": None})
     assert "so_dinh_danh" not in review.document(rec.id)["fields"]
 
 

@@ -11,7 +11,7 @@ import typer
 
 from digitize.cli import common as c
 from digitize.errors import DigitizeError
-from digitize.pipeline.scheduler import run_documents
+from digitize.pipeline.scheduler import Signing, run_documents
 from digitize.stages.ingest import expand_inputs
 from digitize.store import open_store
 
@@ -36,6 +36,7 @@ def _open(location: str | None):
 def run(
     inputs: list[str] = typer.Argument(..., help="Files (one document each) or folders (one dossier each)"),
     store: str = c.StoreOpt, as_json: bool = c.JsonOpt, debug: bool = c.DebugOpt,
+    review: bool = typer.Option(False, "--review", help="Store unsigned drafts to check before signing (digitize review)"),
     opts: c.ProcessingOptions = None,
 ) -> None:
     """Process scans into the store: one result line per document."""
@@ -43,7 +44,7 @@ def run(
     the_store = _open(store)
     try:
         profile_set = c.load_profiles(opts)
-        signing = c.open_signing(opts, the_store)
+        signing = Signing(None, None, review=True) if review else c.open_signing(opts, the_store)
     except DigitizeError as e:
         c.stderr.print(f"[red]error:[/] {e}", highlight=False)
         raise typer.Exit(2)
@@ -122,7 +123,8 @@ def store_export(dest: Path = typer.Argument(..., help="Folder to copy PDFs and 
 
 
 # Commands that live in their own modules register themselves here.
-for _module in ("digitize.cli.verify", "digitize.cli.profiles", "digitize.cli.batch"):
+for _module in ("digitize.cli.verify", "digitize.cli.profiles", "digitize.cli.batch",
+                "digitize.cli.review", "digitize.cli.serve", "digitize.cli.users"):
     try:
         importlib.import_module(_module).register(app)
     except ModuleNotFoundError as _e:

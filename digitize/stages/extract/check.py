@@ -17,7 +17,10 @@ def check_value(profile: Profile | None, name: str, value, current: dict[str, Fi
     spec = (profile.field(name) if profile else None) or FieldSpec(name)
     old = current.get(name)
     checked = _field(spec, "" if value is None else str(value), (), old.page if old else None)
-    new = replace(checked, raw=old.raw if old else "", confidence=HUMAN_CONFIDENCE, box=old.box if old else None)
+    typed = "" if value is None else str(value).strip()
+    kept = checked.value if checked.value is not None else (typed or None)  # a failing value is kept, flagged
+    new = replace(checked, value=kept, raw=old.raw if old else "", confidence=HUMAN_CONFIDENCE,
+                  box=old.box if old else None)
     if profile is not None:
         others = {**current, name: new}
         _cross_checks(others, profile)
