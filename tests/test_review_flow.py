@@ -10,7 +10,8 @@ import pytest
 
 from digitize.model import DocumentInput
 from digitize.pdfa.reviewed import reviewed_values
-from digitize.pipeline.scheduler import Signing, run_documents
+from digitize.pipeline.context import RunContext, Signing
+from digitize.pipeline.scheduler import run_documents
 from digitize.profiles.loader import load_profiles
 from digitize.review.flow import Actor, NotFound, Review, WrongState
 from digitize.review.roles import Forbidden
@@ -26,8 +27,8 @@ SETTINGS = Settings(sign=True, signing={"signer": "demo"})
 
 def _draft(store, page):
     profiles = load_profiles()
-    [outcome] = list(run_documents([DocumentInput(str(page), "HS-1")], SETTINGS, store, 1, profiles,
-                                   Signing(None, None, review=True)))
+    ctx = RunContext(SETTINGS, store, profiles, Signing(None, None, review=True))
+    [outcome] = list(run_documents([DocumentInput(str(page), "HS-1")], ctx))
     assert outcome.ok, outcome.error
     return outcome, profiles
 

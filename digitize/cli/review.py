@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import getpass
 import json
-import os
 
 import typer
 
 from digitize.cli import common as c
-from digitize.errors import DigitizeError, UsageError
+from digitize.errors import UsageError
 from digitize.review.flow import Actor, Review
+from digitize.profiles.loader import load_profiles
+from digitize.settings import acting_user, profile_dirs
 from digitize.store import open_store
 
 review_app = typer.Typer(no_args_is_help=True, pretty_exceptions_show_locals=False,
@@ -19,20 +20,17 @@ review_app = typer.Typer(no_args_is_help=True, pretty_exceptions_show_locals=Fal
 UserOpt = typer.Option(None, "--user", help="Who makes the change [env DIGITIZE_USER; default: login name]")
 
 
-def _fail(e: DigitizeError) -> None:
-    c.stderr.print(f"[red]error:[/] {e}", highlight=False)
-    raise typer.Exit(int(e.exit_code))
-
-
 def _actor(user: str | None, role: str) -> Actor:
     # the command line has the store's files: it acts in the role the command needs, under a named user
-    return Actor(user or os.environ.get("DIGITIZE_USER") or f"cli:{getpass.getuser()}", role)
+    return Actor(user or acting_user() or f"cli:{getpass.getuser()}", role)
 
 
-def _review(store: str | None, opts: c.ProcessingOptions | None = None, signing: bool = False) -> Review:
-    the_store = open_store(store)
-    return Review(the_store, c.load_profiles(opts) if opts else None,
-                  c.open_signing(opts, the_store) if signing and opts else None)
+def _review(store: str | None, opts: c.ProcessingOptions | None = None) -> Review:
+    """The flow on the store; with processing options, their profiles and signer too."""
+    if opts is None:
+        return Review(open_store(store), load_profiles(profile_dirs([])))
+    ctx = c.open_run(opts, store)
+    return Review(ctx.store, ctx.profiles, ctx.signing)
 
 
 def _out(data, as_json: bool, text: str) -> None:
@@ -44,10 +42,7 @@ def ls(store: str = c.StoreOpt, status: str = typer.Option(None, "--status", hel
        needs_review: bool = typer.Option(None, "--needs-review/--no-needs-review"),
        q: str = typer.Option(None, "--q", help="Search text and fields"), as_json: bool = c.JsonOpt) -> None:
     """List documents, those to review first."""
-    try:
-        data = _review(store).listing(status, None, needs_review, q, per_page=1000)
-    except DigitizeError as e:
-        _fail(e)
+    data = _review(store).listing(status, None, needs_review, q, per_page=1000)
     for item in data["items"]:
         check = f"  check: {', '.join(item['needs_review'])}" if item["needs_review"] else ""
         _out(item, as_json, f"{item['id']}  {item['status']:<8} r{item['revision']}  {item['dossier']}  "
@@ -57,12 +52,9 @@ def ls(store: str = c.StoreOpt, status: str = typer.Option(None, "--status", hel
 @review_app.command("show")
 def show(doc_id: str, store: str = c.StoreOpt, as_json: bool = c.JsonOpt) -> None:
     """One document with its fields (those to check marked) and history."""
-    try:
-        review = _review(store)
-        doc = review.document(doc_id, prefix=True)
-        doc["history"] = review.history(doc["id"])
-    except DigitizeError as e:
-        _fail(e)
+    review = _review(store)
+    doc = review.document(doc_id, prefix=True)
+    doc["history"] = review.history(doc["id"])
     if as_json:
         typer.echo(json.dumps(doc, ensure_ascii=False, indent=2))
         return
@@ -85,14 +77,11 @@ def set_fields(doc_id: str, assignments: list[str] = typer.Argument(..., help="F
     for a in assignments:
         name, sep, value = a.partition("=")
         if not sep:
-            _fail(UsageError(a, "expected FIELD=VALUE"))
+            raise UsageError(a, "expected FIELD=VALUE")
         changes[name.strip()] = value if value != "" else None
-    try:
-        review = _review(store)
-        doc = review.document(doc_id, prefix=True)
-        new = review.set_fields(_actor(user, "staff"), doc["id"], revision or doc["revision"], changes)
-    except DigitizeError as e:
-        _fail(e)
+    review = _review(store)
+    doc = review.document(doc_id, prefix=True)
+    new = review.set_fields(_actor(user, "staff"), doc["id"], revision or doc["revision"], changes)
     _out({"id": doc["id"], "revision": new}, as_json, f"{doc['id']} revision {new}")
 
 
@@ -100,12 +89,9 @@ def set_fields(doc_id: str, assignments: list[str] = typer.Argument(..., help="F
 def approve(doc_id: str, revision: int = typer.Option(None, "--revision"), store: str = c.StoreOpt,
             user: str = UserOpt, as_json: bool = c.JsonOpt) -> None:
     """Approve a draft: it becomes reviewed, ready to sign."""
-    try:
-        review = _review(store)
-        doc = review.document(doc_id, prefix=True)
-        new = review.approve(_actor(user, "staff"), doc["id"], revision or doc["revision"])
-    except DigitizeError as e:
-        _fail(e)
+    review = _review(store)
+    doc = review.document(doc_id, prefix=True)
+    new = review.approve(_actor(user, "staff"), doc["id"], revision or doc["revision"])
     _out({"id": doc["id"], "status": "reviewed", "revision": new}, as_json, f"{doc['id']} reviewed (revision {new})")
 
 
@@ -114,11 +100,8 @@ def approve(doc_id: str, revision: int = typer.Option(None, "--revision"), store
 def sign(doc_ids: list[str] = typer.Argument(..., help="Reviewed documents to sign"), store: str = c.StoreOpt,
          user: str = UserOpt, as_json: bool = c.JsonOpt, opts: c.ProcessingOptions = None) -> None:
     """Sign reviewed documents with --signer; the signed PDF carries the reviewed values."""
-    try:
-        review = _review(store, opts, signing=True)
-        ids = [review.record(d, prefix=True).id for d in doc_ids]
-    except DigitizeError as e:
-        _fail(e)
+    review = _review(store, opts)
+    ids = [review.record(d, prefix=True).id for d in doc_ids]
     failed = 0
     for row in review.sign_many(_actor(user, "signer"), ids):
         failed += row["status"] != "signed"

@@ -4,7 +4,7 @@ from __future__ import annotations
 import typer
 
 from digitize.cli import common as c
-from digitize.errors import DigitizeError, MissingDependency
+from digitize.errors import MissingDependency
 
 
 @c.processing_command
@@ -20,19 +20,11 @@ def serve(
 
         from digitize.web.app import Station, create_app
     except ModuleNotFoundError as e:
-        c.stderr.print(f"[red]error:[/] {MissingDependency(e.name or 'web', 'the review station needs the web extra (pip install digitize[web])')}",
-                       highlight=False)
-        raise typer.Exit(3)
-    from digitize.store import open_store
-
-    try:
-        the_store = open_store(store)
-        profiles = c.load_profiles(opts)
-        signing = c.open_signing(opts, the_store)  # PIN or key password: environment or prompt, never HTTP
-    except DigitizeError as e:
-        c.stderr.print(f"[red]error:[/] {e}", highlight=False)
-        raise typer.Exit(int(e.exit_code) if e.exit_code > 1 else 2)
-    app = create_app(Station(str(store or the_store.root), opts.settings(), profiles, signing))
+        raise MissingDependency(e.name or "web", "the review station needs the web extra "
+                                "(pip install 'digitize[web]')") from None
+    ctx = c.open_run(opts, store)  # the signer opens here: PIN or key password from env or prompt, never HTTP
+    the_store = ctx.store
+    app = create_app(Station(str(store or the_store.root), ctx.settings, ctx.profiles, ctx.signing))
     c.stderr.print(f"review station on http://{host}:{port}/ (store {the_store.root})", highlight=False)
     uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import getpass
 import json
-import os
 import sys
 
 import typer
 
 from digitize.cli import common as c
-from digitize.errors import DigitizeError, UsageError
+from digitize.errors import UsageError
 from digitize.review import users as accounts
+from digitize.settings import secret
 from digitize.store import open_store
 
 users_app = typer.Typer(no_args_is_help=True, pretty_exceptions_show_locals=False,
@@ -19,13 +19,8 @@ users_app = typer.Typer(no_args_is_help=True, pretty_exceptions_show_locals=Fals
 PASSWORD_ENV = "DIGITIZE_PASSWORD"
 
 
-def _fail(e: DigitizeError) -> None:
-    c.stderr.print(f"[red]error:[/] {e}", highlight=False)
-    raise typer.Exit(int(e.exit_code))
-
-
 def _password(name: str) -> str:
-    password = os.environ.get(PASSWORD_ENV)
+    password = secret(PASSWORD_ENV)
     if password:
         return password
     if not sys.stdin.isatty():
@@ -40,21 +35,14 @@ def _password(name: str) -> str:
 def add(name: str, role: str = typer.Option(..., "--role", help="staff | signer | auditor | admin"),
         store: str = c.StoreOpt, as_json: bool = c.JsonOpt) -> None:
     """Add a user (password from DIGITIZE_PASSWORD or a prompt)."""
-    try:
-        accounts.add_user(open_store(store), name, role, _password(name))
-    except DigitizeError as e:
-        _fail(e)
+    accounts.add_user(open_store(store), name, role, _password(name))
     typer.echo(json.dumps({"user": name, "role": role}) if as_json else f"added {name} ({role})")
 
 
 @users_app.command("ls")
 def ls(store: str = c.StoreOpt, as_json: bool = c.JsonOpt) -> None:
     """List users and their roles."""
-    try:
-        rows = open_store(store).review.users()
-    except DigitizeError as e:
-        _fail(e)
-    for u in rows:
+    for u in open_store(store).review.users():
         typer.echo(json.dumps(u) if as_json else
                    f"{u['name']}  {u['role']}{'  disabled' if u['disabled'] else ''}  {u['created_at']}")
 
@@ -62,10 +50,7 @@ def ls(store: str = c.StoreOpt, as_json: bool = c.JsonOpt) -> None:
 @users_app.command("disable")
 def disable(name: str, store: str = c.StoreOpt, as_json: bool = c.JsonOpt) -> None:
     """Disable a user: they can no longer log in (their history stays)."""
-    try:
-        accounts.disable_user(open_store(store), name)
-    except DigitizeError as e:
-        _fail(e)
+    accounts.disable_user(open_store(store), name)
     typer.echo(json.dumps({"user": name, "disabled": True}) if as_json else f"disabled {name}")
 
 

@@ -50,7 +50,7 @@ class Review:
     def __init__(self, store, profiles=None, signing=None):
         self.store = store
         self.profiles = profiles
-        self.signing = signing  # digitize.pipeline.scheduler.Signing, opened once at start
+        self.signing = signing  # digitize.pipeline.context.Signing, opened once at start
 
     # --- reads -------------------------------------------------------------------------------
 
@@ -58,7 +58,7 @@ class Review:
         """The record with this id; never a path, never a pattern: anything else is NotFound."""
         if not (PREFIX_RE if prefix else ID_RE).match(doc_id or ""):
             raise NotFound(str(doc_id)[:40], "no such document")
-        rec = self.store.get(doc_id) if prefix else self.store.catalog.get(doc_id, prefix=False)
+        rec = self.store.get(doc_id) if prefix else self.store.review.record(doc_id)
         if rec is None:
             raise NotFound(doc_id, "no such document")
         return rec
@@ -75,7 +75,7 @@ class Review:
     def history(self, doc_id: str) -> list[dict[str, Any]]:
         rec = self.record(doc_id)
         return [{"user": e["user"] or "", "at": e["at"], "action": e["kind"], **e["data"]}
-                for e in self.store.catalog.events(rec.id)]
+                for e in self.store.events(rec.id)]
 
     def listing(self, status=None, dossier=None, needs_review=None, q=None, page: int = 1,
                 per_page: int = 50) -> dict[str, Any]:
@@ -83,7 +83,7 @@ class Review:
                                                per_page)
         items = []
         for doc_id, st, rev in rows:
-            rec = self.store.catalog.get(doc_id, prefix=False)
+            rec = self.store.review.record(doc_id)
             if rec is None:
                 continue
             item = rec.as_json()

@@ -16,7 +16,9 @@ from pathlib import Path
 
 from digitize.errors import DigitizeError, InputError
 from digitize.model import DocumentInput
-from digitize.pipeline.scheduler import Signing, record_id, run_documents
+from digitize.pipeline.assemble import record_id
+from digitize.pipeline.context import RunContext, Signing
+from digitize.pipeline.scheduler import run_documents
 from digitize.review.pages import index_text
 from digitize.stages import ingest
 
@@ -53,7 +55,7 @@ class Intake:
     def submit(self, store, filename: str, data: bytes, dossier: str | None, profile: str | None) -> Job:
         """Check and keep one upload; raises InputError (naming the file) when it is refused."""
         shown = os.path.basename(filename or "upload").strip()[:120] or "upload"
-        settings = replace(self.settings, profile=profile) if profile else self.settings
+        settings = replace(self.settings, profile=profile) if profile and profile != "auto" else self.settings
         if profile and self.profiles is not None and profile != "auto" and profile not in self.profiles:
             raise InputError(shown, f"unknown profile {profile!r}")
         staging = store.root / "uploads"
@@ -73,7 +75,7 @@ class Intake:
             Path(tmp).unlink(missing_ok=True)
         doc_id = record_id(sha, settings.key())
         job = Job(doc_id, shown, (dossier or Path(shown).stem)[:120])
-        if store.catalog.get(doc_id, prefix=False) is not None:
+        if store.review.record(doc_id) is not None:
             job.status = "draft"  # the same scan with the same settings: the stored record answers
             return job
         self.jobs[doc_id] = job
@@ -95,13 +97,14 @@ class Intake:
                 doc.set()
                 continue
             try:
-                for outcome in run_documents([doc], settings, store, 1, self.profiles, Signing(None, None, True)):
+                ctx = RunContext(settings, store, self.profiles, Signing(None, None, review=True), jobs=1)
+                for outcome in run_documents([doc], ctx):
                     if outcome.ok:
                         index_text(store, outcome.record)
                         job.status = "draft"
                     else:
                         job.status, job.error = "error", (outcome.error or "").splitlines()[0]
-                        if store.catalog.get(job.id, prefix=False) is None:
+                        if store.review.record(job.id) is None:
                             Path(doc.path).unlink(missing_ok=True)  # nothing of a refused scan stays
             except Exception as e:  # the station keeps taking uploads
                 job.status, job.error = "error", f"{job.file}: internal error: {type(e).__name__}"

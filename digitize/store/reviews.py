@@ -96,6 +96,12 @@ class ReviewCatalog:
 
     # --- documents -------------------------------------------------------------------------
 
+    def record(self, doc_id: str):
+        """The record with exactly this id (no prefix matching), or None."""
+        rec = self.catalog.get(doc_id, prefix=False)
+        self.conn.commit()
+        return rec
+
     def state(self, doc_id: str) -> tuple[str, int] | None:
         """(status, current revision) of a document, or None."""
         cur = self.conn.cursor()
