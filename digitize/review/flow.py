@@ -88,7 +88,7 @@ class Review:
                 continue
             item = rec.as_json()
             item.update(status=st, revision=rev, needs_review=[f.name for f in rec.fields if f.needs_review],
-                        created_at=rec.created_at)
+                        created_at=rec.created_at, metadata=rec.metadata)
             items.append(item)
         return {"items": items, "total": total, "page": max(1, page)}
 

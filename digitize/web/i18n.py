@@ -73,6 +73,8 @@ TEXT: dict[str, dict[str, str]] = {
     "uploading": {"vi": "Đang tải lên", "en": "Uploading"},
     "processing_wait": {"vi": "Đang xử lý, vui lòng chờ…", "en": "Processing, please wait…"},
     "open": {"vi": "Mở", "en": "Open"},
+    "choose_files": {"vi": "Chọn tệp…", "en": "Choose files…"},
+    "no_file": {"vi": "Chưa chọn tệp", "en": "No file chosen"},
 }
 
 ACTIONS = {
@@ -141,6 +143,23 @@ UPLOAD_REASONS: list[tuple[str, str]] = [
     (r"image is only .* too small to be a scan", "ảnh quá nhỏ, không phải bản quét"),
     (r"unreadable .*", "tệp hỏng, không đọc được"), (r"unknown profile .*", "loại giấy tờ không có"),
 ]
+
+
+# names of fields found without a printed label (issuer, number, date, signer...) and common ones
+FIELD_NAMES = {
+    "co_quan_ban_hanh": "Cơ quan ban hành", "so_van_ban": "Số văn bản", "ngay_ban_hanh": "Ngày ban hành",
+    "tieu_de": "Tiêu đề", "nguoi_ky": "Người ký", "ho_ten": "Họ và tên", "ngay_sinh": "Ngày sinh",
+    "so_dinh_danh": "Số định danh cá nhân", "noi_cu_tru": "Nơi cư trú", "ma_ho_so": "Mã hồ sơ",
+    "ghi_chu": "Ghi chú", "dia_danh": "Địa danh",
+}
+
+
+def field_label(name: str, profile) -> str:
+    """The label printed on the paper when the profile knows it, else a plain name."""
+    spec = profile.field(name) if profile is not None else None
+    if spec is not None and spec.labels:
+        return spec.labels[0]
+    return FIELD_NAMES.get(name) or name.replace("_", " ").capitalize()
 
 
 def lang_of(value: str | None) -> str:

@@ -58,6 +58,10 @@ def queue_page(request: Request, status: str | None = Query(None, max_length=20)
     counts.update(processing=sum(j["status"] == "processing" for j in jobs),
                   error=sum(j["status"] == "error" for j in jobs))
     profiles = [(p.id, p.title) for p in c.station.profiles] if c.station.profiles is not None else []
+    titles = dict(profiles)
+    for item in data["items"]:
+        item["title"] = titles.get(item["doc_type"], item["doc_type"])
+        item["file"] = item.get("metadata", {}).get("original_name") or item["source"].rsplit("/", 1)[-1]
     return _render(request, "queue.html", items=data["items"], jobs=shown_jobs, total=data["total"],
                    counts=counts, status=status, q=q or "", page=page, profiles=profiles)
 
@@ -68,8 +72,15 @@ def document_page(doc_id: str, request: Request):
     review = ctx(request).review()
     doc = review.document(doc_id)
     history = review.history(doc["id"])
-    pages = doc["page_details"]
-    return _render(request, "document.html", doc=doc, history=list(reversed(history)), pages=pages)
+    profile = _profile(request, doc["doc_type"])
+    labels = {name: i18n.field_label(name, profile) for name in doc["fields"]}
+    return _render(request, "document.html", doc=doc, history=list(reversed(history)), pages=doc["page_details"],
+                   labels=labels, title=profile.title if profile else doc["doc_type"])
+
+
+def _profile(request: Request, doc_type: str):
+    profiles = ctx(request).station.profiles
+    return profiles[doc_type] if profiles is not None and doc_type in profiles else None
 
 
 @router.get("/i18n/{language}.js")

@@ -50,8 +50,13 @@
   // --- upload with progress ------------------------------------------------------------------
   const uploadForm = $("#upload-form");
   if (uploadForm) {
+    $("#upload-file").addEventListener("change", () => {
+      const names = Array.from($("#upload-file").files).map((f) => f.name);
+      if (names.length) $("#upload-chosen").textContent = names.join(", ");
+    });
     uploadForm.addEventListener("submit", (ev) => {
       ev.preventDefault();
+      if (!$("#upload-file").files.length) return;
       const fd = new FormData();
       for (const f of $("#upload-file").files) fd.append("file", f);
       if ($("#upload-dossier").value) fd.append("dossier", $("#upload-dossier").value);
