@@ -193,7 +193,7 @@ def main() -> None:
     results["ratios"] = ratios
     print("ratios:", ratios, flush=True)
     for section, module, func in (("fields", "bench_fields", "bench_fields"), ("sign", "bench_sign", "bench_signing"),
-                                  ("batch", "bench_batch", "bench_batch")):
+                                  ("batch", "bench_batch", "bench_batch"), ("web", "bench_web", "bench_web")):
         if section in skip or not (REPO / "bench" / f"{module}.py").exists():
             continue
         sys.path.insert(0, str(REPO / "bench"))
@@ -204,6 +204,8 @@ def main() -> None:
             elif section == "sign":
                 pdfs = sorted((work / "d" / "store" / "objects").rglob("*.pdf"))[:10]
                 results[section] = mod.bench_signing(pdfs)
+            elif section == "web":
+                results[section] = mod.bench_web()
             else:
                 results[section] = mod.bench_batch(pages=48)  # enough pages that pool start-up does not dominate
         except Exception as e:  # one section failing must not hide the others' figures

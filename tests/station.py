@@ -86,7 +86,7 @@ def start_station(root: Path) -> Station:
     return Station(url, store, proc, log)
 
 
-def wait_until_processed(client: httpx.Client, doc_id: str, deadline_s: float = 240) -> dict:
+def wait_until_processed(client: httpx.Client, doc_id: str, deadline_s: float = 240, every_s: float = 0.2) -> dict:
     """Poll the document until it is no longer `processing` (bounded)."""
     deadline = time.monotonic() + deadline_s
     while True:
@@ -94,7 +94,7 @@ def wait_until_processed(client: httpx.Client, doc_id: str, deadline_s: float = 
         if doc.get("status") != "processing":
             return doc
         assert time.monotonic() < deadline, f"{doc_id} still processing after {deadline_s}s"
-        time.sleep(0.2)
+        time.sleep(every_s)
 
 
 def png_bomb(path: Path, side: int = 40000) -> Path:

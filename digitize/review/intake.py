@@ -19,7 +19,7 @@ from digitize.model import DocumentInput
 from digitize.pipeline.assemble import record_id
 from digitize.pipeline.context import RunContext, Signing
 from digitize.pipeline.scheduler import run_documents
-from digitize.review.pages import index_text
+from digitize.review.pages import prepare_views
 from digitize.stages import ingest
 
 SUFFIX = {"jpeg": ".jpg", "png": ".png", "tiff": ".tif", "pdf": ".pdf"}
@@ -100,7 +100,7 @@ class Intake:
                 ctx = RunContext(settings, store, self.profiles, Signing(None, None, review=True), jobs=1)
                 for outcome in run_documents([doc], ctx):
                     if outcome.ok:
-                        index_text(store, outcome.record)
+                        prepare_views(store, outcome.record)
                         job.status = "draft"
                     else:
                         job.status, job.error = "error", (outcome.error or "").splitlines()[0]
