@@ -102,6 +102,11 @@ def acting_user() -> str | None:
     return _env("USER")
 
 
+KEY_PASSWORD_ENV = "DIGITIZE_KEY_PASSWORD"  # the PKCS#12 file's password
+TOKEN_PIN_ENV = "DIGITIZE_PIN"  # the PKCS#11 token's PIN
+USER_PASSWORD_ENV = "DIGITIZE_PASSWORD"  # a review-station user's password (`digitize users add`)
+
+
 def secret(name: str) -> str | None:
-    """A secret from the environment (DIGITIZE_KEY_PASSWORD, DIGITIZE_PIN); never logged."""
+    """A secret from the environment (KEY_PASSWORD_ENV, TOKEN_PIN_ENV); never logged."""
     return os.environ.get(name)

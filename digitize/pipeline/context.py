@@ -53,3 +53,6 @@ class RunContext:
 
     def writing_to(self, writer: DocumentWriter) -> "RunContext":
         return replace(self, writer=writer)
+
+    def telling(self, events: RunEvents) -> "RunContext":
+        return replace(self, events=events)
