@@ -32,21 +32,13 @@ def run(
     opts: c.ProcessingOptions = None,
 ) -> None:
     """Process scans into the store: one result line per document."""
-    ctx = c.open_run(opts, store)  # before the progress display: a signer may prompt for its password
+    ctx = c.open_run(opts, store, review=review)  # before the progress display: a signer may prompt
     docs = expand_inputs(inputs)
     if not docs:
         raise UsageError("run", "no input documents found")
     failures = 0
     with c.page_progress(sys.stderr.isatty() or len(docs) > 1) as progress:
-<<<<<<< HEAD
-        ctx = c.open_run(opts, store, c.PageProgress(progress), review=review)
-        if not docs:
-            raise UsageError("run", "no input documents found")
-        failures = 0
-        for outcome in run_documents(docs, ctx):
-=======
         for outcome in run_documents(docs, ctx.telling(c.PageProgress(progress))):
->>>>>>> main
             failures += 0 if outcome.ok else 1
             c.emit(outcome, as_json, debug, show_fields=len(docs) <= 20)
     raise typer.Exit(1 if failures else 0)

@@ -126,22 +126,13 @@ def open_signing(opts: ProcessingOptions, store: Store) -> Signing | None:
     return Signing(signer, options)
 
 
-<<<<<<< HEAD
-def open_run(opts: ProcessingOptions, store: str | None, events: RunEvents | None = None,
-             review: bool = False) -> RunContext:
+def open_run(opts: ProcessingOptions, store: str | None, review: bool = False) -> RunContext:
     """Everything a processing command runs with: settings, the store, profiles and the signer.
     `review`: documents become drafts, signed later by `digitize review sign` or the station."""
     settings = opts.settings()
     the_store = open_store(store)
     signing = Signing(None, None, review=True) if review else open_signing(opts, the_store)
-    return RunContext(settings, the_store, load_profiles(opts), signing, opts.job_count(), events or RunEvents())
-=======
-def open_run(opts: ProcessingOptions, store: str | None) -> RunContext:
-    """Everything a processing command runs with: settings, the store, profiles and the signer."""
-    settings = opts.settings()
-    the_store = open_store(store)
-    return RunContext(settings, the_store, load_profiles(opts), open_signing(opts, the_store), opts.job_count())
->>>>>>> main
+    return RunContext(settings, the_store, load_profiles(opts), signing, opts.job_count())
 
 
 class PageProgress(RunEvents):

@@ -18,7 +18,6 @@ users_app = typer.Typer(no_args_is_help=True, pretty_exceptions_show_locals=Fals
                         help="Users of the review station (roles: staff, signer, auditor, admin).")
 
 
-
 def _password(name: str) -> str:
     password = secret(PASSWORD_ENV)
     if password:
