@@ -110,3 +110,26 @@ def test_ids_that_are_not_ids_are_not_found(station, bad):
     _, _, review, _ = station
     with pytest.raises(NotFound):
         review.document(bad)
+
+
+def test_a_store_made_before_the_review_station_is_migrated(tmp_path):
+    import sqlite3
+
+    from digitize.store.catalog import SCHEMA
+
+    root = tmp_path / "old-store"
+    root.mkdir()
+    conn = sqlite3.connect(root / "catalog.sqlite")
+    for stmt in SCHEMA:  # the tables as they were, without the review columns
+        conn.execute(stmt)
+    conn.execute("INSERT INTO documents (id, dossier, source, source_sha256, settings_key, doc_type, pages, sha256, "
+                 "warnings, signature, created_at, pipeline_version) VALUES ('aaaaaaaaaaaaaaaaaaaa', 'HS', 'a.jpg', "
+                 "'s', 'k', 'generic', 1, 'x', '[]', NULL, '2025-01-01T00:00:00+00:00', '0')")
+    conn.execute("INSERT INTO events VALUES ('2025-01-01T00:00:00+00:00', 'stored', 'aaaaaaaaaaaaaaaaaaaa', '{}')")
+    conn.commit()
+    conn.close()
+    store = open_store(root)
+    assert store.review.state("aaaaaaaaaaaaaaaaaaaa") == ("unsigned", 1)
+    assert [e["user"] for e in store.events("aaaaaaaaaaaaaaaaaaaa")] == [None]
+    assert Review(store).listing()["total"] == 1
+    open_store(root)  # opening again changes nothing

@@ -128,10 +128,12 @@ def test_full_review_flow_in_the_browser(station, browser, tmp_path):
     history = page.locator("#history").inner_text()
     assert "Đinh Thùy Hương → Đinh Thùy Hường" in history and "Ký số" in history and "minh" in history
     _shot(page, tmp_path, "06-ho-so-da-ky")
+    page.locator("#history").scroll_into_view_if_needed()
+    _shot(page, tmp_path, "07-lich-su")
 
     page.goto(station.url + "/documents/..%2F..%2Fcatalog.sqlite")
     assert "Không tìm thấy" in page.locator("main").inner_text()
-    _shot(page, tmp_path, "07-khong-tim-thay")
+    _shot(page, tmp_path, "08-khong-tim-thay")
     assert not errors, errors
     ctx.close()
 

@@ -23,7 +23,7 @@ from digitize.store import open_store
 from digitize.store.reviews import RevisionConflict
 from digitize.web import api, i18n, pages
 from digitize.web.auth import Sessions
-from digitize.web.deps import ApiError, lang
+from digitize.web.deps import ApiError, current, lang
 
 HERE = Path(__file__).parent
 log = logging.getLogger("digitize.web")
@@ -69,8 +69,9 @@ def _error_response(request: Request, status: int, code: str, reason: str, heade
         return RedirectResponse("/login", 303)
     templates = request.app.state.templates
     key = "not_found_page" if status == 404 else "error_page"
-    return templates.TemplateResponse(request, "error.html", {"lang": language, "t": i18n.t, "message":
-                                      i18n.t(key, language), "status": status}, status_code=status)
+    values = {"lang": language, "t": i18n.t, "message": i18n.t(key, language), "status": status,
+              "user": current(request), "path": request.url.path}
+    return templates.TemplateResponse(request, "error.html", values, status_code=status)
 
 
 _KINDS = ((NotFound, 404, "not_found"), (Forbidden, 403, "forbidden"), (RevisionConflict, 409, "conflict"),
