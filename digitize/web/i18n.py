@@ -114,7 +114,10 @@ REASONS: list[tuple[str, str]] = [
     (r"no procedure code of the form .*", "không có mã thủ tục đúng dạng"),
     (r"no (number|year|amount|area|parcel number|map sheet number)", "thiếu số"),
     (r"corrected (.*)", r"đã tự sửa \1"), (r"'(.+)' is not a usual (\w+) syllable", r"'\1' không phải âm tiết tên thường gặp"),
-    (r"(\S+) '(.+)' is not a known unit(.*)", r"\1 '\2' không phải đơn vị hành chính đã biết"),
+    (r"(.+?) '(.+)' is not a known unit(.*)", r"\1 '\2' không phải đơn vị hành chính đã biết"),
+    (r"(.+?) '(.+)': several known units differ only by diacritics",
+     r"\1 '\2': nhiều đơn vị hành chính chỉ khác dấu"),
+    (r"read again under seal/signature", "đọc lại phần bị con dấu/chữ ký che"),
     (r"revision (\d+) is stale \(current: (\d+)\)", r"phiên bản \1 đã cũ (hiện tại: \2), hãy tải lại trang"),
     (r"the document is (\w+)", r"hồ sơ đang ở trạng thái \1"),
 ]
