@@ -110,3 +110,8 @@ USER_PASSWORD_ENV = "DIGITIZE_PASSWORD"  # a review-station user's password (`di
 def secret(name: str) -> str | None:
     """A secret from the environment (KEY_PASSWORD_ENV, TOKEN_PIN_ENV); never logged."""
     return os.environ.get(name)
+
+
+def trust_dir() -> str | None:
+    """An operator's own trust bundle for `verify` (DIGITIZE_TRUST_DIR; replaces the built-in Vietnamese store)."""
+    return _env("TRUST_DIR")
