@@ -133,3 +133,25 @@ def test_a_store_made_before_the_review_station_is_migrated(tmp_path):
     assert [e["user"] for e in store.events("aaaaaaaaaaaaaaaaaaaa")] == [None]
     assert Review(store).listing()["total"] == 1
     open_store(root)  # opening again changes nothing
+
+
+def test_hot_folder_makes_drafts(tmp_path, clean_page):
+    import os
+    import time
+
+    inbox = tmp_path / "inbox"
+    (inbox / "HS-NONG").mkdir(parents=True)
+    scan = inbox / "HS-NONG" / "1.jpg"
+    scan.write_bytes(clean_page.read_bytes())
+    settled = time.time() - 120  # the scanner finished two minutes ago
+    for p in (inbox / "HS-NONG", scan):
+        os.utime(p, (settled, settled))
+    store = tmp_path / "store"
+    run = subprocess.run([sys.executable, "-m", "digitize.cli.app", "watch", str(inbox), "--store", str(store),
+                          "--settle", "30", "--once", "--review", "--json"], capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    [line] = [json.loads(x) for x in run.stdout.splitlines()]
+    assert line["status"] == "done"
+    [doc_id] = line["ids"]
+    assert Review(open_store(store)).document(doc_id)["status"] == "draft"
+    assert open_store(store).get(doc_id).signature is None
