@@ -98,14 +98,17 @@ def test_full_review_flow_in_the_browser(station, browser, tmp_path):
     page.fill("#f-so_dinh_danh", "0923")
     page.wait_for_selector("tr[data-name='so_dinh_danh'] .why:has-text('12 chữ số')")
     _shot(page, tmp_path, "04-kiem-tra-khi-go")
-    page.fill("#f-so_dinh_danh", sdd)
-    page.wait_for_selector(f"tr[data-name='so_dinh_danh'] .why:has-text('Hợp lệ')")
-
-    # the next field to check is one key away
-    page.locator("body").click(position={"x": 5, "y": 740})
-    if page.locator(".field.review").count():
-        page.keyboard.press("n")
+    # the next field to check is one key away (the failing CCCD is one of them now)
+    page.keyboard.press("Escape")
+    page.keyboard.press("n")
+    for _ in range(page.locator(".field.review").count()):
+        if page.evaluate("document.activeElement.id") == "f-so_dinh_danh":
+            break
         assert page.evaluate("document.activeElement.closest('.field.review') !== null")
+        page.keyboard.press("Enter")  # in a field: on to the next one to check
+    assert page.evaluate("document.activeElement.id") == "f-so_dinh_danh"
+    page.fill("#f-so_dinh_danh", sdd)
+    page.wait_for_selector("tr[data-name='so_dinh_danh'] .why:has-text('Hợp lệ')")
 
     page.fill("#f-ho_ten", "Đinh Thùy Hường")
     page.click("#save")

@@ -46,7 +46,7 @@ TEXT: dict[str, dict[str, str]] = {
     "who": {"vi": "Người thực hiện", "en": "Who"},
     "action": {"vi": "Thao tác", "en": "Action"},
     "details": {"vi": "Chi tiết", "en": "Details"},
-    "next_hint": {"vi": "Phím N: trường cần kiểm tra tiếp theo", "en": "Key N: next field to check"},
+    "next_hint": {"vi": "Phím N hoặc Enter: trường cần kiểm tra tiếp theo", "en": "N or Enter: next field to check"},
     "empty": {"vi": "Chưa có hồ sơ nào", "en": "No documents yet"},
     "page": {"vi": "Trang", "en": "Page"},
     "ok": {"vi": "Hợp lệ", "en": "Valid"},

@@ -175,11 +175,13 @@
     });
   });
 
-  // N (or n) jumps to the next field to check; Escape leaves the field
+  // N (outside a field) or Enter (in a field) jumps to the next field to check; Escape leaves the field
   document.addEventListener("keydown", (ev) => {
     const typing = ev.target.tagName === "INPUT" || ev.target.tagName === "TEXTAREA";
     if (ev.key === "Escape" && typing) { ev.target.blur(); return; }
-    if (typing || ev.ctrlKey || ev.metaKey || ev.altKey || (ev.key !== "n" && ev.key !== "N")) return;
+    if (ev.ctrlKey || ev.metaKey || ev.altKey) return;
+    const inField = typing && ev.target.closest(".field");
+    if (!(inField && ev.key === "Enter") && (typing || (ev.key !== "n" && ev.key !== "N"))) return;
     ev.preventDefault();
     const rows = $$(".field.review");
     if (!rows.length) return;
