@@ -19,6 +19,8 @@ def test_every_page_warning_has_plain_vietnamese_words(warning):
     ("thành phố 'Cần Thơ X' is not a known unit", "thành phố 'Cần Thơ X' không phải đơn vị hành chính đã biết"),
     ("read again under seal/signature; low OCR confidence 41", "đọc lại phần bị con dấu/chữ ký che; OCR đọc không chắc (41)"),
     ("revision 3 is stale (current: 4)", "phiên bản 3 đã cũ (hiện tại: 4), hãy tải lại trang"),
+    ("conflict: sex digit says Nam, document says Nữ", "mâu thuẫn: chữ số giới tính là Nam, giấy tờ ghi Nữ"),
+    ("'Xyq' is not a Vietnamese word", "'Xyq' không phải từ tiếng Việt"),
 ])
 def test_reasons_in_vietnamese_and_unchanged_in_english(reason, expected):
     assert i18n.reason(reason, "vi") == expected

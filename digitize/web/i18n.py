@@ -118,6 +118,15 @@ REASONS: list[tuple[str, str]] = [
     (r"(.+?) '(.+)': several known units differ only by diacritics",
      r"\1 '\2': nhiều đơn vị hành chính chỉ khác dấu"),
     (r"read again under seal/signature", "đọc lại phần bị con dấu/chữ ký che"),
+    (r"not a phone number", "không phải số điện thoại"), (r"not an e-mail address", "không phải địa chỉ thư điện tử"),
+    (r"(\d+) digits is not a Vietnamese phone number", r"\1 chữ số không phải số điện thoại Việt Nam"),
+    (r"unusual layout: value read on the line under its label", "bố cục lạ: giá trị nằm ở dòng dưới nhãn"),
+    (r"label (.+) is not in the lexicon", r"nhãn \1 chưa có trong danh mục"),
+    (r"(.+) is not a Vietnamese word", r"\1 không phải từ tiếng Việt"),
+    (r"branch suffix 000", "mã chi nhánh 000"),
+    (r"document symbol has no letters", "ký hiệu văn bản không có chữ"),
+    (r"receipt date inside the dossier code is impossible", "ngày tiếp nhận trong mã hồ sơ không hợp lệ"),
+    (r"no register entry .*", "không có số vào sổ đúng dạng"),
     (r"revision (\d+) is stale \(current: (\d+)\)", r"phiên bản \1 đã cũ (hiện tại: \2), hãy tải lại trang"),
     (r"the document is (\w+)", r"hồ sơ đang ở trạng thái \1"),
 ]
@@ -199,6 +208,9 @@ def _translate(text: str, table: list[tuple[str, str]], lang: str) -> str:
         return text
     parts = []
     for part in text.split("; "):
+        if part.startswith("conflict: "):  # a cross-field check wraps the validator's reason
+            parts.append("mâu thuẫn: " + _translate(part[len("conflict: "):], table, lang))
+            continue
         for pattern, vi in table:
             if re.fullmatch(pattern, part):
                 part = re.sub(pattern, vi, part)
