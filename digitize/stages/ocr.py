@@ -12,12 +12,15 @@ from __future__ import annotations
 
 import re
 import statistics
+from dataclasses import replace
 
 import cv2
 import numpy as np
 
-from digitize.model import OcrPage, Page, Word
+from digitize.model import OcrPage, Page, Region, Word
+from digitize.stages import regions as page_regions
 from digitize.tools import tesseract
+from digitize.vn.text import is_syllable
 
 _ENGINES: dict[str, tesseract.OcrEngine] = {}
 GAP_FACTOR = 1.5  # a gap wider than this many word heights separates columns (a space is ~0.3)
@@ -33,8 +36,25 @@ def engine(lang: str = "vie") -> tesseract.OcrEngine:
 
 def recognise(page: Page, lang: str = "vie") -> OcrPage:
     h, w = page.image.shape[:2]
-    tsv = engine(lang).tsv(ocr_grey(page.image), page.dpi or 300.0)
-    return reading_order(tesseract.parse_tsv(tsv, w, h))
+    found = page_regions.detect(page.image, page.dpi)
+    grey = page_regions.mask_stamps(ocr_grey(page.image), found)
+    tsv = engine(lang).tsv(grey, page.dpi or 300.0)
+    words = tesseract.parse_tsv(tsv, w, h)
+    return reading_order(replace(words, words=keep_printed(words.words, found), regions=found))
+
+
+SEAL_KEEP_CONFIDENCE = 80.0  # printed text crossing a seal (the signer's title) still reads this well
+
+
+def _reads_as_print(word: Word) -> bool:
+    letters = re.findall(r"[^\W\d_]+", word.text)
+    return word.confidence >= SEAL_KEEP_CONFIDENCE and len(word.text) >= 2 and all(map(is_syllable, letters))
+
+
+def keep_printed(words: tuple[Word, ...], found: tuple[Region, ...]) -> tuple[Word, ...]:
+    """Drop words read out of a seal (its ring text, its emblem), keeping print that crosses it."""
+    seals = [r for r in found if r.kind == "seal"]
+    return tuple(w for w in words if _reads_as_print(w) or not any(page_regions.inside(w.box, s) for s in seals))
 
 
 def ocr_grey(image: np.ndarray) -> np.ndarray:
@@ -119,7 +139,7 @@ def reading_order(page: OcrPage) -> OcrPage:
         for w in seg:
             words.append(Word(w.text, w.confidence, w.box, len(lines)))
         lines.append(" ".join(w.text for w in seg))
-    return OcrPage(tuple(words), tuple(lines), page.width_px, page.height_px)
+    return OcrPage(tuple(words), tuple(lines), page.width_px, page.height_px, page.regions)
 
 
 FORM_LABEL = re.compile(r"^\S+(?:\s+\S+){0,4}:\s*\S")
