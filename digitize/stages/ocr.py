@@ -121,10 +121,13 @@ def reading_order(page: OcrPage) -> OcrPage:
             by_line.setdefault(w.line, []).append(w)
     for idx in sorted(by_line):
         rows.append(_segments(sorted(by_line[idx], key=lambda w: w.box[0])))
+    # a table is read row by row, cells left to right: its columns are not text columns
+    tables = [r for r in page.regions if r.kind == "table"]
+    tabled = [any(page_regions.inside(row[0][0].box, t) for t in tables) for row in rows]
     ordered: list[list[Word]] = []
     i = 0
     while i < len(rows):
-        run = _column_run(rows, i)
+        run = None if tabled[i] else _column_run(rows, i, tabled)
         if run is None:  # an ordinary line (or a tabbed form line): one line, left to right
             ordered.append([w for seg in rows[i] for w in seg])
             i += 1
@@ -151,7 +154,7 @@ def _is_form_row(row: list[list[Word]], gutter: float) -> bool:
     return bool(right) and bool(FORM_LABEL.match(" ".join(w.text for w in right[0])))
 
 
-def _column_run(rows: list[list[list[Word]]], start: int) -> tuple[int, float] | None:
+def _column_run(rows: list[list[list[Word]]], start: int, tabled: list[bool]) -> tuple[int, float] | None:
     """Rows from `start` that keep to one side or the other of a gutter, ending at the first
     line that crosses it. Side-by-side blocks span at least two rows; a tabbed form line
     (`Giới tính: Nam    Dân tộc: Kinh`) is not a column."""
@@ -161,7 +164,7 @@ def _column_run(rows: list[list[list[Word]]], start: int) -> tuple[int, float] |
     end, both_sides = start, 0
     while end < len(rows):
         spans = [_span(s) for s in rows[end]]
-        if any(x0 < gutter < x1 for x0, x1 in spans) or _is_form_row(rows[end], gutter):
+        if any(x0 < gutter < x1 for x0, x1 in spans) or _is_form_row(rows[end], gutter) or tabled[end]:
             break
         both_sides += any(x1 <= gutter for _, x1 in spans) and any(x0 >= gutter for x0, _ in spans)
         end += 1
