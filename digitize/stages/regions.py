@@ -103,19 +103,104 @@ def find_ruled(small: np.ndarray, scale: float, mm: float) -> list[Region]:
     return regions
 
 
+def _hues(patch: np.ndarray, sat: np.ndarray) -> int:
+    """How many of red, green and blue each make up a sixth of the saturated pixels of a patch."""
+    hue = cv2.cvtColor(patch, cv2.COLOR_BGR2HSV)[:, :, 0][sat > 80]
+    if hue.size == 0:
+        return 0
+    shares = (((hue < 10) | (hue > 170)).mean(), ((hue > 35) & (hue < 85)).mean(), ((hue > 95) & (hue < 135)).mean())
+    return sum(1 for s in shares if s > 1 / 6)
+
+
+def _grow_down(dark: np.ndarray, bottom: int, max_gap: float) -> int:
+    """Extend a block down over rows with ink until a blank gap of `max_gap` rows (its last text line)."""
+    gap = 0
+    while bottom < dark.shape[0] and gap < max_gap:
+        gap = 0 if dark[bottom].any() else gap + 1
+        bottom += 1
+    return bottom - gap
+
+
+def find_portal_stamp(image: np.ndarray, scale: float, mm: float) -> list[Region]:
+    """The signature stamp a portal lays over a signed PDF (the VGP logo in colour, then lines of signer,
+    e-mail, agency and time): a saturated logo 5–20 mm tall with text beside it on its right."""
+    if image.ndim != 3:
+        return []
+    small = cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    sat = cv2.subtract(small.max(axis=2), small.min(axis=2))
+    dark = small.min(axis=2) < 128
+    count, _, stats, _ = cv2.connectedComponentsWithStats(cv2.dilate((sat > 80).astype(np.uint8),
+                                                                      np.ones((5, 5), np.uint8)))
+    found: list[Region] = []
+    for x, y, w, h, area in stats[1:count]:
+        if not (5 <= h / mm <= 20 and 10 <= w / mm <= 60) or _hues(small[y:y + h, x:x + w], sat[y:y + h, x:x + w]) < 2:
+            continue  # a red seal's arc or a blue signature is one colour; the logo is red, green and blue
+        band = dark[y:y + h]
+        right, gap = x + w, 0
+        while right < band.shape[1] and gap < 8 * mm:  # the text runs right of the logo to a wide gap
+            gap = 0 if band[:, right].any() else gap + 1
+            right += 1
+        if right - gap - (x + w) < 20 * mm:
+            continue  # a coloured mark without its lines of text is not the stamp
+        right -= gap
+        bottom = _grow_down(dark[:, x:right], y + h, 2 * mm) + int(1.5 * mm)  # descenders of the last line
+        found.append(Region("portal_stamp", tuple(int(round(v / scale)) for v in (x, y, right, bottom))))
+    return found
+
+
 def detect(image: np.ndarray, dpi: float | None) -> tuple[Region, ...]:
     small, scale = _small_grey(image, dpi or 200.0)
     mm = _mm((dpi or 200.0) * scale)  # pixels per millimetre of the small copy
-    return tuple(find_seals(small, scale, mm) + find_ruled(small, scale, mm))
+    return tuple(find_seals(small, scale, mm) + find_ruled(small, scale, mm) + find_portal_stamp(image, scale, mm))
+
+
+def _border(profile: np.ndarray, near: int, pad: int, last: bool) -> int | None:
+    """The row (or column) of a box's ruled border near `near`: the outermost one that is mostly ink."""
+    lo, hi = max(0, near - pad), min(len(profile), near + pad + 1)
+    hits = np.flatnonzero(profile[lo:hi] > 0.5)
+    return None if hits.size == 0 else int(lo + (hits[-1] if last else hits[0]))
+
+
+def refine_box(grey: np.ndarray, box: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
+    """A stamp box measured at 50 dpi, moved onto its ruled border at full resolution."""
+    x0, y0, x1, y1 = box
+    pad = max(4, (y1 - y0) // 10)
+    ink = grey < 160
+    rows = ink[:, x0:x1].mean(axis=1)
+    cols = ink[y0:y1].mean(axis=0)
+    top, bottom = _border(rows, y0, pad, False), _border(rows, y1, pad, True)
+    left, right = _border(cols, x0, pad, False), _border(cols, x1, pad, True)
+    return (x0 if left is None else left, y0 if top is None else top,
+            x1 if right is None else right + 1, y1 if bottom is None else bottom + 1)
 
 
 def mask_stamps(grey: np.ndarray, regions: tuple[Region, ...]) -> np.ndarray:
-    """Paint rubber stamps (border, print and handwriting) as paper, in place."""
+    """Paint rubber stamps (border, print, handwriting) and the portal's stamp as paper, in place. A ruled
+    stamp is cut at its border, so the tone marks of the line under it (often touching it) stay."""
     for r in regions:
         if r.kind == "stamp":
+            x0, y0, x1, y1 = refine_box(grey, r.box)
+        elif r.kind == "portal_stamp":
             x0, y0, x1, y1 = r.box
-            grey[max(0, y0 - 2):y1 + 3, max(0, x0 - 2):x1 + 3] = 255
+        else:
+            continue
+        grey[max(0, y0):y1, max(0, x0):x1] = 255
+        if r.kind == "stamp":
+            _erase_rule_pieces(grey, r.box)
     return grey
+
+
+def _erase_rule_pieces(grey: np.ndarray, box: tuple[int, int, int, int]) -> None:
+    """What is left of a double or dashed border around a masked stamp: thin straight pieces."""
+    x0, y0, x1, y1 = box
+    pad = max(4, (y1 - y0) // 8)
+    cx0, cy0 = max(0, x0 - pad), max(0, y0 - pad)
+    crop = grey[cy0:y1 + pad, cx0:x1 + pad]
+    count, labels, stats, _ = cv2.connectedComponentsWithStats((crop < 160).astype(np.uint8), connectivity=8)
+    for i in range(1, count):
+        bw, bh = stats[i][2], stats[i][3]
+        if min(bw, bh) <= 5 and max(bw, bh) >= 20:
+            crop[labels == i] = 255
 
 
 def inside(box: tuple[int, int, int, int], region: Region) -> bool:
