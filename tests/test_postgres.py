@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from digitize.errors import ExitCode
+
 from test_batch import digitize, make_archive
 
 
@@ -79,6 +81,6 @@ def test_batch_with_postgres_catalog(postgres, tmp_path):
 def test_bad_postgres_url_is_one_line_without_password(postgres, tmp_path):
     bad = postgres.replace("s3cret-pg", "wrong-pw")
     r = digitize("batch", str(tmp_path), "--store", bad, "--no-sign", DIGITIZE_OBJECTS=str(tmp_path))
-    assert r.returncode == 2
+    assert r.returncode == ExitCode.STORE  # a store that cannot be opened, not a usage error
     assert "wrong-pw" not in r.stderr + r.stdout and "Traceback" not in r.stderr
     assert "cannot connect to PostgreSQL" in r.stderr

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
-from digitize.errors import DigitizeError
+from digitize.errors import DigitizeError, UsageError
+from digitize.model import DocumentInput
 from digitize.stages.ingest import IMAGE_SUFFIXES
 
 # canonical column -> accepted header spellings (compared after folding, see _norm_header)
@@ -54,6 +55,11 @@ class DossierEntry:
         if self.dated:
             meta["valid_until"] = self.valid_until.isoformat() if self.valid_until else ""
         return meta
+
+    def documents(self) -> list[DocumentInput]:
+        """One document per file, numbered in order (the ordinal names the exported file)."""
+        meta = self.document_metadata()
+        return [DocumentInput(f, self.code, i, meta) for i, f in enumerate(self.files, 1)]
 
 
 @dataclass(frozen=True)
@@ -109,12 +115,12 @@ def _rows(path: Path) -> Iterator[list[object]]:
     """Raw rows of a CSV (UTF-8 with or without BOM; , ; or tab) or XLSX (first sheet)."""
     head = path.open("rb").read(4)
     if head.startswith(b"PK\x03\x04"):
-        from openpyxl import load_workbook
+        from openpyxl import load_workbook  # lazy: 0.15 s to import, needed for XLSX manifests only
 
         try:
             wb = load_workbook(path, read_only=True, data_only=True)
         except Exception as e:  # openpyxl raises many types for a damaged workbook
-            raise DigitizeError(str(path), f"unreadable XLSX: {e}") from None
+            raise UsageError(str(path), f"unreadable XLSX: {e}") from None
         try:
             for row in wb.worksheets[0].iter_rows(values_only=True):
                 yield list(row)
@@ -146,7 +152,7 @@ def read_source(source: Path) -> Iterator[Item]:
     if source.is_dir():
         return read_folder(source)
     if not source.is_file():
-        raise DigitizeError(str(source), "no such manifest file or folder")
+        raise UsageError(str(source), "no such manifest file or folder")
     return read_manifest(source)
 
 
@@ -156,14 +162,14 @@ def read_manifest(path: Path) -> Iterator[Item]:
         rows = _rows(path)
         header = next(rows, None)
     except UnicodeDecodeError:
-        raise DigitizeError(str(path), "not UTF-8 text (save the manifest as CSV UTF-8 or XLSX)") from None
+        raise UsageError(str(path), "not UTF-8 text (save the manifest as CSV UTF-8 or XLSX)") from None
     if header is None:
-        raise DigitizeError(str(path), "empty manifest")
+        raise UsageError(str(path), "empty manifest")
     names = [_norm_header(h) for h in header]
     canon = [_BY_ALIAS.get(n, n) for n in names]
     for need in ("dossier_code", "path"):
         if need not in canon:
-            raise DigitizeError(str(path), f"no {need} column (aliases: {', '.join(ALIASES[need])})")
+            raise UsageError(str(path), f"no {need} column (aliases: {', '.join(ALIASES[need])})")
     dated = "valid_until" in canon
     seen: set[str] = set()
     return _manifest_items(rows, header, canon, root, dated, seen)
