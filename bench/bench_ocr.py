@@ -81,7 +81,8 @@ def synthetic_pages(folder: Path, set_name: str) -> list[BenchPage]:
 def page_class(image: np.ndarray, dpi: float, hard: bool) -> str:
     """bilevel | grey | colour, the resolution class, and `severe` for show-through/low-contrast pages."""
     grey = image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
-    if image.ndim == 3 and float(np.mean(cv2.absdiff(image[:, :, 0], image[:, :, 2]))) > 2.0:
+    small = cv2.resize(image, None, fx=0.25, fy=0.25, interpolation=cv2.INTER_AREA)
+    if small.ndim == 3 and float(np.mean(cv2.subtract(small.max(axis=2), small.min(axis=2)) > 40)) > 0.002:
         kind = "colour"
     else:
         hist = np.bincount(grey.ravel(), minlength=256)
@@ -103,13 +104,13 @@ def _decode(page: BenchPage, work: Path) -> tuple[str, str]:
 
 
 def _pipeline_text(ref: PageRef, settings: Settings) -> str:
-    from digitize.pipeline.scheduler import process_page
+    from digitize.pipeline.pages import process_page
 
     return process_page(ref, settings).ocr.text
 
 
 def _init(lang: str) -> None:
-    from digitize.pipeline.scheduler import init_worker
+    from digitize.pipeline.pages import init_worker
 
     init_worker(lang)
 

@@ -19,6 +19,7 @@ import numpy as np
 
 from digitize.model import OcrPage, Page, Region, Word
 from digitize.stages import regions as page_regions
+from digitize.stages.ocr_filter import drop_unreadable_lines
 from digitize.tools import tesseract
 from digitize.vn.text import is_syllable
 
@@ -40,7 +41,8 @@ def recognise(page: Page, lang: str = "vie") -> OcrPage:
     grey = page_regions.mask_stamps(ocr_grey(page.image), found)
     tsv = engine(lang).tsv(grey, page.dpi or 300.0)
     words = tesseract.parse_tsv(tsv, w, h)
-    return reading_order(replace(words, words=keep_printed(words.words, found), regions=found))
+    printed = drop_unreadable_lines(keep_printed(words.words, found))
+    return reading_order(replace(words, words=printed, regions=found))
 
 
 SEAL_KEEP_CONFIDENCE = 80.0  # printed text crossing a seal (the signer's title) still reads this well

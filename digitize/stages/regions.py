@@ -128,7 +128,7 @@ def find_portal_stamp(image: np.ndarray, scale: float, mm: float) -> list[Region
         return []
     small = cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
     sat = cv2.subtract(small.max(axis=2), small.min(axis=2))
-    dark = small.min(axis=2) < 128
+    dark = small.min(axis=2) < 200  # small type at 50 dpi is grey
     count, _, stats, _ = cv2.connectedComponentsWithStats(cv2.dilate((sat > 80).astype(np.uint8),
                                                                       np.ones((5, 5), np.uint8)))
     found: list[Region] = []

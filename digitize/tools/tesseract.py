@@ -122,8 +122,8 @@ def parse_tsv(tsv: str, width: int, height: int) -> OcrPage:
         cols = row.split("\t")
         if len(cols) < 12 or cols[0] != "5":
             continue  # header or a page/block/paragraph/line row
-        # underscores are rules and form blanks under the text, never printed words
-        text = unicodedata.normalize("NFC", cols[11]).strip().strip("_")
+        # underscores and bars are rules, form blanks and table borders read as text, never printed words
+        text = unicodedata.normalize("NFC", cols[11]).strip().strip("_|")
         if not text:
             continue
         key = (cols[1], cols[2], cols[3], cols[4])
