@@ -221,4 +221,4 @@ def _new_pool(ctx: RunContext) -> ProcessPoolExecutor:
     # the forkserver dies with us (lifeline) and imports the stages once for every worker it forks
     mp.set_forkserver_preload(["__main__", "digitize.pipeline.lifeline", "digitize.pipeline.scheduler"])
     return ProcessPoolExecutor(ctx.jobs, mp_context=mp, initializer=init_worker,
-                               initargs=(ctx.settings.ocr_lang, ctx.profiles))
+                               initargs=(ctx.settings.ocr_lang, ctx.profiles, ctx.settings.ocr_model))

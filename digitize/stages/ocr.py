@@ -23,23 +23,25 @@ from digitize.stages.ocr_filter import drop_unreadable_lines
 from digitize.tools import tesseract
 from digitize.vn.text import is_syllable
 
-_ENGINES: dict[str, tesseract.OcrEngine] = {}
+_ENGINES: dict[tuple[str, str], tesseract.OcrEngine] = {}
 GAP_FACTOR = 1.5  # a gap wider than this many word heights separates columns (a space is ~0.3)
+NARROW_GUTTER = 1.0  # ...and one at least this wide does when it is WIDE_SPACE times the line's median space
+WIDE_SPACE = 3.5
 NOISE_CONFIDENCE = 60.0  # below this, a word with no letter or digit is scanner noise
 INK_SATURATION = 70  # red seals and blue signatures are saturated; printed text is not
 
 
-def engine(lang: str = "vie") -> tesseract.OcrEngine:
-    if lang not in _ENGINES:
-        _ENGINES[lang] = tesseract.make_engine(lang)
-    return _ENGINES[lang]
+def engine(lang: str = "vie", model: str = "fast") -> tesseract.OcrEngine:
+    if (lang, model) not in _ENGINES:
+        _ENGINES[lang, model] = tesseract.make_engine(lang, model=model)
+    return _ENGINES[lang, model]
 
 
-def recognise(page: Page, lang: str = "vie") -> OcrPage:
+def recognise(page: Page, lang: str = "vie", model: str = "fast") -> OcrPage:
     h, w = page.image.shape[:2]
     found = page_regions.detect(page.image, page.dpi)
     grey = page_regions.mask_stamps(ocr_grey(page.image), found)
-    tsv = engine(lang).tsv(grey, page.dpi or 300.0)
+    tsv = engine(lang, model).tsv(grey, page.dpi or 300.0)
     words = tesseract.parse_tsv(tsv, w, h)
     printed = drop_unreadable_lines(keep_printed(words.words, found))
     return reading_order(replace(words, words=printed, regions=found))
@@ -102,9 +104,12 @@ def _is_noise(word: Word) -> bool:
 def _segments(words: list[Word]) -> list[list[Word]]:
     """Split one tesseract line where the gap between words is wider than a column gutter."""
     height = statistics.median(w.box[3] - w.box[1] for w in words) or 1
+    gaps = [cur.box[0] - prev.box[2] for prev, cur in zip(words, words[1:])]
+    # a gutter is wide, or (two bold header blocks set close) far wider than this line's own spaces
+    gutter = min(GAP_FACTOR * height, max(NARROW_GUTTER * height, WIDE_SPACE * statistics.median(gaps or [0])))
     segs = [[words[0]]]
-    for prev, cur in zip(words, words[1:]):
-        if cur.box[0] - prev.box[2] > GAP_FACTOR * height:
+    for gap, cur in zip(gaps, words[1:]):
+        if gap > gutter:
             segs.append([cur])
         else:
             segs[-1].append(cur)
