@@ -164,6 +164,7 @@ def main(argv: list[str] | None = None) -> dict:
     ap.add_argument("--sets", default="real-reported,real-dev,synthetic")
     ap.add_argument("--heldout", type=int, default=0, help="also generate N held-out synthetic pages")
     ap.add_argument("--heldout-seed", type=int, default=9091)
+    ap.add_argument("--reallike", type=int, default=0, help="also generate N held-out real-like pages (G4, stamps)")
     ap.add_argument("--ocr-model", default=None, help="fast|best (default: the pipeline's default)")
     ap.add_argument("--out", default=None, help="write the JSON result here")
     args = ap.parse_args(argv)
@@ -181,6 +182,11 @@ def main(argv: list[str] | None = None) -> dict:
         subprocess.run([sys.executable, str(REPO / "samples/generate.py"), "--out", str(folder), "--set", "bench",
                         "--count", str(args.heldout), "--seed", str(args.heldout_seed)], check=True)
         pages += synthetic_pages(folder, "heldout")
+    if args.reallike:
+        folder = work / "reallike"
+        subprocess.run([sys.executable, str(REPO / "samples/generate.py"), "--out", str(folder), "--set", "reallike",
+                        "--count", str(args.reallike), "--seed", str(args.heldout_seed)], check=True)
+        pages += synthetic_pages(folder, "reallike")
     settings = Settings(redo_ocr=True)  # a signed PDF's page is read, as a scan, not taken from its text
     if args.ocr_model and "ocr_model" in Settings.__dataclass_fields__:
         settings = replace(settings, ocr_model=args.ocr_model)
