@@ -103,10 +103,14 @@ def _decode(page: BenchPage, work: Path) -> tuple[str, str]:
     return str(png), page_class(decoded.image, dpi, page.hard)
 
 
-def _pipeline_text(ref: PageRef, settings: Settings) -> str:
+def _pipeline_text(ref: PageRef, settings: Settings) -> tuple[str, int]:
+    """The page's text and the worker's peak memory so far (KiB)."""
+    import resource
+
     from digitize.pipeline.pages import process_page
 
-    return process_page(ref, settings).ocr.text
+    text = process_page(ref, settings).ocr.text
+    return text, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
 def _init(lang: str) -> None:
@@ -115,12 +119,13 @@ def _init(lang: str) -> None:
     init_worker(lang)
 
 
-def run_pipeline(pages: list[BenchPage], jobs: int, settings: Settings) -> tuple[list[str], float]:
+def run_pipeline(pages: list[BenchPage], jobs: int, settings: Settings) -> tuple[list[str], float, float]:
+    """Texts, seconds, and the largest worker's peak memory in MiB."""
     with ProcessPoolExecutor(jobs, initializer=_init, initargs=(settings.ocr_lang,)) as pool:
         list(pool.map(_init, [settings.ocr_lang] * jobs))  # model loads are start-up, not per page
         start = time.monotonic()
-        texts = list(pool.map(_pipeline_text, [p.ref for p in pages], [settings] * len(pages)))
-    return texts, time.monotonic() - start
+        done = list(pool.map(_pipeline_text, [p.ref for p in pages], [settings] * len(pages)))
+    return [t for t, _ in done], time.monotonic() - start, max((m for _, m in done), default=0) / 1024
 
 
 def run_plain(pngs: list[str], jobs: int) -> tuple[list[str], float]:
@@ -192,10 +197,10 @@ def main(argv: list[str] | None = None) -> dict:
         settings = replace(settings, ocr_model=args.ocr_model)
     decoded = [_decode(p, work) for p in pages]
     plain, plain_s = run_plain([png for png, _ in decoded], args.jobs)
-    ours, ours_s = run_pipeline(pages, args.jobs, settings)
+    ours, ours_s, worker_mib = run_pipeline(pages, args.jobs, settings)
     result = {"jobs": args.jobs, "pages": len(pages), **summarise(pages, [c for _, c in decoded], ours, plain),
               "seconds": {"pipeline": round(ours_s, 1), "plain": round(plain_s, 1)},
-              "throughput_vs_plain": round(plain_s / max(1e-9, ours_s), 3)}
+              "throughput_vs_plain": round(plain_s / max(1e-9, ours_s), 3), "peak_worker_mib": round(worker_mib)}
     for page, text in zip(pages, ours):
         (work / f"{page.set}-{page.name}.ours.txt").write_text(text, encoding="utf-8")
     for page, text in zip(pages, plain):
@@ -212,7 +217,7 @@ def print_result(result: dict) -> None:
     for p in result["pages"]:
         print(f"  {p['set']:14s} {p['page']:34s} {p['class']:22s} {p['cer']:6.2f} %  plain {p['plain_cer']:6.2f} %")
     print(f"throughput vs plain tesseract ({result['jobs']} workers): {result['throughput_vs_plain']:.2f}"
-          f"  ({result['seconds']})  texts in {result['work']}")
+          f"  ({result['seconds']}), peak worker {result['peak_worker_mib']} MiB; texts in {result['work']}")
 
 
 if __name__ == "__main__":

@@ -120,7 +120,7 @@ def degrade(image: Image.Image, spec: dict, seed: int, back: Image.Image | None 
     if spec.get("signature"):
         _signature(img, box, rng, dpi, *([(20, 20, 20)] if spec.get("black_marks") else []))
     if spec.get("stamp"):
-        realmarks.incoming_stamp(img, dpi, rng)
+        realmarks.incoming_stamp(img, dpi, rng, spec.get("stamp_at"))
     if spec.get("portal_stamp"):
         realmarks.portal_stamp(img, dpi, f"{int(rng.integers(10, 28))}.0{int(rng.integers(1, 9))}.2025 "
                                          f"{int(rng.integers(8, 18))}:{int(rng.integers(10, 59))}:49 +07:00")

@@ -26,6 +26,7 @@ from PIL import Image  # noqa: E402
 
 from samples import damage as D  # noqa: E402
 from samples import layout as L  # noqa: E402
+from samples import realmarks  # noqa: E402
 from samples import templates as T  # noqa: E402
 from samples.damage import degrade  # noqa: E402,F401  (public API)
 
@@ -69,6 +70,10 @@ def make_page(doc_type: str, seed: int, dpi: int, spec: dict, flaw: str | None =
         spec.setdefault("signature_box", gt["signature_box"])
     else:  # no signer block (ID card, blank page): nothing to sign or seal
         spec.pop("seal", None), spec.pop("signature", None)
+    if spec.get("stamp"):
+        spec["stamp_at"] = spec.get("stamp_at") or realmarks.free_spot(gt["lines"], img.size, dpi)
+        if spec["stamp_at"] is None:  # no blank paper for it on this page
+            spec.pop("stamp"), spec.pop("stamp_at")
     body = gt["fields"].get("co_quan_ban_hanh", "ỦY BAN NHÂN DÂN")
     spec.setdefault("seal_text", body)
     back = None

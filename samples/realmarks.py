@@ -28,6 +28,19 @@ def _hand(draw: ImageDraw.ImageDraw, xy, text: str, size: int, rng: np.random.Ge
         x += int(size * rng.uniform(0.45, 0.6))
 
 
+def free_spot(lines: list[dict], size: tuple[int, int], dpi: float) -> tuple[int, int] | None:
+    """Where a clerk puts the stamp: blank paper in the left part of the page's upper half, clear of every
+    printed line (a stamp over print would hide text the ground truth keeps)."""
+    mm = dpi / 25.4
+    w, h = int(60 * mm), int(21 * mm)
+    boxes = [line["box"] for line in lines if line.get("box")]
+    for y in range(int(size[1] * 0.1), int(size[1] * 0.55), int(2 * mm)):
+        for x in (int(size[0] * 0.05), int(size[0] * 0.1)):
+            if not any(b[0] < x + w and x < b[2] and b[1] < y + h and y < b[3] for b in boxes):
+                return x + int(mm), y + int(mm)
+    return None
+
+
 def incoming_stamp(img: Image.Image, dpi: float, rng: np.random.Generator, at=None) -> None:
     mm = dpi / 25.4
     w, h = int(58 * mm), int(19 * mm)
@@ -37,7 +50,7 @@ def incoming_stamp(img: Image.Image, dpi: float, rng: np.random.Generator, at=No
     width = max(2, int(0.35 * mm))
     d.rectangle([x0, y0, x0 + w, y0 + h], outline=ink, width=width)
     d.line([x0, y0 + int(6 * mm), x0 + w, y0 + int(6 * mm)], fill=ink, width=width)
-    d.text((x0 + int(2 * mm), y0 + int(1.2 * mm)), STAMP_AGENCY, font=font("B", int(3.2 * mm)), fill=ink)
+    d.text((x0 + int(2 * mm), y0 + int(1.2 * mm)), STAMP_AGENCY, font=font("B", int(2.8 * mm)), fill=ink)
     d.text((x0 + int(2 * mm), y0 + int(8.5 * mm)), "ĐẾN", font=font("B", int(6 * mm)), fill=ink)
     small = font("R", int(2.8 * mm))
     for row, label in enumerate(("Giờ:", "Ngày:")):
