@@ -18,7 +18,7 @@ from digitize.model import Region
 
 WORK_DPI = 50.0
 SEAL_RADIUS_MM = (12.0, 25.0)
-RING_COVERAGE = 0.9  # share of a seal's circumference with ink; text and tables reach ~0.65
+RING_COVERAGE = 0.85  # share of a seal's circumference with ink; text and tables reach ~0.67
 STAMP_W_MM, STAMP_H_MM = (30.0, 100.0), (10.0, 45.0)
 RULE_MM = 8.0  # a ruled border is a straight run of ink at least this long
 VRULE_MM = 6.0  # vertical: longer than any letter stroke (capitals with tone marks are ~4 mm at 14 pt)
@@ -144,7 +144,8 @@ def find_portal_stamp(image: np.ndarray, scale: float, mm: float) -> list[Region
             continue  # a coloured mark without its lines of text is not the stamp
         right -= gap
         bottom = _grow_down(dark[:, x:right], y + h, 2 * mm) + int(1.5 * mm)  # descenders of the last line
-        found.append(Region("portal_stamp", tuple(int(round(v / scale)) for v in (x, y, right, bottom))))
+        top = max(0, y - int(2 * mm))  # its first line of text starts above the logo's letters
+        found.append(Region("portal_stamp", tuple(int(round(v / scale)) for v in (x, top, right, bottom))))
     return found
 
 
