@@ -114,6 +114,10 @@ def java_dir() -> str:
     return _env("JAVA_DIR") or "/usr/share/java"
 
 
+KEY_PASSWORD_ENV = "DIGITIZE_KEY_PASSWORD"  # the PKCS#12 file's password
+TOKEN_PIN_ENV = "DIGITIZE_PIN"  # the PKCS#11 token's PIN
+
+
 def secret(name: str) -> str | None:
-    """A secret from the environment (DIGITIZE_KEY_PASSWORD, DIGITIZE_PIN); never logged."""
+    """A secret from the environment (KEY_PASSWORD_ENV, TOKEN_PIN_ENV); never logged."""
     return os.environ.get(name)

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from digitize.errors import DigitizeError, UsageError
 from digitize.model import DocumentInput
+from digitize.intake.folders import archive_children, dossiers_in, folder_scans
 from digitize.stages.ingest import IMAGE_SUFFIXES
 
 # canonical column -> accepted header spellings (compared after folding, see _norm_header)
@@ -141,7 +142,7 @@ def count_dossiers(source: Path) -> int | None:
     """Rows (or dossier folders) in a source, for the progress bar; None when unknown."""
     try:
         if source.is_dir():
-            return sum(1 for _ in _folder_children(source))
+            return sum(1 for _ in archive_children(source))
         return max(0, sum(1 for r in _rows(source) if any(_cell(c) for c in r)) - 1)
     except (OSError, UnicodeDecodeError, DigitizeError):
         return None
@@ -219,7 +220,7 @@ def resolve_paths(spec: str, root: Path) -> tuple[str, ...]:
         if not target.is_relative_to(root):
             raise ValueError(f"path {part!r} leads outside the archive root {root}")
         if target.is_dir():
-            found = _folder_files(target)
+            found = folder_scans(target)
             if not found:
                 raise ValueError(f"folder {part!r} has no scans ({', '.join(sorted(IMAGE_SUFFIXES))})")
             files += found
@@ -232,33 +233,10 @@ def resolve_paths(spec: str, root: Path) -> tuple[str, ...]:
     return tuple(files)
 
 
-def _folder_files(folder: Path) -> list[str]:
-    root = folder.resolve()
-    out = []
-    for p in sorted(folder.iterdir()):
-        if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES and not p.name.startswith("."):
-            real = p.resolve()
-            if real.is_relative_to(root):  # a symlink out of the dossier is not a scan of it
-                out.append(str(real))
-    return out
-
-
-def _folder_children(folder: Path) -> Iterator[Path]:
-    for p in sorted(folder.iterdir()):
-        if p.name.startswith(".") or p.name in ("done", "failed"):
-            continue
-        if p.is_dir() or p.suffix.lower() in IMAGE_SUFFIXES:
-            yield p
-
-
 def read_folder(folder: Path) -> Iterator[Item]:
-    """Each sub-folder is a dossier (its name is the code); a loose scan is a one-document dossier."""
-    for child in _folder_children(folder):
-        if child.is_dir():
-            files = _folder_files(child)
-            if not files:
-                yield RowProblem(0, child.name, f"{child}: folder has no scans")
-                continue
-            yield DossierEntry(0, child.name, tuple(files))
+    """An archive folder (digitize.intake.folders): each sub-folder a dossier, each loose scan a dossier."""
+    for dossier in dossiers_in(folder):
+        if not dossier.files:
+            yield RowProblem(0, dossier.code, f"{dossier.folder}: folder has no scans")
         else:
-            yield DossierEntry(0, child.stem, (str(child.resolve()),))
+            yield DossierEntry(0, dossier.code, dossier.files)

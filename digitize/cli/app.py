@@ -13,7 +13,7 @@ from digitize.cli import common as c
 from digitize.cli.errors import run_cli
 from digitize.errors import InputError, UsageError
 from digitize.pipeline.scheduler import run_documents
-from digitize.stages.ingest import expand_inputs
+from digitize.intake.folders import expand_inputs
 from digitize.store import open_store
 
 # Tracebacks never show local variables: they may hold a store URL's password or a PIN.
@@ -31,13 +31,13 @@ def run(
     opts: c.ProcessingOptions = None,
 ) -> None:
     """Process scans into the store: one result line per document."""
+    ctx = c.open_run(opts, store)  # before the progress display: a signer may prompt for its password
     docs = expand_inputs(inputs)
+    if not docs:
+        raise UsageError("run", "no input documents found")
+    failures = 0
     with c.page_progress(sys.stderr.isatty() or len(docs) > 1) as progress:
-        ctx = c.open_run(opts, store, c.PageProgress(progress))
-        if not docs:
-            raise UsageError("run", "no input documents found")
-        failures = 0
-        for outcome in run_documents(docs, ctx):
+        for outcome in run_documents(docs, ctx.telling(c.PageProgress(progress))):
             failures += 0 if outcome.ok else 1
             c.emit(outcome, as_json, debug, show_fields=len(docs) <= 20)
     raise typer.Exit(1 if failures else 0)

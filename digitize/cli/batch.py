@@ -65,9 +65,10 @@ def batch(
     except ValueError as e:
         raise typer.BadParameter(str(e), param_hint="--valid-on") from None
     options = BatchOptions(day, retry_failed, parse_rate(qa_sample), qa_seed, cluster)
+    ctx = c.open_run(opts, store)  # before the progress display: a signer may prompt for its password
     with c.page_progress(sys.stderr.isatty()) as progress:
         dtask = progress.add_task("dossiers", total=count_dossiers(source), rate="")
-        ctx = c.open_run(opts, store, c.PageProgress(progress))
+        ctx = ctx.telling(c.PageProgress(progress))
         printer = _Printer(source, as_json, debug, progress, dtask)
         reporter = BatchReport(report, str(source.resolve()), day.isoformat(), options.qa_rate) if report else None
         totals = None

@@ -132,12 +132,11 @@ def open_signing(opts: ProcessingOptions, store: Store) -> Signing | None:
     return Signing(signer, options)
 
 
-def open_run(opts: ProcessingOptions, store: str | None, events: RunEvents | None = None) -> RunContext:
+def open_run(opts: ProcessingOptions, store: str | None) -> RunContext:
     """Everything a processing command runs with: settings, the store, profiles and the signer."""
     settings = opts.settings()
     the_store = open_store(store)
-    return RunContext(settings, the_store, load_profiles(opts), open_signing(opts, the_store), opts.job_count(),
-                      events or RunEvents())
+    return RunContext(settings, the_store, load_profiles(opts), open_signing(opts, the_store), opts.job_count())
 
 
 class PageProgress(RunEvents):

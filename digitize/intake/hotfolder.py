@@ -20,10 +20,10 @@ from typing import Any
 from digitize.model import DocumentInput
 from digitize.pipeline.context import RunContext
 from digitize.pipeline.scheduler import run_groups
-from digitize.stages.ingest import IMAGE_SUFFIXES, expand_inputs
+from digitize.intake.folders import OUTBOXES, archive_children, expand_inputs
 from digitize.store.lock import StoreLock
 
-DONE, FAILED = "done", "failed"
+DONE, FAILED = OUTBOXES
 
 
 @dataclass(frozen=True)
@@ -77,13 +77,8 @@ class Watcher:
     _seen: dict[str, _Look] = field(default_factory=dict)
 
     def entries(self) -> list[Path]:
-        out = []
-        for p in sorted(self.folder.iterdir()):
-            if p.name.startswith(".") or p.name in (DONE, FAILED):
-                continue
-            if p.is_dir() or (p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES):
-                out.append(p)
-        return out
+        """What a scanner left in the inbox: dossier folders and loose scans (digitize.intake.folders)."""
+        return list(archive_children(self.folder))
 
     def settled(self, entries: list[Path], once: bool) -> list[Path]:
         """Entries unchanged for `settle` seconds; when polling, also unchanged since the last look."""

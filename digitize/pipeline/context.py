@@ -51,3 +51,6 @@ class RunContext:
 
     def writing_to(self, writer: DocumentWriter) -> "RunContext":
         return replace(self, writer=writer)
+
+    def telling(self, events: RunEvents) -> "RunContext":
+        return replace(self, events=events)

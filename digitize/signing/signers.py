@@ -23,10 +23,8 @@ from pyhanko.sign.pkcs11 import PKCS11Signer, open_pkcs11_session
 from pyhanko.sign import signers
 
 from digitize.errors import SigningError, UsageError
-from digitize.settings import DEFAULT_ORGANISATION, secret
+from digitize.settings import DEFAULT_ORGANISATION, KEY_PASSWORD_ENV, TOKEN_PIN_ENV, secret
 
-PASSWORD_ENV = "DIGITIZE_KEY_PASSWORD"
-PIN_ENV = "DIGITIZE_PIN"
 
 DEMO_ROOT = "demo-root.crt.pem"
 DEMO_CERT = "demo-signer.crt.pem"
@@ -63,7 +61,7 @@ class SignerSpec:
                 if not sep or not value:
                     raise UsageError("--signer", f"pkcs11 item {name!r} needs name=value")
                 if name in ("pin", "password"):
-                    raise UsageError("--signer", f"the PIN is read from {PIN_ENV} or a prompt, not from the command line")
+                    raise UsageError("--signer", f"the PIN is read from {TOKEN_PIN_ENV} or a prompt, not from the command line")
                 if name not in ("module", "token", "key", "key_id", "cert", "cert_id"):
                     raise UsageError("--signer", f"unknown pkcs11 item {name!r}")
                 parts[name] = value
@@ -183,7 +181,7 @@ def open_signer(spec: SignerSpec, keys_dir: Path, prompt: bool = True) -> signer
         path = Path(spec.path or "")
         if not path.is_file():
             raise SigningError(str(path), "PKCS#12 file not found")
-        password = _secret(PASSWORD_ENV, f"Password for {path.name}: ", prompt, str(path))
+        password = _secret(KEY_PASSWORD_ENV, f"Password for {path.name}: ", prompt, str(path))
         try:
             signer = signers.SimpleSigner.load_pkcs12_data(path.read_bytes(), (), passphrase=password.encode())
         except Exception:  # the library message may quote input; keep ours fixed
@@ -208,7 +206,7 @@ def _token_session(spec: SignerSpec, pin: str | None):
 
 
 def _open_pkcs11(spec: SignerSpec, prompt: bool) -> signers.Signer:
-    pin = _secret(PIN_ENV, f"PIN for token {spec.token or ''}: ", prompt, f"pkcs11:{spec.token or spec.module}")
+    pin = _secret(TOKEN_PIN_ENV, f"PIN for token {spec.token or ''}: ", prompt, f"pkcs11:{spec.token or spec.module}")
     session = _token_session(spec, pin)
     if not (spec.key_label or spec.key_id or spec.cert_label or spec.cert_id):
         raise UsageError("--signer", "pkcs11 needs key=LABEL or key_id=HEX (see `digitize keys list`)")
@@ -228,7 +226,7 @@ def _open_pkcs11(spec: SignerSpec, prompt: bool) -> signers.Signer:
 
 def list_token(spec: SignerSpec, prompt: bool = True) -> list[TokenObject]:
     """Keys and certificates on a token, so the user can pick labels or ids (they often differ)."""
-    pin = _secret(PIN_ENV, f"PIN for token {spec.token or ''}: ", prompt, f"pkcs11:{spec.token or spec.module}")
+    pin = _secret(TOKEN_PIN_ENV, f"PIN for token {spec.token or ''}: ", prompt, f"pkcs11:{spec.token or spec.module}")
     session = _token_session(spec, pin)
     out: list[TokenObject] = []
     try:

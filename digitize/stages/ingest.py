@@ -20,7 +20,7 @@ import pikepdf
 from PIL import Image, UnidentifiedImageError
 
 from digitize.errors import InputError
-from digitize.model import DocumentInput, Page, PageRef
+from digitize.model import Page, PageRef
 from digitize.settings import Limits
 from digitize.tools import poppler
 
@@ -45,30 +45,6 @@ def sha256_file(path: str | Path) -> str:
         for chunk in iter(lambda: f.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()
-
-
-def expand_inputs(inputs: list[str]) -> list[DocumentInput]:
-    """A file is one document (its own dossier); a folder is one dossier whose files, in name
-    order, are its documents; a folder holding only folders is an archive of such dossiers.
-    Unknown suffixes in a folder are ignored (scanner side files)."""
-    docs: list[DocumentInput] = []
-    for raw in inputs:
-        path = Path(raw)
-        if path.is_dir():
-            files = _scans(path)
-            if files:
-                docs += [DocumentInput(str(f.resolve()), path.resolve().name, i) for i, f in enumerate(files, 1)]
-            else:
-                for sub in sorted(p for p in path.iterdir() if p.is_dir()):
-                    docs += [DocumentInput(str(f.resolve()), sub.resolve().name, i)
-                             for i, f in enumerate(_scans(sub), 1)]
-        else:
-            docs.append(DocumentInput(str(path.resolve()) if path.exists() else str(path), path.stem, 1))
-    return docs
-
-
-def _scans(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES)
 
 
 def _file_kind(path: str, limits: Limits) -> str:

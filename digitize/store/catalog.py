@@ -9,7 +9,9 @@ resumed batches no-ops instead of duplicates.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
+import tempfile
 from collections.abc import Callable, Iterator
 from datetime import datetime, timezone
 from pathlib import Path
@@ -218,9 +220,36 @@ class SqliteCatalog(Catalog):
 
     def __init__(self, path: Path, object_path: Callable[[str], Path] | None = None):
         try:
+            _create_whole(path)
             conn = sqlite3.connect(path, timeout=60, isolation_level="DEFERRED")
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=FULL")
             super().__init__(conn, object_path)
         except sqlite3.DatabaseError as e:
             raise StoreError(str(path), f"cannot open the catalog: {e}") from None
+
+
+def _create_whole(path: Path) -> None:
+    """A new catalog appears with its whole schema or not at all (a run killed while creating it
+    leaves no catalog without tables): made under a temporary name, then linked into place, never
+    over a catalog another process made meanwhile."""
+    if path.exists():
+        return
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".catalog-", suffix=".sqlite")
+    os.close(fd)
+    os.chmod(tmp, 0o644)  # as sqlite would have made it (mkstemp makes 0600)
+    try:
+        conn = sqlite3.connect(tmp)
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")  # kept in the file
+            for stmt in SCHEMA:
+                conn.execute(stmt)
+            conn.commit()
+        finally:
+            conn.close()
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass
+    finally:
+        os.unlink(tmp)
