@@ -7,7 +7,7 @@ import json
 import pytest
 
 from conftest import CORPUS, SAMPLES
-from digitize.model import PageRef
+from digitize.model import Page, PageRef
 from digitize.settings import Settings
 from digitize.stages import ingest, ocr, regions
 from digitize.vn.metrics import normalise
@@ -63,3 +63,32 @@ def test_incoming_mail_stamp_gone_on_reported_page():
     assert "THÔNG TIN" not in text and "ĐẾN" not in text
     assert "Số: 199" in text and "NGHỊ ĐỊNH" in text 
     assert "Căn cứ Luật Tổ chức Chính" in text and "63/2025/QH15" in text  # the line that touches the stamp
+
+
+def test_unreadable_lines_dropped_digits_kept():
+    from digitize.model import Word
+    from digitize.stages.ocr_filter import drop_unreadable_lines
+
+    def line(n, *tokens):
+        return [Word(t, c, (0, 0, 1, 1), n) for t, c in tokens]
+
+    words = (line(0, ("rffr", 67.0)) + line(1, ("Ẳ", 30.0), ("Ih", 20.0), ("ƒ", 15.0))  # scribbles
+             + line(2, ("ngày", 55.0), ("Ih", 20.0))  # a syllable read at fair confidence: print
+             + line(3, ("2213:1.996", 12.0))  # digits: never judged by the dictionary
+             + line(4, ("TTg", 50.0)) + line(5, ("HỦ", 21.0)))  # an abbreviation; a lone guess
+    kept = {w.line for w in drop_unreadable_lines(tuple(words))}
+    assert kept == {2, 3, 4}
+
+
+def test_reallike_page_regions(tmp_path):
+    """The generator's real-like page (bilevel, black seal, the incoming-mail stamp) shows what real scans do."""
+    import cv2
+    import numpy as np
+
+    from samples.generate import make_page
+
+    img, gt = make_page("giay_phep_xay_dung", 5, 200, dict(seal=True, signature=True, black_marks=True, bilevel=True,
+                                                   stamp=True))
+    image = cv2.cvtColor(np.asarray(img), cv2.COLOR_RGB2BGR)
+    assert set(np.unique(image)) <= {0, 255} and "stamp" in gt["damage"]
+    assert _kinds(Page(PageRef("x"), image, 200.0)) == ["seal", "stamp"]
