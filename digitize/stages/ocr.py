@@ -43,7 +43,9 @@ def recognise(page: Page, lang: str = "vie", model: str = "fast") -> OcrPage:
     grey = page_regions.mask_stamps(ocr_grey(page.image), found)
     tsv = engine(lang, model).tsv(grey, page.dpi or 300.0)
     words = tesseract.parse_tsv(tsv, w, h)
-    printed = drop_unreadable_lines(keep_printed(words.words, found))
+    # a coloured seal is already paper in `grey`: what is read inside it is print
+    black_seals = tuple(r for r in found if r.kind == "seal" and not _coloured(page.image, r.box))
+    printed = drop_unreadable_lines(keep_printed(words.words, black_seals))
     return reading_order(replace(words, words=printed, regions=found))
 
 
@@ -53,6 +55,20 @@ SEAL_KEEP_CONFIDENCE = 80.0  # printed text crossing a seal (the signer's title)
 def _reads_as_print(word: Word) -> bool:
     letters = re.findall(r"[^\W\d_]+", word.text)
     return word.confidence >= SEAL_KEEP_CONFIDENCE and len(word.text) >= 2 and all(map(is_syllable, letters))
+
+
+def _coloured(image: np.ndarray, box: tuple[int, int, int, int]) -> bool:
+    """Whether the ink in a box is mostly saturated colour (a red seal), not black."""
+    if image.ndim != 3:
+        return False
+    x0, y0, x1, y1 = (max(0, v) for v in box)
+    crop = image[y0:y1, x0:x1]
+    low = crop.min(axis=2)
+    ink = low < 160
+    if not ink.any():
+        return False
+    sat = crop.max(axis=2).astype(np.int16) - low
+    return float(np.mean(sat[ink] > INK_SATURATION)) > 0.5
 
 
 def keep_printed(words: tuple[Word, ...], found: tuple[Region, ...]) -> tuple[Word, ...]:
