@@ -168,7 +168,7 @@ def main(argv: list[str] | None = None) -> dict:
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
     ap.add_argument("--sets", default="real-reported,real-dev,synthetic")
     ap.add_argument("--heldout", type=int, default=0, help="also generate N held-out synthetic pages")
-    ap.add_argument("--heldout-seed", type=int, default=9091)
+    ap.add_argument("--heldout-seed", type=int, default=4242)  # 9091 was looked at while developing
     ap.add_argument("--reallike", type=int, default=0, help="also generate N held-out real-like pages (G4, stamps)")
     ap.add_argument("--ocr-model", default=None, help="fast|best (default: the pipeline's default)")
     ap.add_argument("--out", default=None, help="write the JSON result here")

@@ -229,7 +229,7 @@ def save_g4(img: Image.Image, gt: dict, path: Path) -> None:
 def build_reallike(out: Path, seed: int, count: int) -> None:
     """`count` pages like the portal's real scans: 200 dpi, mostly bilevel G4 with black seal and signature,
     the incoming-mail stamp with handwriting on some, the portal's colour stamp on some colour pages. Report
-    on a seed nothing was tuned on (bench/bench_ocr.py uses --seed 9091 for this set)."""
+    on a seed nothing was tuned on (bench/bench_ocr.py uses --seed 4242 for this set)."""
     out.mkdir(parents=True, exist_ok=True)
     r = random.Random(seed)
     for i in range(count):
