@@ -35,6 +35,7 @@ class Settings:
     profiles_dir: str | None = None
     sign: bool = True  # as the CLI: documents are signed unless asked not to
     ocr_lang: str = "vie"
+    ocr_model: str = "fast"  # fast (Debian's packaged `vie`) | best (tessdata_best, installed by make setup)
     redo_ocr: bool = False
     jpeg_quality: int = 85  # only for pages we had to re-encode (rotated/deskewed or non-JPEG)
     assumed_dpi: float = 200.0  # when a file states no resolution
@@ -92,13 +93,35 @@ def ocr_engine() -> str:
     return _env("OCR_ENGINE") or "auto"
 
 
+OCR_MODELS = ("fast", "best")
+DEFAULT_OCR_MODEL = "fast"  # see README "OCR model": the benchmark's accuracy per second
+
+
+def ocr_model(given: str | None = None) -> str:
+    """`--ocr-model`, else DIGITIZE_OCR_MODEL, else the default; `fast` or `best`."""
+    return given or _env("OCR_MODEL") or DEFAULT_OCR_MODEL
+
+
+def tessdata_best() -> Path:
+    """Where `make setup` puts tessdata_best `vie` (DIGITIZE_TESSDATA_BEST overrides)."""
+    import sys
+
+    return Path(_env("TESSDATA_BEST") or Path(sys.prefix) / "share" / "digitize" / "tessdata-best")
+
+
 def java_dir() -> str:
     """Where the Preflight jars are (DIGITIZE_JAVA_DIR, default Debian's /usr/share/java)."""
     return _env("JAVA_DIR") or "/usr/share/java"
 
 
+def acting_user() -> str | None:
+    """DIGITIZE_USER: who review commands act as (default: the login name)."""
+    return _env("USER")
+
+
 KEY_PASSWORD_ENV = "DIGITIZE_KEY_PASSWORD"  # the PKCS#12 file's password
 TOKEN_PIN_ENV = "DIGITIZE_PIN"  # the PKCS#11 token's PIN
+USER_PASSWORD_ENV = "DIGITIZE_PASSWORD"  # a review-station user's password (`digitize users add`)
 
 
 def secret(name: str) -> str | None:

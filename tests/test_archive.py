@@ -75,7 +75,7 @@ def test_signed_input_is_kept_and_its_signature_recorded(store):
     sig = original["signature"]
     assert sig["signer"] == GOV_SIGNER and sig["intact"] is True and sig["trusted"] is False
     assert sig["timestamp"]["time"] and sig["report"]["signatures"][0]["signer"] == GOV_SIGNER
-    kept = store / "objects" / original["sha256"][:2] / f"{original['sha256']}.pdf"
+    kept = store / "originals" / original["sha256"][:2] / f"{original['sha256']}.pdf"
     assert kept.read_bytes() == SIGNED.read_bytes()  # never modified
     assert rec["sha256"] != original["sha256"] and rec["signature"]["signer"] != GOV_SIGNER  # the derivative
 
@@ -311,4 +311,4 @@ def test_run_keeps_a_scan_only_with_keep_source(tmp_path):
         if expected:
             assert show["originals"][0]["kind"] == "scan" and show["originals"][0]["ext"] == "jpg"
             sha = show["originals"][0]["sha256"]
-            assert (store / "objects" / sha[:2] / f"{sha}.jpg").read_bytes() == scan.read_bytes()
+            assert (store / "originals" / sha[:2] / f"{sha}.jpg").read_bytes() == scan.read_bytes()

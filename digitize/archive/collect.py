@@ -120,7 +120,8 @@ def _files_of(store, content: DossierContent, rec, taken: set[str]) -> list[Pack
         fmt, pronom = PRONOM.get(o.media_type, ("", ""))
         if o.media_type == "application/pdf" and o.signature:
             fmt = "Portable Document Format (signed)"
-        files.append(PackageFile(REP_ORIGINAL, name, store.original_path(o), o.sha256, o.media_type, fmt, pronom,
+        source = store.original_path(o.sha256, f".{o.ext}")
+        files.append(PackageFile(REP_ORIGINAL, name, source, o.sha256, o.media_type, fmt, pronom,
                                  o.stored_at or rec.created_at, rec.id))
     fmt, pronom = PRONOM.get("pdfa-" + _pdfa_part(rec), PRONOM["pdfa-2b"])
     files.append(PackageFile(REP_PDFA, f"{base}.pdf", Path(rec.pdf), rec.sha256, "application/pdf", fmt, pronom,

@@ -29,11 +29,13 @@ app.add_typer(store_app, name="store")
 def run(
     inputs: list[str] = typer.Argument(..., help="Files (one document each) or folders (one dossier each)"),
     store: str = c.StoreOpt, as_json: bool = c.JsonOpt, debug: bool = c.DebugOpt,
+    review: bool = typer.Option(False, "--review", help="Store unsigned drafts to check before signing (digitize review)"),
     keep_source: bool = typer.Option(False, "--keep-source/--no-keep-source", help=c.KEEP_SOURCE_HELP),
     opts: c.ProcessingOptions = None,
 ) -> None:
     """Process scans into the store: one result line per document."""
-    ctx = c.keeping_originals(c.open_run(opts, store), keep_source)  # before the progress display: a signer may prompt for its password
+    # before the progress display: a signer may prompt
+    ctx = c.keeping_originals(c.open_run(opts, store, review=review), keep_source)
     docs = expand_inputs(inputs)
     if not docs:
         raise UsageError("run", "no input documents found")
@@ -104,7 +106,8 @@ def store_export(dest: Path = typer.Argument(..., help="Folder to write the expo
 
 
 # Commands that live in their own modules register themselves here.
-for _module in ("digitize.cli.verify", "digitize.cli.profiles", "digitize.cli.batch", "digitize.cli.trust"):
+for _module in ("digitize.cli.verify", "digitize.cli.profiles", "digitize.cli.batch", "digitize.cli.trust",
+                "digitize.cli.review", "digitize.cli.serve", "digitize.cli.users"):
     try:
         importlib.import_module(_module).register(app)
     except ModuleNotFoundError as _e:

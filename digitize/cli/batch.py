@@ -67,7 +67,8 @@ def batch(
     except ValueError as e:
         raise typer.BadParameter(str(e), param_hint="--valid-on") from None
     options = BatchOptions(day, retry_failed, parse_rate(qa_sample), qa_seed, cluster)
-    ctx = c.keeping_originals(c.open_run(opts, store), keep_source)  # before the progress display: a signer may prompt for its password
+    # before the progress display: a signer may prompt for its password
+    ctx = c.keeping_originals(c.open_run(opts, store), keep_source)
     with c.page_progress(sys.stderr.isatty()) as progress:
         dtask = progress.add_task("dossiers", total=count_dossiers(source), rate="")
         ctx = ctx.telling(c.PageProgress(progress))
@@ -93,6 +94,7 @@ def watch(
     settle: float = typer.Option(10.0, "--settle", help="Seconds a dossier must stop changing before it is taken"),
     poll: float = typer.Option(2.0, "--poll", help="Seconds between looks at the folder"),
     once: bool = typer.Option(False, "--once", help="Process what is settled now, then exit"),
+    review: bool = typer.Option(False, "--review", help="Store unsigned drafts to check before signing (digitize review)"),
     as_json: bool = c.JsonOpt, debug: bool = c.DebugOpt,
     keep_source: bool = typer.Option(False, "--keep-source/--no-keep-source", help=c.KEEP_SOURCE_HELP),
     opts: c.ProcessingOptions = None,
@@ -101,7 +103,7 @@ def watch(
     if not folder.is_dir():
         raise UsageError(str(folder), "no such folder")
     try:
-        watcher = Watcher(folder, c.keeping_originals(c.open_run(opts, store), keep_source), settle)
+        watcher = Watcher(folder, c.keeping_originals(c.open_run(opts, store, review=review), keep_source), settle)
         watcher.run(once=once, poll=poll, report=lambda line: _watch_line(line, as_json))
     except KeyboardInterrupt:
         raise typer.Exit(130) from None

@@ -16,6 +16,7 @@ from typing import Any
 from digitize.errors import StoreError
 from digitize.model import Record
 from digitize.store.catalog import Catalog
+from digitize.store.reviews import ReviewCatalog
 
 
 class CatalogStore:
@@ -38,15 +39,8 @@ class CatalogStore:
     def objects_dir(self) -> Path:
         return self.root / "objects"
 
-    def object_path(self, sha: str, ext: str = "pdf") -> Path:
-        return (self.objects_dir / sha[:2] / f"{sha}.{ext}").resolve()
-
-    def original_path(self, original) -> Path:
-        """Where a kept source file (store.originals.Original) lies, byte for byte as it came."""
-        return self.object_path(original.sha256, original.ext)
-
-    def originals(self, doc_id: str) -> list:
-        return self._catalog.originals(doc_id)
+    def object_path(self, sha: str) -> Path:
+        return (self.objects_dir / sha[:2] / f"{sha}.pdf").resolve()
 
     # reads delegate to the catalog
     def find(self, source_sha256: str, settings_key: str) -> Record | None:
@@ -67,8 +61,24 @@ class CatalogStore:
     def events(self, doc_id: str | None = None) -> list[dict[str, Any]]:
         return self._catalog.events(doc_id)
 
-    def log(self, kind: str, doc_id: str | None = None, **data: Any) -> None:
-        self._catalog.log(kind, doc_id, data)
+    def log(self, kind: str, doc_id: str | None = None, username: str | None = None, **data: Any) -> None:
+        self._catalog.log(kind, doc_id, data, username)
+
+    @property
+    def review(self) -> ReviewCatalog:
+        """Status, revisions, users and text search (digitize.store.reviews)."""
+        return ReviewCatalog(self._catalog)
+
+    def original_path(self, sha: str, suffix: str) -> Path:
+        return (self.root / "originals" / sha[:2] / f"{sha}{suffix}").resolve()
+
+    def originals(self, doc_id: str) -> list:
+        """The source files kept for a document (store.originals.Original), with their ingest verification."""
+        return self._catalog.originals(doc_id)
+
+    def write_original(self, sha: str, data: bytes, suffix: str) -> Path:
+        """A scan received by upload, kept byte for byte (content-addressed like the objects)."""
+        return self._write_atomic(self.original_path(sha, suffix), data)
 
     def batch_item(self, batch: str, dossier: str) -> tuple[str, str] | None:
         return self._catalog.batch_item(batch, dossier)
@@ -76,18 +86,20 @@ class CatalogStore:
     def set_batch_item(self, batch: str, dossier: str, status: str, reason: str = "", documents: int = 0) -> None:
         self._catalog.set_batch_item(batch, dossier, status, reason, documents)
 
-    def write_object(self, sha: str, data: bytes | Path, ext: str = "pdf") -> Path:
-        """`data`: the bytes, or a file copied in chunks (originals can be large scans)."""
-        target = self.object_path(sha, ext)
+    def write_object(self, sha: str, data: bytes) -> Path:
+        return self._write_atomic(self.object_path(sha), data)
+
+    def _write_atomic(self, target: Path, data: bytes | Path, sha: str | None = None) -> Path:
+        """`data`: the bytes, or a file copied in chunks and checked against `sha` (a kept source file)."""
         size = data.stat().st_size if isinstance(data, Path) else len(data)
         if target.exists() and target.stat().st_size == size:
             return target
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=f".{ext}")
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=target.suffix)
         try:
             with os.fdopen(fd, "wb") as f:
                 if isinstance(data, Path):
-                    _copy_checked(data, f, sha)
+                    _copy_checked(data, f, sha or "")
                 else:
                     f.write(data)
                 f.flush()
@@ -103,14 +115,17 @@ class CatalogStore:
             raise
         return target
 
-    def put(self, record: Record, pdf: bytes, pages: list[dict[str, Any]], original=None) -> tuple[Record, bool]:
+    def put(self, record: Record, pdf: bytes, pages: list[dict[str, Any]], draft: bool = False,
+            username: str | None = None, original=None) -> tuple[Record, bool]:
         """Store a document; returns (stored record, created). Same input + settings: no-op.
-        `original` (store.originals.Original): keep the source file too, copied from record.source."""
+        A `draft` (unsigned PDF/A) waits for review before it is signed. `original`
+        (store.originals.Original): keep the source file too, copied from record.source."""
         if original is not None:
-            self.write_object(original.sha256, Path(record.source), original.ext)
+            self._write_atomic(self.original_path(original.sha256, f".{original.ext}"), Path(record.source),
+                               original.sha256)
         self.write_object(record.sha256, pdf)
         created = self._catalog.insert(record, pages, {"source": record.source, "sha256": record.sha256},
-                                       original)
+                                       draft, username, original)
         stored = self._catalog.find(record.source_sha256, record.settings_key)
         assert stored is not None
         return stored, created

@@ -18,9 +18,11 @@ class DocumentWriter(Protocol):
         """The document stored for this input under these settings, if any."""
         ...
 
-    def put(self, record: Record, pdf: bytes, pages: list[dict[str, Any]], original=None) -> tuple[Record, bool]:
+    def put(self, record: Record, pdf: bytes, pages: list[dict[str, Any]], draft: bool = False,
+            username: str | None = None, original=None) -> tuple[Record, bool]:
         """Store atomically; returns (stored record, created). Same input + settings: a no-op.
-        `original` (store.originals.Original): also keep the source file, linked to the record."""
+        A `draft` is an unsigned PDF/A waiting for review (digitize.review). `original`
+        (store.originals.Original): also keep the source file, linked to the record."""
         ...
 
 
@@ -41,15 +43,7 @@ class Store(DocumentWriter, Protocol):
     @property
     def objects_dir(self) -> Path: ...
 
-    def object_path(self, sha256: str, ext: str = "pdf") -> Path: ...
-
-    def original_path(self, original) -> Path:
-        """Where a kept source file (store.originals.Original) lies."""
-        ...
-
-    def originals(self, doc_id: str) -> list:
-        """The source files kept for a document (store.originals.Original), with their ingest verification."""
-        ...
+    def object_path(self, sha256: str) -> Path: ...
 
     # --- documents (find and put: see DocumentWriter) -------------------------------------------
 
@@ -67,7 +61,22 @@ class Store(DocumentWriter, Protocol):
 
     def events(self, doc_id: str | None = None) -> list[dict[str, Any]]: ...
 
-    def log(self, kind: str, doc_id: str | None = None, **data: Any) -> None: ...
+    def log(self, kind: str, doc_id: str | None = None, username: str | None = None, **data: Any) -> None: ...
+
+    # --- review (digitize.store.reviews) -----------------------------------------------------
+
+    @property
+    def review(self) -> Any:
+        """Document status and revisions, users, page text for search (a ReviewCatalog)."""
+        ...
+
+    def originals(self, doc_id: str) -> list:
+        """The source files kept for a document (store.originals.Original), with their ingest verification."""
+        ...
+
+    def write_original(self, sha256: str, data: bytes, suffix: str) -> Path:
+        """Keep a received scan byte for byte, content-addressed under originals/."""
+        ...
 
     def batch_item(self, batch: str, dossier: str) -> tuple[str, str] | None:
         """(status, reason) of a dossier in a batch, or None when it was never finished."""
