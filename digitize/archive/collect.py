@@ -23,7 +23,7 @@ PRONOM = {"pdfa-1b": ("PDF/A-1b", "fmt/354"), "pdfa-2b": ("PDF/A-2b", "fmt/477")
           "image/png": ("Portable Network Graphics", "fmt/11"), "application/pdf": ("Portable Document Format", "fmt/276")}
 
 # catalog event kinds -> PREMIS event types (id.loc.gov/vocabulary/preservation/eventType)
-_KIND_TO_PREMIS = {"stored": "ingestion", "signed": "digital signature generation",
+_KIND_TO_PREMIS = {"stored": "ingestion", "signed": "digital signature generation", "approved": "validation",
                    "exported": "information package creation", "fixity": "fixity check"}
 
 
@@ -208,7 +208,7 @@ def _catalog_events(content: DossierContent, store, rec, org: str, rec_files: li
     out = []
     for ev in store.events(rec.id):
         data = ev.get("data") or {}
-        user = data.get("user") or data.get("by")
+        user = ev.get("user") or data.get("user") or data.get("by")  # reviews record who acted
         agents = ((content.agent("person", str(user)), "implementer"),) if user else ((org, "implementer"),)
         kind = ev["kind"]
         premis = _KIND_TO_PREMIS.get(kind) or ("metadata modification" if re.search("review|revision|field|correct", kind)

@@ -90,7 +90,7 @@ class KeepOriginals:
     def find(self, source_sha256: str, settings_key: str):
         return self.writer.find(source_sha256, settings_key)
 
-    def put(self, record, pdf: bytes, pages, original=None):
+    def put(self, record, pdf: bytes, pages, draft: bool = False, username: str | None = None, original=None):
         if original is None:
             original = describe_source(Path(record.source), record.source_sha256, self.keep_scans, self.trust)
-        return self.writer.put(record, pdf, pages, original=original)
+        return self.writer.put(record, pdf, pages, draft, username, original=original)
