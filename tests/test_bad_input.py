@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import struct
-import subprocess
-import sys
 import zlib
 from pathlib import Path
 
@@ -13,7 +11,7 @@ import pikepdf
 import pytest
 from PIL import Image
 
-from conftest import render_text_page
+from support import digitize, invoke, render_text_page
 from digitize.errors import DigitizeError
 from digitize.settings import Limits
 from digitize.stages import ingest
@@ -74,10 +72,7 @@ def test_each_bad_file_is_refused_with_its_reason(bad_files, name):
 def test_batch_goes_on_and_nothing_partial_is_stored(bad_files, tmp_path):
     store = tmp_path / "store"
     paths = [str(p) for p, _ in bad_files.values()]
-    proc = subprocess.run(
-        [sys.executable, "-m", "digitize.cli.app", "run", *paths, "--store", str(store), "--no-sign", "--json", "--jobs", "2"],
-        capture_output=True, text=True, timeout=300,
-    )
+    proc = digitize("run", *paths, "--store", str(store), "--no-sign", "--json", "--jobs", "2")
     assert proc.returncode == 1, proc.stderr
     rows = [json.loads(line) for line in proc.stdout.splitlines()]
     assert len(rows) == len(paths)
@@ -95,6 +90,5 @@ def test_batch_goes_on_and_nothing_partial_is_stored(bad_files, tmp_path):
     # nothing partial: exactly one object, no temp files, one catalog row
     objects = [p for p in (store / "objects").rglob("*") if p.is_file()]
     assert [p.name for p in objects] == [f"{good['sha256']}.pdf"]
-    ls = subprocess.run([sys.executable, "-m", "digitize.cli.app", "store", "ls", "--store", str(store), "--json"],
-                        capture_output=True, text=True, timeout=60)
+    ls = invoke("store", "ls", "--store", str(store), "--json")
     assert [json.loads(x)["id"] for x in ls.stdout.splitlines()] == [good["id"]]

@@ -10,61 +10,18 @@ import os
 import signal
 import sqlite3
 import subprocess
-import sys
 import time
 from datetime import date
 from pathlib import Path
 
-import pikepdf
 import pytest
 
-from conftest import render_text_page
+from support import (
+    DIGITIZE, ENV, REPO, assert_store_intact, digitize, make_archive, render_text_page, stored,
+)
 from digitize.batch.run import ValidityGate
 from digitize.model import Record
 from digitize.store import open_store
-
-REPO = Path(__file__).resolve().parents[1]
-DIGITIZE = [sys.executable, "-m", "digitize.cli.app"]
-ENV = {**os.environ, "OMP_THREAD_LIMIT": "1", "COLUMNS": "200"}
-
-
-def make_archive(root: Path, dossiers: int, docs: int = 2, size=(900, 500), tag: str = "") -> Path:
-    """Small clean pages (fast OCR): `dossiers` folders hs00.. of `docs` JPEGs each; every page
-    differs so every document has its own checksum."""
-    for i in range(dossiers):
-        for j in range(docs):
-            d = root / f"hs{i:02d}"
-            d.mkdir(parents=True, exist_ok=True)
-            render_text_page(d / f"trang{j + 1}.jpg", size=size, lines=(
-                f"GIẤY XÁC NHẬN {tag}", f"Số: {i:02d}{j}/XN-UBND", "Họ, chữ đệm, tên: Nguyễn Văn An"))
-    return root
-
-
-def digitize(*args: str, timeout: float = 120, **env: str) -> subprocess.CompletedProcess:
-    return subprocess.run(DIGITIZE + list(args), capture_output=True, text=True, timeout=timeout,
-                          env={**ENV, **env}, cwd=REPO)
-
-
-def stored(store: Path) -> list[tuple[str, str, str]]:
-    con = sqlite3.connect(store / "catalog.sqlite")
-    try:
-        return con.execute("SELECT source, sha256, dossier FROM documents ORDER BY source").fetchall()
-    finally:
-        con.close()
-
-
-def assert_store_intact(store: Path, expected_sources: set[str]) -> None:
-    rows = stored(store)
-    sources = [r[0] for r in rows]
-    assert len(sources) == len(set(sources)), "a document was stored twice"
-    assert set(sources) == expected_sources
-    for _source, sha, _dossier in rows:
-        pdf = store / "objects" / sha[:2] / f"{sha}.pdf"
-        assert hashlib.sha256(pdf.read_bytes()).hexdigest() == sha
-        with pikepdf.open(pdf) as doc:
-            assert len(doc.pages) >= 1
-    assert not list((store / "objects").glob("*/.tmp-*")), "temp files left in objects/"
-
 
 @pytest.fixture(scope="module")
 def archive(tmp_path_factory) -> Path:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -12,20 +11,14 @@ from pathlib import Path
 
 import pytest
 
-from test_batch import DIGITIZE, ENV, REPO, assert_store_intact, make_archive, stored
+from support import free_port, DIGITIZE, ENV, REPO, assert_store_intact, make_archive, stored
 
 DASK = str(Path(sys.executable).with_name("dask"))
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def cluster(tmp_path):
-    port = _free_port()
+    port = free_port()
     address = f"tcp://127.0.0.1:{port}"
     logs = tmp_path / "dask-logs"
     logs.mkdir()

@@ -5,18 +5,14 @@ measurement on samples/types (see bench/bench_fields.py): field P/R/F1 1.0 with 
 (0.95 without), classification 18/18; on two fresh sets of 36 (seeds 7 and 11) F1 0.991 and 0.985 with
 every wrong value flagged. The thresholds leave a little room for other Tesseract builds.
 """
-import sys
-from pathlib import Path
-
 import pytest
 
 from digitize.model import PageRef
 from digitize.profiles.loader import load_profiles
 from digitize.stages.extract.fields import add_months, extract
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "bench"))
-import bench_fields  # noqa: E402
+from bench import bench_fields
+from support import REPO
 
 TYPES = REPO / "samples" / "types"
 

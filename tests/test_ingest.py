@@ -1,7 +1,7 @@
 """How inputs become dossiers and documents, and what a page keeps from its file."""
 from __future__ import annotations
 
-from conftest import SAMPLES, render_text_page
+from support import SAMPLES, render_text_page
 from digitize.settings import Limits
 from digitize.stages import ingest
 

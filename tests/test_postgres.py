@@ -6,20 +6,13 @@ from __future__ import annotations
 import glob
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 from pathlib import Path
 
 import pytest
 
-from test_batch import digitize, make_archive
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from support import free_port, digitize, make_archive
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +36,7 @@ def postgres(tmp_path_factory):
     subprocess.run(as_user + [str(bin_dir / "initdb"), "-D", str(data), "-U", "digitize", "--pwfile", str(pwfile),
                               "-A", "scram-sha-256", "-E", "UTF8", "--no-sync"],
                    check=True, capture_output=True, timeout=120)
-    port = _free_port()
+    port = free_port()
     subprocess.run(as_user + [str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(base / "log"), "-w", "-t", "60",
                               "-o", f"-p {port} -k {sock} -c listen_addresses=127.0.0.1 -c fsync=off", "start"],
                    check=True, capture_output=True, timeout=90)

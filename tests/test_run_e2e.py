@@ -10,7 +10,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from conftest import SAMPLES
+from support import SAMPLES
 from digitize.vn.metrics import char_errors
 from digitize.pdfa.checks.conformance import check_pdfa
 from digitize.tools.preflight import preflight

@@ -5,7 +5,6 @@ import csv
 import datetime as dt
 import json
 import re
-import sys
 import time
 import unicodedata
 from pathlib import Path
@@ -16,11 +15,9 @@ import pytest
 from PIL import Image
 from stdnum.vn import mst
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
-
-from samples import generate as G  # noqa: E402
-from samples import vocab as V  # noqa: E402
+from samples import generate as G
+from samples import vocab as V
+from support import REPO
 
 SETS = [REPO / "samples" / s for s in ("demo", "degraded", "types")]
 PAGE_SUFFIXES = {".jpg", ".tif", ".pdf"}

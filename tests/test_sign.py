@@ -13,7 +13,7 @@ from digitize.errors import DigitizeError
 from digitize.signing.signers import SignerSpec, ensure_demo_key, open_signer
 from digitize.stages.sign import SignOptions, sign_pdf
 from digitize.verify.files import Verdict, verify_file
-from conftest import ORG, PDFA_INPUT
+from support import ORG, PDFA_INPUT
 
 
 

@@ -10,8 +10,8 @@ import threading
 import time
 from pathlib import Path
 
-from conftest import render_text_page
-from test_batch import DIGITIZE, ENV, REPO, digitize, stored
+from support import render_text_page
+from support import DIGITIZE, ENV, REPO, digitize, stored
 
 
 def _page(path: Path, n: int) -> Path:

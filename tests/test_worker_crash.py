@@ -11,7 +11,7 @@ import time
 
 import psutil
 
-from conftest import PAGE_LINES, render_text_page
+from support import PAGE_LINES, render_text_page
 
 
 def _workers(root: psutil.Process) -> list[psutil.Process]:
