@@ -6,19 +6,15 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
-import os
 import signal
-import sqlite3
-import subprocess
-import time
 from datetime import date
 from pathlib import Path
 
 import pytest
 
-from support import (
-    DIGITIZE, ENV, REPO, assert_store_intact, digitize, make_archive, render_text_page, stored,
-)
+from support import assert_store_intact, digitize, make_archive, popen, render_text_page, stored
+from support.archives import page_number
+from support.faults import fault_env, read_marker
 from digitize.batch.run import ValidityGate
 from digitize.model import Record
 from digitize.store import open_store
@@ -130,37 +126,46 @@ def test_expired_by_extracted_fields_is_not_stored(tmp_path):
     assert store.find("bbbb", "k") and store.find("cccc", "k")
 
 
+@pytest.mark.slow
 def test_kill_9_at_several_points_then_resume_exactly_once(tmp_path):
-    root = make_archive(tmp_path / "arch", 12, docs=2, size=(1240, 900), tag="K")
+    """Kills at chosen points, not after guessed delays (support.faults): each kill is asserted to
+    have happened where asked, then resumed runs store every document exactly once."""
+    root = make_archive(tmp_path / "arch", 8, docs=2, size=(1240, 900), tag="K")
     store = tmp_path / "store"
-    args = DIGITIZE + ["batch", str(root), "--store", str(store), "--no-sign", "--jobs", "2"]
+    args = ("batch", str(root), "--store", str(store), "--no-sign", "--jobs", "2")
     expected = {str(p) for p in root.glob("hs*/trang*.jpg")}
 
-    def run_until(n_stored: int | None, delay: float = 0.0) -> None:
-        proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV, cwd=REPO)
-        deadline = time.monotonic() + 90
-        try:
-            while time.monotonic() < deadline and proc.poll() is None:
-                if n_stored is None:
-                    time.sleep(delay)
-                    break
-                if (store / "catalog.sqlite").exists() and len(stored(store)) >= n_stored:
-                    break
-                time.sleep(0.02)
-        finally:
-            if proc.poll() is None:
-                os.kill(proc.pid, signal.SIGKILL)
-            proc.wait(10)
+    def killed_run(name: str, **fault) -> dict:
+        marker = tmp_path / f"{name}.fault"
+        proc = popen(*args, **fault_env(marker, **fault))
+        _, err = proc.communicate(timeout=300)
+        assert proc.returncode == -signal.SIGKILL, err
+        m = read_marker(marker)
+        assert m["killed"] == proc.pid  # the coordinator, no other process
+        return m
 
-    run_until(None, delay=1.5)  # during start-up / first pages
-    run_until(len(stored(store)) + 2 if (store / "catalog.sqlite").exists() else 2)
-    run_until(len(stored(store)) + 3)
-    assert len(stored(store)) < len(expected), "the kills came too late to test anything"
-    final = subprocess.run(args + ["--json"], capture_output=True, text=True, env=ENV, cwd=REPO, timeout=120)
-    assert final.returncode == 0, final.stderr
+    # start-up: the coordinator dies while a worker reads the first page, before anything is stored
+    m = killed_run("first-page", kill_coordinator_at=f"Số: {page_number(0, 0)}")
+    assert m["fault"] == "kill_coordinator" and m["by"] == m["worker"] != m["killed"]
+    assert stored(store) == []
+    # just after the catalog transaction of the 2nd document, then of 3 more (already stored ones
+    # are no-ops, not counted)
+    m = killed_run("after-2", kill_coordinator_after_stored=2)
+    assert m["fault"] == "kill_coordinator_after_stored" and m["by"] == m["killed"]
+    assert len(stored(store)) == 2
+    killed_run("after-3-more", kill_coordinator_after_stored=3)
+    assert len(stored(store)) == 5
+    # a worker dies mid-page in the resumed run: its pages are retried and the run completes
+    marker = tmp_path / "worker.fault"
+    final = popen(*args, "--json", **fault_env(marker, kill_worker_at=f"Số: {page_number(6, 1)}"))
+    out, err = final.communicate(timeout=300)
+    assert final.returncode == 0, err
+    m = read_marker(marker)
+    assert m["fault"] == "kill_worker" and m["killed"] == m["by"] != final.pid and m["coordinator"] == final.pid
     assert_store_intact(store, expected)
-    # every dossier once in the batch journal, all done
-    con = sqlite3.connect(store / "catalog.sqlite")
-    items = con.execute("SELECT dossier, status FROM batch_items").fetchall()
-    con.close()
-    assert sorted(items) == [(f"hs{i:02d}", "done") for i in range(12)]
+    assert str(root / "hs06" / "trang2.jpg") in {json.loads(x)["source"] for x in out.splitlines()}
+    # the journal has every dossier done: a further run opens nothing
+    again = digitize(*args, "--json", "--report", str(tmp_path / "again"))
+    assert again.returncode == 0 and again.stdout == "", again.stderr
+    summary = json.loads((tmp_path / "again.json").read_text(encoding="utf-8"))["summary"]
+    assert summary["dossiers"] == {"done (earlier run)": 8}

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from support import free_port, digitize, make_archive
+from support import digitize, free_port, make_archive
 
 
 @pytest.fixture(scope="module")

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from digitize.model import Record
+from digitize.store import faults
 from digitize.store.catalog import Catalog
 
 DEFAULT_STORE = "./digitize-store"
@@ -79,6 +80,8 @@ class Store:
         """Store a document; returns (stored record, created). Same input + settings: no-op."""
         self.write_object(record.sha256, pdf)
         created = self.catalog.insert(record, pages, {"source": record.source, "sha256": record.sha256})
+        if created:
+            faults.after_stored()  # no-op unless a crash test arms it (digitize/store/faults.py)
         stored = self.catalog.find(record.source_sha256, record.settings_key)
         assert stored is not None
         return stored, created

@@ -21,9 +21,11 @@ def digitize(*args: str, timeout: float = 300, **env: str) -> subprocess.Complet
                           env={**ENV, **env}, cwd=REPO)
 
 
-def popen(*args: str, **env: str) -> subprocess.Popen:
-    return subprocess.Popen(DIGITIZE + list(args), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env={**ENV, **env}, cwd=REPO)
+def popen(*args: str, capture: bool = True, **env: str) -> subprocess.Popen:
+    """Start the CLI; without `capture` its output is discarded, so that processes it leaves behind
+    cannot keep the test waiting on a pipe."""
+    out = subprocess.PIPE if capture else subprocess.DEVNULL
+    return subprocess.Popen(DIGITIZE + list(args), stdout=out, stderr=out, text=True, env={**ENV, **env}, cwd=REPO)
 
 
 def invoke(*args: str, **env: str):
