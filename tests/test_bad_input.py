@@ -69,6 +69,7 @@ def test_each_bad_file_is_refused_with_its_reason(bad_files, name):
     assert "\n" not in str(err.value)
 
 
+@pytest.mark.slow
 def test_batch_goes_on_and_nothing_partial_is_stored(bad_files, tmp_path):
     store = tmp_path / "store"
     paths = [str(p) for p, _ in bad_files.values()]

@@ -41,6 +41,7 @@ def first_run(archive, tmp_path_factory):
     return out, proc
 
 
+@pytest.mark.slow
 def test_batch_keeps_still_valid_dossiers_and_reports_bad_rows(first_run, archive):
     out, proc = first_run
     assert proc.returncode == 1, proc.stderr  # bad rows need attention
@@ -59,6 +60,7 @@ def test_batch_keeps_still_valid_dossiers_and_reports_bad_rows(first_run, archiv
     assert meta["procedure_code"] == "1.004227" and meta["ghi_chu"] == "bản gốc" and meta["valid_until"] == ""
 
 
+@pytest.mark.slow
 def test_report_files(first_run):
     out, _ = first_run
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))
@@ -84,6 +86,7 @@ def test_report_files(first_run):
     assert "not yet issued" in html
 
 
+@pytest.mark.slow
 def test_rerun_is_a_no_op_and_retry_failed_reruns_failures(first_run, archive, tmp_path):
     out, _ = first_run
     before = stored(out / "store")

@@ -35,25 +35,30 @@ def scores(typed_samples, profiles):
     return bench_fields.score(items, pages, profiles)
 
 
+@pytest.mark.slow
 def test_classification_accuracy(scores):
     assert scores["classification_accuracy"] >= 0.98, [e for e in scores["errors"] if "field" not in e]
 
 
+@pytest.mark.slow
 def test_overall_field_precision_recall(scores):
     o = scores["overall"]
     assert o["precision"] >= 0.98 and o["recall"] >= 0.98 and o["f1"] >= 0.98, o
 
 
+@pytest.mark.slow
 def test_every_wrong_value_is_flagged(scores):
     assert scores["wrong_values_flagged"] == scores["wrong_values"], [e for e in scores["errors"] if "field" in e]
 
 
+@pytest.mark.slow
 def test_per_profile_field_f1(scores):
     low = {k: v["f1"] for k, v in scores["per_profile"].items() if v["f1"] < 0.95}
     assert not low, (low, scores["errors"])
     assert len(scores["per_profile"]) == 9
 
 
+@pytest.mark.slow
 def test_deliberately_invalid_identifiers_are_flagged(typed_samples, profiles):
     items, pages = typed_samples
     checked = 0
@@ -67,6 +72,7 @@ def test_deliberately_invalid_identifiers_are_flagged(typed_samples, profiles):
     assert checked >= 3
 
 
+@pytest.mark.slow
 def test_fields_point_back_to_the_page(typed_samples, profiles):
     items, pages = typed_samples
     path, gt = next((p, g) for p, g in items if g["doc_type"] == "giay_khai_sinh")
@@ -79,6 +85,7 @@ def test_fields_point_back_to_the_page(typed_samples, profiles):
     assert want[1] - 40 <= y0 <= want[3] + 40 and x1 <= want[2] + 40
 
 
+@pytest.mark.slow
 def test_validity_rules(typed_samples, profiles):
     items, pages = typed_samples
     seen = set()
@@ -99,6 +106,7 @@ def test_validity_rules(typed_samples, profiles):
     assert add_months("2024-08-31", 6) == "2025-02-28"
 
 
+@pytest.mark.slow
 def test_forced_profile_and_required_field_missing(typed_samples, profiles):
     items, pages = typed_samples
     path, _ = next((p, g) for p, g in items if g["doc_type"] == "quyet_dinh")
@@ -138,6 +146,7 @@ def test_unknown_document_falls_back_to_generic(tmp_path, profiles):
     assert got["nguoi_chu_tri"].startswith("Chủ tịch")
 
 
+@pytest.mark.slow
 def test_post_correction_measured_not_enabled_by_default(typed_samples):
     """Post-correction must not raise the character error rate; it stays off by default."""
     from digitize.settings import Settings

@@ -14,6 +14,8 @@ import pytest
 
 from support import digitize, free_port, make_archive
 
+pytestmark = [pytest.mark.system, pytest.mark.slow]  # a PostgreSQL server, whole batches
+
 
 @pytest.fixture(scope="module")
 def postgres(tmp_path_factory):

@@ -16,6 +16,8 @@ from digitize.pdfa.checks.conformance import check_pdfa
 from digitize.tools.preflight import preflight
 from digitize.tools.qpdf import qpdf_check
 
+pytestmark = pytest.mark.slow  # whole runs over the degraded samples
+
 DEGRADED = SAMPLES / "degraded"
 # Measured on samples/degraded (19 pages, 2 blank) when this test was written, text read with
 # `pdftotext -raw`: 1.7 % over all text pages, 0.35 % on the hard ones (show-through, low

@@ -14,6 +14,8 @@ from digitize.stages.sign import SignOptions, sign_pdf
 from digitize.verify.files import Verdict, verify_file
 from support import PDFA_INPUT
 
+pytestmark = pytest.mark.system  # a SoftHSM2 token
+
 MODULE = "/usr/lib/softhsm/libsofthsm2.so"
 PIN, SO_PIN = "86420135", "97531864"
 TOKEN = "VN-TEST-TOKEN"

@@ -5,7 +5,11 @@ from __future__ import annotations
 import hashlib
 import json
 
+import pytest
+
 from support import PAGE_LINES, digitize, invoke, render_text_page
+
+pytestmark = pytest.mark.slow  # a whole run
 
 
 def test_export_names_by_dossier_and_ordinal(tmp_path):

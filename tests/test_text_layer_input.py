@@ -6,8 +6,11 @@ import json
 import subprocess
 
 import pikepdf
+import pytest
 
 from support import digitize, invoke, render_text_page
+
+pytestmark = pytest.mark.slow  # three whole runs
 
 
 def _run(*args: str) -> dict:

@@ -8,8 +8,11 @@ import os
 import time
 from pathlib import Path
 
-from support import render_text_page
-from support import digitize, popen, stored
+import pytest
+
+from support import digitize, popen, render_text_page, stored
+
+pytestmark = pytest.mark.slow  # the watcher processes whole dossiers
 
 
 def _page(path: Path, n: int) -> Path:

@@ -57,6 +57,10 @@ def test_the_installed_package_is_the_wheel(installed):
     where = subprocess.run([str(python), "-c", "import digitize; print(digitize.__file__)"], cwd=work, env=env,
                            capture_output=True, text=True, check=True).stdout.strip()
     assert where.startswith(str(work / "venv")) and not where.startswith(str(REPO))
+    licence = subprocess.run([str(python), "-c", "import importlib.metadata as m; d = m.distribution('digitize'); "
+                              "print(d.metadata['License-Expression'], any(f.name == 'LICENSE' for f in d.files))"],
+                             cwd=work, env=env, capture_output=True, text=True, check=True).stdout.split()
+    assert licence == ["GPL-3.0-or-later", "True"]
 
 
 def test_profiles_ls_lists_the_built_in_profiles(installed):
