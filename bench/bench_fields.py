@@ -56,7 +56,7 @@ def ocr_pages(items: Iterable[tuple[Path, dict]], jobs: int = 2) -> dict[Path, P
     """The pipeline's page stage (quality, geometry, OCR) on every sample image, in parallel."""
     from concurrent.futures import ProcessPoolExecutor
 
-    from digitize.pipeline.scheduler import process_page
+    from digitize.pipeline.pages import process_page
 
     paths = [p for p, _ in items]
     settings = Settings()

@@ -1,13 +1,23 @@
-"""Processing settings shared by `run`, `batch` and `watch`. Limits keep hostile input
-(decompression bombs, huge files) from being processed at all."""
+"""Processing settings shared by `run`, `batch` and `watch`, and the one reader of the DIGITIZE_*
+environment variables. Limits keep hostile input (decompression bombs, huge files) from being
+processed at all."""
 from __future__ import annotations
 
 import hashlib
 import json
 import os
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
-PIPELINE_VERSION = "0.1.0"
+from digitize import __version__
+
+# The package's version is also the output-format version: it goes into every document's XMP and
+# record, and into the settings key, so a new version re-processes instead of skipping.
+PIPELINE_VERSION = __version__
+DEFAULT_STORE = "./digitize-store"
+# The receiving organisation named in the stamp and in the demo key's certificate.
+DEFAULT_ORGANISATION = "Bộ phận Một cửa (DEMO)"
 
 
 @dataclass(frozen=True)
@@ -23,7 +33,7 @@ class Settings:
     pdfa: str = "2b"  # 1b | 2b | 3b
     profile: str = "auto"
     profiles_dir: str | None = None
-    sign: bool = False
+    sign: bool = True  # as the CLI: documents are signed unless asked not to
     ocr_lang: str = "vie"
     redo_ocr: bool = False
     jpeg_quality: int = 85  # only for pages we had to re-encode (rotated/deskewed or non-JPEG)
@@ -45,3 +55,63 @@ class Settings:
 
 def default_jobs() -> int:
     return max(1, os.cpu_count() or 1)
+
+
+# --- the environment (the only place DIGITIZE_* variables are read) ----------------------------
+
+
+def _env(name: str) -> str | None:
+    return os.environ.get(f"DIGITIZE_{name}") or None
+
+
+def store_location(given: str | os.PathLike | None = None) -> str:
+    """`--store`, else DIGITIZE_STORE, else ./digitize-store."""
+    return str(given or _env("STORE") or DEFAULT_STORE)
+
+
+def objects_location(given: str | None = None) -> str:
+    """The shared folder for objects and keys of a PostgreSQL store: given, else DIGITIZE_OBJECTS."""
+    return str(given or _env("OBJECTS") or DEFAULT_STORE)
+
+
+def organisation(given: str | None = None) -> str:
+    """`--organisation`, else DIGITIZE_ORGANISATION, else the demo default."""
+    return given or _env("ORGANISATION") or DEFAULT_ORGANISATION
+
+
+def profile_dirs(given: Sequence[str | os.PathLike] = ()) -> list[Path]:
+    """Folders of the user's profiles: those given (`--profiles`), else DIGITIZE_PROFILES
+    (os.pathsep-separated)."""
+    if given:
+        return [Path(p) for p in given]
+    return [Path(p) for p in (_env("PROFILES") or "").split(os.pathsep) if p]
+
+
+def ocr_engine() -> str:
+    """DIGITIZE_OCR_ENGINE: `auto` (default), `tesserocr`, `cli` or `module:Class`."""
+    return _env("OCR_ENGINE") or "auto"
+
+
+def java_dir() -> str:
+    """Where the Preflight jars are (DIGITIZE_JAVA_DIR, default Debian's /usr/share/java)."""
+    return _env("JAVA_DIR") or "/usr/share/java"
+
+
+def fault_marker() -> str | None:
+    """DIGITIZE_FAULT_MARKER: the marker file of an armed crash-test fault (digitize/store/faults.py)."""
+    return _env("FAULT_MARKER")
+
+
+def fault_kill_after_stored() -> int | None:
+    """DIGITIZE_FAULT_KILL_COORDINATOR_AFTER_STORED: crash tests only; unset in normal use."""
+    value = _env("FAULT_KILL_COORDINATOR_AFTER_STORED")
+    return int(value) if value else None
+
+
+KEY_PASSWORD_ENV = "DIGITIZE_KEY_PASSWORD"  # the PKCS#12 file's password
+TOKEN_PIN_ENV = "DIGITIZE_PIN"  # the PKCS#11 token's PIN
+
+
+def secret(name: str) -> str | None:
+    """A secret from the environment (KEY_PASSWORD_ENV, TOKEN_PIN_ENV); never logged."""
+    return os.environ.get(name)

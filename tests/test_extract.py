@@ -120,7 +120,7 @@ def test_unknown_document_falls_back_to_generic(tmp_path, profiles):
     """A type nobody profiled: generic header parts and every `Label: value` pair."""
     from PIL import Image, ImageDraw, ImageFont
 
-    from digitize.pipeline.scheduler import process_page
+    from digitize.pipeline.pages import process_page
     from digitize.settings import Settings
 
     lines = ["ỦY BAN NHÂN DÂN", "XÃ AN PHÚ", "Số: 15/TB-UBND", "", "THÔNG BÁO",

@@ -1,21 +1,22 @@
 """How inputs become dossiers and documents, and what a page keeps from its file."""
 from __future__ import annotations
 
-from support import SAMPLES, render_text_page
+from digitize.intake.folders import expand_inputs
 from digitize.settings import Limits
 from digitize.stages import ingest
+from support import SAMPLES, render_text_page
 
 
 def test_file_folder_and_archive_of_folders():
     demo = SAMPLES / "demo"
     dossiers = sorted(p for p in demo.iterdir() if p.is_dir())
-    archive = ingest.expand_inputs([str(demo)])
+    archive = expand_inputs([str(demo)])
     assert sorted({d.dossier for d in archive}) == [p.name for p in dossiers]
-    one = ingest.expand_inputs([str(dossiers[0])])
+    one = expand_inputs([str(dossiers[0])])
     assert {d.dossier for d in one} == {dossiers[0].name}
     assert [d.ordinal for d in one] == list(range(1, len(one) + 1))
     assert [d.path for d in one] == sorted(d.path for d in one)  # name order
-    single = ingest.expand_inputs([one[0].path])
+    single = expand_inputs([one[0].path])
     assert len(single) == 1 and single[0].dossier == one[0].path.rsplit("/", 1)[1].rsplit(".", 1)[0]
 
 

@@ -94,7 +94,8 @@ def test_manifest_without_required_column_or_dates(archive):
 
 def test_folder_of_dossier_folders(archive):
     codes = [(i.code, len(i.files)) for i in read_source(archive) if isinstance(i, DossierEntry)]
-    assert codes == [("hs1", 2), ("hs2", 1), ("link", 1), ("loose", 1)]
+    # link.jpg leads out of the archive: refused here as in a manifest row (one rule for every folder)
+    assert codes == [("hs1", 2), ("hs2", 1), ("loose", 1)]
 
 
 def test_still_valid_boundaries():

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from digitize.errors import ExitCode
 from support import digitize, free_port, make_archive
 
 pytestmark = [pytest.mark.system, pytest.mark.slow]  # a PostgreSQL server, whole batches
@@ -74,6 +75,6 @@ def test_batch_with_postgres_catalog(postgres, tmp_path):
 def test_bad_postgres_url_is_one_line_without_password(postgres, tmp_path):
     bad = postgres.replace("s3cret-pg", "wrong-pw")
     r = digitize("batch", str(tmp_path), "--store", bad, "--no-sign", DIGITIZE_OBJECTS=str(tmp_path))
-    assert r.returncode == 2
+    assert r.returncode == ExitCode.STORE  # a store that cannot be opened, not a usage error
     assert "wrong-pw" not in r.stderr + r.stdout and "Traceback" not in r.stderr
     assert "cannot connect to PostgreSQL" in r.stderr

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from digitize.errors import DigitizeError
+from digitize.errors import DigitizeError, ExitCode
 from digitize.signing.signers import SignerSpec, list_token, open_signer
 from digitize.stages.sign import SignOptions, sign_pdf
 from digitize.verify.files import Verdict, verify_file
@@ -108,5 +108,5 @@ def test_cli_keys_list_never_prints_pin(token):
     assert PIN not in r.stdout + r.stderr
     env["DIGITIZE_PIN"] = "00000000"
     r = subprocess.run(cmd, capture_output=True, text=True, env=env, stdin=subprocess.DEVNULL)
-    assert r.returncode == 1 and "error:" in r.stderr and "Traceback" not in r.stderr
+    assert r.returncode == ExitCode.SIGNING and "error:" in r.stderr and "Traceback" not in r.stderr
     assert "00000000" not in r.stdout + r.stderr

@@ -15,7 +15,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
-from digitize.errors import DigitizeError
+from digitize.errors import DigitizeError, UsageError
+from digitize.model import DocumentInput
+from digitize.intake.folders import archive_children, dossiers_in, folder_scans
 from digitize.stages.ingest import IMAGE_SUFFIXES
 
 # canonical column -> accepted header spellings (compared after folding, see _norm_header)
@@ -54,6 +56,11 @@ class DossierEntry:
         if self.dated:
             meta["valid_until"] = self.valid_until.isoformat() if self.valid_until else ""
         return meta
+
+    def documents(self) -> list[DocumentInput]:
+        """One document per file, numbered in order (the ordinal names the exported file)."""
+        meta = self.document_metadata()
+        return [DocumentInput(f, self.code, i, meta) for i, f in enumerate(self.files, 1)]
 
 
 @dataclass(frozen=True)
@@ -109,12 +116,12 @@ def _rows(path: Path) -> Iterator[list[object]]:
     """Raw rows of a CSV (UTF-8 with or without BOM; , ; or tab) or XLSX (first sheet)."""
     head = path.open("rb").read(4)
     if head.startswith(b"PK\x03\x04"):
-        from openpyxl import load_workbook
+        from openpyxl import load_workbook  # lazy: 0.15 s to import, needed for XLSX manifests only
 
         try:
             wb = load_workbook(path, read_only=True, data_only=True)
         except Exception as e:  # openpyxl raises many types for a damaged workbook
-            raise DigitizeError(str(path), f"unreadable XLSX: {e}") from None
+            raise UsageError(str(path), f"unreadable XLSX: {e}") from None
         try:
             for row in wb.worksheets[0].iter_rows(values_only=True):
                 yield list(row)
@@ -135,7 +142,7 @@ def count_dossiers(source: Path) -> int | None:
     """Rows (or dossier folders) in a source, for the progress bar; None when unknown."""
     try:
         if source.is_dir():
-            return sum(1 for _ in _folder_children(source))
+            return sum(1 for _ in archive_children(source))
         return max(0, sum(1 for r in _rows(source) if any(_cell(c) for c in r)) - 1)
     except (OSError, UnicodeDecodeError, DigitizeError):
         return None
@@ -146,7 +153,7 @@ def read_source(source: Path) -> Iterator[Item]:
     if source.is_dir():
         return read_folder(source)
     if not source.is_file():
-        raise DigitizeError(str(source), "no such manifest file or folder")
+        raise UsageError(str(source), "no such manifest file or folder")
     return read_manifest(source)
 
 
@@ -156,14 +163,14 @@ def read_manifest(path: Path) -> Iterator[Item]:
         rows = _rows(path)
         header = next(rows, None)
     except UnicodeDecodeError:
-        raise DigitizeError(str(path), "not UTF-8 text (save the manifest as CSV UTF-8 or XLSX)") from None
+        raise UsageError(str(path), "not UTF-8 text (save the manifest as CSV UTF-8 or XLSX)") from None
     if header is None:
-        raise DigitizeError(str(path), "empty manifest")
+        raise UsageError(str(path), "empty manifest")
     names = [_norm_header(h) for h in header]
     canon = [_BY_ALIAS.get(n, n) for n in names]
     for need in ("dossier_code", "path"):
         if need not in canon:
-            raise DigitizeError(str(path), f"no {need} column (aliases: {', '.join(ALIASES[need])})")
+            raise UsageError(str(path), f"no {need} column (aliases: {', '.join(ALIASES[need])})")
     dated = "valid_until" in canon
     seen: set[str] = set()
     return _manifest_items(rows, header, canon, root, dated, seen)
@@ -213,7 +220,7 @@ def resolve_paths(spec: str, root: Path) -> tuple[str, ...]:
         if not target.is_relative_to(root):
             raise ValueError(f"path {part!r} leads outside the archive root {root}")
         if target.is_dir():
-            found = _folder_files(target)
+            found = folder_scans(target)
             if not found:
                 raise ValueError(f"folder {part!r} has no scans ({', '.join(sorted(IMAGE_SUFFIXES))})")
             files += found
@@ -226,33 +233,10 @@ def resolve_paths(spec: str, root: Path) -> tuple[str, ...]:
     return tuple(files)
 
 
-def _folder_files(folder: Path) -> list[str]:
-    root = folder.resolve()
-    out = []
-    for p in sorted(folder.iterdir()):
-        if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES and not p.name.startswith("."):
-            real = p.resolve()
-            if real.is_relative_to(root):  # a symlink out of the dossier is not a scan of it
-                out.append(str(real))
-    return out
-
-
-def _folder_children(folder: Path) -> Iterator[Path]:
-    for p in sorted(folder.iterdir()):
-        if p.name.startswith(".") or p.name in ("done", "failed"):
-            continue
-        if p.is_dir() or p.suffix.lower() in IMAGE_SUFFIXES:
-            yield p
-
-
 def read_folder(folder: Path) -> Iterator[Item]:
-    """Each sub-folder is a dossier (its name is the code); a loose scan is a one-document dossier."""
-    for child in _folder_children(folder):
-        if child.is_dir():
-            files = _folder_files(child)
-            if not files:
-                yield RowProblem(0, child.name, f"{child}: folder has no scans")
-                continue
-            yield DossierEntry(0, child.name, tuple(files))
+    """An archive folder (digitize.intake.folders): each sub-folder a dossier, each loose scan a dossier."""
+    for dossier in dossiers_in(folder):
+        if not dossier.files:
+            yield RowProblem(0, dossier.code, f"{dossier.folder}: folder has no scans")
         else:
-            yield DossierEntry(0, child.stem, (str(child.resolve()),))
+            yield DossierEntry(0, dossier.code, dossier.files)

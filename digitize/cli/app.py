@@ -3,16 +3,17 @@ from __future__ import annotations
 
 import importlib
 import json
+import shutil
 import sys
-import time
 from pathlib import Path
 
 import typer
 
 from digitize.cli import common as c
-from digitize.errors import DigitizeError
+from digitize.cli.errors import run_cli
+from digitize.errors import InputError, UsageError
 from digitize.pipeline.scheduler import run_documents
-from digitize.stages.ingest import expand_inputs
+from digitize.intake.folders import expand_inputs
 from digitize.store import open_store
 
 # Tracebacks never show local variables: they may hold a store URL's password or a PIN.
@@ -20,15 +21,6 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_
                   help="Scanned dossiers to searchable, signed PDF/A records with extracted fields.")
 store_app = typer.Typer(no_args_is_help=True, pretty_exceptions_show_locals=False, help="Inspect the results store.")
 app.add_typer(store_app, name="store")
-
-
-def _open(location: str | None):
-    """The store, or one line saying why not (the URL shown without its password)."""
-    try:
-        return open_store(location)
-    except DigitizeError as e:
-        c.stderr.print(f"[red]error:[/] {e}", highlight=False)
-        raise typer.Exit(2)
 
 
 @app.command()
@@ -39,33 +31,13 @@ def run(
     opts: c.ProcessingOptions = None,
 ) -> None:
     """Process scans into the store: one result line per document."""
-    settings = opts.settings()
-    the_store = _open(store)
-    try:
-        profile_set = c.load_profiles(opts)
-        signing = c.open_signing(opts, the_store)
-    except DigitizeError as e:
-        c.stderr.print(f"[red]error:[/] {e}", highlight=False)
-        raise typer.Exit(2)
+    ctx = c.open_run(opts, store)  # before the progress display: a signer may prompt for its password
     docs = expand_inputs(inputs)
     if not docs:
-        c.stderr.print("[red]error:[/] no input documents found", highlight=False)
-        raise typer.Exit(2)
+        raise UsageError("run", "no input documents found")
     failures = 0
-    start = time.monotonic()
     with c.page_progress(sys.stderr.isatty() or len(docs) > 1) as progress:
-        task = progress.add_task("pages", total=0, rate="")
-
-        def on_page(_ref) -> None:
-            progress.advance(task)
-            done = progress.tasks[task].completed
-            progress.update(task, rate=f"{done / max(1e-6, time.monotonic() - start):.2f} pages/s")
-
-        def on_known(n: int) -> None:
-            progress.update(task, total=(progress.tasks[task].total or 0) + n)
-
-        for outcome in run_documents(docs, settings, the_store, opts.job_count(), profile_set, signing,
-                                     on_page=on_page, on_pages_known=on_known):
+        for outcome in run_documents(docs, ctx.telling(c.PageProgress(progress))):
             failures += 0 if outcome.ok else 1
             c.emit(outcome, as_json, debug, show_fields=len(docs) <= 20)
     raise typer.Exit(1 if failures else 0)
@@ -74,7 +46,7 @@ def run(
 @store_app.command("ls")
 def store_ls(store: str = c.StoreOpt, as_json: bool = c.JsonOpt) -> None:
     """List stored documents (one JSON object per line with --json)."""
-    the_store = _open(store)
+    the_store = open_store(store)
     for rec in the_store.records():
         if as_json:
             sys.stdout.write(json.dumps(rec.as_json(), ensure_ascii=False) + "\n")
@@ -86,15 +58,14 @@ def store_ls(store: str = c.StoreOpt, as_json: bool = c.JsonOpt) -> None:
 @store_app.command("show")
 def store_show(doc_id: str, store: str = c.StoreOpt) -> None:
     """Show one document: record, fields, pages and events, as JSON."""
-    the_store = _open(store)
+    the_store = open_store(store)
     rec = the_store.get(doc_id)
     if rec is None:
-        c.stderr.print(f"[red]error:[/] {doc_id}: no such document in {the_store.root}", highlight=False)
-        raise typer.Exit(1)
+        raise InputError(doc_id, f"no such document in {the_store.root}")
     data = rec.as_json()
     data.update(source_sha256=rec.source_sha256, created_at=rec.created_at, metadata=rec.metadata,
                 pipeline_version=rec.pipeline_version, fields_detail=[f.as_dict() for f in rec.fields],
-                page_details=the_store.pages(rec.id), events=the_store.catalog.events(rec.id))
+                page_details=the_store.pages(rec.id), events=the_store.events(rec.id))
     typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
@@ -103,9 +74,7 @@ def store_export(dest: Path = typer.Argument(..., help="Folder to copy PDFs and 
                  store: str = c.StoreOpt) -> None:
     """Copy every stored PDF, named <dossier code>.<document ordinal>.pdf as archives name them
     (Circular 05/2025), with records.jsonl beside them."""
-    import shutil
-
-    the_store = _open(store)
+    the_store = open_store(store)
     dest.mkdir(parents=True, exist_ok=True)
     taken: set[str] = set()
     with open(dest / "records.jsonl", "w", encoding="utf-8") as out:
@@ -130,5 +99,10 @@ for _module in ("digitize.cli.verify", "digitize.cli.profiles", "digitize.cli.ba
             raise
 
 
+def main() -> None:
+    """The console entry point: the app under the one error handler (digitize.cli.errors)."""
+    run_cli(app)
+
+
 if __name__ == "__main__":
-    app()
+    main()

@@ -2,17 +2,20 @@
 intake hot folder). Both take the same processing options as `run`."""
 from __future__ import annotations
 
-import importlib.util
+import json
 import sys
-import time
 from datetime import date
 from pathlib import Path
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.progress import Progress
 
+from digitize.batch.manifest import count_dossiers, parse_date
+from digitize.batch.run import BatchOptions, parse_rate, run_batch
 from digitize.cli import common as c
-from digitize.errors import DigitizeError
+from digitize.errors import UsageError
+from digitize.intake.hotfolder import Watcher
+from digitize.reports.batch import BatchReport
 
 ValidOnOpt = typer.Option(None, "--valid-on", help="Keep dossiers valid on this date (YYYY-MM-DD or dd/mm/yyyy) [default: today]")
 ClusterOpt = typer.Option(None, "--cluster", help="Dask scheduler address tcp://HOST:PORT (inputs and store on a shared path)")
@@ -20,18 +23,6 @@ ReportOpt = typer.Option(None, "--report", help="Write FILE.json, FILE.csv (fiel
 RetryOpt = typer.Option(False, "--retry-failed", help="Run dossiers that failed in an earlier run of this batch again")
 QaOpt = typer.Option(None, "--qa-sample", help="Mark a reproducible random share of documents for QA review, e.g. 2%")
 QaSeedOpt = typer.Option("0", "--qa-seed", help="Seed of the QA sample")
-
-
-def _fail(e: DigitizeError, code: int = 2):
-    c.stderr.print(f"[red]error:[/] {e}", highlight=False)
-    return typer.Exit(code)
-
-
-def _profiles(opts: c.ProcessingOptions):
-    # documents are classified only once the extraction stage is installed
-    if importlib.util.find_spec("digitize.stages.extract.fields") is None:
-        return None
-    return c.load_profiles(opts)
 
 
 class _Printer:
@@ -69,50 +60,20 @@ def batch(
     as_json: bool = c.JsonOpt, debug: bool = c.DebugOpt, opts: c.ProcessingOptions = None,
 ) -> None:
     """Process an archive: still-valid dossiers only, in parallel, resumable, with a report."""
-    from digitize.batch.run import BatchOptions, parse_rate, run_batch
-    from digitize.batch.manifest import count_dossiers, parse_date
-    from digitize.store import open_store
-
-    settings = opts.settings()
     try:
         day = parse_date(valid_on) if valid_on else date.today()
     except ValueError as e:
         raise typer.BadParameter(str(e), param_hint="--valid-on") from None
-    try:
-        options = BatchOptions(day, opts.job_count(), retry_failed, parse_rate(qa_sample), qa_seed, cluster)
-        the_store = open_store(store)
-        profile_set = _profiles(opts)
-        signing = c.open_signing(opts, the_store)
-    except DigitizeError as e:
-        raise _fail(e)
-    reporter = None
-    if report:
-        from digitize.reports.batch import BatchReport
-
-        reporter = BatchReport(report, str(source.resolve()), day.isoformat(), options.qa_rate)
-    start = time.monotonic()
-    with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-                  TextColumn("{task.fields[rate]}"), TimeRemainingColumn(), console=c.stderr,
-                  disable=not sys.stderr.isatty(), transient=False) as progress:
+    options = BatchOptions(day, retry_failed, parse_rate(qa_sample), qa_seed, cluster)
+    ctx = c.open_run(opts, store)  # before the progress display: a signer may prompt for its password
+    with c.page_progress(sys.stderr.isatty()) as progress:
         dtask = progress.add_task("dossiers", total=count_dossiers(source), rate="")
-        ptask = progress.add_task("pages", total=0, rate="")
+        ctx = ctx.telling(c.PageProgress(progress))
         printer = _Printer(source, as_json, debug, progress, dtask)
-
-        def on_page(_ref) -> None:
-            progress.advance(ptask)
-            rate = progress.tasks[ptask].completed / max(1e-6, time.monotonic() - start)
-            progress.update(ptask, rate=f"{rate:.2f} pages/s")
-
-        def on_known(n: int) -> None:
-            progress.update(ptask, total=(progress.tasks[ptask].total or 0) + n)
-
-        listeners = [printer] + ([reporter] if reporter else [])
+        reporter = BatchReport(report, str(source.resolve()), day.isoformat(), options.qa_rate) if report else None
         totals = None
         try:
-            totals = run_batch(source, settings, the_store, options, profile_set, signing, listeners,
-                               on_page=on_page, on_pages_known=on_known)
-        except DigitizeError as e:
-            raise _fail(e)
+            totals = run_batch(source, ctx, options, [printer] + ([reporter] if reporter else []))
         finally:
             if reporter:
                 reporter.close(totals)
@@ -133,26 +94,16 @@ def watch(
     as_json: bool = c.JsonOpt, debug: bool = c.DebugOpt, opts: c.ProcessingOptions = None,
 ) -> None:
     """Intake hot folder: settled dossiers are processed and moved to done/ or failed/."""
-    from digitize.store import open_store
-    from digitize.intake.hotfolder import Watcher
-
-    settings = opts.settings()
     if not folder.is_dir():
-        raise _fail(DigitizeError(str(folder), "no such folder"))
+        raise UsageError(str(folder), "no such folder")
     try:
-        the_store = open_store(store)
-        watcher = Watcher(folder, settings, the_store, settle, opts.job_count(), _profiles(opts),
-                          c.open_signing(opts, the_store))
+        watcher = Watcher(folder, c.open_run(opts, store), settle)
         watcher.run(once=once, poll=poll, report=lambda line: _watch_line(line, as_json))
-    except DigitizeError as e:
-        raise _fail(e)
     except KeyboardInterrupt:
         raise typer.Exit(130) from None
 
 
 def _watch_line(result, as_json: bool) -> None:
-    import json
-
     if as_json:
         sys.stdout.write(json.dumps(result.as_json(), ensure_ascii=False) + "\n")
         sys.stdout.flush()

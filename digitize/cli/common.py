@@ -1,11 +1,12 @@
-"""What `run`, `batch` and `watch` share: processing options, signer set-up, output of outcomes."""
+"""What `run`, `batch` and `watch` share: processing options, the run context (store, profiles,
+signer), the page progress bar, output of outcomes."""
 from __future__ import annotations
 
 import functools
 import inspect
 import json
-import os
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,8 +15,12 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from digitize.pipeline.scheduler import Outcome, Signing
-from digitize.settings import Limits, Settings, default_jobs
+from digitize.model import PageRef
+from digitize.pipeline.context import RunContext, RunEvents, Signing
+from digitize.pipeline.outcome import Outcome
+from digitize.profiles.loader import load_profiles as _load_profiles
+from digitize.settings import Limits, Settings, default_jobs, organisation, profile_dirs
+from digitize.store import Store, open_store
 
 stderr = Console(stderr=True)
 
@@ -66,7 +71,7 @@ class ProcessingOptions:
                         profiles_dir=str(self.profiles_dir) if self.profiles_dir else None)
 
     def organisation_name(self) -> str:
-        return self.organisation or os.environ.get("DIGITIZE_ORGANISATION") or "Bộ phận Một cửa (DEMO)"
+        return organisation(self.organisation)
 
     def job_count(self) -> int:
         return self.jobs if self.jobs and self.jobs > 0 else default_jobs()
@@ -101,15 +106,13 @@ def processing_command(func):
 
 
 def load_profiles(opts: ProcessingOptions):
-    from digitize.profiles.loader import load_profiles as _load
-
-    dirs = [p for p in (opts.profiles_dir, os.environ.get("DIGITIZE_PROFILES")) if p]
-    return _load([Path(d) for d in dirs])
+    return _load_profiles(profile_dirs([opts.profiles_dir] if opts.profiles_dir else []))
 
 
-def open_signing(opts: ProcessingOptions, store) -> Signing | None:
+def open_signing(opts: ProcessingOptions, store: Store) -> Signing | None:
     if not opts.sign:
         return None
+    # lazy: pyHanko takes ~0.5 s to import; unsigned runs and `--help` never need it
     from digitize.signing.signers import SignerSpec, ensure_demo_key, open_signer
     from digitize.stages.sign import SignOptions
 
@@ -121,6 +124,30 @@ def open_signing(opts: ProcessingOptions, store) -> Signing | None:
     options = SignOptions(level=level, tsa_url=opts.tsa, ltv=opts.ltv, stamp=opts.stamp,
                           organisation=opts.organisation_name(), copy_form=opts.copy_form)
     return Signing(signer, options)
+
+
+def open_run(opts: ProcessingOptions, store: str | None) -> RunContext:
+    """Everything a processing command runs with: settings, the store, profiles and the signer."""
+    settings = opts.settings()
+    the_store = open_store(store)
+    return RunContext(settings, the_store, load_profiles(opts), open_signing(opts, the_store), opts.job_count())
+
+
+class PageProgress(RunEvents):
+    """The pages bar of a progress display: total as pages become known, done with a rate."""
+
+    def __init__(self, progress: Progress):
+        self.progress = progress
+        self.task = progress.add_task("pages", total=0, rate="")
+        self.start = time.monotonic()
+
+    def pages_known(self, count: int) -> None:
+        self.progress.update(self.task, total=(self.progress.tasks[self.task].total or 0) + count)
+
+    def page(self, ref: PageRef) -> None:
+        self.progress.advance(self.task)
+        rate = self.progress.tasks[self.task].completed / max(1e-6, time.monotonic() - self.start)
+        self.progress.update(self.task, rate=f"{rate:.2f} pages/s")
 
 
 def error_line(text: str) -> str:
@@ -149,8 +176,8 @@ def emit(outcome: Outcome, as_json: bool, debug: bool, show_fields: bool = False
                 stderr.print(f"  {f.name}: {escape(str(f.value))}{mark}", highlight=False)
         return
     stderr.print(f"[red]error:[/] {error_line(outcome.error or '')}", highlight=False, markup=True)
-    if debug and outcome.error and "\n" in outcome.error:
-        stderr.print(outcome.error, highlight=False, markup=False)
+    if debug and outcome.trace:
+        stderr.print(outcome.trace, highlight=False, markup=False)
     if as_json:
         data = outcome.as_json()
         data["error"] = error_line(outcome.error or "")
@@ -159,6 +186,7 @@ def emit(outcome: Outcome, as_json: bool, debug: bool, show_fields: bool = False
 
 
 def page_progress(enabled: bool) -> Progress:
+    """A progress display on stderr (off when not asked for)."""
     return Progress(
         TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
         TextColumn("{task.fields[rate]}"), TimeRemainingColumn(),

@@ -8,7 +8,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from digitize.errors import DigitizeError
+from digitize.profiles.loader import BUILTIN_DIR, check_profiles, load_profiles, user_dirs
 
 stderr = Console(stderr=True)
 stdout = Console()
@@ -22,18 +22,8 @@ def register(app: typer.Typer) -> None:
     app.add_typer(profiles_app, name="profiles")
 
 
-def _fail(e: DigitizeError, code: int = 2):
-    stderr.print(f"[red]error:[/] {e}", highlight=False, soft_wrap=True)
-    raise typer.Exit(code)
-
-
 def _load(profiles_dir: Path | None):
-    from digitize.profiles.loader import load_profiles, user_dirs
-
-    try:
-        return load_profiles(user_dirs([profiles_dir] if profiles_dir else []))
-    except DigitizeError as e:
-        _fail(e)
+    return load_profiles(user_dirs([profiles_dir] if profiles_dir else []))
 
 
 @profiles_app.command("ls")
@@ -56,10 +46,7 @@ def show(profile_id: str = typer.Argument(..., help="Profile id"), profiles_dir:
          as_json: bool = JsonOpt) -> None:
     """Show one profile: recognition rules, fields, validity."""
     ps = _load(profiles_dir)
-    try:
-        p = ps[profile_id]
-    except DigitizeError as e:
-        _fail(e)
+    p = ps[profile_id]
     data = {
         "id": p.id, "title": p.title, "source": p.source, "threshold": p.threshold,
         "titles": [{"text": k.text, "weight": k.weight} for k in p.titles],
@@ -85,13 +72,8 @@ def show(profile_id: str = typer.Argument(..., help="Profile id"), profiles_dir:
 def check(paths: list[Path] = typer.Argument(None, help="Profile files or folders (default: built-in + --profiles)"),
           profiles_dir: Path = DirOpt, as_json: bool = JsonOpt) -> None:
     """Check profile files; report each broken one with file, line and key. Exit 1 if any is broken."""
-    from digitize.profiles.loader import BUILTIN_DIR, check_profiles, user_dirs
-
     targets = list(paths or []) or [BUILTIN_DIR, *user_dirs([profiles_dir] if profiles_dir else [])]
-    try:
-        problems = check_profiles(targets)
-    except DigitizeError as e:
-        _fail(e)
+    problems = check_profiles(targets)
     for e in problems:
         if as_json:
             print(json.dumps({"file": e.path, "line": e.line, "key": e.key, "error": str(e)}, ensure_ascii=False))

@@ -11,7 +11,10 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from digitize.errors import DigitizeError
+from digitize import settings
+from digitize.errors import InputError, UsageError
+from digitize.reports.html import audit_report
+from digitize.store import open_store
 
 stderr = Console(stderr=True)
 keys_app = typer.Typer(no_args_is_help=True, help="Signing keys: the demo key, and what a PKCS#11 token holds.")
@@ -31,11 +34,6 @@ def _quiet(debug: bool) -> None:
             logging.getLogger(name).setLevel(logging.CRITICAL)
 
 
-def _fail(e: DigitizeError, code: int = 2):
-    stderr.print(f"[red]error:[/] {e}", highlight=False)
-    raise typer.Exit(code)
-
-
 def verify(
     files: list[Path] = typer.Argument(None, help="PDF files to verify (default with --store: every stored object)"),
     store: str = StoreOpt,
@@ -48,21 +46,17 @@ def verify(
     debug: bool = typer.Option(False, "--debug", help="Show library diagnostics"),
 ) -> None:
     """Verify signatures, PDF/A conformance and store integrity; exit 0 only when every file is valid."""
+    # lazy: verification loads pyHanko's validation stack (~0.5 s); other commands start without it
     from digitize.verify.files import load_trust, verify_file, verify_store
 
     _quiet(debug)
     if not files and store is None:
-        _fail(DigitizeError("verify", "give FILE... or --store DIR"))
-    try:
-        roots = load_trust(trust or [])
-    except DigitizeError as e:
-        _fail(e)
+        raise UsageError("verify", "give FILE... or --store DIR")
+    roots = load_trust(trust or [])
     the_store = None
     if store is not None:
-        from digitize.store import open_store
-
         if not Path(store).exists() and "://" not in store:
-            _fail(DigitizeError(store, "no such store"))
+            raise UsageError(store, "no such store")
         the_store = open_store(store)
     if files:
         verdicts = [verify_file(f, roots, store=the_store, revocation=not no_revocation, online=online) for f in files]
@@ -96,8 +90,6 @@ def _print_table(verdicts) -> None:
 
 
 def _write_report(verdicts, folder: Path, store) -> None:
-    from digitize.reports.html import audit_report
-
     folder.mkdir(parents=True, exist_ok=True)
     stamp = dt.datetime.now().astimezone().strftime("%Y%m%dT%H%M%S")
     base = folder / f"audit-{stamp}"
@@ -113,14 +105,11 @@ def _write_report(verdicts, folder: Path, store) -> None:
 def keys_demo(store: str = StoreOpt,
               organisation: str = typer.Option(None, "--organisation", help="Organisation named in the certificate")) -> None:
     """Create the demo signing key in the store's keys/ folder (once; files 0600, subject says DEMO)."""
-    import os
-
-    from digitize.signing.signers import DEFAULT_ORGANISATION, ensure_demo_key
-    from digitize.store import open_store
+    # lazy: pyHanko takes ~0.5 s to import; only the key commands need it
+    from digitize.signing.signers import ensure_demo_key
 
     the_store = open_store(store)
-    org = organisation or os.environ.get("DIGITIZE_ORGANISATION") or DEFAULT_ORGANISATION
-    demo = ensure_demo_key(Path(the_store.keys_dir), org)
+    demo = ensure_demo_key(Path(the_store.keys_dir), settings.organisation(organisation))
     verb = "created" if demo.created else "exists"
     stderr.print(f"demo key {verb}: {demo.signer_cert.parent}", highlight=False)
     typer.echo(demo.subject)
@@ -129,14 +118,14 @@ def keys_demo(store: str = StoreOpt,
 @keys_app.command("show")
 def keys_show(store: str = StoreOpt, as_json: bool = typer.Option(False, "--json")) -> None:
     """Show the demo certificate of a store: subject, issuer, validity, SHA-256 fingerprint."""
+    # lazy: pyHanko takes ~0.5 s to import; only the key commands need it
     from pyhanko.keys import load_cert_from_pemder
 
     from digitize.signing.signers import DEMO_CERT
-    from digitize.store import open_store
 
     path = Path(open_store(store).keys_dir) / DEMO_CERT
     if not path.exists():
-        _fail(DigitizeError(str(path), "no demo key yet (run `digitize keys demo`)"), 1)
+        raise InputError(str(path), "no demo key yet (run `digitize keys demo`)")
     cert = load_cert_from_pemder(str(path))
     info = {"certificate": str(path), "subject": cert.subject.human_friendly, "issuer": cert.issuer.human_friendly,
             "not_before": cert.not_valid_before.isoformat(), "not_after": cert.not_valid_after.isoformat(),
@@ -148,15 +137,13 @@ def keys_show(store: str = StoreOpt, as_json: bool = typer.Option(False, "--json
 def keys_list(signer: str = typer.Option(..., "--signer", help="pkcs11:module=PATH;token=LABEL"),
               as_json: bool = typer.Option(False, "--json")) -> None:
     """List the keys and certificates on a PKCS#11 token (PIN from DIGITIZE_PIN or a prompt)."""
+    # lazy: pyHanko takes ~0.5 s to import; only the key commands need it
     from digitize.signing.signers import SignerSpec, list_token
 
-    try:
-        spec = SignerSpec.parse(signer)
-        if spec.kind != "pkcs11":
-            raise DigitizeError("--signer", "keys list needs a pkcs11: signer")
-        objects = list_token(spec, prompt=sys.stdin.isatty())
-    except DigitizeError as e:
-        _fail(e, 1)
+    spec = SignerSpec.parse(signer)
+    if spec.kind != "pkcs11":
+        raise UsageError("--signer", "keys list needs a pkcs11: signer")
+    objects = list_token(spec, prompt=sys.stdin.isatty())
     for o in objects:
         if as_json:
             typer.echo(json.dumps({"kind": o.kind, "label": o.label, "id": o.id_hex, "subject": o.subject},

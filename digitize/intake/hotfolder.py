@@ -11,20 +11,19 @@ from __future__ import annotations
 
 import os
 import time
-from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from digitize.batch.run import StoreLock
 from digitize.model import DocumentInput
-from digitize.pipeline.scheduler import Outcome, Signing, run_documents
-from digitize.settings import Settings
-from digitize.stages.ingest import IMAGE_SUFFIXES, expand_inputs
+from digitize.pipeline.context import RunContext
+from digitize.pipeline.scheduler import run_groups
+from digitize.intake.folders import OUTBOXES, archive_children, expand_inputs
+from digitize.store.lock import StoreLock
 
-DONE, FAILED = "done", "failed"
+DONE, FAILED = OUTBOXES
 
 
 @dataclass(frozen=True)
@@ -73,22 +72,13 @@ def look(entry: Path) -> _Look:
 @dataclass
 class Watcher:
     folder: Path
-    settings: Settings
-    store: Any
+    ctx: RunContext
     settle: float = 10.0
-    jobs: int = 1
-    profiles: Any = None
-    signing: Signing | None = None
     _seen: dict[str, _Look] = field(default_factory=dict)
 
     def entries(self) -> list[Path]:
-        out = []
-        for p in sorted(self.folder.iterdir()):
-            if p.name.startswith(".") or p.name in (DONE, FAILED):
-                continue
-            if p.is_dir() or (p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES):
-                out.append(p)
-        return out
+        """What a scanner left in the inbox: dossier folders and loose scans (digitize.intake.folders)."""
+        return list(archive_children(self.folder))
 
     def settled(self, entries: list[Path], once: bool) -> list[Path]:
         """Entries unchanged for `settle` seconds; when polling, also unchanged since the last look."""
@@ -109,7 +99,7 @@ class Watcher:
     def run(self, once: bool = False, poll: float = 2.0, report: Callable[[IntakeResult], None] = print) -> int:
         """Watch until interrupted (or one pass with `once`); returns the number of entries taken."""
         taken = 0
-        with StoreLock(self.store):
+        with StoreLock(self.ctx.store):
             while True:
                 ready = self.settled(self.entries(), once)
                 for result in self.process(ready):
@@ -121,7 +111,7 @@ class Watcher:
 
     def process(self, entries: list[Path]) -> Iterator[IntakeResult]:
         """Process settled entries on one worker pool, yielding one result per entry in order."""
-        todo: deque[tuple[Path, list[DocumentInput]]] = deque()
+        todo: list[tuple[Path, list[DocumentInput]]] = []
         for e in entries:
             docs = expand_inputs([str(e)])
             if not docs:
@@ -130,17 +120,9 @@ class Watcher:
             todo.append((e, docs))
         if not todo:
             return
-        pending = deque(todo)
-        current: list[Outcome] = []
-        inputs = (d for _e, docs in todo for d in docs)
-        for outcome in run_documents(inputs, self.settings, self.store, self.jobs, self.profiles, self.signing):
-            current.append(outcome)
-            entry, docs = pending[0]
-            if len(current) == len(docs):
-                pending.popleft()
-                errors = [(o.error or "").splitlines()[0] for o in current if not o.ok]
-                yield self._finish(entry, [o.record.id for o in current if o.ok], errors)
-                current = []
+        for entry, outcomes in run_groups(todo, self.ctx):
+            errors = [(o.error or "").splitlines()[0] for o in outcomes if not o.ok]
+            yield self._finish(entry, [o.record.id for o in outcomes if o.ok], errors)
 
     def _finish(self, entry: Path, ids: list[str], errors: list[str]) -> IntakeResult:
         status = FAILED if errors else DONE
@@ -157,5 +139,5 @@ class Watcher:
             os.replace(tmp, note)
         os.replace(entry, target)
         rel = str(target.relative_to(self.folder))
-        self.store.log("intake", None, name=entry.name, status=status, moved_to=rel, ids=ids, errors=errors)
+        self.ctx.store.log("intake", None, name=entry.name, status=status, moved_to=rel, ids=ids, errors=errors)
         return IntakeResult(entry.name, status, rel, tuple(ids), tuple(errors))

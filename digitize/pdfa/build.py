@@ -17,7 +17,7 @@ from pathlib import Path
 import pikepdf
 from PIL import Image
 
-from digitize.errors import DigitizeError
+from digitize.errors import DigitizeError, InputError, UsageError
 from digitize.model import Document, PageResult, Word
 from digitize.settings import PIPELINE_VERSION
 from digitize.pdfa.font import GLYPH_WIDTH, add_glyphless_font, encode_text
@@ -41,16 +41,16 @@ def _jpeg_colour_space(page: PageResult, where: str) -> tuple[pikepdf.Name, int,
     try:
         with Image.open(io.BytesIO(page.jpeg)) as im:
             if im.format != "JPEG":
-                raise DigitizeError(where, f"page image is {im.format}, expected JPEG")
+                raise InputError(where, f"page image is {im.format}, expected JPEG")
             mode, size = im.mode, im.size
     except DigitizeError:
         raise
     except Exception as e:  # PIL raises many types for broken data
-        raise DigitizeError(where, f"page image is not a readable JPEG ({e.__class__.__name__})") from None
+        raise InputError(where, f"page image is not a readable JPEG ({e.__class__.__name__})") from None
     spaces = {"RGB": pikepdf.Name.DeviceRGB, "L": pikepdf.Name.DeviceGray}
     if mode not in spaces:
         # CMYK would need a CMYK OutputIntent; the pipeline always produces RGB or grey pages.
-        raise DigitizeError(where, f"JPEG colour mode {mode} is not supported (RGB or greyscale only)")
+        raise InputError(where, f"JPEG colour mode {mode} is not supported (RGB or greyscale only)")
     return spaces[mode], size[0], size[1]
 
 
@@ -88,7 +88,7 @@ def _text_layer(page: PageResult, scale: float, page_h: float) -> bytes:
 def _add_page(pdf: pikepdf.Pdf, page: PageResult, font: pikepdf.Object, where: str) -> None:
     colour_space, w_px, h_px = _jpeg_colour_space(page, where)
     if page.dpi <= 0:
-        raise DigitizeError(where, f"page resolution {page.dpi} dpi is not positive")
+        raise InputError(where, f"page resolution {page.dpi} dpi is not positive")
     scale = 72.0 / page.dpi
     page_w, page_h = w_px * scale, h_px * scale
     image = pdf.make_stream(
@@ -157,9 +157,9 @@ def build_pdfa(doc: Document, part: str = "2b", metadata: dict[str, str] | None 
     """One PDF/A-1b, -2b or -3b file for the document; same inputs + `created` = same bytes."""
     where = doc.input.path
     if part not in PARTS:
-        raise DigitizeError(where, f"unknown PDF/A part {part!r} (use 1b, 2b or 3b)")
+        raise UsageError(where, f"unknown PDF/A part {part!r} (use 1b, 2b or 3b)")
     if not doc.pages:
-        raise DigitizeError(where, "document has no pages")
+        raise InputError(where, "document has no pages")
     number, conformance, version = PARTS[part]
     created = created or datetime.now(timezone.utc).replace(microsecond=0)
     meta = _doc_meta(doc, {**doc.input.metadata, **(metadata or {})}, created)

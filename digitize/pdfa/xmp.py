@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from xml.sax.saxutils import escape
 
-DIGITIZE_NS = "https://digitize.example/ns/1.0/"
-PDFAID_NS = "http://www.aiim.org/pdfa/ns/id/"
+from digitize.pdfa import namespaces as ns
+
+DIGITIZE_NS = ns.DIGITIZE
 
 # Our namespace: property name -> description (all Text, category external).
 DIGITIZE_PROPERTIES: dict[str, str] = {
@@ -78,12 +79,12 @@ def _extension_schema() -> str:
     )
     return (
         '<rdf:Description rdf:about=""\n'
-        '  xmlns:pdfaExtension="http://www.aiim.org/pdfa/ns/extension/"\n'
-        '  xmlns:pdfaSchema="http://www.aiim.org/pdfa/ns/schema#"\n'
-        '  xmlns:pdfaProperty="http://www.aiim.org/pdfa/ns/property#">\n'
+        f'  xmlns:pdfaExtension="{ns.PDFA_EXTENSION}"\n'
+        f'  xmlns:pdfaSchema="{ns.PDFA_SCHEMA}"\n'
+        f'  xmlns:pdfaProperty="{ns.PDFA_PROPERTY}">\n'
         "<pdfaExtension:schemas><rdf:Bag><rdf:li rdf:parseType=\"Resource\">\n"
         "<pdfaSchema:schema>digitize record metadata</pdfaSchema:schema>\n"
-        f"<pdfaSchema:namespaceURI>{DIGITIZE_NS}</pdfaSchema:namespaceURI>\n"
+        f"<pdfaSchema:namespaceURI>{ns.DIGITIZE}</pdfaSchema:namespaceURI>\n"
         "<pdfaSchema:prefix>digitize</pdfaSchema:prefix>\n"
         f"<pdfaSchema:property><rdf:Seq>\n{props}</rdf:Seq></pdfaSchema:property>\n"
         "</rdf:li></rdf:Bag></pdfaExtension:schemas>\n"
@@ -99,26 +100,26 @@ def build_xmp(meta: DocMeta, part: int, conformance: str) -> bytes:
     xml = (
         '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>\n'
         '<x:xmpmeta xmlns:x="adobe:ns:meta/">\n'
-        '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">\n'
-        f'<rdf:Description rdf:about="" xmlns:pdfaid="{PDFAID_NS}">\n'
+        f'<rdf:RDF xmlns:rdf="{ns.RDF}">\n'
+        f'<rdf:Description rdf:about="" xmlns:pdfaid="{ns.PDFAID}">\n'
         f"<pdfaid:part>{part}</pdfaid:part>\n<pdfaid:conformance>{conformance}</pdfaid:conformance>\n"
         "</rdf:Description>\n"
-        '<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/">\n'
+        f'<rdf:Description rdf:about="" xmlns:dc="{ns.DC}">\n'
         "<dc:format>application/pdf</dc:format>\n"
         f'<dc:title><rdf:Alt><rdf:li xml:lang="x-default">{escape(meta.title)}</rdf:li></rdf:Alt></dc:title>\n'
         f"<dc:creator><rdf:Seq><rdf:li>{escape(meta.creator)}</rdf:li></rdf:Seq></dc:creator>\n"
         f'<dc:description><rdf:Alt><rdf:li xml:lang="x-default">{escape(meta.description)}</rdf:li>'
         "</rdf:Alt></dc:description>\n"
         "</rdf:Description>\n"
-        '<rdf:Description rdf:about="" xmlns:xmp="http://ns.adobe.com/xap/1.0/">\n'
+        f'<rdf:Description rdf:about="" xmlns:xmp="{ns.XMP}">\n'
         f"<xmp:CreateDate>{date}</xmp:CreateDate>\n<xmp:ModifyDate>{date}</xmp:ModifyDate>\n"
         f"<xmp:MetadataDate>{date}</xmp:MetadataDate>\n"
         f"<xmp:CreatorTool>{escape(meta.creator_tool)}</xmp:CreatorTool>\n"
         "</rdf:Description>\n"
-        '<rdf:Description rdf:about="" xmlns:pdf="http://ns.adobe.com/pdf/1.3/">\n'
+        f'<rdf:Description rdf:about="" xmlns:pdf="{ns.PDF}">\n'
         f"<pdf:Producer>{escape(meta.producer)}</pdf:Producer>\n"
         "</rdf:Description>\n"
-        f'<rdf:Description rdf:about="" xmlns:digitize="{DIGITIZE_NS}">\n{custom}</rdf:Description>\n'
+        f'<rdf:Description rdf:about="" xmlns:digitize="{ns.DIGITIZE}">\n{custom}</rdf:Description>\n'
         + _extension_schema()
         + "</rdf:RDF>\n</x:xmpmeta>\n"
         + (" " * 99 + "\n") * 20  # padding lets a later writer update in place

@@ -6,17 +6,16 @@ the line (from YAML node marks) and the key, never a traceback.
 """
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator, Sequence
 
 import yaml
 
-from digitize.errors import DigitizeError
+from digitize.errors import InternalError, UsageError
+from digitize.settings import profile_dirs
 
 BUILTIN_DIR = Path(__file__).resolve().parent / "builtin"
-ENV_VAR = "DIGITIZE_PROFILES"
 
 FIELD_TYPES = ("text", "name", "date", "year", "cccd", "cmnd", "id_number", "tax_code", "dossier_code",
                "procedure_code", "document_number", "parcel", "map_sheet", "register_entry", "area",
@@ -27,7 +26,7 @@ VALIDATORS = ("not_future", "cccd_matches_dob_sex", "after_issue_date")
 VALIDITY_RULES = ("permanent", "expiry_field", "duration", "term_field", "none")
 
 
-class ProfileError(DigitizeError):
+class ProfileError(UsageError):
     """A broken profile file: `<file>:<line>: <key>: <reason>`."""
 
     def __init__(self, path: str | Path, line: int | None, key: str, reason: str):
@@ -98,7 +97,7 @@ class ProfileSet:
             return self.profiles[pid]
         except KeyError:
             known = ", ".join(sorted(self.profiles))
-            raise DigitizeError("profile", f"unknown profile {pid!r} (known: {known})") from None
+            raise UsageError("profile", f"unknown profile {pid!r} (known: {known})") from None
 
     def __contains__(self, pid: object) -> bool:
         return pid in self.profiles
@@ -297,16 +296,13 @@ def _files(paths: Sequence[Path]) -> list[Path]:
         elif p.exists():
             out.append(p)
         else:
-            raise DigitizeError(str(p), "profiles folder or file not found")
+            raise UsageError(str(p), "profiles folder or file not found")
     return out
 
 
 def user_dirs(extra: Sequence[Path | str] = ()) -> list[Path]:
     """Folders named on the command line, else in DIGITIZE_PROFILES (os.pathsep-separated)."""
-    if extra:
-        return [Path(p) for p in extra]
-    env = os.environ.get(ENV_VAR, "")
-    return [Path(p) for p in env.split(os.pathsep) if p]
+    return profile_dirs(extra)
 
 
 def load_profiles(extra_dirs: Sequence[Path] = ()) -> ProfileSet:
@@ -316,7 +312,7 @@ def load_profiles(extra_dirs: Sequence[Path] = ()) -> ProfileSet:
         p = parse_profile(path)
         profiles[p.id] = p
     if "generic" not in profiles:
-        raise DigitizeError(str(BUILTIN_DIR), "the built-in 'generic' profile is missing")
+        raise InternalError(str(BUILTIN_DIR), "the built-in 'generic' profile is missing")
     return ProfileSet(profiles)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Sequence
 
@@ -93,8 +94,6 @@ def _fmt(value: Any) -> str:
 
 def audit_report(verdicts: Sequence[Any], title: str = "Audit report", subtitle: str = "") -> str:
     """HTML audit report of `verify` results (FileVerdict objects)."""
-    from collections import Counter
-
     counts = Counter(v.verdict.value for v in verdicts)
     rep = HtmlReport(title, subtitle)
     rep.counts({"files": len(verdicts), **{k: counts.get(k, 0) for k in ("valid", "indeterminate", "invalid")}})

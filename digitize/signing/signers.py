@@ -1,7 +1,7 @@
 """Signer construction: PKCS#12 file, PKCS#11 token, demo key.
 
 Secrets (PKCS#12 password, token PIN) come from the environment or an interactive prompt, never from argv,
-and never appear in an error message: every failure is re-raised as a DigitizeError with a fixed reason.
+and never appear in an error message: every failure is re-raised as a SigningError (or UsageError) with a fixed reason.
 """
 from __future__ import annotations
 
@@ -12,13 +12,19 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from asn1crypto import x509 as asn1_x509
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+from pkcs11 import Attribute, ObjectClass
+from pyhanko.config.pkcs11 import TokenCriteria
+from pyhanko.keys import load_cert_from_pemder
+from pyhanko.sign.pkcs11 import PKCS11Signer, open_pkcs11_session
 from pyhanko.sign import signers
 
-from digitize.errors import DigitizeError
+from digitize.errors import SigningError, UsageError
+from digitize.settings import DEFAULT_ORGANISATION, KEY_PASSWORD_ENV, TOKEN_PIN_ENV, secret
 
-PASSWORD_ENV = "DIGITIZE_KEY_PASSWORD"
-PIN_ENV = "DIGITIZE_PIN"
-DEFAULT_ORGANISATION = "DEMO organisation"
 
 DEMO_ROOT = "demo-root.crt.pem"
 DEMO_CERT = "demo-signer.crt.pem"
@@ -46,32 +52,32 @@ class SignerSpec:
         if text.startswith("p12:"):
             path = text[4:]
             if not path:
-                raise DigitizeError("--signer", "p12: needs a file path (p12:PATH)")
+                raise UsageError("--signer", "p12: needs a file path (p12:PATH)")
             return cls("p12", path=path)
         if text.startswith("pkcs11:"):
             parts: dict[str, str] = {}
             for item in filter(None, (p.strip() for p in text[7:].split(";"))):
                 name, sep, value = item.partition("=")
                 if not sep or not value:
-                    raise DigitizeError("--signer", f"pkcs11 item {name!r} needs name=value")
+                    raise UsageError("--signer", f"pkcs11 item {name!r} needs name=value")
                 if name in ("pin", "password"):
-                    raise DigitizeError("--signer", f"the PIN is read from {PIN_ENV} or a prompt, not from the command line")
+                    raise UsageError("--signer", f"the PIN is read from {TOKEN_PIN_ENV} or a prompt, not from the command line")
                 if name not in ("module", "token", "key", "key_id", "cert", "cert_id"):
-                    raise DigitizeError("--signer", f"unknown pkcs11 item {name!r}")
+                    raise UsageError("--signer", f"unknown pkcs11 item {name!r}")
                 parts[name] = value
             if "module" not in parts:
-                raise DigitizeError("--signer", "pkcs11 needs module=PATH")
+                raise UsageError("--signer", "pkcs11 needs module=PATH")
             for hex_name in ("key_id", "cert_id"):
                 if hex_name in parts:
                     try:
                         bytes.fromhex(parts[hex_name])
                     except ValueError:
-                        raise DigitizeError("--signer", f"{hex_name} must be hexadecimal") from None
+                        raise UsageError("--signer", f"{hex_name} must be hexadecimal") from None
             return cls(
                 "pkcs11", module=parts["module"], token=parts.get("token"), key_label=parts.get("key"),
                 key_id=parts.get("key_id"), cert_label=parts.get("cert"), cert_id=parts.get("cert_id"),
             )
-        raise DigitizeError("--signer", f"unknown signer {text!r} (demo, p12:PATH or pkcs11:module=...;token=...;key=...)")
+        raise UsageError("--signer", f"unknown signer {text!r} (demo, p12:PATH or pkcs11:module=...;token=...;key=...)")
 
 
 @dataclass(frozen=True)
@@ -92,15 +98,15 @@ class TokenObject:
 
 
 def _secret(env: str, prompt_text: str, prompt: bool, where: str) -> str:
-    value = os.environ.get(env)
+    value = secret(env)
     if value is not None:
         return value
     if not prompt:
-        raise DigitizeError(where, f"no secret given: set {env} or run interactively")
+        raise UsageError(where, f"no secret given: set {env} or run interactively")
     try:
         return getpass.getpass(prompt_text)
     except (EOFError, KeyboardInterrupt):
-        raise DigitizeError(where, "no secret entered") from None
+        raise UsageError(where, "no secret entered") from None
 
 
 def _write_private(path: Path, data: bytes) -> None:
@@ -112,11 +118,6 @@ def _write_private(path: Path, data: bytes) -> None:
 
 def ensure_demo_key(keys_dir: Path, organisation: str = DEFAULT_ORGANISATION) -> DemoKey:
     """Create (once) a demo root CA and a signer key/certificate in keys_dir. Both subjects say DEMO."""
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
-
     keys_dir = Path(keys_dir)
     root_p, cert_p, key_p = keys_dir / DEMO_ROOT, keys_dir / DEMO_CERT, keys_dir / DEMO_KEY
     if root_p.exists() and cert_p.exists() and key_p.exists():
@@ -164,8 +165,6 @@ def ensure_demo_key(keys_dir: Path, organisation: str = DEFAULT_ORGANISATION) ->
 
 def demo_root(keys_dir: Path) -> asn1_x509.Certificate | None:
     """The demo root certificate of a store, if one was created (verify trusts it for demo-signed files)."""
-    from pyhanko.keys import load_cert_from_pemder
-
     path = Path(keys_dir) / DEMO_ROOT
     return load_cert_from_pemder(str(path)) if path.exists() else None
 
@@ -176,46 +175,41 @@ def open_signer(spec: SignerSpec, keys_dir: Path, prompt: bool = True) -> signer
         demo = ensure_demo_key(Path(keys_dir))
         signer = signers.SimpleSigner.load(str(demo.signer_key), str(demo.signer_cert), ca_chain_files=(str(demo.root_cert),))
         if signer is None:
-            raise DigitizeError(str(demo.signer_key), "cannot load the demo key")
+            raise SigningError(str(demo.signer_key), "cannot load the demo key")
         return signer
     if spec.kind == "p12":
         path = Path(spec.path or "")
         if not path.is_file():
-            raise DigitizeError(str(path), "PKCS#12 file not found")
-        password = _secret(PASSWORD_ENV, f"Password for {path.name}: ", prompt, str(path))
+            raise SigningError(str(path), "PKCS#12 file not found")
+        password = _secret(KEY_PASSWORD_ENV, f"Password for {path.name}: ", prompt, str(path))
         try:
             signer = signers.SimpleSigner.load_pkcs12_data(path.read_bytes(), (), passphrase=password.encode())
         except Exception:  # the library message may quote input; keep ours fixed
-            raise DigitizeError(str(path), "cannot open the PKCS#12 file (wrong password or damaged file)") from None
+            raise SigningError(str(path), "cannot open the PKCS#12 file (wrong password or damaged file)") from None
         return signer
     if spec.kind == "pkcs11":
         return _open_pkcs11(spec, prompt)
-    raise DigitizeError("--signer", f"unknown signer kind {spec.kind!r}")
+    raise UsageError("--signer", f"unknown signer kind {spec.kind!r}")
 
 
 def _token_session(spec: SignerSpec, pin: str | None):
-    from pyhanko.config.pkcs11 import TokenCriteria
-    from pyhanko.sign.pkcs11 import open_pkcs11_session
-
     where = f"pkcs11:{spec.token or spec.module}"
     if not Path(spec.module or "").is_file():
-        raise DigitizeError(str(spec.module), "PKCS#11 module not found")
+        raise SigningError(str(spec.module), "PKCS#11 module not found")
     try:
         return open_pkcs11_session(spec.module, token_criteria=TokenCriteria(label=spec.token) if spec.token else None,
                                    user_pin=pin)
     except Exception as e:
         kind = type(e).__name__
         reason = "wrong PIN" if "PinIncorrect" in kind else f"cannot open the token ({kind})"
-        raise DigitizeError(where, reason) from None
+        raise SigningError(where, reason) from None
 
 
 def _open_pkcs11(spec: SignerSpec, prompt: bool) -> signers.Signer:
-    from pyhanko.sign.pkcs11 import PKCS11Signer
-
-    pin = _secret(PIN_ENV, f"PIN for token {spec.token or ''}: ", prompt, f"pkcs11:{spec.token or spec.module}")
+    pin = _secret(TOKEN_PIN_ENV, f"PIN for token {spec.token or ''}: ", prompt, f"pkcs11:{spec.token or spec.module}")
     session = _token_session(spec, pin)
     if not (spec.key_label or spec.key_id or spec.cert_label or spec.cert_id):
-        raise DigitizeError("--signer", "pkcs11 needs key=LABEL or key_id=HEX (see `digitize keys list`)")
+        raise UsageError("--signer", "pkcs11 needs key=LABEL or key_id=HEX (see `digitize keys list`)")
     signer = PKCS11Signer(
         session, cert_label=spec.cert_label, key_label=spec.key_label,
         key_id=bytes.fromhex(spec.key_id) if spec.key_id else None,
@@ -226,15 +220,13 @@ def _open_pkcs11(spec: SignerSpec, prompt: bool) -> signers.Signer:
         signer.signing_cert  # pulls key and certificate now, so a wrong label fails here, not mid-signing
     except Exception as e:
         session.close()
-        raise DigitizeError(f"pkcs11:{spec.token or spec.module}", f"key or certificate not found on the token ({type(e).__name__})") from None
+        raise SigningError(f"pkcs11:{spec.token or spec.module}", f"key or certificate not found on the token ({type(e).__name__})") from None
     return signer
 
 
 def list_token(spec: SignerSpec, prompt: bool = True) -> list[TokenObject]:
     """Keys and certificates on a token, so the user can pick labels or ids (they often differ)."""
-    from pkcs11 import Attribute, ObjectClass
-
-    pin = _secret(PIN_ENV, f"PIN for token {spec.token or ''}: ", prompt, f"pkcs11:{spec.token or spec.module}")
+    pin = _secret(TOKEN_PIN_ENV, f"PIN for token {spec.token or ''}: ", prompt, f"pkcs11:{spec.token or spec.module}")
     session = _token_session(spec, pin)
     out: list[TokenObject] = []
     try:

@@ -16,11 +16,13 @@ from pathlib import Path
 
 import cv2
 import numpy as np
+import pikepdf
 from PIL import Image, UnidentifiedImageError
 
-from digitize.errors import DigitizeError
-from digitize.model import DocumentInput, Page, PageRef
+from digitize.errors import InputError
+from digitize.model import Page, PageRef
 from digitize.settings import Limits
+from digitize.tools import poppler
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".tif", ".tiff", ".pdf"}
 
@@ -45,47 +47,23 @@ def sha256_file(path: str | Path) -> str:
     return h.hexdigest()
 
 
-def expand_inputs(inputs: list[str]) -> list[DocumentInput]:
-    """A file is one document (its own dossier); a folder is one dossier whose files, in name
-    order, are its documents; a folder holding only folders is an archive of such dossiers.
-    Unknown suffixes in a folder are ignored (scanner side files)."""
-    docs: list[DocumentInput] = []
-    for raw in inputs:
-        path = Path(raw)
-        if path.is_dir():
-            files = _scans(path)
-            if files:
-                docs += [DocumentInput(str(f.resolve()), path.resolve().name, i) for i, f in enumerate(files, 1)]
-            else:
-                for sub in sorted(p for p in path.iterdir() if p.is_dir()):
-                    docs += [DocumentInput(str(f.resolve()), sub.resolve().name, i)
-                             for i, f in enumerate(_scans(sub), 1)]
-        else:
-            docs.append(DocumentInput(str(path.resolve()) if path.exists() else str(path), path.stem, 1))
-    return docs
-
-
-def _scans(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES)
-
-
 def _file_kind(path: str, limits: Limits) -> str:
     try:
         size = os.path.getsize(path)
         with open(path, "rb") as f:
             head = f.read(1024)
     except FileNotFoundError:
-        raise DigitizeError(path, "file not found") from None
+        raise InputError(path, "file not found") from None
     except OSError as e:
-        raise DigitizeError(path, f"cannot read: {e.strerror or e}") from None
+        raise InputError(path, f"cannot read: {e.strerror or e}") from None
     if size == 0:
-        raise DigitizeError(path, "empty file (0 bytes)")
+        raise InputError(path, "empty file (0 bytes)")
     if size > limits.max_file_bytes:
-        raise DigitizeError(path, f"file is {size} bytes, over the limit of {limits.max_file_bytes}")
+        raise InputError(path, f"file is {size} bytes, over the limit of {limits.max_file_bytes}")
     kind = sniff(head)
     if kind is None:
         looks = "text" if _is_text(head) else "unknown data"
-        raise DigitizeError(path, f"not an image or PDF (content is {looks})")
+        raise InputError(path, f"not an image or PDF (content is {looks})")
     return kind
 
 
@@ -99,11 +77,11 @@ def _is_text(head: bytes) -> bool:
 
 def _check_pixels(where: str, width: int, height: int, limits: Limits) -> None:
     if width * height > limits.max_pixels_per_page:
-        raise DigitizeError(
+        raise InputError(
             where, f"page is {width}x{height} px, over the limit of {limits.max_pixels_per_page} pixels"
         )
     if min(width, height) < limits.min_side_px:
-        raise DigitizeError(where, f"image is only {width}x{height} px, too small to be a scan")
+        raise InputError(where, f"image is only {width}x{height} px, too small to be a scan")
 
 
 def list_pages(path: str, limits: Limits) -> list[PageRef]:
@@ -116,7 +94,7 @@ def list_pages(path: str, limits: Limits) -> list[PageRef]:
             with Image.open(path) as img:
                 n = getattr(img, "n_frames", 1)
                 if n > limits.max_pages_per_file:
-                    raise DigitizeError(path, f"{n} pages, over the limit of {limits.max_pages_per_file}")
+                    raise InputError(path, f"{n} pages, over the limit of {limits.max_pages_per_file}")
                 refs = []
                 for i in range(n):
                     img.seek(i)
@@ -125,9 +103,9 @@ def list_pages(path: str, limits: Limits) -> list[PageRef]:
                     refs.append(ref)
                 return refs
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise DigitizeError(path, "image is over the pixel limit (decompression bomb)") from None
+        raise InputError(path, "image is over the pixel limit (decompression bomb)") from None
     except (UnidentifiedImageError, OSError, EOFError, SyntaxError, ValueError) as e:
-        raise DigitizeError(path, f"unreadable {kind}: {e}") from None
+        raise InputError(path, f"unreadable {kind}: {e}") from None
 
 
 def load_page(ref: PageRef, limits: Limits) -> Page:
@@ -145,16 +123,16 @@ def load_page(ref: PageRef, limits: Limits) -> Page:
                 code = cv2.COLOR_RGB2BGR if arr.ndim == 3 else cv2.COLOR_GRAY2BGR
                 return Page(ref, cv2.cvtColor(arr, code), dpi, None)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise DigitizeError(str(ref), "image is over the pixel limit (decompression bomb)") from None
+        raise InputError(str(ref), "image is over the pixel limit (decompression bomb)") from None
     except (OSError, EOFError, SyntaxError, ValueError) as e:
-        raise DigitizeError(str(ref), f"truncated or corrupt image: {e}") from None
+        raise InputError(str(ref), f"truncated or corrupt image: {e}") from None
     # JPEG and PNG: OpenCV decodes straight to BGR in one buffer (PIL would need three copies)
     data = Path(ref.path).read_bytes()
     if fmt == "JPEG" and b"\xff\xd9" not in data[-1024:]:
-        raise DigitizeError(str(ref), "truncated or corrupt image: JPEG data ends before its end marker")
+        raise InputError(str(ref), "truncated or corrupt image: JPEG data ends before its end marker")
     image = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR | cv2.IMREAD_IGNORE_ORIENTATION)
     if image is None:
-        raise DigitizeError(str(ref), f"truncated or corrupt image: {fmt} data cannot be decoded")
+        raise InputError(str(ref), f"truncated or corrupt image: {fmt} data cannot be decoded")
     keep = fmt == "JPEG" and orientation in (None, 1) and _jpeg_channels(data) in (1, 3)
     return Page(ref, image, dpi, data if keep else None)
 
@@ -198,19 +176,15 @@ def _exif_orientation(img: Image.Image) -> int | None:
 
 
 def _open_pdf(path: str):
-    import pikepdf
-
     try:
         return pikepdf.open(path)
     except pikepdf.PasswordError:
-        raise DigitizeError(path, "PDF is password-protected") from None
+        raise InputError(path, "PDF is password-protected") from None
     except pikepdf.PdfError as e:
-        raise DigitizeError(path, f"corrupt PDF: {str(e).splitlines()[0][:160]}") from None
+        raise InputError(path, f"corrupt PDF: {str(e).splitlines()[0][:160]}") from None
 
 
 def _page_images(page) -> list:
-    import pikepdf
-
     try:
         xobjects = page.Resources.get("/XObject", {})
     except AttributeError:
@@ -240,9 +214,9 @@ def _pdf_pages(path: str, limits: Limits) -> list[PageRef]:
     with _open_pdf(path) as pdf:
         n = len(pdf.pages)
         if n == 0:
-            raise DigitizeError(path, "PDF has no pages")
+            raise InputError(path, "PDF has no pages")
         if n > limits.max_pages_per_file:
-            raise DigitizeError(path, f"{n} pages, over the limit of {limits.max_pages_per_file}")
+            raise InputError(path, f"{n} pages, over the limit of {limits.max_pages_per_file}")
         refs = []
         for i, page in enumerate(pdf.pages):
             ref = PageRef(path, i + 1, n)
@@ -255,8 +229,6 @@ def _pdf_pages(path: str, limits: Limits) -> list[PageRef]:
 
 
 def _load_pdf_page(ref: PageRef, limits: Limits) -> Page:
-    import pikepdf
-
     with _open_pdf(ref.path) as pdf:
         page = pdf.pages[ref.page - 1]
         has_text = _has_text(page)
@@ -269,14 +241,4 @@ def _load_pdf_page(ref: PageRef, limits: Limits) -> Page:
             arr = cv2.imdecode(np.frombuffer(raw, np.uint8), cv2.IMREAD_COLOR)
             if arr is not None and images[0].get("/ColorSpace") in ("/DeviceRGB", "/DeviceGray"):
                 return Page(ref, arr, dpi, raw, has_text)
-    from pdf2image import convert_from_path
-    from pdf2image.exceptions import PDFPageCountError, PDFSyntaxError
-
-    try:
-        imgs = convert_from_path(ref.path, dpi=dpi or 300, first_page=ref.page, last_page=ref.page)
-    except (PDFPageCountError, PDFSyntaxError, pikepdf.PdfError) as e:
-        raise DigitizeError(str(ref), f"cannot rasterise PDF page: {str(e).splitlines()[0][:160]}") from None
-    if not imgs:
-        raise DigitizeError(str(ref), "cannot rasterise PDF page")
-    arr = cv2.cvtColor(np.asarray(imgs[0].convert("RGB")), cv2.COLOR_RGB2BGR)
-    return Page(ref, arr, float(dpi or 300), None, has_text)
+    return Page(ref, poppler.rasterise(ref, dpi or 300), float(dpi or 300), None, has_text)

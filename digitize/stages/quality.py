@@ -9,7 +9,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from ..errors import DigitizeError
+from ..errors import InputError
 from ..model import Page, PageQuality, Warning_
 from ..settings import Settings
 
@@ -81,11 +81,11 @@ def check_image(page: Page) -> np.ndarray:
     """The decoded image as the stages expect it (8-bit grey or BGR, not degenerate), else a clear error."""
     image = page.image
     if not isinstance(image, np.ndarray) or image.dtype != np.uint8:
-        raise DigitizeError(str(page.ref), "page image is not 8-bit (16-bit or float scans are not supported)")
+        raise InputError(str(page.ref), "page image is not 8-bit (16-bit or float scans are not supported)")
     if image.ndim not in (2, 3) or (image.ndim == 3 and image.shape[2] not in (1, 3)):
-        raise DigitizeError(str(page.ref), f"page image has an unsupported layout {image.shape}")
+        raise InputError(str(page.ref), f"page image has an unsupported layout {image.shape}")
     if min(image.shape[:2]) < 16:
-        raise DigitizeError(str(page.ref), f"page image is too small ({image.shape[1]}x{image.shape[0]} px)")
+        raise InputError(str(page.ref), f"page image is too small ({image.shape[1]}x{image.shape[0]} px)")
     return image if image.ndim == 2 or image.shape[2] == 3 else image[:, :, 0]
 
 

@@ -1,9 +1,8 @@
 """PDF bytes + Signer -> signed PDF bytes (PAdES via pyHanko), as an incremental update.
 
-The update adds only what PDF/A-2b allows: a signature field whose widget has the print flag, and (with a stamp)
-an appearance stream that draws text in an embedded, subset TrueType font with a ToUnicode map. The stamp is the
-one Decree 30/2020 Appendix I asks of a certified electronic copy: top right of page 1, text only, copy form,
-organisation name and signing time in ISO 8601 with +07:00, Times-compatible serif 10 pt, black.
+The update adds only what PDF/A-2b allows: a signature field whose widget has the print flag, and (with a stamp,
+drawn by `digitize.signing.stamp`) an appearance stream that draws text in an embedded, subset TrueType font with a
+ToUnicode map.
 """
 from __future__ import annotations
 
@@ -11,27 +10,22 @@ import asyncio
 import contextlib
 import datetime as dt
 import io
-import logging
-import os
 from dataclasses import dataclass
-from pathlib import Path
 
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.writer import BasePdfFileWriter
 from pyhanko.sign import fields, signers
 from pyhanko.sign.fields import SigSeedSubFilter
+from pyhanko.sign.timestamps import HTTPTimeStamper
+from pyhanko_certvalidator import ValidationContext
 
-from digitize.errors import DigitizeError
+from digitize.errors import DigitizeError, SigningError, UsageError
 from digitize.model import SignatureSummary
+from digitize.settings import DEFAULT_ORGANISATION
+from digitize.signing import stamp as stamping
 
-logging.getLogger("fontTools").setLevel(logging.ERROR)  # subsetting chatter is not the user's business
-VN_TZ = dt.timezone(dt.timedelta(hours=7), "ICT")
-STAMP_FONTS = (  # Times-compatible with full Vietnamese (Debian fonts-liberation2; version 1 lacks it)
-    Path("/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf"),
-)
 LEVELS = ("B-B", "B-T", "B-LT", "B-LTA")
 FIELD_NAME = "DigitizeSignature"
-STAMP_W, STAMP_H, MARGIN = 230, 40, 18  # points; three 10 pt lines with their leading
-TOP_MARGIN = 10  # the stamp sits in the page's top margin, above the national header
 
 
 @dataclass(frozen=True)
@@ -40,7 +34,7 @@ class SignOptions:
     tsa_url: str | None = None
     ltv: bool = False
     stamp: bool = True
-    organisation: str = "DEMO organisation"
+    organisation: str = DEFAULT_ORGANISATION
     copy_form: str = "SAO Y"
     trust_roots: tuple = ()  # asn1crypto certificates, for building the chain embedded in B-LT/B-LTA
     font: str | None = None  # TTF/OTF for the stamp; default Liberation Serif (Times-compatible)
@@ -48,14 +42,14 @@ class SignOptions:
 
     def effective_level(self) -> str:
         if self.level not in LEVELS:
-            raise DigitizeError("--level", f"unknown PAdES level {self.level!r} (one of {', '.join(LEVELS)})")
+            raise UsageError("--level", f"unknown PAdES level {self.level!r} (one of {', '.join(LEVELS)})")
         level = self.level
         if self.tsa_url and level == "B-B":
             level = "B-T"
         if self.ltv and level in ("B-B", "B-T"):
             level = "B-LTA"
         if level != "B-B" and not self.tsa_url:
-            raise DigitizeError("--tsa", f"PAdES {level} needs a timestamp authority (--tsa URL)")
+            raise UsageError("--tsa", f"PAdES {level} needs a timestamp authority (--tsa URL)")
         return level
 
 
@@ -72,90 +66,22 @@ class _TimedPdfSigner(signers.PdfSigner):
         return session
 
 
-def stamp_text(options: SignOptions, when: dt.datetime) -> str:
-    return f"{options.copy_form}\n{options.organisation}\n{iso_vn(when)}"
-
-
-def iso_vn(when: dt.datetime) -> str:
-    return when.astimezone(VN_TZ).replace(microsecond=0).isoformat()
-
-
-def _stamp_box(writer: IncrementalPdfFileWriter) -> tuple[int, int, int, int]:
-    page = writer.root["/Pages"]
-    while "/Kids" in page:  # first leaf page, following inherited boxes down the tree
-        page = page["/Kids"][0].get_object()
-    node, box = page, None
-    while box is None and node is not None:
-        box = node.get("/CropBox") or node.get("/MediaBox")
-        node = node.get("/Parent").get_object() if "/Parent" in node else None
-    x0, y0, x1, y1 = (float(v) for v in (box or (0, 0, 595, 842)))
-    right, top = int(x1) - MARGIN, int(y1) - TOP_MARGIN
-    return right - STAMP_W, top - STAMP_H, right, top
-
-
-def _font_1000(font: Path) -> Path:
-    """The font rescaled to 1000 units per em. pyHanko writes glyph widths in font units, which a PDF
-    reader takes as thousandths of an em: Liberation's 2048 units would double every advance."""
-    import hashlib
-    import tempfile
-
-    from fontTools.ttLib import TTFont
-    from fontTools.ttLib.scaleUpem import scale_upem
-
-    tt = TTFont(str(font))
-    if tt["head"].unitsPerEm == 1000:
-        return font
-    key = hashlib.sha256(font.read_bytes()).hexdigest()[:16]
-    target = Path(tempfile.gettempdir()) / "digitize-fonts" / f"{font.stem}-{key}-1000.ttf"
-    if not target.is_file():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        scale_upem(tt, 1000)
-        tmp = target.with_suffix(f".{os.getpid()}.tmp")
-        tt.save(str(tmp))
-        os.replace(tmp, target)  # atomic: parallel signers never read a half-written font
-    return target
-
-
-def _stamp_style(options: SignOptions):
-    from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
-    from pyhanko.pdf_utils.layout import AxisAlignment, Margins, SimpleBoxLayoutRule
-    from pyhanko.pdf_utils.text import TextBoxStyle
-    from pyhanko.stamp import TextStampStyle
-
-    font = Path(options.font) if options.font else next((f for f in STAMP_FONTS if f.is_file()), STAMP_FONTS[0])
-    if not font.is_file():
-        raise DigitizeError(str(font), "stamp font not found (Debian package fonts-liberation2)")
-    return TextStampStyle(
-        stamp_text="%(stamp)s",
-        text_box_style=TextBoxStyle(
-            font=GlyphAccumulatorFactory(str(_font_1000(font)), font_size=10), font_size=10, leading=12,
-            text_color=(0, 0, 0),
-            box_layout_rule=SimpleBoxLayoutRule(x_align=AxisAlignment.ALIGN_MAX, y_align=AxisAlignment.ALIGN_MAX,
-                                                margins=Margins(2, 2, 2, 2)),
-        ),
-        border_width=0,
-        background=None,
-    )
-
-
 def sign_pdf(pdf: bytes, signer: signers.Signer, options: SignOptions = SignOptions()) -> tuple[bytes, SignatureSummary]:
     """Sign `pdf` as an incremental update; return the signed bytes and the summary for the store record."""
     level = options.effective_level()
-    when = (options.signing_time or dt.datetime.now(dt.timezone.utc)).astimezone(VN_TZ).replace(microsecond=0)
+    when = (options.signing_time or dt.datetime.now(dt.timezone.utc)).astimezone(stamping.VN_TZ).replace(microsecond=0)
     try:
         writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
     except Exception as e:
-        raise DigitizeError("pdf", f"cannot open the PDF for signing ({type(e).__name__})") from None
+        raise SigningError("pdf", f"cannot open the PDF for signing ({type(e).__name__})") from None
     if writer.prev.encrypted:
-        raise DigitizeError("pdf", "encrypted PDFs are not signed (PDF/A forbids encryption)")
+        raise SigningError("pdf", "encrypted PDFs are not signed (PDF/A forbids encryption)")
 
     existing = {name for name, _, _ in fields.enumerate_sig_fields(writer.prev)}
     field_name = FIELD_NAME if FIELD_NAME not in existing else f"{FIELD_NAME}{len(existing) + 1}"
-    field_spec = fields.SigFieldSpec(field_name, on_page=0, box=_stamp_box(writer)) if options.stamp else None
+    field_spec = fields.SigFieldSpec(field_name, on_page=0, box=stamping.stamp_box(writer)) if options.stamp else None
     vc = None
     if level in ("B-LT", "B-LTA"):
-        from pyhanko_certvalidator import ValidationContext
-
         roots = list(options.trust_roots) or [c for c in signer.cert_registry if c.self_signed]
         vc = ValidationContext(trust_roots=roots, allow_fetching=True, other_certs=list(signer.cert_registry))
     meta = signers.PdfSignatureMetadata(
@@ -170,27 +96,25 @@ def sign_pdf(pdf: bytes, signer: signers.Signer, options: SignOptions = SignOpti
     )
     timestamper = None
     if options.tsa_url:
-        from pyhanko.sign.timestamps import HTTPTimeStamper
-
         timestamper = HTTPTimeStamper(options.tsa_url, timeout=20)
     pdf_signer = _TimedPdfSigner(
         meta, signer, timestamper=timestamper, new_field_spec=field_spec,
-        stamp_style=_stamp_style(options) if options.stamp else None, system_time=when,
+        stamp_style=stamping.stamp_style(options.font) if options.stamp else None, system_time=when,
     )
     out = io.BytesIO()
     try:
         with _metadata_untouched():
             asyncio.run(pdf_signer.async_sign_pdf(writer, output=out,
-                                                  appearance_text_params={"stamp": stamp_text(options, when)}))
+                                                  appearance_text_params={"stamp": stamping.stamp_text(options.copy_form, options.organisation, when)}))
     except DigitizeError:
         raise
     except Exception as e:  # network, token, chain: name the class only, library text may quote paths or data
-        raise DigitizeError("sign", f"signing failed at level {level}: {type(e).__name__}: {_short(e)}") from None
+        raise SigningError("sign", f"signing failed at level {level}: {type(e).__name__}: {_short(e)}") from None
     cert = signer.signing_cert
     summary = SignatureSummary(
         signer=signer_name(cert),
         level=level,
-        signing_time=iso_vn(when),
+        signing_time=stamping.iso_vn(when),
         cert_sha256=cert.sha256.hex(),
     )
     return out.getvalue(), summary
@@ -201,9 +125,7 @@ def _metadata_untouched():
     """pyHanko's writers append their name to Info /Producer and rewrite the XMP on every revision they add
     (signature, DSS, document timestamp); the two then disagree, which PDF/A forbids (Preflight 7.2). The
     document's metadata is what was digitised, so the signing revisions leave Info and XMP as they are.
-    Not thread-safe; the pipeline signs in worker processes."""
-    from pyhanko.pdf_utils.writer import BasePdfFileWriter
-
+    Not thread-safe; the coordinator signs one document at a time."""
     original = BasePdfFileWriter._update_meta
     BasePdfFileWriter._update_meta = lambda self: None
     try:

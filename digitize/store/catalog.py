@@ -1,16 +1,23 @@
 """The catalog: documents, their fields and pages, dossiers, and an append-only event log.
 
-Plain SQL over a DB-API connection so the same statements serve sqlite (default) and
-PostgreSQL (`?` placeholders are rewritten for drivers that use `%s`). One document is written
+Plain SQL over a DB-API connection so the same statements serve sqlite (`SqliteCatalog`, the default)
+and PostgreSQL (`digitize.store.postgres.PostgresCatalog`, which rewrites the `?` placeholders for its
+driver). Each backend says for itself whether it is shared by several coordinators. One document is written
 in one transaction; the (source_sha256, settings_key) pair is unique, which makes re-runs and
 resumed batches no-ops instead of duplicates.
 """
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+import os
+import sqlite3
+import tempfile
+from collections.abc import Callable, Iterator
+from datetime import datetime, timezone
+from pathlib import Path
 from typing import Any
 
+from digitize.errors import StoreError
 from digitize.model import Field, Record, SignatureSummary
 
 SCHEMA = [
@@ -45,10 +52,17 @@ _DOC_COLUMNS = (
 )
 
 
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
 class Catalog:
-    def __init__(self, conn, placeholder: str = "?", object_path=None):
+    """The SQL both backends share; a backend gives the connection and, if needed, its placeholder."""
+
+    shared = False  # other coordinators may write the same catalog at once
+
+    def __init__(self, conn, object_path: Callable[[str], Path] | None = None):
         self.conn = conn
-        self.ph = placeholder
         self._object_path = object_path  # sha256 -> absolute path, for Record.pdf
         cur = conn.cursor()
         for stmt in SCHEMA:
@@ -56,7 +70,8 @@ class Catalog:
         conn.commit()
 
     def _sql(self, sql: str) -> str:
-        return sql if self.ph == "?" else sql.replace("?", self.ph)
+        """The statement in the driver's placeholder style (written with `?`)."""
+        return sql
 
     def _one(self, sql: str, args: tuple) -> tuple | None:
         cur = self.conn.cursor()
@@ -101,7 +116,7 @@ class Catalog:
         if doc_id:
             cur.execute(self._sql("SELECT at, kind, document_id, data FROM events WHERE document_id = ?"), (doc_id,))
         else:
-            cur.execute("SELECT at, kind, document_id, data FROM events")
+            cur.execute(self._sql("SELECT at, kind, document_id, data FROM events"))
         return [{"at": a, "kind": k, "document_id": d, "data": json.loads(x)} for a, k, d, x in cur.fetchall()]
 
     def _fields(self, doc_id: str) -> tuple[Field, ...]:
@@ -175,8 +190,6 @@ class Catalog:
         return (row[0], row[1]) if row else None
 
     def set_batch_item(self, batch: str, dossier: str, status: str, reason: str = "", documents: int = 0) -> None:
-        from datetime import datetime, timezone
-
         cur = self.conn.cursor()
         try:
             cur.execute(
@@ -184,7 +197,7 @@ class Catalog:
                           "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (batch, dossier) DO UPDATE SET "
                           "status = excluded.status, reason = excluded.reason, documents = excluded.documents, "
                           "updated_at = excluded.updated_at"),
-                (batch, dossier, status, reason, documents, datetime.now(timezone.utc).isoformat(timespec="seconds")),
+                (batch, dossier, status, reason, documents, _now()),
             )
             self.conn.commit()
         except Exception:
@@ -197,8 +210,46 @@ class Catalog:
         self.conn.commit()
 
     def _event(self, cur, kind: str, doc_id: str | None, data: dict[str, Any]) -> None:
-        from datetime import datetime, timezone
-
         cur.execute(self._sql("INSERT INTO events VALUES (?, ?, ?, ?)"),
-                    (datetime.now(timezone.utc).isoformat(timespec="seconds"), kind, doc_id,
+                    (_now(), kind, doc_id,
                      json.dumps(data, ensure_ascii=False, default=str)))
+
+
+class SqliteCatalog(Catalog):
+    """`catalog.sqlite` in the store folder: one coordinator at a time (the store lock)."""
+
+    def __init__(self, path: Path, object_path: Callable[[str], Path] | None = None):
+        try:
+            _create_whole(path)
+            conn = sqlite3.connect(path, timeout=60, isolation_level="DEFERRED")
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=FULL")
+            super().__init__(conn, object_path)
+        except sqlite3.DatabaseError as e:
+            raise StoreError(str(path), f"cannot open the catalog: {e}") from None
+
+
+def _create_whole(path: Path) -> None:
+    """A new catalog appears with its whole schema or not at all (a run killed while creating it
+    leaves no catalog without tables): made under a temporary name, then linked into place, never
+    over a catalog another process made meanwhile."""
+    if path.exists():
+        return
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".catalog-", suffix=".sqlite")
+    os.close(fd)
+    os.chmod(tmp, 0o644)  # as sqlite would have made it (mkstemp makes 0600)
+    try:
+        conn = sqlite3.connect(tmp)
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")  # kept in the file
+            for stmt in SCHEMA:
+                conn.execute(stmt)
+            conn.commit()
+        finally:
+            conn.close()
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass
+    finally:
+        os.unlink(tmp)

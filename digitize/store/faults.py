@@ -13,6 +13,9 @@ import json
 import os
 import signal
 
+from digitize.settings import fault_kill_after_stored, fault_marker
+
+# the variables, for the tests that set them (read through digitize.settings)
 MARKER = "DIGITIZE_FAULT_MARKER"
 AFTER_STORED = "DIGITIZE_FAULT_KILL_COORDINATOR_AFTER_STORED"
 
@@ -21,7 +24,7 @@ _stored_here = 0  # documents this process created in the store
 
 def kill_once(fault: str, victim: int, **details) -> bool:
     """SIGKILL `victim` unless the marker is already claimed; False when it was (or no marker set)."""
-    marker = os.environ.get(MARKER)
+    marker = fault_marker()
     if not marker:
         return False
     try:
@@ -39,9 +42,9 @@ def kill_once(fault: str, victim: int, **details) -> bool:
 def after_stored() -> None:
     """Called by the store after each new document's catalog transaction."""
     global _stored_here
-    limit = os.environ.get(AFTER_STORED)
-    if not limit:
+    limit = fault_kill_after_stored()
+    if limit is None:
         return
     _stored_here += 1
-    if _stored_here == int(limit):
+    if _stored_here == limit:
         kill_once("kill_coordinator_after_stored", os.getpid(), stored=_stored_here)

@@ -1,13 +1,13 @@
-"""PostgreSQL catalog (the `postgres` extra, psycopg 3): the same Catalog and SQL as sqlite,
-with `%s` placeholders, so several coordinators (or a web front-end) can share one catalog while
-objects stay content-addressed on a shared path."""
+"""PostgreSQL catalog (the `postgres` extra, psycopg 3): the same SQL as sqlite with `%s`
+placeholders, so several coordinators (or a web front-end) can share one catalog while objects stay
+content-addressed on a shared path."""
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
 from pathlib import Path
 
-from digitize.errors import DigitizeError
+from digitize.errors import MissingDependency, StoreError
 from digitize.store.catalog import Catalog
 
 _SCHEMA_LOCK = 0x6469_6769  # advisory lock id: concurrent coordinators create the schema one at a time
@@ -18,19 +18,26 @@ def redact(url: str) -> str:
     return re.sub(r"(://[^:/@]+):[^@]*@", r"\1:***@", url)
 
 
-def open_postgres_catalog(url: str, object_path: Callable[[str], Path]) -> Catalog:
+class PostgresCatalog(Catalog):
+    shared = True  # several coordinators and front-ends write it at once
+
+    def _sql(self, sql: str) -> str:
+        return sql.replace("?", "%s")
+
+
+def open_postgres_catalog(url: str, object_path: Callable[[str], Path]) -> PostgresCatalog:
     try:
-        import psycopg
+        import psycopg  # lazy: an optional extra, needed only for postgresql:// stores
     except ModuleNotFoundError:
-        raise DigitizeError(redact(url), "PostgreSQL support needs the postgres extra (pip install 'digitize[postgres]')") from None
+        raise MissingDependency(redact(url), "PostgreSQL support needs the postgres extra (pip install 'digitize[postgres]')") from None
     try:
         conn = psycopg.connect(url, connect_timeout=15)
     except psycopg.Error as e:
         reason = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
-        raise DigitizeError(redact(url), f"cannot connect to PostgreSQL: {reason.replace(url, redact(url))}") from None
+        raise StoreError(redact(url), f"cannot connect to PostgreSQL: {reason.replace(url, redact(url))}") from None
     conn.execute("SELECT pg_advisory_lock(%s)", (_SCHEMA_LOCK,))
     try:
-        catalog = Catalog(conn, "%s", object_path)
+        catalog = PostgresCatalog(conn, object_path)
     finally:
         conn.execute("SELECT pg_advisory_unlock(%s)", (_SCHEMA_LOCK,))
         conn.commit()

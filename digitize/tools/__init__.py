@@ -8,14 +8,14 @@ import tempfile
 from collections.abc import Callable
 from typing import TypeVar
 
-from digitize.errors import DigitizeError
+from digitize.errors import InputError, MissingDependency
 
 
 def require(program: str, debian_package: str) -> str:
     """The program's path, or one line saying which Debian package provides it."""
     exe = shutil.which(program)
     if not exe:
-        raise DigitizeError(program, f"{program} is not installed (Debian package {debian_package})")
+        raise MissingDependency(program, f"{program} is not installed (Debian package {debian_package})")
     return exe
 
 
@@ -31,5 +31,5 @@ def on_file(pdf: str | os.PathLike | bytes, run: Callable[[str, str], T]) -> T:
             return run(tmp.name, "<bytes>")
     path = os.fspath(pdf)
     if not os.path.isfile(path):
-        raise DigitizeError(path, "no such file")
+        raise InputError(path, "no such file")
     return run(path, path)

@@ -1,14 +1,32 @@
-"""The one wrapper around poppler's pdftotext: the words of an existing text layer with their
-boxes, so a PDF that is already searchable is not OCRed again (unless --redo-ocr)."""
+"""The one wrapper around poppler: pdftotext gives the words of an existing text layer with their
+boxes, so a PDF that is already searchable is not OCRed again (unless --redo-ocr); pdftoppm (through
+pdf2image) rasterises a scanned PDF page that is not simply one JPEG."""
 from __future__ import annotations
 
 import subprocess
 import unicodedata
 import xml.etree.ElementTree as ET
 
-from digitize.errors import DigitizeError
-from digitize.model import OcrPage, Word
+import cv2
+import numpy as np
+from pdf2image import convert_from_path
+from pdf2image.exceptions import PDFPageCountError, PDFSyntaxError
+
+from digitize.errors import InputError
+from digitize.model import OcrPage, PageRef, Word
 from digitize.tools import require
+
+
+def rasterise(ref: PageRef, dpi: float) -> np.ndarray:
+    """One PDF page as a BGR image at `dpi`."""
+    require("pdftoppm", "poppler-utils")
+    try:
+        images = convert_from_path(ref.path, dpi=dpi, first_page=ref.page, last_page=ref.page)
+    except (PDFPageCountError, PDFSyntaxError) as e:
+        raise InputError(str(ref), f"cannot rasterise PDF page: {str(e).splitlines()[0][:160]}") from None
+    if not images:
+        raise InputError(str(ref), "cannot rasterise PDF page")
+    return cv2.cvtColor(np.asarray(images[0].convert("RGB")), cv2.COLOR_RGB2BGR)
 
 
 def text_layer(path: str, page: int, width_px: int, height_px: int) -> OcrPage:
@@ -18,7 +36,7 @@ def text_layer(path: str, page: int, width_px: int, height_px: int) -> OcrPage:
         capture_output=True, timeout=120, check=False,
     )
     if proc.returncode != 0:
-        raise DigitizeError(f"{path}:{page}", f"cannot read text layer: {proc.stderr.decode(errors='replace')[:160]}")
+        raise InputError(f"{path}:{page}", f"cannot read text layer: {proc.stderr.decode(errors='replace')[:160]}")
     root = ET.fromstring(proc.stdout.decode("utf-8", errors="replace").replace('xmlns="http://www.w3.org/1999/xhtml"', ""))
     pg = root.find(".//page")
     if pg is None:

@@ -13,10 +13,11 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from functools import lru_cache
 
-from digitize.errors import DigitizeError
+from digitize.errors import InputError, InternalError, MissingDependency
+from digitize.settings import java_dir
 from digitize.tools import on_file, require
 
-JAVA_DIR = os.environ.get("DIGITIZE_JAVA_DIR", "/usr/share/java")
+JAVA_DIR = java_dir()
 JARS = ("preflight", "pdfbox2", "fontbox2", "xmpbox", "commons-logging", "javax.activation", "jaxb-api")
 MAIN_CLASS = "org.apache.pdfbox.preflight.Validator_A1b"
 _TIMEOUT_S = 300
@@ -42,7 +43,7 @@ def classpath() -> str:
     paths = [os.path.join(JAVA_DIR, f"{jar}.jar") for jar in JARS]
     missing = [os.path.basename(p) for p in paths if not os.path.isfile(p)]
     if missing:
-        raise DigitizeError("preflight", f"missing jars in {JAVA_DIR}: {', '.join(missing)} "
+        raise MissingDependency("preflight", f"missing jars in {JAVA_DIR}: {', '.join(missing)} "
                             "(Debian packages libpdfbox2-java libactivation-java libjaxb-api-java)")
     return os.pathsep.join(paths)
 
@@ -54,7 +55,7 @@ def preflight_version() -> str:
                           timeout=120)
     m = re.search(r"Version\s*:\s*(\S+)", proc.stdout + proc.stderr)
     if not m:
-        raise DigitizeError("preflight", f"cannot start Preflight: {(proc.stderr or proc.stdout).strip()[:200]}")
+        raise MissingDependency("preflight", f"cannot start Preflight: {(proc.stderr or proc.stdout).strip()[:200]}")
     return m.group(1)
 
 
@@ -68,12 +69,12 @@ def _run(path: str, label: str) -> PreflightResult:
         proc = subprocess.run([_java(), "-cp", classpath(), MAIN_CLASS, "xml", path],
                               capture_output=True, text=True, errors="replace", timeout=_TIMEOUT_S)
     except subprocess.TimeoutExpired:
-        raise DigitizeError(label, f"Preflight took longer than {_TIMEOUT_S} s") from None
+        raise InputError(label, f"Preflight took longer than {_TIMEOUT_S} s") from None
     raw = proc.stdout
     start = raw.find("<?xml")
     if start < 0:
         detail = (proc.stderr.strip().splitlines() or ["no output"])[-1]
-        raise DigitizeError(label, f"Preflight failed to run: {detail[:200]}")
+        raise InternalError(label, f"Preflight failed to run: {detail[:200]}")
     return parse_report(raw[start:], label)
 
 
@@ -81,7 +82,7 @@ def parse_report(xml: str, label: str = "<report>") -> PreflightResult:
     try:
         root = ET.fromstring(xml)
     except ET.ParseError as e:
-        raise DigitizeError(label, f"unreadable Preflight report: {e}") from None
+        raise InputError(label, f"unreadable Preflight report: {e}") from None
     errors = tuple(
         ((e.findtext("code") or "").strip(), " ".join((e.findtext("details") or "").split()))
         for e in root.iter("error")

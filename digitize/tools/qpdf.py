@@ -6,7 +6,7 @@ import re
 import subprocess
 from functools import lru_cache
 
-from digitize.errors import DigitizeError
+from digitize.errors import InputError, MissingDependency
 from digitize.tools import on_file, require
 
 # Lines qpdf always prints; they say nothing about the file.
@@ -27,7 +27,7 @@ def qpdf_version() -> str:
     out = subprocess.run([_qpdf(), "--version"], capture_output=True, text=True, timeout=30).stdout
     m = re.search(r"qpdf version (\S+)", out)
     if not m:
-        raise DigitizeError("qpdf", f"unexpected --version output: {out[:80]!r}")
+        raise MissingDependency("qpdf", f"unexpected --version output: {out[:80]!r}")
     return m.group(1)
 
 
@@ -42,7 +42,7 @@ def _check(path: str, label: str) -> tuple[bool, tuple[str, ...]]:
         proc = subprocess.run([_qpdf(), "--check", "--", path], capture_output=True, text=True,
                               errors="replace", timeout=_TIMEOUT_S)
     except subprocess.TimeoutExpired:
-        raise DigitizeError(label, f"qpdf --check took longer than {_TIMEOUT_S} s") from None
+        raise InputError(label, f"qpdf --check took longer than {_TIMEOUT_S} s") from None
     lines = (proc.stdout + "\n" + proc.stderr).replace(path, label).splitlines()
     messages = tuple(ln.strip() for ln in lines if ln.strip() and not ln.strip().startswith(_BOILERPLATE))
     # Exit status: 0 clean, 2 errors, 3 warnings only.

@@ -19,8 +19,9 @@ os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 import numpy as np  # noqa: E402
 from PIL import Image  # noqa: E402
 
-from digitize.errors import DigitizeError, MissingDependency, UsageError  # noqa: E402
+from digitize.errors import MissingDependency, UsageError  # noqa: E402
 from digitize.model import OcrPage, Word  # noqa: E402
+from digitize.settings import ocr_engine  # noqa: E402
 from digitize.tools import require  # noqa: E402
 
 # Page segmentation: 4 (one column of text of varying sizes) keeps the numbers of numbered lists
@@ -43,7 +44,7 @@ def tessdata_dir() -> str:
     for d in TESSDATA_DIRS:
         if os.path.isdir(d):
             return d
-    raise DigitizeError("tesseract", "language data not found (Debian package tesseract-ocr-vie)")
+    raise MissingDependency("tesseract", "language data not found (Debian package tesseract-ocr-vie)")
 
 
 def _to_pil(image: np.ndarray) -> Image.Image:
@@ -92,7 +93,7 @@ def make_engine(lang: str = "vie", psm: int = DEFAULT_PSM, prefer: str | None = 
     """The only factory of OCR engines. `prefer` (or env DIGITIZE_OCR_ENGINE) is `tesserocr`, `cli`, or
     `module:Class` (an engine class of the caller's, e.g. a test's fault-injecting engine, built as
     Class(lang=..., psm=...)); the default is in-process when tesserocr loads, else the CLI."""
-    prefer = prefer or os.environ.get("DIGITIZE_OCR_ENGINE", "auto")
+    prefer = prefer or ocr_engine()
     if ":" in prefer:
         module, _, cls = prefer.partition(":")
         try:

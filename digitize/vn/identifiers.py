@@ -9,7 +9,10 @@ import datetime as _dt
 import re
 from dataclasses import dataclass
 
-from digitize.vn.text import nfc, parse_date
+from stdnum import exceptions as stdnum_exceptions
+from stdnum.vn import mst
+
+from digitize.vn.text import fold, nfc, parse_date
 
 
 @dataclass(frozen=True)
@@ -91,14 +94,9 @@ def check_cmnd(text: str) -> Checked:
     return Checked(d, True, "old ID card (CMND), unusable after 2024-12-31" if len(d) == 9 else "")
 
 
-def mst_check_digit(first9: str) -> str | None:
-    w = (31, 29, 23, 19, 17, 13, 7, 5, 3)
-    r = 10 - sum(a * int(b) for a, b in zip(w, first9)) % 11
-    return str(r) if r < 10 else None
-
-
 def check_tax_code(text: str) -> Checked:
-    """Tax / enterprise code: 10 digits with check digit, optional '-NNN' branch suffix (not 000)."""
+    """Tax / enterprise code (mã số thuế): 10 digits with check digit, optional '-NNN' branch suffix
+    (not 000), validated by python-stdnum's `stdnum.vn.mst`."""
     m = re.search(r"(\d[\d .]{8,14}\d)(?:\s*-\s*(\d{3}))?", fix_digits(text))
     if not m:
         return Checked(None, False, "no tax code")
@@ -109,10 +107,12 @@ def check_tax_code(text: str) -> Checked:
     if len(d) != 10:
         return Checked(d, False, f"tax code has {len(d)} digits, expected 10")
     value = d + (f"-{branch}" if branch else "")
-    if mst_check_digit(d[:9]) != d[9]:
+    try:
+        mst.validate(d + (branch or ""))
+    except stdnum_exceptions.InvalidChecksum:
         return Checked(value, False, "tax code check digit wrong")
-    if branch == "000":
-        return Checked(value, False, "branch suffix 000")
+    except stdnum_exceptions.ValidationError:
+        return Checked(value, False, "branch suffix 000" if branch == "000" else "not a valid tax code")
     return Checked(value, True)
 
 
@@ -196,8 +196,6 @@ def check_year(text: str) -> Checked:
 
 
 def normalise_sex(text: str) -> str | None:
-    from digitize.vn.text import fold
-
     t = fold(text).strip()
     if re.match(r"^(nam|male|m)\b", t):
         return "Nam"

@@ -21,6 +21,7 @@ from digitize.store.faults import AFTER_STORED, MARKER, kill_once
 from digitize.tools.tesseract import DEFAULT_PSM, make_engine
 
 ENGINE = "support.faults:FaultInjectingEngine"
+BROKEN_ENGINE = "support.faults:BrokenEngine"
 KILL_WORKER_AT = "DIGITIZE_FAULT_KILL_WORKER_AT"
 KILL_COORDINATOR_AT = "DIGITIZE_FAULT_KILL_COORDINATOR_AT"
 
@@ -54,6 +55,18 @@ class FaultInjectingEngine:
             kill_once("kill_coordinator", coordinator_pid(), page_text=at, worker=os.getpid(),
                       forkserver=os.getppid())
         return tsv
+
+
+class BrokenEngine:
+    """An OCR engine with a bug: every page raises ZeroDivisionError("engine bug")."""
+
+    name = "broken"
+
+    def __init__(self, lang: str = "vie", psm: int = DEFAULT_PSM):
+        self.lang = lang
+
+    def tsv(self, image, dpi: float) -> str:
+        raise ZeroDivisionError("engine bug")
 
 
 def fault_env(marker: Path, *, kill_worker_at: str | None = None, kill_coordinator_at: str | None = None,

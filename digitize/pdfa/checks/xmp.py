@@ -6,22 +6,11 @@ import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-PDFAID = "http://www.aiim.org/pdfa/ns/id/"
-EXT = "http://www.aiim.org/pdfa/ns/extension/"
-SCHEMA = "http://www.aiim.org/pdfa/ns/schema#"
-DC, XMP, PDF = "http://purl.org/dc/elements/1.1/", "http://ns.adobe.com/xap/1.0/", "http://ns.adobe.com/pdf/1.3/"
-# Schemas predefined by the XMP Specification 2005 and ISO 19005 (no extension schema needed).
-PREDEFINED = frozenset({
-    DC, XMP, PDF, PDFAID, EXT,
-    "http://ns.adobe.com/xap/1.0/rights/", "http://ns.adobe.com/xap/1.0/mm/",
-    "http://ns.adobe.com/xap/1.0/bj/", "http://ns.adobe.com/xap/1.0/t/pg/",
-    "http://ns.adobe.com/xmp/1.0/DynamicMedia/", "http://ns.adobe.com/photoshop/1.0/",
-    "http://ns.adobe.com/camera-raw-settings/1.0/", "http://ns.adobe.com/tiff/1.0/",
-    "http://ns.adobe.com/exif/1.0/", "http://ns.adobe.com/exif/1.0/aux/",
-    "http://ns.adobe.com/xmp/Identifier/qual/1.0/", "http://www.aiim.org/pdfua/ns/id/",
-})
+from digitize.pdfa import namespaces as ns
+
+XML_LANG = f"{{{ns.XML}}}lang"
+RDF, PDFAID, EXT, SCHEMA = ns.RDF, ns.PDFAID, ns.PDFA_EXTENSION, ns.PDFA_SCHEMA
+DC, XMP, PDF, PREDEFINED = ns.DC, ns.XMP, ns.PDF, ns.PREDEFINED
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,102 @@
+"""The store every backend gives: content-addressed signed PDFs on a (shared) path plus a catalog.
+
+Writing is atomic per document: the object first (temp file, fsync, rename), then one catalog
+transaction. An object without a catalog row is harmless (it is simply unreferenced); a row
+never points at a missing or half-written object.
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from digitize.model import Record
+from digitize.store import faults
+from digitize.store.catalog import Catalog
+
+
+class CatalogStore:
+    """The `Store` every backend gives: objects in `root/objects`, records in a catalog made for
+    this store by `make_catalog(object_path)` (sqlite or PostgreSQL)."""
+
+    def __init__(self, root: Path, make_catalog: Callable[[Callable[[str], Path]], Catalog]):
+        self.root = root
+        self._catalog = make_catalog(self.object_path)
+
+    @property
+    def shared(self) -> bool:
+        return self._catalog.shared
+
+    @property
+    def keys_dir(self) -> Path:
+        return self.root / "keys"
+
+    @property
+    def objects_dir(self) -> Path:
+        return self.root / "objects"
+
+    def object_path(self, sha: str) -> Path:
+        return (self.objects_dir / sha[:2] / f"{sha}.pdf").resolve()
+
+    # reads delegate to the catalog
+    def find(self, source_sha256: str, settings_key: str) -> Record | None:
+        return self._catalog.find(source_sha256, settings_key)
+
+    def get(self, doc_id: str) -> Record | None:
+        return self._catalog.get(doc_id)
+
+    def get_by_pdf_sha256(self, sha: str) -> Record | None:
+        return self._catalog.get_by_pdf_sha256(sha)
+
+    def records(self) -> Iterator[Record]:
+        return self._catalog.records()
+
+    def pages(self, doc_id: str) -> list[dict[str, Any]]:
+        return self._catalog.pages(doc_id)
+
+    def events(self, doc_id: str | None = None) -> list[dict[str, Any]]:
+        return self._catalog.events(doc_id)
+
+    def log(self, kind: str, doc_id: str | None = None, **data: Any) -> None:
+        self._catalog.log(kind, doc_id, data)
+
+    def batch_item(self, batch: str, dossier: str) -> tuple[str, str] | None:
+        return self._catalog.batch_item(batch, dossier)
+
+    def set_batch_item(self, batch: str, dossier: str, status: str, reason: str = "", documents: int = 0) -> None:
+        self._catalog.set_batch_item(batch, dossier, status, reason, documents)
+
+    def write_object(self, sha: str, data: bytes) -> Path:
+        target = self.object_path(sha)
+        if target.exists() and target.stat().st_size == len(data):
+            return target
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".pdf")
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
+                f.flush()
+                os.fsync(f.fileno())
+            os.replace(tmp, target)
+            dir_fd = os.open(target.parent, os.O_RDONLY)
+            try:
+                os.fsync(dir_fd)
+            finally:
+                os.close(dir_fd)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        return target
+
+    def put(self, record: Record, pdf: bytes, pages: list[dict[str, Any]]) -> tuple[Record, bool]:
+        """Store a document; returns (stored record, created). Same input + settings: no-op."""
+        self.write_object(record.sha256, pdf)
+        created = self._catalog.insert(record, pages, {"source": record.source, "sha256": record.sha256})
+        if created:
+            faults.after_stored()  # no-op unless a crash test arms it (digitize/store/faults.py)
+        stored = self._catalog.find(record.source_sha256, record.settings_key)
+        assert stored is not None
+        return stored, created
+
