@@ -61,15 +61,15 @@ def test_per_profile_field_f1(scores):
 @pytest.mark.slow
 def test_deliberately_invalid_identifiers_are_flagged(typed_samples, profiles):
     items, pages = typed_samples
-    checked = 0
+    checked = []
     for path, gt in items:
         fields = {f.name: f for f in extract([pages[path]], profiles).fields}
         for name in gt.get("invalid", []):
             f = fields.get(name)
-            if f is not None and f.value is not None:
-                checked += 1
-                assert not f.valid and f.needs_review, (path.name, f)
-    assert checked >= 3
+            assert f is not None and f.value is not None, (path.name, name, "the invalid value was not read")
+            assert not f.valid and f.needs_review, (path.name, f)
+            checked.append(name)
+    assert {"so_dinh_danh", "ma_ho_so"} <= set(checked)  # identifiers of both kinds were planted and caught
 
 
 @pytest.mark.slow
