@@ -22,7 +22,7 @@ system-packages:
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[dev,cluster,postgres]'
+	$(PY) -m pip install -q -e '.[dev,cluster,postgres,etsi]'
 	# in-process OCR engine, built against Debian's libtesseract (the prebuilt wheel bundles its own
 	# tesseract that does not find Debian's language data); without it the tesseract CLI is used
 	$(PY) -m pip install -q cython && $(PY) -m pip install -q --no-binary tesserocr tesserocr \

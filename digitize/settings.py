@@ -115,3 +115,8 @@ TOKEN_PIN_ENV = "DIGITIZE_PIN"  # the PKCS#11 token's PIN
 def secret(name: str) -> str | None:
     """A secret from the environment (KEY_PASSWORD_ENV, TOKEN_PIN_ENV); never logged."""
     return os.environ.get(name)
+
+
+def trust_dir() -> str | None:
+    """An operator's own trust bundle for `verify` (DIGITIZE_TRUST_DIR; replaces the built-in Vietnamese store)."""
+    return _env("TRUST_DIR")

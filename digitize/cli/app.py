@@ -91,7 +91,7 @@ def store_export(dest: Path = typer.Argument(..., help="Folder to copy PDFs and 
 
 
 # Commands that live in their own modules register themselves here.
-for _module in ("digitize.cli.verify", "digitize.cli.profiles", "digitize.cli.batch"):
+for _module in ("digitize.cli.verify", "digitize.cli.profiles", "digitize.cli.batch", "digitize.cli.trust"):
     try:
         importlib.import_module(_module).register(app)
     except ModuleNotFoundError as _e:

@@ -13,7 +13,7 @@ from rich.table import Table
 
 from digitize import settings
 from digitize.errors import InputError, UsageError
-from digitize.reports.html import audit_report
+from digitize.reports.audit import audit_report
 from digitize.store import open_store
 
 stderr = Console(stderr=True)
@@ -37,38 +37,53 @@ def _quiet(debug: bool) -> None:
 def verify(
     files: list[Path] = typer.Argument(None, help="PDF files to verify (default with --store: every stored object)"),
     store: str = StoreOpt,
-    trust: list[Path] = typer.Option(None, "--trust", help="Trust root certificate (PEM/DER); repeatable"),
+    trust: list[Path] = typer.Option(None, "--trust", help="Also trust this certificate (PEM/DER); repeatable"),
+    no_builtin_trust: bool = typer.Option(False, "--no-builtin-trust",
+                                          help="Do not use the built-in Vietnamese trust store (or DIGITIZE_TRUST_DIR)"),
     as_json: bool = typer.Option(False, "--json", help="One JSON object per file on stdout"),
     report: Path = typer.Option(None, "--report", help="Folder for the audit report (JSON + HTML); default <store>/reports"),
+    etsi: Path = typer.Option(None, "--etsi", help="Write an ETSI TS 119 102-2 validation report (XML) to this file"),
+    lang: str = typer.Option("vi", "--lang", help="Language of the HTML audit report: vi or en"),
     no_revocation: bool = typer.Option(False, "--no-revocation",
                                        help="Accept a trusted chain without revocation data (embedded data still counts)"),
     online: bool = typer.Option(False, "--online", help="Fetch OCSP/CRL answers from the URLs in the certificates"),
     debug: bool = typer.Option(False, "--debug", help="Show library diagnostics"),
 ) -> None:
-    """Verify signatures, PDF/A conformance and store integrity; exit 0 only when every file is valid."""
+    """Verify signatures, PDF/A conformance and store integrity; exit 0 only when every file is valid.
+    Trusts the built-in Vietnamese trust store (`digitize trust ls`) unless --no-builtin-trust."""
     # lazy: verification loads pyHanko's validation stack (~0.5 s); other commands start without it
     from digitize.verify.files import load_trust, verify_file, verify_store
 
     _quiet(debug)
     if not files and store is None:
         raise UsageError("verify", "give FILE... or --store DIR")
+    if lang not in ("vi", "en"):
+        raise UsageError("--lang", "vi or en")
     roots = load_trust(trust or [])
     the_store = None
     if store is not None:
         if not Path(store).exists() and "://" not in store:
             raise UsageError(store, "no such store")
         the_store = open_store(store)
+    opts = dict(revocation=not no_revocation, online=online, builtin_trust=not no_builtin_trust,
+                etsi=etsi is not None)
     if files:
-        verdicts = [verify_file(f, roots, store=the_store, revocation=not no_revocation, online=online) for f in files]
+        verdicts = [verify_file(f, roots, store=the_store, **opts) for f in files]
     else:
-        verdicts = verify_store(the_store, roots, revocation=not no_revocation, online=online)
+        verdicts = verify_store(the_store, roots, **opts)
     if as_json:
         for v in verdicts:
             sys.stdout.write(json.dumps(v.as_json(), ensure_ascii=False) + "\n")
     else:
         _print_table(verdicts)
     if the_store is not None and not files or report is not None:
-        _write_report(verdicts, report or Path(the_store.root) / "reports", the_store)
+        _write_report(verdicts, report or Path(the_store.root) / "reports", the_store, lang)
+    if etsi is not None:
+        # lazy: the ETSI bindings (xsdata) load only when a report is asked for
+        from digitize.reports.etsi import etsi_report
+
+        etsi.write_text(etsi_report(verdicts), encoding="utf-8")
+        stderr.print(f"ETSI TS 119 102-2 report: {etsi}", highlight=False)
     raise typer.Exit(0 if verdicts and all(v.verdict.value == "valid" for v in verdicts) else 1)
 
 
@@ -89,16 +104,31 @@ def _print_table(verdicts) -> None:
     out.print(table)
 
 
-def _write_report(verdicts, folder: Path, store) -> None:
+def _write_report(verdicts, folder: Path, store, lang: str = "vi") -> None:
+    # lazy: policy.py loads pyhanko-certvalidator; only verification needs it
+    from digitize.verify.policy import describe
+
     folder.mkdir(parents=True, exist_ok=True)
     stamp = dt.datetime.now().astimezone().strftime("%Y%m%dT%H%M%S")
     base = folder / f"audit-{stamp}"
     subtitle = f"store {store.root}" if store is not None else ""
     base.with_suffix(".json").write_text(json.dumps({"created": dt.datetime.now().astimezone().isoformat(),
+                                                     "policy": describe(),
                                                      "files": [v.as_json() for v in verdicts]},
                                                     ensure_ascii=False, indent=1), encoding="utf-8")
-    base.with_suffix(".html").write_text(audit_report(verdicts, "Audit report", subtitle), encoding="utf-8")
+    html = audit_report(verdicts, subtitle, lang, _record_labels(verdicts, store))
+    base.with_suffix(".html").write_text(html, encoding="utf-8")
     stderr.print(f"audit report: {base}.json, {base}.html", highlight=False)
+
+
+def _record_labels(verdicts, store) -> dict:
+    """file -> dossier code and document ordinal, for files the store knows."""
+    out = {}
+    for v in verdicts:
+        rec = store.get(v.store.record_id) if store is not None and v.store.record_id else None
+        if rec is not None:
+            out[v.file] = {"dossier": rec.dossier, "document": rec.metadata.get("doc_ordinal") or rec.id[:12]}
+    return out
 
 
 @keys_app.command("demo")

@@ -9,11 +9,9 @@ from datetime import datetime, timezone
 from typing import Any
 
 from digitize.model import Document, DocumentInput, Extraction, PageResult, Record, SignatureSummary
-from digitize.pdfa import build as pdfa
 from digitize.pipeline.context import RunContext, Signing
 from digitize.pipeline.outcome import Outcome
 from digitize.settings import PIPELINE_VERSION, Settings
-from digitize.stages.extract import fields as extract
 from digitize.store.protocol import DocumentWriter
 
 
@@ -31,6 +29,11 @@ def record_id(source_sha256: str, settings_key: str) -> str:
 
 def assemble(doc_input: DocumentInput, source_sha256: str, pages: tuple[PageResult, ...],
              settings: Settings, profiles=None) -> Assembled:
+    # lazy: extraction and PDF/A writing take ~0.5 s to import together, which commands that never
+    # assemble (`--help`, `store`, `verify`) should not pay; pool workers get them preloaded
+    from digitize.pdfa import build as pdfa
+    from digitize.stages.extract import fields as extract
+
     extraction = None
     if profiles is not None:
         extraction = extract.extract(pages, profiles, settings.profile, settings.post_correct)

@@ -26,6 +26,7 @@ from digitize.pipeline.pages import init_worker, read_page, worker_profiles
 from digitize.settings import Settings
 
 G = TypeVar("G")
+ASSEMBLY_MODULES = ("digitize.stages.extract.fields", "digitize.pdfa.build")  # imported by assemble() when used
 
 
 def run_documents(inputs: Iterable[DocumentInput], ctx: RunContext) -> Iterator[Outcome]:
@@ -219,6 +220,7 @@ class _Run:
 def _new_pool(ctx: RunContext) -> ProcessPoolExecutor:
     mp = multiprocessing.get_context("forkserver")
     # the forkserver dies with us (lifeline) and imports the stages once for every worker it forks
-    mp.set_forkserver_preload(["__main__", "digitize.pipeline.lifeline", "digitize.pipeline.scheduler"])
+    mp.set_forkserver_preload(["__main__", "digitize.pipeline.lifeline", "digitize.pipeline.scheduler",
+                               *ASSEMBLY_MODULES])
     return ProcessPoolExecutor(ctx.jobs, mp_context=mp, initializer=init_worker,
                                initargs=(ctx.settings.ocr_lang, ctx.profiles))

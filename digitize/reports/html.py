@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Sequence
 
@@ -18,6 +17,7 @@ th,td{border:1px solid #bbb;padding:.25em .5em;text-align:left;vertical-align:to
 class HtmlReport:
     title: str
     subtitle: str = ""
+    lang: str = "vi"
     _parts: list[str] = field(default_factory=list)
 
     def counts(self, items: dict[str, int | float | str]) -> "HtmlReport":
@@ -67,7 +67,7 @@ class HtmlReport:
 
     def render(self) -> str:
         sub = f'<p class="note">{_e(self.subtitle)}</p>' if self.subtitle else ""
-        return (f'<!DOCTYPE html>\n<html lang="vi"><head><meta charset="utf-8"><title>{_e(self.title)}</title>'
+        return (f'<!DOCTYPE html>\n<html lang="{_e(self.lang)}"><head><meta charset="utf-8"><title>{_e(self.title)}</title>'
                 f"<style>{CSS}</style></head><body><h1>{_e(self.title)}</h1>{sub}{''.join(self._parts)}</body></html>\n")
 
 
@@ -75,9 +75,12 @@ def _e(value: Any) -> str:
     return html.escape(str(value), quote=True)
 
 
+VERDICT_CLASSES = {"valid": "valid", "invalid": "invalid", "indeterminate": "indeterminate",
+                   "hợp lệ": "valid", "không hợp lệ": "invalid", "chưa xác định": "indeterminate"}
+
+
 def _cls(value: Any) -> str:
-    text = str(value).lower()
-    return text if text in ("valid", "invalid", "indeterminate") else ""
+    return VERDICT_CLASSES.get(str(value).lower(), "")
 
 
 def _fmt(value: Any) -> str:
@@ -90,25 +93,3 @@ def _fmt(value: Any) -> str:
     if isinstance(value, (list, tuple)):
         return "; ".join(str(v) for v in value)
     return str(value)
-
-
-def audit_report(verdicts: Sequence[Any], title: str = "Audit report", subtitle: str = "") -> str:
-    """HTML audit report of `verify` results (FileVerdict objects)."""
-    counts = Counter(v.verdict.value for v in verdicts)
-    rep = HtmlReport(title, subtitle)
-    rep.counts({"files": len(verdicts), **{k: counts.get(k, 0) for k in ("valid", "indeterminate", "invalid")}})
-    rep.bar_chart({k: counts.get(k, 0) for k in ("valid", "indeterminate", "invalid")})
-    rows = []
-    for v in verdicts:
-        sig = v.signatures[-1] if v.signatures else None
-        rows.append([v.file, v.verdict.value, sig.signer if sig else None, sig.level if sig else None,
-                     sig.signing_time if sig else None, v.pdfa.claimed, v.pdfa.ok, v.store.sha256_match,
-                     list(v.reasons)])
-    rep.heading("Files")
-    rep.table(["file", "verdict", "signer", "level", "signing time", "PDF/A", "PDF/A ok", "sha256 match", "reasons"],
-              rows, class_column=1)
-    reasons = Counter(r.split(": ", 1)[-1] for v in verdicts for r in v.reasons)
-    if reasons:
-        rep.heading("Reasons")
-        rep.bar_chart(dict(reasons.most_common(15)))
-    return rep.render()

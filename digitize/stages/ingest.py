@@ -16,7 +16,6 @@ from pathlib import Path
 
 import cv2
 import numpy as np
-import pikepdf
 from PIL import Image, UnidentifiedImageError
 
 from digitize.errors import InputError
@@ -176,6 +175,8 @@ def _exif_orientation(img: Image.Image) -> int | None:
 
 
 def _open_pdf(path: str):
+    import pikepdf  # lazy: ~0.2 s to import; commands that read no PDF start without it
+
     try:
         return pikepdf.open(path)
     except pikepdf.PasswordError:
@@ -185,6 +186,8 @@ def _open_pdf(path: str):
 
 
 def _page_images(page) -> list:
+    import pikepdf  # lazy, as in _open_pdf
+
     try:
         xobjects = page.Resources.get("/XObject", {})
     except AttributeError:

@@ -9,9 +9,9 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from ..errors import InputError
-from ..model import Page, PageQuality, Warning_
-from ..settings import Settings
+from digitize.errors import InputError
+from digitize.model import Page, PageQuality, Warning_
+from digitize.settings import Settings
 
 WORK_DPI = 100.0
 INK_OFFSET = 20  # grey levels below the local mean before a pixel counts as ink

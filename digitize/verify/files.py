@@ -7,151 +7,33 @@ timestamp). Any step that fails still leaves a row with what could be establishe
 """
 from __future__ import annotations
 
-import enum
 import hashlib
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Sequence
 
 from asn1crypto import x509
 
-
-class Verdict(str, enum.Enum):
-    """Ordered: VALID < INDETERMINATE < INVALID; a file's verdict is the worst of its findings."""
-
-    VALID = "valid"
-    INDETERMINATE = "indeterminate"
-    INVALID = "invalid"
-
-    @property
-    def rank(self) -> int:
-        return ("valid", "indeterminate", "invalid").index(self.value)
-
-    def __lt__(self, other: "Verdict") -> bool:  # type: ignore[override]
-        return self.rank < other.rank
-
-    @staticmethod
-    def worst(verdicts: Iterable["Verdict"]) -> "Verdict":
-        return max(verdicts, key=lambda v: v.rank, default=Verdict.VALID)
-
-
-@dataclass(frozen=True)
-class SignatureCheck:
-    field: str
-    kind: str  # signature | document_timestamp
-    signer: str | None
-    intact: bool | None
-    valid: bool | None  # cryptographic signature over the signed bytes
-    trusted: bool | None
-    coverage: str | None  # pyHanko SignatureCoverageLevel name
-    modification: str | None  # pyHanko ModificationLevel name
-    covers_whole_file: bool | None
-    modified_after_signing: bool | None
-    signing_time: str | None
-    timestamp: dict | None  # {"time", "valid", "trusted"} of the signature (or document) timestamp
-    level: str | None
-    cert_sha256: str | None
-    verdict: Verdict
-    reasons: tuple[str, ...] = ()
-    notes: tuple[str, ...] = ()  # policy choices that did not change the verdict (e.g. SHA-1 accepted then)
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "field": self.field, "kind": self.kind, "signer": self.signer, "intact": self.intact, "valid": self.valid,
-            "trusted": self.trusted, "covers_whole_file": self.covers_whole_file,
-            "modified_after_signing": self.modified_after_signing, "signing_time": self.signing_time,
-            "timestamp": self.timestamp, "level": self.level, "coverage": self.coverage,
-            "modification": self.modification, "cert_sha256": self.cert_sha256, "verdict": self.verdict.value,
-            "reasons": list(self.reasons), "notes": list(self.notes),
-        }
-
-
-@dataclass(frozen=True)
-class PdfaCheck:
-    claimed: str | None  # e.g. "2B"; None when the file claims no PDF/A part
-    ok: bool | None  # None when the checks could not run
-    problems: tuple[str, ...] = ()
-
-    def as_json(self) -> dict[str, Any]:
-        return {"claimed": self.claimed, "ok": self.ok, "problems": list(self.problems)}
-
-
-@dataclass(frozen=True)
-class StoreCheck:
-    known: bool | None = None  # None: no store given
-    sha256_match: bool | None = None
-    record_id: str | None = None
-
-    def as_json(self) -> dict[str, Any]:
-        return {"known": self.known, "sha256_match": self.sha256_match, "record": self.record_id}
-
-
-@dataclass(frozen=True)
-class FileVerdict:
-    file: str
-    verdict: Verdict
-    reasons: tuple[str, ...]
-    signatures: tuple[SignatureCheck, ...] = ()
-    pdfa: PdfaCheck = PdfaCheck(None, None)
-    store: StoreCheck = StoreCheck()
-    sha256: str | None = None
-    seconds: float = 0.0
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "file": self.file, "verdict": self.verdict.value, "reasons": list(self.reasons),
-            "signatures": [s.as_json() for s in self.signatures], "pdfa": self.pdfa.as_json(),
-            "store": self.store.as_json(), "sha256": self.sha256,
-        }
-
-
-def _safe(fn, default):
-    try:
-        return fn()
-    except Exception:
-        return default
-
-
-def _short(e: Exception) -> str:
-    text = str(e).splitlines()[0] if str(e) else ""
-    return text[:160]
+from digitize.settings import trust_dir
+from digitize.verify.bundle import load_bundle, load_certs
+from digitize.verify.signatures import check_signatures
+from digitize.verify.trust import TrustOptions
+from digitize.verify.verdict import (FileVerdict, PdfaCheck, SignatureCheck, StoreCheck, Verdict,  # noqa: F401
+                                     _short)
 
 
 def load_trust(items: Sequence[Any]) -> list[x509.Certificate]:
-    """Certificates from asn1crypto objects, cryptography objects, or PEM/DER files (a file may hold several)."""
-    from asn1crypto import pem
-
-    certs: list[x509.Certificate] = []
-    for item in items:
-        if isinstance(item, x509.Certificate):
-            certs.append(item)
-        elif hasattr(item, "public_bytes"):  # cryptography certificate
-            from cryptography.hazmat.primitives.serialization import Encoding
-
-            certs.append(x509.Certificate.load(item.public_bytes(Encoding.DER)))
-        else:
-            from digitize.errors import DigitizeError
-
-            path = Path(item)
-            try:
-                data = path.read_bytes()
-                if pem.detect(data):
-                    certs.extend(x509.Certificate.load(der) for _, _, der in pem.unarmor(data, multiple=True))
-                else:
-                    certs.append(x509.Certificate.load(data))
-            except OSError as e:
-                raise DigitizeError(str(path), f"cannot read trust certificate ({e.strerror})") from None
-            except ValueError:
-                raise DigitizeError(str(path), "not a PEM or DER certificate") from None
-    return certs
+    """Certificates from asn1crypto or cryptography objects, or PEM/DER files (a file may hold several)."""
+    return load_certs(items)
 
 
 def verify_file(path: Path, trust: Sequence[Any] = (), store=None, pdfa: bool = True, revocation: bool = True,
-                online: bool = False) -> FileVerdict:
+                online: bool = False, builtin_trust: bool = True, etsi: bool = False) -> FileVerdict:
     """Verify one file. Never raises for a bad file: the verdict says what is wrong.
 
-    revocation=False accepts a trusted chain without revocation data (only data present in the file is used);
-    online=True fetches OCSP/CRL answers from the URLs in the certificates."""
+    trust: the auditor's own certificates, added to the built-in Vietnamese trust store (or the operator's bundle
+    in DIGITIZE_TRUST_DIR) unless builtin_trust=False; revocation=False accepts a trusted chain without revocation
+    data (only data present in the file is used); online=True fetches OCSP/CRL answers from the URLs in the
+    certificates; etsi=True keeps each signature's ETSI TS 119 102-2 report for reports.etsi."""
     import time
 
     started = time.perf_counter()
@@ -170,11 +52,9 @@ def verify_file(path: Path, trust: Sequence[Any] = (), store=None, pdfa: bool = 
     sha = hashlib.sha256(data).hexdigest()
     reasons: list[str] = []
     sigs: tuple[SignatureCheck, ...] = ()
+    bundle = load_bundle(builtin_trust, trust_dir(), roots)  # a bad trust source is the caller's error
     try:
-        from digitize.verify.signatures import check_signatures
-        from digitize.verify.trust import TrustOptions
-
-        sigs = tuple(check_signatures(data, TrustOptions.from_certs(roots, revocation, online)))
+        sigs = tuple(check_signatures(data, TrustOptions(bundle, revocation, online, etsi)))
         if not sigs:
             reasons.append("no signature")
     except Exception as e:
@@ -222,11 +102,12 @@ def _check_pdfa(data: bytes) -> PdfaCheck:
     return PdfaCheck(rep.claimed or None, rep.ok, tuple(str(p) for p in rep.problems))
 
 
-def verify_store(store, trust: Sequence[Any] = (), revocation: bool = True, online: bool = False
-                 ) -> list[FileVerdict]:
+def verify_store(store, trust: Sequence[Any] = (), revocation: bool = True, online: bool = False,
+                 builtin_trust: bool = True, etsi: bool = False) -> list[FileVerdict]:
     """Every stored object against its record (the store's demo root is trusted)."""
     out = []
     for rec in store.records():
         path = Path(store.object_path(rec.sha256))
-        out.append(verify_file(path, trust, store=store, revocation=revocation, online=online))
+        out.append(verify_file(path, trust, store=store, revocation=revocation, online=online,
+                               builtin_trust=builtin_trust, etsi=etsi))
     return out

@@ -117,7 +117,7 @@ def xmp_problems(xmp: Xmp, part: int | None) -> list[str]:
         problems.append(f"6.6.4: pdfaid:part {xmp.part!r} is not 1, 2 or 3")
     elif (xmp.conformance or "") not in (("A", "B") if xmp.part == "1" else ("A", "B", "U")):
         problems.append(f"6.6.4: pdfaid:conformance {xmp.conformance!r} is not valid for part {xmp.part}")
-    unknown = sorted(ns for ns in xmp.namespaces - PREDEFINED - xmp.described if ns)
-    for ns in unknown:
-        problems.append(f"6.6.2.3.1: XMP namespace {ns} is neither predefined nor described by an extension schema")
+    unknown = sorted(uri for uri in xmp.namespaces - PREDEFINED - xmp.described if uri)
+    for uri in unknown:
+        problems.append(f"6.6.2.3.1: XMP namespace {uri} is neither predefined nor described by an extension schema")
     return problems
