@@ -130,6 +130,7 @@ class Field:
     valid: bool = True
     needs_review: bool = False
     reason: str = ""
+    label: str = ""  # the label printed for it, when it was read after one
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -142,6 +143,7 @@ class Field:
             "valid": self.valid,
             "needs_review": self.needs_review,
             "reason": self.reason,
+            **({"label": self.label} if self.label else {}),
         }
 
 
@@ -152,6 +154,9 @@ class Extraction:
     fields: tuple[Field, ...] = ()
     valid_until: str | None = None  # ISO date; None = permanent or unknown
     validity_rule: str = ""
+    candidate: str = ""  # the nearest profile when it did not win by the classification margin
+    runner_up: str = ""
+    runner_up_score: float = 0.0
 
 
 @dataclass(frozen=True)

@@ -19,9 +19,10 @@ BUILTIN_DIR = Path(__file__).resolve().parent / "builtin"
 
 FIELD_TYPES = ("text", "name", "date", "year", "cccd", "cmnd", "id_number", "tax_code", "dossier_code",
                "procedure_code", "document_number", "parcel", "map_sheet", "register_entry", "area",
-               "amount", "number", "sex", "ethnicity", "enum", "address", "term")
+               "amount", "number", "sex", "ethnicity", "enum", "address", "term", "phone", "email")
 # Header parts that every official document has; found by layout, not by a label.
-LOCATORS = ("issuer", "number", "issue_date", "title", "signer", "subject")
+LOCATORS = ("issuer", "number", "issue_date", "title", "signer", "subject",
+            "kind", "addressee", "authority", "signer_title", "recipients")
 VALIDATORS = ("not_future", "cccd_matches_dob_sex", "after_issue_date")
 VALIDITY_RULES = ("permanent", "expiry_field", "duration", "term_field", "none")
 

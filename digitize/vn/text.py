@@ -24,6 +24,7 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text).translate(_D_FIXES)
 
 
+@functools.lru_cache(maxsize=1 << 16)  # pure, and called on the same unit names for every value
 def fold(text: str) -> str:
     """Lower case without any diacritics: 'Đồng Tháp' -> 'dong thap'."""
     text = nfc(text).replace("Đ", "D").replace("đ", "d")
@@ -91,6 +92,7 @@ def canonical(text: str) -> str:
     return _WORD.sub(lambda m: canonical_syllable(m.group(0)), nfc(text))
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def match_key(text: str) -> str:
     """Key for exact matching that keeps diacritics: canonical tone placement, lower case, single spaces."""
     return " ".join(canonical(text).lower().split())

@@ -1,3 +1,5 @@
-"""Field extraction: OCR words to lines and labels (`lines`), values located next to their labels
-(`locate`), and the profile-driven fields, classification and validity (`fields`).
+"""Field extraction, open-world with the profile on top: OCR words to lines (`lines`); every printed
+`Label: value` pair (`pairs`) named by the shared label lexicon (`lexicon`); a profile's own labels (`labels`);
+the official header and foot by layout (`official`, on `locate`); typed, checked values (`typed`, `checks`);
+classification with a margin (`classify`); validity (`validity`); assembled in `fields`.
 """

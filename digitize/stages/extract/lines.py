@@ -1,6 +1,7 @@
 """OCR lines as the extractor sees them: words with folded keys, and fuzzy label matching on them."""
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import Sequence
@@ -35,20 +36,25 @@ class Line:
     page_w: int
     page_h: int
 
-    @property
+    # computed once: lines are immutable and these are read for every label and locator
+    @functools.cached_property
     def text(self) -> str:
         return " ".join(t.text for t in self.toks)
 
-    @property
+    @functools.cached_property
     def box(self) -> Box:
         return span_box(self.toks)
 
-    @property
+    @functools.cached_property
     def keys(self) -> list[str]:
         return [t.key for t in self.toks]
 
-    def folded(self) -> str:
+    @functools.cached_property
+    def _folded(self) -> str:
         return " ".join(k for k in self.keys if k)
+
+    def folded(self) -> str:
+        return self._folded
 
 
 def span_box(toks: Sequence[Tok]) -> Box:
@@ -147,3 +153,28 @@ def clean_value(text: str) -> str:
     t = re.sub(r"[\s;,_]+$", "", t)
     t = re.sub(r"\.{2,}$", "", t)
     return " ".join(t.split())
+
+
+# --- where a value continues ---------------------------------------------------------------------
+def starts_block(nxt: Line) -> bool:
+    """A line that opens something new: '- ', 'II.', 'a)', 'Điều 2.', or a 'Label:' near its start."""
+    first = nxt.toks[0].text
+    return bool(_ENUMERATOR.match(first)) or nxt.folded().startswith("dieu ") or \
+        any(t.text.endswith(":") for t in nxt.toks[:8])
+
+
+def below(lines: Sequence[Line], ln: Line, x0: float, x1: float) -> Line | None:
+    """The next line under `ln` on the same page that overlaps the column x0..x1."""
+    for nxt in lines[ln.index + 1 : ln.index + 12]:
+        if nxt.page != ln.page or nxt.box[1] < ln.box[1] + 0.5 * (ln.box[3] - ln.box[1]):
+            continue
+        if nxt.box[0] < x1 and nxt.box[2] > x0:
+            return nxt
+    return None
+
+
+def right_edge(lines: Sequence[Line], ln: Line, x0: float) -> int:
+    """Where lines of this column end when a paragraph wraps (the widest nearby line)."""
+    near = [o.box[2] for o in lines[max(0, ln.index - 15) : ln.index + 15]
+            if o.page == ln.page and o.box[0] >= x0 - 0.03 * ln.page_w]
+    return max(near or [ln.box[2]])

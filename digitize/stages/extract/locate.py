@@ -1,6 +1,6 @@
 """Parts of an official document found by layout rather than by a label (Decree 30/2020 layout):
-issuing body (top left), number/symbol ('Số: 145/QĐ-UBND'), place and date, title, subject, signer;
-and every printed `Label: value` pair for documents nobody wrote a profile for."""
+issuing body (top left), number/symbol ('Số: 145/QĐ-UBND'), place and date, title, subject, signer, and the
+second look under a seal. `official.py` builds the full header and foot on these."""
 from __future__ import annotations
 
 import re
@@ -202,40 +202,6 @@ def signer(lines: Sequence[Line]) -> Found | None:
 
 LOCATORS = {"issuer": issuer, "number": number, "issue_date": issue_date, "title": title,
             "subject": subject, "signer": signer}
-
-
-def snake(label: str) -> str:
-    return "_".join(key_tokens(label)).replace("/", "_")
-
-
-def label_pairs(lines: Sequence[Line]) -> list[tuple[str, Found]]:
-    """Every `Label: value` printed on a line (several per line in two-column forms)."""
-    out: list[tuple[str, Found]] = []
-    for ln in lines:
-        toks = ln.toks
-        i = 0
-        start = 0
-        while i < len(toks):
-            t = toks[i]
-            if t.text.endswith(":") and i - start + 1 <= 8:
-                label_toks = toks[start : i + 1]
-                label = " ".join(x.text for x in label_toks).rstrip(":")
-                if label and not any(c.isdigit() for c in label) and fold(label)[:1].isalpha():
-                    # the value runs to the next "Label:" on the same line
-                    j = i + 1
-                    while j < len(toks) and not (toks[j].text.endswith(":") and j + 1 < len(toks)
-                                                 and toks[j - 1].word.box[2] + 0.03 * ln.page_w < toks[j].word.box[0]):
-                        j += 1
-                    value = [x for x in toks[i + 1 : j]]
-                    if value:
-                        out.append((snake(label), Found(clean_value(" ".join(x.text for x in value)),
-                                                        tuple(value), ln.page)))
-                    start = j
-                    i = j
-                    continue
-                start = i + 1
-            i += 1
-    return out
 
 
 # --- second look at the signature block ----------------------------------------------------------

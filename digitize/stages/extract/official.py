@@ -1,0 +1,305 @@
+"""The header and foot of an official document (Decree 30/2020 layout), found by layout, not by a label:
+issuing body (both lines of a two-line header), number and symbol, place and date (from the header's own
+line, never from a `Căn cứ …` line), kind (QUYẾT ĐỊNH, NGHỊ ĐỊNH, …), subject (`V/v …`, `Về việc …` or the
+line(s) under the title), the signer's authority (`TM.`, `KT.`, `Q.`, `TL.`), title and name, `Nơi nhận`.
+
+A number or day written by hand into a printed blank (`Số: 729 /QĐ-TTg`, `ngày   tháng 4`) is read when the
+OCR has it and always flagged for a person to confirm.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Sequence
+
+from rapidfuzz import fuzz, process
+
+from digitize.model import Field
+from digitize.stages.extract import locate as loc
+from digitize.stages.extract.lines import Line, Tok, clean_value
+
+KINDS = ("QUYẾT ĐỊNH", "NGHỊ ĐỊNH", "NGHỊ QUYẾT", "THÔNG TƯ", "THÔNG TƯ LIÊN TỊCH", "CHỈ THỊ", "THÔNG BÁO",
+         "CÔNG VĂN", "KẾ HOẠCH", "BÁO CÁO", "TỜ TRÌNH", "BIÊN BẢN", "HƯỚNG DẪN", "CÔNG ĐIỆN", "GIẤY MỜI",
+         "QUY ĐỊNH", "LỆNH", "ĐỀ ÁN", "CHƯƠNG TRÌNH", "PHƯƠNG ÁN", "GIẤY XÁC NHẬN", "GIẤY CHỨNG NHẬN")
+_FOLDED_KINDS = {" ".join(loc.key_tokens(k)): k for k in KINDS}
+_AUTHORITY = ("tm", "kt", "q", "tl", "tuq")
+_NOT_SUBJECT = ("can cu", "kinh gui", "dieu ", "theo de nghi", "xet de nghi", "chuong ")
+_HEADER_SHARE = 0.3  # of the page height: where the header's place-and-date line sits
+
+
+@dataclass(frozen=True)
+class Found(loc.Found):
+    doubts: tuple[str, ...] = ()
+
+
+def _found(toks: Sequence[Tok], page: int, doubts: Sequence[str] = ()) -> Found | None:
+    text = clean_value(" ".join(t.text for t in toks))
+    return Found(text, tuple(toks), page, tuple(doubts)) if text else None
+
+
+def _page1_header(lines: Sequence[Line]) -> list[Line]:
+    return [ln for ln in lines if ln.page == 1 and ln.box[1] < _HEADER_SHARE * ln.page_h]
+
+
+def issuer(lines: Sequence[Line]) -> loc.Found | None:
+    found = loc.issuer(lines)
+    k = _title_index(lines)
+    top = lines[k].box[1] if k is not None else None
+    if found and ":" not in found.raw and not any(c.isdigit() for c in found.raw) \
+            and (top is None or found.box[1] < top):
+        return found
+    # OCR joined the issuing body and the national motto on one line: the body is what comes before it
+    for ln in _page1_header(lines):
+        keys = ln.keys
+        for i in range(1, len(keys) - 2):
+            if keys[i : i + 3] == ["cong", "hoa", "xa"]:
+                head = [t for t in ln.toks[:i] if t.key]
+                if head and all(t.text.isupper() for t in head):
+                    return _found(head, ln.page)
+    return None
+
+
+def number(lines: Sequence[Line]) -> loc.Found | None:
+    for ln in _page1_header(lines):
+        if not (ln.toks and ln.toks[0].key in ("so", "s0", "s")):
+            continue
+        rest = " ".join(t.text for t in ln.toks[1:]).lstrip(": ")
+        m = re.match(r"^(\d{1,5})?\s*(/\s*\S+)", rest)
+        if m is None:
+            continue
+        doubts = []
+        if m.group(1) is None:
+            doubts.append("number blank on the page (written by hand?): not read")
+        elif re.match(r"^\d{1,5}\s+/", rest):
+            doubts.append("number written into a printed blank: check it")
+        return _found(ln.toks[1:], ln.page, doubts)
+    found = loc.number(lines)
+    k = _title_index(lines)
+    # the header ends at the title or at the first labelled line of the body
+    tops = [ln.box[1] for ln in lines if ln.page == 1 and ":" in ln.text and ln.keys[:1] != ["so"]][:1]
+    if k is not None:
+        tops.append(lines[k].box[1])
+    if found and (not tops or found.box[1] < min(tops)):
+        return found  # 'Số 12' without a symbol: a register number, only where the header puts it
+    return None
+
+
+_DATE = re.compile(r"ng[aà]y\s+(\S*)\s*th[aá]ng\s+(\S+)\s+n[aă]m\s+(\d{4})", re.IGNORECASE)
+
+
+def issue_date(lines: Sequence[Line]) -> loc.Found | None:
+    """The header's place-and-date line; a form's date line above its signer; never a `Căn cứ` line."""
+    header = _page1_header(lines)
+    for group in (header, lines):
+        for ln in group:
+            f = ln.folded()
+            if f.startswith(_NOT_SUBJECT) or not _DATE.search(ln.text):
+                continue
+            if group is lines and not re.search(r",\s*ng[aà]y", ln.text):
+                continue  # outside the header only a 'Place, ngày …' line is a date line
+            i = next((k for k, t in enumerate(ln.toks) if t.key == "ngay"), 0)
+            m = _DATE.search(ln.text)
+            doubts = []
+            if not m.group(1).isdigit():
+                doubts.append("day blank on the page (written by hand?): check it")
+            return _found(ln.toks[i:], ln.page, doubts)
+    return None
+
+
+def _opens_body(ln: Line) -> bool:
+    """'Căn cứ …', 'Kính gửi:', 'Điều 1.' — also as OCR misreads them ('“Cũne cứ')."""
+    head = " ".join(k for k in ln.keys[:2] if k)
+    return ln.folded().startswith(_NOT_SUBJECT) or fuzz.ratio(head, "can cu") >= 70
+
+
+def _title_index(lines: Sequence[Line]) -> int | None:
+    return loc._title_line(lines)
+
+
+def kind_of_title(title: str) -> str | None:
+    best = process.extractOne(" ".join(loc.key_tokens(title)), list(_FOLDED_KINDS), scorer=fuzz.ratio,
+                              score_cutoff=85)
+    return _FOLDED_KINDS[best[0]] if best else None
+
+
+def kind(lines: Sequence[Line]) -> loc.Found | None:
+    """The document's kind from its title (OCR-tolerant: 'NGHI ĐINH' is NGHỊ ĐỊNH); a letter with a
+    `V/v` subject and no title is a CÔNG VĂN."""
+    k = _title_index(lines)
+    if k is not None:
+        found = kind_of_title(lines[k].text)
+        if found:
+            return Found(found, lines[k].toks, lines[k].page)
+    for ln in _page1_header(lines):
+        if ln.keys[:2] == ["v", "v"] or ln.keys[:1] == ["v/v"]:
+            return Found("CÔNG VĂN", (), ln.page)
+    return None
+
+
+def _vv(lines: Sequence[Line]) -> loc.Found | None:
+    """'V/v …' under the number, in the left column; it may wrap onto the next line of that column."""
+    for ln in _page1_header(lines):
+        t0 = ln.toks[0].text if ln.toks else ""
+        if not re.match(r"^V/?[vV]\b|^V/v", t0):
+            continue
+        toks = list(ln.toks[1:]) if t0.rstrip(".:") in ("V/v", "V/V", "Vv") else list(ln.toks)
+        nxt = lines[ln.index + 1] if ln.index + 1 < len(lines) else None
+        if nxt is not None and nxt.page == ln.page and abs((nxt.box[0] + nxt.box[2]) - (ln.box[0] + ln.box[2])) \
+                < 0.2 * ln.page_w and nxt.box[1] - ln.box[3] < ln.box[3] - ln.box[1] and not loc._is_motto(nxt) \
+                and nxt.box[2] < 0.55 * ln.page_w:
+            toks += nxt.toks
+        return _found(toks, ln.page)
+    return None
+
+
+def _ve_viec(lines: Sequence[Line]) -> loc.Found | None:
+    """'Về việc …' opening a line under the title (not 'về việc' inside a sentence)."""
+    starts = [ln for ln in lines if ln.keys[:2] == ["ve", "viec"]]
+    return loc.subject(starts) if starts else None
+
+
+def subject(lines: Sequence[Line]) -> loc.Found | None:
+    found = _ve_viec(lines) or _vv(lines)
+    if found:
+        return found
+    k = _title_index(lines)
+    if k is None:
+        return None
+    toks: list[Tok] = []
+    title = lines[k]
+    for ln in lines[k + 1 : k + 6]:
+        cx = (ln.box[0] + ln.box[2]) / 2
+        if ln.page != title.page or _opens_body(ln) or ln.text.rstrip().endswith(";"):
+            break
+        if abs(cx - ln.page_w / 2) > 0.12 * ln.page_w:
+            if ln.box[2] < 0.4 * ln.page_w:
+                continue  # a stamp or mark in the left margin beside the title block
+            break
+        if ln.box[0] < 0.2 * ln.page_w or ln.box[2] > 0.85 * ln.page_w:
+            break  # a body paragraph runs margin to margin; a subject line is centred and shorter
+        if loc._upper_ratio(ln) > 0.9 or any(t.text.endswith(":") for t in ln.toks):
+            if toks:
+                break
+            continue  # the second line of an upper-case title
+        gap_ref = (toks[-1].word.box[3] if toks else title.box[3])
+        if ln.box[1] - gap_ref > 2.0 * (ln.box[3] - ln.box[1]):
+            break
+        toks += ln.toks
+    return _found(toks, title.page) if toks else None
+
+
+def _foot(lines: Sequence[Line]) -> list[Line]:
+    """Right-half lines of the last page (the signer block)."""
+    last = lines[-1].page if lines else 0
+    return [ln for ln in lines if ln.page == last and ln.box[0] > 0.4 * ln.page_w]
+
+
+def _is_authority(ln: Line) -> bool:
+    return bool(ln.keys) and ln.keys[0] in _AUTHORITY and ln.toks[0].text.rstrip(".").isupper() \
+        and ln.toks[0].text.endswith(".")
+
+
+def authority(lines: Sequence[Line]) -> loc.Found | None:
+    toks: list[Tok] = []
+    for ln in _foot(lines):
+        if _is_authority(ln):
+            toks += ln.toks
+        elif toks:
+            break
+    return _found(toks, lines[-1].page) if toks else None
+
+
+def signer_title(lines: Sequence[Line]) -> loc.Found | None:
+    """The signer's position: the upper-case line after the authority lines (PHÓ THỦ TƯỚNG), or the lone
+    upper-case line of an official document's signer block (CHỦ TỊCH)."""
+    foot = _foot(lines)
+    seen = False
+    for ln in foot:
+        if _is_authority(ln):
+            seen = True
+            continue
+        if seen and loc._upper_ratio(ln) > 0.9:
+            return _found(ln.toks, ln.page)
+        if seen:
+            break
+    if issuer(lines) is None and number(lines) is None:
+        return None  # a citizen's form: 'NGƯỜI KHAI' is no position
+    for ln in foot:
+        f = ln.folded()
+        if loc._upper_ratio(ln) > 0.9 and any(f == p or f.startswith(p + " ") for p in loc._SIGN_PREFIX):
+            return _found(ln.toks, ln.page)
+    return None
+
+
+def recipients(lines: Sequence[Line]) -> loc.Found | None:
+    """'Nơi nhận:' and its '- …' items, joined with '; '."""
+    for k, ln in enumerate(lines):
+        if not ln.folded().startswith("noi nhan"):
+            continue
+        items: list[list[Tok]] = []
+        for nxt in lines[k + 1 : k + 30]:
+            if nxt.page != ln.page or abs(nxt.box[0] - ln.box[0]) > 0.05 * ln.page_w:
+                break
+            if nxt.toks[0].text in ("-", "–", "~", "+", "•") or nxt.toks[0].text.startswith("-"):
+                items.append([t for t in nxt.toks if t.text not in ("-", "–", "~", "+", "•")])
+            elif items:
+                items[-1] += nxt.toks
+            else:
+                break
+        if items:
+            text = "; ".join(clean_value(" ".join(t.text for t in it)).rstrip(";,.") for it in items if it)
+            return Found(text, tuple(t for it in items for t in it), ln.page)
+    return None
+
+
+def addressee(lines: Sequence[Line]) -> loc.Found | None:
+    for ln in lines:
+        if ln.keys[:2] == ["kinh", "gui"]:
+            return _found(ln.toks[2:], ln.page)
+    return None
+
+
+def signer(lines: Sequence[Line]) -> loc.Found | None:
+    """The signer's name by the known authority lines, else by layout: the last name-like line in the right
+    half of the last page under a short upper-case line (the role printed over the signature)."""
+    found = loc.signer(lines)
+    if found:
+        return found
+    best = None
+    role_seen = False
+    for ln in _foot(lines):
+        right = loc._trim([t for t in ln.toks if t.word.box[0] > 0.4 * ln.page_w])
+        if not right:
+            continue
+        words = [t for t in right if t.key]
+        if words and len(words) <= 6 and loc._upper_ratio(ln) > 0.9 and not any(c.isdigit() for c in ln.text):
+            role_seen = True
+            continue
+        if role_seen and loc._name_like(right):
+            best = right
+    return Found(" ".join(t.text for t in best), tuple(best), lines[-1].page) if best else None
+
+
+LOCATORS = {**loc.LOCATORS, "signer": signer, "issuer": issuer, "number": number, "issue_date": issue_date, "subject": subject,
+            "kind": kind, "authority": authority, "signer_title": signer_title, "recipients": recipients,
+            "addressee": addressee}
+
+
+def above_header(lines: Sequence[Line]) -> set[int]:
+    """Indices of page-1 lines above the issuing body or the national motto: a portal's or scanner's stamp
+    printed over the margin, not the document."""
+    head = [ln for ln in _page1_header(lines) if loc._is_motto(ln) or ln.keys[:4] == ["cong", "hoa", "xa", "hoi"]]
+    if not head:
+        return set()
+    top = min(ln.box[1] for ln in head) - 0.01 * head[0].page_h
+    return {ln.index for ln in lines if ln.page == 1 and ln.box[3] < top}
+
+
+def tokens_in(lines: Sequence[Line], f: Field) -> set[int]:
+    """Ids of the words inside a field's box (so that the open-world reader does not read them again)."""
+    if f.box is None:
+        return set()
+    x0, y0, x1, y1 = f.box
+    return {id(t.word) for ln in lines if ln.page == f.page for t in ln.toks
+            if t.word.box[0] >= x0 - 2 and t.word.box[2] <= x1 + 2 and t.word.box[1] >= y0 - 2
+            and t.word.box[3] <= y1 + 2}

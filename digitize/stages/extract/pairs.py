@@ -1,0 +1,210 @@
+"""Open-world reading: every printed `Label: value` pair of a document, whatever its type.
+
+Several pairs may share a line (`Ngày cấp: … Nơi cấp: …`, `2. Ngày sinh: … 3. Giới tính: …`): a later label
+begins after an item number, where a lexicon spelling ends at its colon, or after a wide gap. A value runs to
+the next label of its line and on to the following lines of its column while its line was full (a wrapped
+address). A colon inside running text (`… thống nhất đề nghị: …`) is no label: labels start their line (or a
+column, or follow an item number), are short, and the line does not continue a paragraph.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Sequence
+
+from digitize.stages.extract import lexicon
+from digitize.stages.extract.lines import Line, Tok, below, clean_value, key_tokens, right_edge, starts_block
+
+_ITEM = re.compile(r"^([-–•+*]|\d{1,2}[.)]|[a-zđ][.)]|[IVX]{1,4}[.)])$")
+_ITEM_GLUED = re.compile(r"^(\d{1,2}[.)]|[a-zđ]\))(?=\w)")  # '3.Giới' read without the space
+_SKIP_LINE = ("can cu", "dieu ", "xet de nghi", "theo de nghi")
+MAX_LABEL_TOKENS = 6  # of a label no lexicon knows
+WIDE_GAP = 0.015  # share of the page width between a value and the next label on its line
+# types whose values wrap onto the next line; names, dates and numbers never do
+WRAPPING = ("text", "address")
+
+
+@dataclass(frozen=True)
+class Pair:
+    label: str  # as printed, without item number and colon
+    name: str  # canonical (lexicon) name, else the label in snake_case
+    type: str  # from the lexicon; '' when the value's shape must decide
+    known: bool
+    label_toks: tuple[Tok, ...]
+    value_toks: tuple[Tok, ...]
+    page: int
+    wrapped: int  # lines the value continued onto
+    under: bool  # the value stands on the line under its label
+    line: int = -1  # index of the label's line
+
+
+def snake(label: str) -> str:
+    return "_".join(key_tokens(label)).replace("/", "_")
+
+
+def _is_item(tok: Tok) -> bool:
+    return bool(_ITEM.match(tok.text))
+
+
+def _colon(tok: Tok) -> bool:
+    return tok.text.endswith(":") and len(tok.text) > 1 or tok.text == ":"
+
+
+def _label_keys(toks: Sequence[Tok]) -> list[str]:
+    return [k for t in toks for k in key_tokens(t.text)]
+
+
+def _lexicon_start(toks: Sequence[Tok], lo: int, c: int) -> int | None:
+    """Where, in toks[lo..c], a lexicon spelling starts that ends at the colon token c."""
+    keys = [t.key for t in toks]
+    for spelling in lexicon.spellings_by_length():
+        n = len(spelling)
+        s = c - n + 1
+        if s > lo and " ".join(keys[s : c + 1]).split() == list(spelling):
+            return s
+    return None
+
+
+def _split(toks: Sequence[Tok], lo: int, c: int, page_w: int) -> int | None:
+    """Start of the label that ends at colon c, the previous value starting at lo; None if no label."""
+    for p in range(c, lo, -1):
+        if _is_item(toks[p - 1]) and p - 1 > lo:
+            return p
+    s = _lexicon_start(toks, lo, c)
+    if s is not None:
+        return s
+    for p in range(c, lo, -1):
+        if toks[p].word.box[0] - toks[p - 1].word.box[2] > WIDE_GAP * page_w:
+            return p
+    return None
+
+
+def _plausible_label(toks: Sequence[Tok]) -> tuple[str, lexicon.Entry | None] | None:
+    text = clean_value(" ".join(t.text for t in toks).rstrip(":").strip())
+    text = _ITEM_GLUED.sub("", text).strip(" :")
+    if not text or any(c.isdigit() for c in text):
+        return None
+    entry = lexicon.lookup(text)
+    if entry:
+        return text, entry
+    words = text.split()
+    if len(words) > MAX_LABEL_TOKENS or "," in text or not text[0].isupper() or text.endswith((".", ";")):
+        return None
+    return text, None
+
+
+def _continues_paragraph(lines: Sequence[Line], ln: Line) -> bool:
+    """The line is the wrapped rest of the one above (running text), not a new form line."""
+    if ln.index == 0 or _is_item(ln.toks[0]):
+        return False
+    prev = lines[ln.index - 1]
+    if prev.page != ln.page or prev.text.rstrip().endswith((":", ".", ";")):
+        return False
+    h = prev.box[3] - prev.box[1]
+    close = 0 <= ln.box[1] - prev.box[3] < 1.2 * h and abs(prev.box[0] - ln.box[0]) < 0.08 * ln.page_w
+    full = prev.box[2] > right_edge(lines, prev, prev.box[0]) - 0.03 * ln.page_w
+    return close and full
+
+
+def _labels_on(lines: Sequence[Line], ln: Line) -> list[tuple[int, int, str, lexicon.Entry | None]]:
+    """(label start, colon index, label text, lexicon entry) of each label printed on the line."""
+    toks = ln.toks
+    out: list[tuple[int, int, str, lexicon.Entry | None]] = []
+    lo = 0
+    while lo < len(toks) and _is_item(toks[lo]):
+        lo += 1
+    for c in range(lo, len(toks)):
+        if not _colon(toks[c]):
+            continue
+        if out:
+            s = _split(toks, out[-1][1] + 1, c, ln.page_w)
+            if s is None:
+                continue  # a colon inside the value ('Lưu: VT', '08:30')
+            while s <= c and _is_item(toks[s]):
+                s += 1
+        else:
+            s = lo
+        if s > c:
+            continue
+        got = _plausible_label(toks[s : c + 1])
+        if got is None:
+            if not out:
+                return []  # the line opens with running text: no label on it
+            continue
+        out.append((s, c, got[0], got[1]))
+    if out and _continues_paragraph(lines, ln) and out[0][3] is None:
+        return []
+    return out
+
+
+def _value_under(lines: Sequence[Line], ln: Line, x0: float) -> Line | None:
+    nxt = below(lines, ln, x0, ln.page_w)
+    if nxt is None or starts_block(nxt) or nxt.box[1] - ln.box[3] > 1.5 * (ln.box[3] - ln.box[1]):
+        return None
+    if not ln.box[0] - 0.02 * ln.page_w <= nxt.box[0] <= x0 + 0.04 * ln.page_w:
+        return None  # an indented line under an empty label opens a new paragraph
+    return nxt
+
+
+def _wrap(lines: Sequence[Line], cur: Line, toks: list[Tok], x0: float, max_lines: int) -> tuple[list[Tok], int]:
+    """Continue a value on the following lines of its column while each line was full."""
+    edge = right_edge(lines, cur, x0)
+    n = 0
+    while n < max_lines:
+        nxt = below(lines, cur, x0, cur.page_w)
+        if nxt is None or starts_block(nxt):
+            break
+        h = cur.box[3] - cur.box[1]
+        first = nxt.toks[0].word.box
+        full = cur.box[2] + 0.6 * h + (first[2] - first[0]) > edge - 0.01 * cur.page_w
+        if not full or nxt.box[1] - cur.box[3] > 1.2 * h or nxt.box[0] < x0 - 0.03 * cur.page_w:
+            break
+        word = nxt.toks[0].text
+        if not (toks[-1].text.endswith((",", "-")) or word[:1].islower() or len(nxt.toks) <= 3):
+            break  # a new sentence, not the rest of this value
+        toks = toks + list(nxt.toks)
+        cur, n = nxt, n + 1
+    return toks, n
+
+
+def read_pairs(lines: Sequence[Line], taken: set[int] = frozenset()) -> list[Pair]:
+    """Every `Label: value` pair; tokens in `taken` (ids of words a locator or profile already read) are
+    skipped, so that nothing is read twice."""
+    out: list[Pair] = []
+    for ln in lines:
+        if not ln.toks or ln.folded().startswith(_SKIP_LINE):
+            continue
+        labels = _labels_on(lines, ln)
+        for k, (s, c, text, entry) in enumerate(labels):
+            stop = labels[k + 1][0] if k + 1 < len(labels) else len(ln.toks)
+            while stop > c + 1 and k + 1 < len(labels) and _is_item(ln.toks[stop - 1]):
+                stop -= 1
+            value = [t for t in ln.toks[c + 1 : stop]]
+            if ln.toks[c].text == ":" and not value:
+                continue
+            typ = entry.type if entry else ""
+            x0 = ln.toks[s].word.box[0] - 0.02 * ln.page_w
+            under, wrapped, cur = False, 0, ln
+            if not value and k + 1 == len(labels):
+                nxt = _value_under(lines, ln, x0)
+                if nxt is not None and not _labels_on(lines, nxt):
+                    value, under, cur = list(nxt.toks), True, nxt
+            if value and k + 1 == len(labels) and (typ in WRAPPING or not typ):
+                value, wrapped = _wrap(lines, cur, value, x0, 3)
+            if any(id(t.word) in taken for t in ln.toks[s : c + 1]):
+                continue  # a profile or locator read this label already
+            value = _strip([t for t in value if id(t.word) not in taken])
+            if not value:
+                continue
+            name = entry.name if entry else snake(text)
+            out.append(Pair(text, name, typ, entry is not None, tuple(ln.toks[s : c + 1]), tuple(value),
+                            ln.page, wrapped, under, ln.index))
+    return out
+
+
+def _strip(toks: list[Tok]) -> list[Tok]:
+    while toks and not any(ch.isalnum() for ch in toks[0].text):
+        toks = toks[1:]
+    while toks and not any(ch.isalnum() for ch in toks[-1].text):
+        toks = toks[:-1]
+    return toks

@@ -1,0 +1,115 @@
+"""A value's type and checks: the normalised value from its printed text (dates in every printed form,
+identifiers, phone numbers, e-mail, names, closed lists), plausibility against what the field can contain,
+and whether a person must look at it (`needs_review` with the reason)."""
+from __future__ import annotations
+
+import re
+from typing import Sequence
+
+from rapidfuzz import fuzz
+
+from digitize.model import Field
+from digitize.profiles.loader import FieldSpec
+from digitize.stages.extract.lines import Tok, clean_value, span_box
+from digitize.vn import identifiers as ids
+from digitize.vn import plausibility
+from digitize.vn import values as vals
+from digitize.vn.text import fix_family_name, fold, is_syllable, title_name
+
+_HONORIFIC = re.compile(r"^\s*(ông\s*/\s*bà|ông|bà|anh|chị)\b[\s:.]*", re.IGNORECASE)
+LOW_CONFIDENCE = 60.0  # mean word confidence (0..100) under which a value needs review
+# Field type (or locator) -> the plausibility domain its values are checked against.
+_PLAUSIBILITY = {"name": "name", "address": "address", "issuer": "issuer", "text": "text",
+                 "title": "text", "subject": "text"}
+
+
+def typed_value(spec: FieldSpec, raw: str) -> ids.Checked:
+    text = clean_value(raw)
+    if not text:
+        return ids.Checked(None, False, "empty value")
+    t = spec.type or vals.shape_type(text)
+    if t in ("phone", "email"):
+        return vals.check_phone(text) if t == "phone" else vals.check_email(text)
+    simple = {"cccd": ids.check_cccd, "cmnd": ids.check_cmnd, "tax_code": ids.check_tax_code,
+              "dossier_code": ids.check_dossier_code, "procedure_code": ids.check_procedure_code,
+              "document_number": ids.check_document_number, "parcel": ids.check_parcel,
+              "map_sheet": ids.check_map_sheet, "register_entry": ids.check_register_entry,
+              "area": ids.parse_area, "amount": ids.parse_amount, "year": ids.check_year}
+    if t in simple:
+        return simple[t](text)
+    if t == "id_number":
+        return ids.check_cccd(text) if len(ids.digits_only(text)) == 12 else ids.check_cmnd(text)
+    if t == "date":
+        if fold(text).startswith("khong thoi han"):
+            return ids.Checked("Không thời hạn", True)
+        return ids.check_date(text, "not_future" in spec.validators)
+    if t == "sex":
+        s = ids.normalise_sex(text)
+        return ids.Checked(s, s is not None, "" if s else f"not a sex: {text!r}")
+    if t == "number":
+        m = re.search(r"\d+", text)
+        return ids.Checked(m.group(0), True) if m else ids.Checked(None, False, "no number")
+    if t in ("enum", "ethnicity"):
+        values = spec.values if t == "enum" else ids.ETHNIC_GROUPS
+        best = max(values, key=lambda v: fuzz.ratio(fold(v), fold(text)))
+        ok = fuzz.ratio(fold(best), fold(text)) >= 80
+        return ids.Checked(best if ok else text, ok, "" if ok else "not one of the listed values")
+    if t == "term":
+        if "lau dai" in fold(text):
+            return ids.Checked("Lâu dài", True)
+        return ids.check_date(text)
+    if t == "name":
+        text = _HONORIFIC.sub("", text)
+        name = fix_family_name(title_name(re.sub(r"[^\w\s]", " ", text)))
+        ok = 2 <= len(name.split()) <= 6 and not any(c.isdigit() for c in name)
+        return ids.Checked(name, ok, "" if ok else "does not look like a full name")
+    return ids.Checked(text, True)
+
+
+def confidence(toks: Sequence[Tok]) -> float:
+    return sum(t.word.confidence for t in toks) / len(toks) if toks else 0.0
+
+
+CLOSED_TYPES = ("sex", "enum", "ethnicity")
+
+
+def _odd_word(text: str) -> str | None:
+    """A word of free text that no Vietnamese spelling allows ('4£MmH'): OCR garbage, or a foreign word a
+    person should confirm. Acronyms (UBND, TTXH) and codes with digits pass."""
+    for tok in text.split():
+        w = tok.strip(".,;:()[]\"'“”‘’-–/")
+        if not w or w.isdigit():
+            continue
+        if not all(c.isalnum() or c in "/-.&" for c in w):
+            return w
+        if w.isalpha() and not is_syllable(w) and not (w.isupper() and len(w) <= 6):
+            if not all(is_syllable(p) for p in re.split(r"[-/]", w) if p):
+                return w
+    return None
+
+
+def make_field(spec: FieldSpec, raw: str, toks: Sequence[Tok], page: int | None) -> Field:
+    checked = typed_value(spec, raw)
+    conf = confidence(toks)
+    reasons = [checked.reason] if checked.reason else []
+    value, doubtful = checked.value, False
+    kind = _PLAUSIBILITY.get(spec.locate or "") or _PLAUSIBILITY.get(spec.type)
+    if kind and isinstance(value, str) and checked.valid:
+        # domain knowledge catches diacritics misread inside well-formed syllables; raw keeps what was read
+        rev = plausibility.review(kind, value)
+        value, doubtful = rev.value, bool(rev.doubts)
+        reasons += [f"corrected {c}" for c in rev.corrections] + list(rev.doubts)
+    odd = _odd_word(value) if kind and isinstance(value, str) else None
+    if odd:
+        doubtful = True
+        reasons.append(f"{odd!r} is not a Vietnamese word")
+    # a value read exactly as one of a closed list ("Nữ", "Kinh") is confirmed by the list itself
+    confirmed = spec.type in CLOSED_TYPES and checked.valid and clean_value(raw).casefold() == str(value).casefold()
+    unsure = bool(toks and conf < LOW_CONFIDENCE and not confirmed)
+    if unsure:
+        reasons.append(f"low OCR confidence {conf:.0f}")
+    return Field(name=spec.name, value=value, raw=clean_value(raw), confidence=conf, page=page,
+                 box=span_box(toks) if toks else None, valid=checked.valid,
+                 needs_review=not checked.valid or doubtful or unsure, reason="; ".join(reasons))
+
+
