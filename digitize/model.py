@@ -84,11 +84,21 @@ class Word:
 
 
 @dataclass(frozen=True)
+class Region:
+    """A part of a page that is not printed text (`seal`, `stamp`, `signature`, `handwriting`) or that orders
+    it (`table`); `box` in pixels of the straightened page."""
+
+    kind: str
+    box: Box
+
+
+@dataclass(frozen=True)
 class OcrPage:
     words: tuple[Word, ...]
     lines: tuple[str, ...]
     width_px: int
     height_px: int
+    regions: tuple[Region, ...] = ()
 
     @property
     def text(self) -> str:

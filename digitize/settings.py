@@ -35,6 +35,7 @@ class Settings:
     profiles_dir: str | None = None
     sign: bool = True  # as the CLI: documents are signed unless asked not to
     ocr_lang: str = "vie"
+    ocr_model: str = "fast"  # fast (Debian's packaged `vie`) | best (tessdata_best, installed by make setup)
     redo_ocr: bool = False
     jpeg_quality: int = 85  # only for pages we had to re-encode (rotated/deskewed or non-JPEG)
     assumed_dpi: float = 200.0  # when a file states no resolution
@@ -90,6 +91,22 @@ def profile_dirs(given: Sequence[str | os.PathLike] = ()) -> list[Path]:
 def ocr_engine() -> str:
     """DIGITIZE_OCR_ENGINE: `auto` (default), `tesserocr`, `cli` or `module:Class`."""
     return _env("OCR_ENGINE") or "auto"
+
+
+OCR_MODELS = ("fast", "best")
+DEFAULT_OCR_MODEL = "fast"  # see README "OCR model": the benchmark's accuracy per second
+
+
+def ocr_model(given: str | None = None) -> str:
+    """`--ocr-model`, else DIGITIZE_OCR_MODEL, else the default; `fast` or `best`."""
+    return given or _env("OCR_MODEL") or DEFAULT_OCR_MODEL
+
+
+def tessdata_best() -> Path:
+    """Where `make setup` puts tessdata_best `vie` (DIGITIZE_TESSDATA_BEST overrides)."""
+    import sys
+
+    return Path(_env("TESSDATA_BEST") or Path(sys.prefix) / "share" / "digitize" / "tessdata-best")
 
 
 def java_dir() -> str:

@@ -6,6 +6,7 @@ A spec is a dict; every key is optional:
   seal: bool          red round seal over the left part of the signature area (`signature_box`)
   signature: bool     blue handwritten-like stroke in the signature area
   seal_text: str      text around the seal ring
+  black_marks, stamp, portal_stamp, bilevel: what real scans show, see samples/realmarks.py
   show_through: a     mirrored back side (`back` image) shows through with strength a (0..1)
   yellow: a           yellowed paper tint strength (0..1)
   light: a            uneven illumination: brightness falls by up to a (0..1) across the page
@@ -30,10 +31,11 @@ import cv2
 import numpy as np
 from PIL import Image, ImageDraw, ImageOps
 
+from samples import realmarks
 from samples.layout import font
 
-ORDER = ("seal", "signature", "show_through", "yellow", "light", "fold", "low_contrast", "dark",
-         "specks", "skew", "rotation", "blur", "noise", "jpeg")
+ORDER = ("seal", "signature", "black_marks", "stamp", "portal_stamp", "show_through", "yellow", "light", "fold", "low_contrast", "dark",
+         "specks", "skew", "rotation", "blur", "noise", "bilevel", "jpeg")
 
 
 def applied(spec: dict) -> list[str]:
@@ -52,11 +54,11 @@ def _multiply(img: Image.Image, layer: Image.Image, box: tuple[int, int]) -> Non
     img.paste(Image.fromarray(out.clip(0, 255).astype(np.uint8)), region[:2])
 
 
-def _seal(img: Image.Image, cx: int, cy: int, r: int, text: str, rng: np.random.Generator) -> None:
+def _seal(img: Image.Image, cx: int, cy: int, r: int, text: str, rng: np.random.Generator,
+          red=(205, 32, 45, 225)) -> None:
     size = 2 * r + 8
     layer = Image.new("RGBA", (size, size), (0, 0, 0, 0))
     d = ImageDraw.Draw(layer)
-    red = (205, 32, 45, 225)
     c = size // 2
     d.ellipse([c - r, c - r, c + r, c + r], outline=red, width=max(2, r // 16))
     d.ellipse([c - int(r * 0.66), c - int(r * 0.66), c + int(r * 0.66), c + int(r * 0.66)],
@@ -84,7 +86,7 @@ def _seal(img: Image.Image, cx: int, cy: int, r: int, text: str, rng: np.random.
     _multiply(img, layer, (cx - c, cy - c))
 
 
-def _signature(img: Image.Image, box, rng: np.random.Generator, dpi: float) -> None:
+def _signature(img: Image.Image, box, rng: np.random.Generator, dpi: float, ink=(25, 45, 165)) -> None:
     x0, y0, x1, y1 = box
     w, h = x1 - x0, y1 - y0
     layer = Image.new("RGBA", (w, h), (0, 0, 0, 0))
@@ -95,8 +97,8 @@ def _signature(img: Image.Image, box, rng: np.random.Generator, dpi: float) -> N
     ys = h * (0.5 + 0.28 * np.sin(2 * np.pi * (loops + 0.5) * t + rng.uniform(0, 6)) * (1 - 0.5 * t)
               + 0.08 * rng.uniform(-1, 1))
     width = max(2, int(dpi / 110))
-    d.line(list(zip(xs.tolist(), ys.tolist())), fill=(25, 45, 165, 235), width=width, joint="curve")
-    d.line([(w * 0.2, h * 0.78), (w * 0.8, h * 0.7)], fill=(25, 45, 165, 200), width=width)
+    d.line(list(zip(xs.tolist(), ys.tolist())), fill=(*ink, 235), width=width, joint="curve")
+    d.line([(w * 0.2, h * 0.78), (w * 0.8, h * 0.7)], fill=(*ink, 200), width=width)
     _multiply(img, layer, (x0, y0))
 
 
@@ -104,7 +106,7 @@ def degrade(image: Image.Image, spec: dict, seed: int, back: Image.Image | None 
     """Apply the damage of `spec` (see module doc) to an RGB page; deterministic for a seed."""
     rng = np.random.default_rng(seed)
     img = image.convert("RGB")
-    if spec.get("seal") or spec.get("signature"):
+    if spec.get("seal") or spec.get("signature") or spec.get("stamp") or spec.get("portal_stamp"):
         img = img.copy()  # ink is drawn in place
     w, h = img.size
     dpi = float(spec.get("dpi", 300))
@@ -113,9 +115,15 @@ def degrade(image: Image.Image, spec: dict, seed: int, back: Image.Image | None 
     if spec.get("seal"):
         r = int(17 * mm)
         _seal(img, int(box[0] + (box[2] - box[0]) * 0.3), int((box[1] + box[3]) / 2), r,
-              spec.get("seal_text", "ỦY BAN NHÂN DÂN") + " *", rng)
+              spec.get("seal_text", "ỦY BAN NHÂN DÂN") + " *", rng,
+              *([(25, 25, 25, 235)] if spec.get("black_marks") else []))
     if spec.get("signature"):
-        _signature(img, box, rng, dpi)
+        _signature(img, box, rng, dpi, *([(20, 20, 20)] if spec.get("black_marks") else []))
+    if spec.get("stamp"):
+        realmarks.incoming_stamp(img, dpi, rng, spec.get("stamp_at"))
+    if spec.get("portal_stamp"):
+        realmarks.portal_stamp(img, dpi, f"{int(rng.integers(10, 28))}.0{int(rng.integers(1, 9))}.2025 "
+                                         f"{int(rng.integers(8, 18))}:{int(rng.integers(10, 59))}:49 +07:00")
     out = np.array(img)
     if any(spec.get(k) for k in ("show_through", "light", "fold", "yellow", "low_contrast", "dark")):
         out = _paper(out, image, spec, back, rng, mm)
@@ -134,6 +142,8 @@ def degrade(image: Image.Image, spec: dict, seed: int, back: Image.Image | None 
     if spec.get("noise"):
         noise = rng.standard_normal(out.shape[:2], dtype=np.float32) * float(spec["noise"])
         out = (out.astype(np.float32) + noise[..., None]).clip(0, 255).astype(np.uint8)
+    if spec.get("bilevel"):
+        out = realmarks.bilevel(out)
     img = Image.fromarray(out)
     if spec.get("jpeg"):
         buf = io.BytesIO()

@@ -26,6 +26,7 @@ from PIL import Image  # noqa: E402
 
 from samples import damage as D  # noqa: E402
 from samples import layout as L  # noqa: E402
+from samples import realmarks  # noqa: E402
 from samples import templates as T  # noqa: E402
 from samples.damage import degrade  # noqa: E402,F401  (public API)
 
@@ -69,6 +70,10 @@ def make_page(doc_type: str, seed: int, dpi: int, spec: dict, flaw: str | None =
         spec.setdefault("signature_box", gt["signature_box"])
     else:  # no signer block (ID card, blank page): nothing to sign or seal
         spec.pop("seal", None), spec.pop("signature", None)
+    if spec.get("stamp"):
+        spec["stamp_at"] = spec.get("stamp_at") or realmarks.free_spot(gt["lines"], img.size, dpi)
+        if spec["stamp_at"] is None:  # no blank paper for it on this page
+            spec.pop("stamp"), spec.pop("stamp_at")
     body = gt["fields"].get("co_quan_ban_hanh", "ỦY BAN NHÂN DÂN")
     spec.setdefault("seal_text", body)
     back = None
@@ -213,6 +218,32 @@ def build_types(out: Path, seed: int, per_type: int = 2) -> None:
             save_jpeg(img, gt, out / f"{doc_type}_{k + 1}.jpg", quality=70)
 
 
+def save_g4(img: Image.Image, gt: dict, path: Path) -> None:
+    """A bilevel page as real portal scans are: CCITT Group 4 TIFF with its resolution."""
+    gt = {**gt, "file": path.name, "compression": "group4"}
+    img.convert("L").point(lambda v: 255 if v >= 128 else 0).convert("1").save(
+        path, "TIFF", compression="group4", dpi=(gt["dpi"], gt["dpi"]))
+    _dump(gt, path.with_suffix(".gt.json"))
+
+
+def build_reallike(out: Path, seed: int, count: int) -> None:
+    """`count` pages like the portal's real scans: 200 dpi, mostly bilevel G4 with black seal and signature,
+    the incoming-mail stamp with handwriting on some, the portal's colour stamp on some colour pages. Report
+    on a seed nothing was tuned on (bench/bench_ocr.py uses --seed 4242 for this set)."""
+    out.mkdir(parents=True, exist_ok=True)
+    r = random.Random(seed)
+    for i in range(count):
+        doc_type = r.choice(["quyet_dinh", "giay_tiep_nhan", "xac_nhan_hon_nhan", "giay_phep_xay_dung"])
+        mono = r.random() < 0.75
+        spec = dict(seal=True, signature=True, black_marks=mono, bilevel=mono, skew=round(r.uniform(-0.6, 0.6), 2),
+                    stamp=r.random() < 0.5, blur=0.6, noise=2)
+        # the portal lays its colour stamp over the signed PDF, not into the scan: colour pages only here
+        spec["portal_stamp"] = not mono and r.random() < 0.7
+        img, gt = make_page(doc_type, seed * 1000 + i, 200, spec)
+        name = f"real_{i:03d}_{doc_type}_200dpi"
+        save_g4(img, gt, out / f"{name}.tif") if mono else save_jpeg(img, gt, out / f"{name}.jpg")
+
+
 def build_bench(out: Path, seed: int, count: int) -> None:
     """`count` randomly degraded A4 pages (types, dpi and damage drawn from the seed)."""
     out.mkdir(parents=True, exist_ok=True)
@@ -234,7 +265,7 @@ def build_bench(out: Path, seed: int, count: int) -> None:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", required=True, type=Path)
-    ap.add_argument("--set", required=True, choices=["demo", "degraded", "types", "bench"])
+    ap.add_argument("--set", required=True, choices=["demo", "degraded", "types", "bench", "reallike"])
     ap.add_argument("--seed", type=int, default=2025)
     ap.add_argument("--count", type=int, default=40, help="pages of the bench set")
     ap.add_argument("--per-type", type=int, default=2, help="instances per type in the types set")
@@ -245,6 +276,8 @@ def main(argv: list[str] | None = None) -> int:
         build_degraded(a.out, a.seed)
     elif a.set == "types":
         build_types(a.out, a.seed, a.per_type)
+    elif a.set == "reallike":
+        build_reallike(a.out, a.seed, a.count)
     else:
         build_bench(a.out, a.seed, a.count)
     return 0

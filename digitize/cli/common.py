@@ -19,7 +19,7 @@ from digitize.model import PageRef
 from digitize.pipeline.context import RunContext, RunEvents, Signing
 from digitize.pipeline.outcome import Outcome
 from digitize.profiles.loader import load_profiles as _load_profiles
-from digitize.settings import Limits, Settings, default_jobs, organisation, profile_dirs
+from digitize.settings import OCR_MODELS, Limits, Settings, default_jobs, ocr_model, organisation, profile_dirs
 from digitize.store import Store, open_store
 
 stderr = Console(stderr=True)
@@ -41,6 +41,7 @@ OrgOpt = typer.Option(None, "--organisation", help="Organisation name in the sta
 CopyFormOpt = typer.Option("SAO Y", "--copy-form", help="SAO Y, SAO LỤC or TRÍCH SAO")
 PostCorrectOpt = typer.Option(False, "--post-correct/--no-post-correct", help="Vietnamese syllable post-correction")
 RedoOcrOpt = typer.Option(False, "--redo-ocr", help="OCR pages that already have a text layer")
+OcrModelOpt = typer.Option(None, "--ocr-model", help="OCR model: fast or best [env DIGITIZE_OCR_MODEL]")
 
 
 @dataclass
@@ -58,6 +59,7 @@ class ProcessingOptions:
     copy_form: str
     post_correct: bool
     redo_ocr: bool
+    ocr_model: str | None = None
 
     def settings(self) -> Settings:
         if self.pdfa not in ("1b", "2b", "3b"):
@@ -66,8 +68,11 @@ class ProcessingOptions:
         if self.sign:
             signing = {"signer": self.signer.split(":", 1)[0], "tsa": bool(self.tsa), "ltv": self.ltv,
                        "stamp": self.stamp, "organisation": self.organisation_name(), "copy_form": self.copy_form}
+        model = ocr_model(self.ocr_model)
+        if model not in OCR_MODELS:
+            raise typer.BadParameter(f"--ocr-model must be fast or best, not {model!r}")
         return Settings(pdfa=self.pdfa, profile=self.profile, sign=self.sign, redo_ocr=self.redo_ocr,
-                        post_correct=self.post_correct, limits=Limits(), signing=signing,
+                        ocr_model=model, post_correct=self.post_correct, limits=Limits(), signing=signing,
                         profiles_dir=str(self.profiles_dir) if self.profiles_dir else None)
 
     def organisation_name(self) -> str:
@@ -83,6 +88,7 @@ _SHARED = (
     ("signer", str, SignerOpt), ("pdfa", str, PdfaOpt), ("jobs", int, JobsOpt), ("tsa", str, TsaOpt),
     ("ltv", bool, LtvOpt), ("stamp", bool, StampOpt), ("organisation", str, OrgOpt),
     ("copy_form", str, CopyFormOpt), ("post_correct", bool, PostCorrectOpt), ("redo_ocr", bool, RedoOcrOpt),
+    ("ocr_model", str, OcrModelOpt),
 )
 
 

@@ -14,14 +14,14 @@ from digitize.tools import poppler
 _WORKER_PROFILES = None  # the profile set, sent once to each worker by its initialiser
 
 
-def init_worker(lang: str, profiles=None) -> None:
+def init_worker(lang: str, profiles=None, model: str = "fast") -> None:
     global _WORKER_PROFILES
     # Not a top-level import: importing lifeline ties the importing process to its parent, which only
     # workers may do (a forkserver has it preloaded; a plain fork context gets it here).
     import digitize.pipeline.lifeline  # noqa: F401
 
     _WORKER_PROFILES = profiles
-    ocr.engine(lang)  # load the model before the first page arrives
+    ocr.engine(lang, model)  # load the model before the first page arrives
 
 
 def worker_profiles():
@@ -39,7 +39,7 @@ def process_page(ref: PageRef, settings: Settings) -> PageResult:
         geo, words = Geometry(), poppler.text_layer(ref.path, ref.page, w, h)
     else:
         page, geo = geometry.straighten(page, settings) if settings.deskew or settings.orient else (page, Geometry())
-        words = ocr.recognise(page, settings.ocr_lang)
+        words = ocr.recognise(page, settings.ocr_lang, settings.ocr_model)
     jpeg = page.encoded
     if jpeg is None:
         ok, buf = cv2.imencode(".jpg", page.image, [cv2.IMWRITE_JPEG_QUALITY, settings.jpeg_quality])

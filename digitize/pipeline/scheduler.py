@@ -223,4 +223,4 @@ def _new_pool(ctx: RunContext) -> ProcessPoolExecutor:
     mp.set_forkserver_preload(["__main__", "digitize.pipeline.lifeline", "digitize.pipeline.scheduler",
                                *ASSEMBLY_MODULES])
     return ProcessPoolExecutor(ctx.jobs, mp_context=mp, initializer=init_worker,
-                               initargs=(ctx.settings.ocr_lang, ctx.profiles))
+                               initargs=(ctx.settings.ocr_lang, ctx.profiles, ctx.settings.ocr_model))

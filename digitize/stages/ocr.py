@@ -12,29 +12,69 @@ from __future__ import annotations
 
 import re
 import statistics
+from dataclasses import replace
 
 import cv2
 import numpy as np
 
-from digitize.model import OcrPage, Page, Word
+from digitize.model import OcrPage, Page, Region, Word
+from digitize.stages import regions as page_regions
+from digitize.stages.ocr_filter import drop_unreadable_lines
 from digitize.tools import tesseract
+from digitize.vn.text import is_syllable
 
-_ENGINES: dict[str, tesseract.OcrEngine] = {}
+_ENGINES: dict[tuple[str, str], tesseract.OcrEngine] = {}
 GAP_FACTOR = 1.5  # a gap wider than this many word heights separates columns (a space is ~0.3)
+NARROW_GUTTER = 1.0  # ...and one at least this wide does when it is WIDE_SPACE times the line's median space
+WIDE_SPACE = 3.5
 NOISE_CONFIDENCE = 60.0  # below this, a word with no letter or digit is scanner noise
 INK_SATURATION = 70  # red seals and blue signatures are saturated; printed text is not
 
 
-def engine(lang: str = "vie") -> tesseract.OcrEngine:
-    if lang not in _ENGINES:
-        _ENGINES[lang] = tesseract.make_engine(lang)
-    return _ENGINES[lang]
+def engine(lang: str = "vie", model: str = "fast") -> tesseract.OcrEngine:
+    if (lang, model) not in _ENGINES:
+        _ENGINES[lang, model] = tesseract.make_engine(lang, model=model)
+    return _ENGINES[lang, model]
 
 
-def recognise(page: Page, lang: str = "vie") -> OcrPage:
+def recognise(page: Page, lang: str = "vie", model: str = "fast") -> OcrPage:
     h, w = page.image.shape[:2]
-    tsv = engine(lang).tsv(ocr_grey(page.image), page.dpi or 300.0)
-    return reading_order(tesseract.parse_tsv(tsv, w, h))
+    found = page_regions.detect(page.image, page.dpi)
+    grey = page_regions.mask_stamps(ocr_grey(page.image), found)
+    tsv = engine(lang, model).tsv(grey, page.dpi or 300.0)
+    words = tesseract.parse_tsv(tsv, w, h)
+    # a coloured seal is already paper in `grey`: what is read inside it is print
+    black_seals = tuple(r for r in found if r.kind == "seal" and not _coloured(page.image, r.box))
+    printed = drop_unreadable_lines(keep_printed(words.words, black_seals))
+    return reading_order(replace(words, words=printed, regions=found))
+
+
+SEAL_KEEP_CONFIDENCE = 80.0  # printed text crossing a seal (the signer's title) still reads this well
+
+
+def _reads_as_print(word: Word) -> bool:
+    letters = re.findall(r"[^\W\d_]+", word.text)
+    return word.confidence >= SEAL_KEEP_CONFIDENCE and len(word.text) >= 2 and all(map(is_syllable, letters))
+
+
+def _coloured(image: np.ndarray, box: tuple[int, int, int, int]) -> bool:
+    """Whether the ink in a box is mostly saturated colour (a red seal), not black."""
+    if image.ndim != 3:
+        return False
+    x0, y0, x1, y1 = (max(0, v) for v in box)
+    crop = image[y0:y1, x0:x1]
+    low = crop.min(axis=2)
+    ink = low < 160
+    if not ink.any():
+        return False
+    sat = crop.max(axis=2).astype(np.int16) - low
+    return float(np.mean(sat[ink] > INK_SATURATION)) > 0.5
+
+
+def keep_printed(words: tuple[Word, ...], found: tuple[Region, ...]) -> tuple[Word, ...]:
+    """Drop words read out of a seal (its ring text, its emblem), keeping print that crosses it."""
+    seals = [r for r in found if r.kind == "seal"]
+    return tuple(w for w in words if _reads_as_print(w) or not any(page_regions.inside(w.box, s) for s in seals))
 
 
 def ocr_grey(image: np.ndarray) -> np.ndarray:
@@ -80,9 +120,12 @@ def _is_noise(word: Word) -> bool:
 def _segments(words: list[Word]) -> list[list[Word]]:
     """Split one tesseract line where the gap between words is wider than a column gutter."""
     height = statistics.median(w.box[3] - w.box[1] for w in words) or 1
+    gaps = [cur.box[0] - prev.box[2] for prev, cur in zip(words, words[1:])]
+    # a gutter is wide, or (two bold header blocks set close) far wider than this line's own spaces
+    gutter = min(GAP_FACTOR * height, max(NARROW_GUTTER * height, WIDE_SPACE * statistics.median(gaps or [0])))
     segs = [[words[0]]]
-    for prev, cur in zip(words, words[1:]):
-        if cur.box[0] - prev.box[2] > GAP_FACTOR * height:
+    for gap, cur in zip(gaps, words[1:]):
+        if gap > gutter:
             segs.append([cur])
         else:
             segs[-1].append(cur)
@@ -101,10 +144,13 @@ def reading_order(page: OcrPage) -> OcrPage:
             by_line.setdefault(w.line, []).append(w)
     for idx in sorted(by_line):
         rows.append(_segments(sorted(by_line[idx], key=lambda w: w.box[0])))
+    # a table is read row by row, cells left to right: its columns are not text columns
+    tables = [r for r in page.regions if r.kind == "table"]
+    tabled = [any(page_regions.inside(row[0][0].box, t) for t in tables) for row in rows]
     ordered: list[list[Word]] = []
     i = 0
     while i < len(rows):
-        run = _column_run(rows, i)
+        run = None if tabled[i] else _column_run(rows, i, tabled)
         if run is None:  # an ordinary line (or a tabbed form line): one line, left to right
             ordered.append([w for seg in rows[i] for w in seg])
             i += 1
@@ -119,7 +165,7 @@ def reading_order(page: OcrPage) -> OcrPage:
         for w in seg:
             words.append(Word(w.text, w.confidence, w.box, len(lines)))
         lines.append(" ".join(w.text for w in seg))
-    return OcrPage(tuple(words), tuple(lines), page.width_px, page.height_px)
+    return OcrPage(tuple(words), tuple(lines), page.width_px, page.height_px, page.regions)
 
 
 FORM_LABEL = re.compile(r"^\S+(?:\s+\S+){0,4}:\s*\S")
@@ -131,7 +177,7 @@ def _is_form_row(row: list[list[Word]], gutter: float) -> bool:
     return bool(right) and bool(FORM_LABEL.match(" ".join(w.text for w in right[0])))
 
 
-def _column_run(rows: list[list[list[Word]]], start: int) -> tuple[int, float] | None:
+def _column_run(rows: list[list[list[Word]]], start: int, tabled: list[bool]) -> tuple[int, float] | None:
     """Rows from `start` that keep to one side or the other of a gutter, ending at the first
     line that crosses it. Side-by-side blocks span at least two rows; a tabbed form line
     (`Giới tính: Nam    Dân tộc: Kinh`) is not a column."""
@@ -141,7 +187,7 @@ def _column_run(rows: list[list[list[Word]]], start: int) -> tuple[int, float] |
     end, both_sides = start, 0
     while end < len(rows):
         spans = [_span(s) for s in rows[end]]
-        if any(x0 < gutter < x1 for x0, x1 in spans) or _is_form_row(rows[end], gutter):
+        if any(x0 < gutter < x1 for x0, x1 in spans) or _is_form_row(rows[end], gutter) or tabled[end]:
             break
         both_sides += any(x1 <= gutter for _, x1 in spans) and any(x0 >= gutter for x0, _ in spans)
         end += 1

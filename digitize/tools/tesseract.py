@@ -21,7 +21,7 @@ from PIL import Image  # noqa: E402
 
 from digitize.errors import MissingDependency, UsageError  # noqa: E402
 from digitize.model import OcrPage, Word  # noqa: E402
-from digitize.settings import ocr_engine  # noqa: E402
+from digitize.settings import OCR_MODELS, ocr_engine, tessdata_best  # noqa: E402
 from digitize.tools import require  # noqa: E402
 
 # Page segmentation: 4 (one column of text of varying sizes) keeps the numbers of numbered lists
@@ -58,10 +58,10 @@ class TesserocrEngine:
 
     name = "tesserocr"
 
-    def __init__(self, lang: str = "vie", psm: int = DEFAULT_PSM):
+    def __init__(self, lang: str = "vie", psm: int = DEFAULT_PSM, model: str = "fast"):
         import tesserocr
 
-        self._api = tesserocr.PyTessBaseAPI(path=tessdata_dir(), lang=lang, psm=psm)
+        self._api = tesserocr.PyTessBaseAPI(path=model_dir(model, lang), lang=lang, psm=psm)
 
     def tsv(self, image: np.ndarray, dpi: float) -> str:
         self._api.SetImage(_to_pil(image))
@@ -76,20 +76,34 @@ class TesserocrEngine:
 class CliEngine:
     name = "tesseract-cli"
 
-    def __init__(self, lang: str = "vie", psm: int = DEFAULT_PSM):
+    def __init__(self, lang: str = "vie", psm: int = DEFAULT_PSM, model: str = "fast"):
         require("tesseract", "tesseract-ocr")
         self.lang = lang
         self.psm = psm
+        self.tessdata = model_dir(model, lang)
 
     def tsv(self, image: np.ndarray, dpi: float) -> str:
         import pytesseract
 
         return pytesseract.image_to_data(
-            _to_pil(image), lang=self.lang, config=f"--psm {self.psm} --dpi {int(round(dpi))}"
+            _to_pil(image), lang=self.lang, config=f"--tessdata-dir {self.tessdata} --psm {self.psm} --dpi {int(round(dpi))}"
         )
 
 
-def make_engine(lang: str = "vie", psm: int = DEFAULT_PSM, prefer: str | None = None) -> OcrEngine:
+def model_dir(model: str, lang: str) -> str:
+    """The tessdata folder of an OCR model: `fast` is Debian's packaged data, `best` tessdata_best."""
+    if model not in OCR_MODELS:
+        raise UsageError("--ocr-model", f"unknown OCR model {model!r} (fast or best)")
+    if model == "fast":
+        return tessdata_dir()
+    folder = tessdata_best()
+    if not (folder / f"{lang}.traineddata").is_file():
+        raise MissingDependency("tessdata_best", f"{folder}/{lang}.traineddata is missing (make setup installs it)")
+    return str(folder)
+
+
+def make_engine(lang: str = "vie", psm: int = DEFAULT_PSM, prefer: str | None = None,
+                model: str = "fast") -> OcrEngine:
     """The only factory of OCR engines. `prefer` (or env DIGITIZE_OCR_ENGINE) is `tesserocr`, `cli`, or
     `module:Class` (an engine class of the caller's, e.g. a test's fault-injecting engine, built as
     Class(lang=..., psm=...)); the default is in-process when tesserocr loads, else the CLI."""
@@ -105,11 +119,11 @@ def make_engine(lang: str = "vie", psm: int = DEFAULT_PSM, prefer: str | None = 
         raise UsageError("DIGITIZE_OCR_ENGINE", f"unknown OCR engine {prefer!r} (auto, tesserocr, cli or module:Class)")
     if prefer in ("auto", "tesserocr"):
         try:
-            return TesserocrEngine(lang, psm)
+            return TesserocrEngine(lang, psm, model)
         except ImportError:
             if prefer == "tesserocr":
                 raise MissingDependency("tesserocr", "tesserocr is not installed (make setup builds it)") from None
-    return CliEngine(lang, psm)
+    return CliEngine(lang, psm, model)
 
 
 def parse_tsv(tsv: str, width: int, height: int) -> OcrPage:
@@ -122,8 +136,8 @@ def parse_tsv(tsv: str, width: int, height: int) -> OcrPage:
         cols = row.split("\t")
         if len(cols) < 12 or cols[0] != "5":
             continue  # header or a page/block/paragraph/line row
-        # underscores are rules and form blanks under the text, never printed words
-        text = unicodedata.normalize("NFC", cols[11]).strip().strip("_")
+        # underscores and bars are rules, form blanks and table borders read as text, never printed words
+        text = unicodedata.normalize("NFC", cols[11]).strip().strip("_|")
         if not text:
             continue
         key = (cols[1], cols[2], cols[3], cols[4])

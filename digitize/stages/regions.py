@@ -1,0 +1,214 @@
+"""Regions of a page that are not printed text: round seals, rectangular rubber stamps, tables.
+
+Real scans are often bilevel (CCITT G4, 200 dpi): a seal or stamp is as black as the text, so colour cannot
+tell them apart; shape can. Everything is measured on a ~50 dpi copy (a few ms per page):
+- a seal is a ring: a circle of 12–25 mm radius that has ink on (nearly) all of its circumference;
+- a rubber stamp is an isolated ruled rectangle of stamp size (30–100 mm × 10–45 mm) with no ruled cell
+  beside it (a table's cells share their borders, a stamp's box stands alone);
+- a table is a ruled frame with several cells inside (kept for reading order: rows, not columns).
+The OCR stage masks stamps before OCR and drops words read out of seals; the regions stay on the page's
+OCR result as page data (`Region(kind, box)`), so "is there a seal on page 1" has an answer.
+"""
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from digitize.model import Region
+
+WORK_DPI = 50.0
+SEAL_RADIUS_MM = (12.0, 25.0)
+RING_COVERAGE = 0.85  # share of a seal's circumference with ink; text and tables reach ~0.67
+STAMP_W_MM, STAMP_H_MM = (30.0, 100.0), (10.0, 45.0)
+RULE_MM = 8.0  # a ruled border is a straight run of ink at least this long
+VRULE_MM = 6.0  # vertical: longer than any letter stroke (capitals with tone marks are ~4 mm at 14 pt)
+
+
+def _mm(dpi: float) -> float:
+    return dpi / 25.4
+
+
+def _small_grey(image: np.ndarray, dpi: float) -> tuple[np.ndarray, float]:
+    # the darkest channel: a red seal or a blue signature is as dark there as black ink
+    grey = image if image.ndim == 2 else cv2.min(cv2.min(image[:, :, 0], image[:, :, 1]), image[:, :, 2])
+    scale = min(1.0, WORK_DPI / dpi)
+    return cv2.resize(grey, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA), scale
+
+
+def _ring_coverage(ink: np.ndarray, x: float, y: float, r: float) -> float:
+    angles = np.linspace(0, 2 * np.pi, 180, endpoint=False)
+    h, w = ink.shape
+    hit = np.zeros(angles.size, bool)
+    for dr in (-1.5, -0.75, 0.0, 0.75, 1.5):  # the ring is a band, not a one-pixel line
+        xs = np.rint(x + (r + dr) * np.cos(angles)).astype(int)
+        ys = np.rint(y + (r + dr) * np.sin(angles)).astype(int)
+        inside = (xs >= 0) & (xs < w) & (ys >= 0) & (ys < h)
+        hit[inside] |= ink[ys[inside], xs[inside]] > 0
+    return float(hit.mean())
+
+
+def find_seals(small: np.ndarray, scale: float, mm: float) -> list[Region]:
+    ink = (small < 160).astype(np.uint8)
+    circles = cv2.HoughCircles(small, cv2.HOUGH_GRADIENT, dp=1, minDist=int(20 * mm), param1=100, param2=20,
+                               minRadius=int(SEAL_RADIUS_MM[0] * mm), maxRadius=int(SEAL_RADIUS_MM[1] * mm))
+    seals: list[Region] = []
+    for x, y, r in ([] if circles is None else circles[0]):
+        # a ring on paper: inked all round, mostly paper just outside (a dark page is inked everywhere)
+        if _ring_coverage(ink, x, y, r) < RING_COVERAGE or _ring_coverage(ink, x, y, r * 1.15 + 2) > 0.6:
+            continue
+        box = tuple(int(round(v / scale)) for v in (x - r, y - r, x + r, y + r))
+        if not any(_overlap(box, s.box) > 0.5 for s in seals):
+            seals.append(Region("seal", box))  # type: ignore[arg-type]
+    return seals
+
+
+def _overlap(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> float:
+    """Intersection over the smaller box."""
+    ix = max(0, min(a[2], b[2]) - max(a[0], b[0]))
+    iy = max(0, min(a[3], b[3]) - max(a[1], b[1]))
+    smaller = min((a[2] - a[0]) * (a[3] - a[1]), (b[2] - b[0]) * (b[3] - b[1])) or 1
+    return ix * iy / smaller
+
+
+def _sides_covered(lines: np.ndarray, x: int, y: int, w: int, h: int) -> float:
+    """The least-covered side of a box: share of its length with a ruled border (a 2 px band)."""
+    band = lines[y:y + h, x:x + w] > 0
+    sides = (band[:3].any(0), band[-3:].any(0), band[:, :3].any(1), band[:, -3:].any(1))
+    return min(float(s.mean()) for s in sides)
+
+
+def find_ruled(small: np.ndarray, scale: float, mm: float) -> list[Region]:
+    """Stamps (a ruled box of stamp size, standing alone) and tables (a ruled frame holding several cells)."""
+    ink = cv2.adaptiveThreshold(small, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 15, 20)
+    run = max(3, int(RULE_MM * mm))
+    horiz = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (run, 1)))
+    vert = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, int(VRULE_MM * mm))))
+    lines = cv2.dilate(cv2.bitwise_or(horiz, vert), np.ones((3, 3), np.uint8))  # close dashed borders
+    contours, hierarchy = cv2.findContours(lines, cv2.RETR_CCOMP, cv2.CHAIN_APPROX_SIMPLE)
+    regions: list[Region] = []
+    for i, c in enumerate(contours):
+        if hierarchy[0][i][3] != -1:
+            continue  # a hole; looked at through its parent
+        x, y, w, h = cv2.boundingRect(c)
+        box = tuple(int(round(v / scale)) for v in (x, y, x + w, y + h))
+        w_mm, h_mm = w / mm, h / mm
+        if STAMP_W_MM[0] <= w_mm <= STAMP_W_MM[1] and STAMP_H_MM[0] <= h_mm <= STAMP_H_MM[1] \
+                and _sides_covered(lines, x, y, w, h) >= 0.6:
+            regions.append(Region("stamp", box))  # type: ignore[arg-type]
+        elif w_mm > 60 and h_mm > 20:
+            cells = sum(1 for j in range(len(contours)) if hierarchy[0][j][3] == i
+                        and cv2.contourArea(contours[j]) > 4 * mm * mm)
+            if cells >= 4:
+                regions.append(Region("table", box))  # type: ignore[arg-type]
+    return regions
+
+
+def _hues(patch: np.ndarray, sat: np.ndarray) -> int:
+    """How many of red, green and blue each make up a sixth of the saturated pixels of a patch."""
+    hue = cv2.cvtColor(patch, cv2.COLOR_BGR2HSV)[:, :, 0][sat > 80]
+    if hue.size == 0:
+        return 0
+    shares = (((hue < 10) | (hue > 170)).mean(), ((hue > 35) & (hue < 85)).mean(), ((hue > 95) & (hue < 135)).mean())
+    return sum(1 for s in shares if s > 1 / 6)
+
+
+def _grow_down(dark: np.ndarray, bottom: int, max_gap: float) -> int:
+    """Extend a block down over rows with ink until a blank gap of `max_gap` rows (its last text line)."""
+    gap = 0
+    while bottom < dark.shape[0] and gap < max_gap:
+        gap = 0 if dark[bottom].any() else gap + 1
+        bottom += 1
+    return bottom - gap
+
+
+def find_portal_stamp(image: np.ndarray, scale: float, mm: float) -> list[Region]:
+    """The signature stamp a portal lays over a signed PDF (the VGP logo in colour, then lines of signer,
+    e-mail, agency and time): a saturated logo 5–20 mm tall with text beside it on its right."""
+    if image.ndim != 3:
+        return []
+    small = cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    sat = cv2.subtract(small.max(axis=2), small.min(axis=2))
+    dark = small.min(axis=2) < 200  # small type at 50 dpi is grey
+    count, _, stats, _ = cv2.connectedComponentsWithStats(cv2.dilate((sat > 80).astype(np.uint8),
+                                                                      np.ones((5, 5), np.uint8)))
+    found: list[Region] = []
+    for x, y, w, h, area in stats[1:count]:
+        if not (5 <= h / mm <= 20 and 10 <= w / mm <= 60) or _hues(small[y:y + h, x:x + w], sat[y:y + h, x:x + w]) < 2:
+            continue  # a red seal's arc or a blue signature is one colour; the logo is red, green and blue
+        band = dark[y:y + h]
+        right, gap = x + w, 0
+        while right < band.shape[1] and gap < 8 * mm:  # the text runs right of the logo to a wide gap
+            gap = 0 if band[:, right].any() else gap + 1
+            right += 1
+        if right - gap - (x + w) < 20 * mm:
+            continue  # a coloured mark without its lines of text is not the stamp
+        right -= gap
+        bottom = _grow_down(dark[:, x:right], y + h, 2 * mm) + int(1.5 * mm)  # descenders of the last line
+        top = max(0, y - int(2 * mm))  # its first line of text starts above the logo's letters
+        found.append(Region("portal_stamp", tuple(int(round(v / scale)) for v in (x, top, right, bottom))))
+    return found
+
+
+def detect(image: np.ndarray, dpi: float | None) -> tuple[Region, ...]:
+    small, scale = _small_grey(image, dpi or 200.0)
+    mm = _mm((dpi or 200.0) * scale)  # pixels per millimetre of the small copy
+    return tuple(find_seals(small, scale, mm) + find_ruled(small, scale, mm) + find_portal_stamp(image, scale, mm))
+
+
+def _border(profile: np.ndarray, near: int, pad: int, last: bool) -> int | None:
+    """The row (or column) of a box's ruled border near `near`: the outermost one that is mostly ink."""
+    lo, hi = max(0, near - pad), min(len(profile), near + pad + 1)
+    hits = np.flatnonzero(profile[lo:hi] > 0.5)
+    return None if hits.size == 0 else int(lo + (hits[-1] if last else hits[0]))
+
+
+def refine_box(grey: np.ndarray, box: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
+    """A stamp box measured at 50 dpi, moved onto its ruled border at full resolution."""
+    x0, y0, x1, y1 = box
+    pad = max(4, (y1 - y0) // 10)
+    ink = grey < 160
+    rows = ink[:, x0:x1].mean(axis=1)
+    cols = ink[y0:y1].mean(axis=0)
+    top, bottom = _border(rows, y0, pad, False), _border(rows, y1, pad, True)
+    left, right = _border(cols, x0, pad, False), _border(cols, x1, pad, True)
+    return (x0 if left is None else left, y0 if top is None else top,
+            x1 if right is None else right + 1, y1 if bottom is None else bottom + 1)
+
+
+def mask_stamps(grey: np.ndarray, regions: tuple[Region, ...]) -> np.ndarray:
+    """Paint rubber stamps (border, print, handwriting) and the portal's stamp as paper, in place. A ruled
+    stamp is cut at its border, so the tone marks of the line under it (often touching it) stay."""
+    for r in regions:
+        if r.kind == "stamp":
+            x0, y0, x1, y1 = refine_box(grey, r.box)
+        elif r.kind == "portal_stamp":
+            x0, y0, x1, y1 = r.box
+        else:
+            continue
+        grey[max(0, y0):y1, max(0, x0):x1] = 255
+        if r.kind == "stamp":
+            _erase_rule_pieces(grey, r.box)
+    return grey
+
+
+def _erase_rule_pieces(grey: np.ndarray, box: tuple[int, int, int, int]) -> None:
+    """What is left of a double or dashed border around a masked stamp: thin straight pieces."""
+    x0, y0, x1, y1 = box
+    pad = max(4, (y1 - y0) // 8)
+    cx0, cy0 = max(0, x0 - pad), max(0, y0 - pad)
+    crop = grey[cy0:y1 + pad, cx0:x1 + pad]
+    count, labels, stats, _ = cv2.connectedComponentsWithStats((crop < 160).astype(np.uint8), connectivity=8)
+    for i in range(1, count):
+        bw, bh = stats[i][2], stats[i][3]
+        if min(bw, bh) <= 5 and max(bw, bh) >= 20:
+            crop[labels == i] = 255
+
+
+def inside(box: tuple[int, int, int, int], region: Region) -> bool:
+    """The word's centre lies in the region (a seal: in its circle)."""
+    cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+    x0, y0, x1, y1 = region.box
+    if region.kind == "seal":
+        r = (x1 - x0) / 2
+        return (cx - (x0 + x1) / 2) ** 2 + (cy - (y0 + y1) / 2) ** 2 <= (r * 1.03) ** 2
+    return x0 <= cx <= x1 and y0 <= cy <= y1

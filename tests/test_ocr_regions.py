@@ -1,0 +1,94 @@
+"""Seals, rubber stamps, the portal's stamp and tables on real government scans (bilevel G4, 200 dpi: no colour
+cue) are found as page regions and kept out of the text layer, while the printed text around them stays."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import CORPUS, SAMPLES
+from digitize.model import Page, PageRef
+from digitize.settings import Settings
+from digitize.stages import ingest, ocr, regions
+from digitize.vn.metrics import normalise
+
+REAL = CORPUS / "real-scans"
+ND199 = REAL / "nd199-2026"
+QD222 = REAL / "qd222-2025" / "222-ttg.signed.pdf"
+
+
+def _page(path, number: int = 1, count: int = 1):
+    return ingest.load_page(PageRef(str(path), number, count), Settings().limits)
+
+
+def _kinds(page) -> list[str]:
+    return sorted(r.kind for r in regions.detect(page.image, page.dpi))
+
+
+@pytest.fixture(scope="module")
+def qd222_first():
+    return _page(QD222, 1, 28)
+
+
+def test_regions_on_real_pages(qd222_first):
+    assert _kinds(qd222_first) == ["portal_stamp", "seal", "stamp"]
+    assert _kinds(_page(ND199 / "nd199_2026_p1.tif")) == ["stamp"]  # the incoming-mail stamp
+    assert _kinds(_page(ND199 / "nd199_2026_p2.tif")) == []  # plain text: nothing found
+    assert _kinds(_page(ND199 / "nd199_2026_p3.tif")) == ["seal"]
+    assert _kinds(_page(QD222, 28, 28)) == ["table"]
+
+
+def test_seal_found_where_a_synthetic_page_has_one():
+    for gt in sorted((SAMPLES / "degraded").glob("*.gt.json")):
+        truth = json.loads(gt.read_text(encoding="utf-8"))
+        if truth["rotation"]:
+            continue  # regions are looked for on the straightened page
+        page = _page(gt.with_name(truth["file"]))
+        assert ("seal" in _kinds(page)) == ("seal" in truth["damage"]), gt.name
+
+
+def test_stamps_kept_out_printed_text_kept(qd222_first):
+    result = ocr.recognise(qd222_first)
+    text = normalise(result.text)
+    assert {r.kind for r in result.regions} == {"portal_stamp", "seal", "stamp"}
+    for stamped in ("Người ký", "Thời gian ký", "Cơ quan: VĂN", "ĐẾN"):  # portal stamp, incoming-mail stamp
+        assert stamped not in text
+    for printed in ("THỦ TƯỚNG CHÍNH PHỦ", "Số: 222/QĐ-TTg", "Ban hành Kế hoạch hành động quốc gia",
+                    "Hà Nội, ngày 23 tháng 01 năm 2025", "Nơi nhận:", "Văn phòng Quốc hội"):
+        assert printed in text
+
+
+def test_incoming_mail_stamp_gone_on_reported_page():
+    text = normalise(ocr.recognise(_page(ND199 / "nd199_2026_p1.tif")).text)
+    assert "THÔNG TIN" not in text and "ĐẾN" not in text
+    assert "Số: 199" in text and "NGHỊ ĐỊNH" in text 
+    assert "Căn cứ Luật Tổ chức Chính" in text and "63/2025/QH15" in text  # the line that touches the stamp
+
+
+def test_unreadable_lines_dropped_digits_kept():
+    from digitize.model import Word
+    from digitize.stages.ocr_filter import drop_unreadable_lines
+
+    def line(n, *tokens):
+        return [Word(t, c, (0, 0, 1, 1), n) for t, c in tokens]
+
+    words = (line(0, ("rffr", 67.0)) + line(1, ("Ẳ", 30.0), ("Ih", 20.0), ("ƒ", 15.0))  # scribbles
+             + line(2, ("ngày", 55.0), ("Ih", 20.0))  # a syllable read at fair confidence: print
+             + line(3, ("2213:1.996", 12.0))  # digits: never judged by the dictionary
+             + line(4, ("TTg", 50.0)) + line(5, ("HỦ", 21.0)))  # an abbreviation; a lone guess
+    kept = {w.line for w in drop_unreadable_lines(tuple(words))}
+    assert kept == {2, 3, 4}
+
+
+def test_reallike_page_regions(tmp_path):
+    """The generator's real-like page (bilevel, black seal, the incoming-mail stamp) shows what real scans do."""
+    import cv2
+    import numpy as np
+
+    from samples.generate import make_page
+
+    img, gt = make_page("giay_phep_xay_dung", 5, 200, dict(seal=True, signature=True, black_marks=True, bilevel=True,
+                                                   stamp=True))
+    image = cv2.cvtColor(np.asarray(img), cv2.COLOR_RGB2BGR)
+    assert set(np.unique(image)) <= {0, 255} and "stamp" in gt["damage"]
+    assert _kinds(Page(PageRef("x"), image, 200.0)) == ["seal", "stamp"]
