@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 APT_PACKAGES := tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd poppler-utils qpdf ghostscript \
 	fonts-liberation fonts-liberation2 fonts-dejavu-core libpdfbox2-java libactivation-java libjaxb-api-java \
-	default-jre-headless softhsm2 postgresql libtesseract-dev libleptonica-dev pkg-config
+	default-jre-headless softhsm2 postgresql libtesseract-dev libleptonica-dev pkg-config chromium
 STORE ?= ./digitize-store
 TESSDATA_BEST := $(VENV)/share/digitize/tessdata-best
 VIE_BEST_NPM := @tesseract.js-data/vie@1.0.0
@@ -25,7 +25,7 @@ system-packages:
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[dev,cluster,postgres,etsi]'
+	$(PY) -m pip install -q -e '.[dev,cluster,postgres,etsi,web]'
 	# in-process OCR engine, built against Debian's libtesseract (the prebuilt wheel bundles its own
 	# tesseract that does not find Debian's language data); without it the tesseract CLI is used
 	$(PY) -m pip install -q cython && $(PY) -m pip install -q --no-binary tesserocr tesserocr \

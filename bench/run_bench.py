@@ -193,7 +193,8 @@ def main() -> None:
     results["ratios"] = ratios
     print("ratios:", ratios, flush=True)
     for section, module, func in (("fields", "bench_fields", "bench_fields"), ("sign", "bench_sign", "bench_signing"),
-                                  ("batch", "bench_batch", "bench_batch"), ("ocr", "bench_ocr", "main")):
+                                  ("batch", "bench_batch", "bench_batch"), ("ocr", "bench_ocr", "main"),
+                                  ("web", "bench_web", "bench_web")):
         if section in skip or not (REPO / "bench" / f"{module}.py").exists():
             continue
         sys.path.insert(0, str(REPO / "bench"))
@@ -207,6 +208,8 @@ def main() -> None:
             elif section == "ocr":  # text layer vs plain tesseract on real scans and synthetic sets, by page class
                 results[section] = mod.main(["--jobs", str(args.jobs), "--reallike", "8"])
                 mod.print_result(results[section])
+            elif section == "web":
+                results[section] = mod.bench_web()
             else:
                 results[section] = mod.bench_batch(pages=48)  # enough pages that pool start-up does not dominate
         except Exception as e:  # one section failing must not hide the others' figures

@@ -125,8 +125,14 @@ def fault_kill_after_stored() -> int | None:
     return int(value) if value else None
 
 
+def acting_user() -> str | None:
+    """DIGITIZE_USER: who review commands act as (default: the login name)."""
+    return _env("USER")
+
+
 KEY_PASSWORD_ENV = "DIGITIZE_KEY_PASSWORD"  # the PKCS#12 file's password
 TOKEN_PIN_ENV = "DIGITIZE_PIN"  # the PKCS#11 token's PIN
+USER_PASSWORD_ENV = "DIGITIZE_PASSWORD"  # a review-station user's password (`digitize users add`)
 
 
 def secret(name: str) -> str | None:

@@ -78,3 +78,41 @@ def test_bad_postgres_url_is_one_line_without_password(postgres, tmp_path):
     assert r.returncode == ExitCode.STORE  # a store that cannot be opened, not a usage error
     assert "wrong-pw" not in r.stderr + r.stdout and "Traceback" not in r.stderr
     assert "cannot connect to PostgreSQL" in r.stderr
+
+
+def test_review_flow_on_postgres(postgres, tmp_path):
+    """Drafts, revisions, users and signing on the PostgreSQL catalog (its own database here)."""
+    import json
+
+    import psycopg
+
+    with psycopg.connect(postgres, autocommit=True) as conn:
+        conn.execute("CREATE DATABASE review_flow")
+    url = postgres.rsplit("/", 1)[0] + "/review_flow"
+    root = make_archive(tmp_path / "arch", 1, docs=1, tag="RV")
+    env = {"DIGITIZE_OBJECTS": str(tmp_path / "shared-objects")}
+    run = digitize("run", str(root / "hs00"), "--store", url, "--review", "--json", "--jobs", "1", **env)
+    assert run.returncode == 0, run.stderr
+    doc_id = json.loads(run.stdout)["id"]
+    again = digitize("run", str(root / "hs00"), "--store", url, "--review", "--json", "--jobs", "1", **env)
+    assert json.loads(again.stdout)["id"] == doc_id  # a re-run finds the draft
+    [row] = [json.loads(x) for x in digitize("review", "ls", "--store", url, "--json", **env).stdout.splitlines()]
+    assert (row["status"], row["revision"]) == ("draft", 1)
+    set_ = digitize("review", "set", doc_id, "ghi_chu=đã đối chiếu bản gốc", "--user", "lan", "--store", url,
+                    "--json", **env)
+    assert set_.returncode == 0, set_.stderr
+    assert digitize("review", "approve", doc_id, "--user", "lan", "--store", url, **env).returncode == 0
+    signed = digitize("review", "sign", doc_id, "--user", "minh", "--store", url, "--json", **env)
+    assert signed.returncode == 0, signed.stderr
+    shown = json.loads(digitize("review", "show", doc_id, "--store", url, "--json", **env).stdout)
+    assert shown["status"] == "signed" and shown["fields"]["ghi_chu"]["value"] == "đã đối chiếu bản gốc"
+    assert [e["user"] for e in shown["history"] if e["action"] in ("field_added", "approved", "signed")] == \
+        ["lan", "lan", "minh"]
+    verdict = digitize("verify", shown["pdf"], "--store", url, "--json", **env)
+    assert verdict.returncode == 0 and json.loads(verdict.stdout)["verdict"] == "valid"
+    add = digitize("users", "add", "lan", "--role", "staff", "--store", url, DIGITIZE_PASSWORD="Lan-matkhau-2025", **env)
+    assert add.returncode == 0, add.stderr
+    assert "lan  staff" in digitize("users", "ls", "--store", url, **env).stdout
+    with psycopg.connect(url) as conn:
+        assert conn.execute("SELECT count(*) FROM revisions WHERE document_id = %s", (doc_id,)).fetchone() == (4,)
+        assert "Lan-matkhau" not in str(conn.execute("SELECT * FROM users").fetchall())

@@ -153,13 +153,14 @@ class ValidityGate:
     def find(self, source_sha256: str, settings_key: str) -> Record | None:
         return self.store.find(source_sha256, settings_key)
 
-    def put(self, record: Record, pdf: bytes, pages: list[dict[str, Any]]) -> tuple[Record, bool]:
+    def put(self, record: Record, pdf: bytes, pages: list[dict[str, Any]], draft: bool = False,
+            username: str | None = None) -> tuple[Record, bool]:
         if "valid_until" not in record.metadata:  # the manifest said nothing: the fields decide
             reason = extracted_expiry(record.valid_until, self.valid_on)
             if reason:
                 self.expired[record.source] = reason
                 raise InputError(record.source, reason)
-        return self.store.put(record, pdf, pages)
+        return self.store.put(record, pdf, pages, draft, username)
 
 
 # --- the batch --------------------------------------------------------------------------------

@@ -28,10 +28,11 @@ app.add_typer(store_app, name="store")
 def run(
     inputs: list[str] = typer.Argument(..., help="Files (one document each) or folders (one dossier each)"),
     store: str = c.StoreOpt, as_json: bool = c.JsonOpt, debug: bool = c.DebugOpt,
+    review: bool = typer.Option(False, "--review", help="Store unsigned drafts to check before signing (digitize review)"),
     opts: c.ProcessingOptions = None,
 ) -> None:
     """Process scans into the store: one result line per document."""
-    ctx = c.open_run(opts, store)  # before the progress display: a signer may prompt for its password
+    ctx = c.open_run(opts, store, review=review)  # before the progress display: a signer may prompt
     docs = expand_inputs(inputs)
     if not docs:
         raise UsageError("run", "no input documents found")
@@ -91,7 +92,8 @@ def store_export(dest: Path = typer.Argument(..., help="Folder to copy PDFs and 
 
 
 # Commands that live in their own modules register themselves here.
-for _module in ("digitize.cli.verify", "digitize.cli.profiles", "digitize.cli.batch", "digitize.cli.trust"):
+for _module in ("digitize.cli.verify", "digitize.cli.profiles", "digitize.cli.batch", "digitize.cli.trust",
+                "digitize.cli.review", "digitize.cli.serve", "digitize.cli.users"):
     try:
         importlib.import_module(_module).register(app)
     except ModuleNotFoundError as _e:

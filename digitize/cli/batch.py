@@ -91,13 +91,14 @@ def watch(
     settle: float = typer.Option(10.0, "--settle", help="Seconds a dossier must stop changing before it is taken"),
     poll: float = typer.Option(2.0, "--poll", help="Seconds between looks at the folder"),
     once: bool = typer.Option(False, "--once", help="Process what is settled now, then exit"),
+    review: bool = typer.Option(False, "--review", help="Store unsigned drafts to check before signing (digitize review)"),
     as_json: bool = c.JsonOpt, debug: bool = c.DebugOpt, opts: c.ProcessingOptions = None,
 ) -> None:
     """Intake hot folder: settled dossiers are processed and moved to done/ or failed/."""
     if not folder.is_dir():
         raise UsageError(str(folder), "no such folder")
     try:
-        watcher = Watcher(folder, c.open_run(opts, store), settle)
+        watcher = Watcher(folder, c.open_run(opts, store, review=review), settle)
         watcher.run(once=once, poll=poll, report=lambda line: _watch_line(line, as_json))
     except KeyboardInterrupt:
         raise typer.Exit(130) from None

@@ -132,11 +132,13 @@ def open_signing(opts: ProcessingOptions, store: Store) -> Signing | None:
     return Signing(signer, options)
 
 
-def open_run(opts: ProcessingOptions, store: str | None) -> RunContext:
-    """Everything a processing command runs with: settings, the store, profiles and the signer."""
+def open_run(opts: ProcessingOptions, store: str | None, review: bool = False) -> RunContext:
+    """Everything a processing command runs with: settings, the store, profiles and the signer.
+    `review`: documents become drafts, signed later by `digitize review sign` or the station."""
     settings = opts.settings()
     the_store = open_store(store)
-    return RunContext(settings, the_store, load_profiles(opts), open_signing(opts, the_store), opts.job_count())
+    signing = Signing(None, None, review=True) if review else open_signing(opts, the_store)
+    return RunContext(settings, the_store, load_profiles(opts), signing, opts.job_count())
 
 
 class PageProgress(RunEvents):

@@ -22,6 +22,11 @@ DIGITIZE_PROPERTIES: dict[str, str] = {
     "sourceFile": "Name of the scanned source file",
     "sourceSha256": "SHA-256 of the scanned source file",
     "pipelineVersion": "Version of the digitize pipeline that produced the file",
+    # written when a reviewed draft is signed (digitize.pdfa.reviewed)
+    "reviewedFields": "Field values as reviewed and approved before signing, a JSON object name -> value",
+    "reviewRevision": "Revision of the record whose field values were signed",
+    "reviewedBy": "Users who changed or approved the fields",
+    "reviewedAt": "Time of the approval",
 }
 
 

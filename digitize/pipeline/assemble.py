@@ -52,7 +52,7 @@ def _page_summary(p: PageResult) -> dict[str, Any]:
 
 
 def _sign(pdf: bytes, signing: Signing | None) -> tuple[bytes, SignatureSummary | None]:
-    if signing is None:
+    if signing is None or signing.review:
         return pdf, None
     # lazy: pyHanko takes ~0.5 s to import, and unsigned runs (and `--help`) never need it
     from digitize.stages import sign
@@ -76,7 +76,8 @@ def store_document(doc_input: DocumentInput, source_sha256: str, pages: tuple[Pa
         valid_until=extraction.valid_until if extraction else None,
         metadata={**doc_input.metadata, "doc_ordinal": str(doc_input.ordinal)},
     )
-    stored, created = store.put(rec, pdf, [_page_summary(p) for p in pages])
+    draft = signing is not None and signing.review
+    stored, created = store.put(rec, pdf, [_page_summary(p) for p in pages], draft=draft)
     return Outcome(doc_input, stored, None, created)
 
 

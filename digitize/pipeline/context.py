@@ -12,10 +12,12 @@ from digitize.store.protocol import DocumentWriter, Store
 
 @dataclass
 class Signing:
-    """A ready signer (opened once per run) and its options (digitize.stages.sign.SignOptions)."""
+    """A ready signer (opened once per run) and its options (digitize.stages.sign.SignOptions).
+    `review`: store each document as an unsigned draft; it is signed once reviewed (digitize.review)."""
 
     signer: Any
     options: Any
+    review: bool = False
 
 
 class RunEvents:

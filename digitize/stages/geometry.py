@@ -19,7 +19,7 @@ import numpy as np
 
 from ..model import Geometry, Page
 from ..settings import Settings
-from .quality import check_image  # the same input contract for both image stages
+from .quality import check_image, is_bilevel  # the same input contract for both image stages
 
 WORK_DPI = 150.0
 MIN_CHANGE_DEG = 0.1  # below this a deskew is not worth a lossy re-encode
@@ -62,16 +62,29 @@ def straighten(page: Page, settings: Settings) -> tuple[Page, Geometry]:
 
 def apply(image: np.ndarray, rotation: int, skew: float) -> np.ndarray:
     """Turn clockwise by `rotation` (exact), then rotate clockwise by `skew` degrees, filling the
-    uncovered corners with the paper colour so no dark wedges reach the PDF."""
+    uncovered corners with the paper colour so no dark wedges reach the PDF. A bilevel page stays
+    bilevel (see `_rebinarise`)."""
     turn = {90: cv2.ROTATE_90_CLOCKWISE, 180: cv2.ROTATE_180, 270: cv2.ROTATE_90_COUNTERCLOCKWISE}
     if rotation:
         image = cv2.rotate(image, turn[rotation])
     if skew:
+        bilevel = is_bilevel(image)
         h, w = image.shape[:2]
         matrix = cv2.getRotationMatrix2D((w / 2.0, h / 2.0), -skew, 1.0)
         image = cv2.warpAffine(image, matrix, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT,
                                borderValue=_paper_colour(image))
+        if bilevel:
+            _rebinarise(image)
     return image
+
+
+def _rebinarise(image: np.ndarray) -> None:
+    """Threshold a rotated bilevel page back to black and white, in place. Interpolation leaves the
+    one-pixel strokes of tone marks as light grey that tesseract's own threshold then drops; cut at
+    mid-grey, each stroke keeps about its width. Measured (bench/ablate_ocr.py, text CER, development
+    pages only): qd222 p28 (bilevel, skew -0.23°) 8.78 % linear -> 8.61 % rebinarised, 8.87 % nearest
+    neighbour, 12.36 % not rotated (plain tesseract 13.64 %): a small skew is still worth removing."""
+    cv2.threshold(image, 127, 255, cv2.THRESH_BINARY, dst=image)
 
 
 def estimate(image: np.ndarray, dpi: float, orient: bool = True) -> Estimate | None:

@@ -89,6 +89,18 @@ def check_image(page: Page) -> np.ndarray:
     return image if image.ndim == 2 or image.shape[2] == 3 else image[:, :, 0]
 
 
+BILEVEL_SHARE = 0.98  # pixels pure black or white on a bilevel scan (G4 TIFF, a PDF's 1-bit image)
+
+
+def is_bilevel(image: np.ndarray) -> bool:
+    """Whether a page is a black-and-white scan (every pixel 0 or 255), judged on a sparse sample."""
+    sample = image[::4, ::4]
+    if sample.ndim == 3:
+        sample = cv2.cvtColor(sample, cv2.COLOR_BGR2GRAY)
+    pure = np.count_nonzero(sample == 0) + np.count_nonzero(sample == 255)
+    return pure >= BILEVEL_SHARE * sample.size
+
+
 def _downscale(image: np.ndarray, dpi: float) -> np.ndarray:
     scale = WORK_DPI / dpi
     if scale >= 1.0:

@@ -19,6 +19,7 @@ from typing import Any
 
 from digitize.errors import StoreError
 from digitize.model import Field, Record, SignatureSummary
+from digitize.store import reviews
 
 SCHEMA = [
     """CREATE TABLE IF NOT EXISTS dossiers (
@@ -68,6 +69,7 @@ class Catalog:
         for stmt in SCHEMA:
             cur.execute(stmt)
         conn.commit()
+        reviews.migrate(conn)
 
     def _sql(self, sql: str) -> str:
         """The statement in the driver's placeholder style (written with `?`)."""
@@ -87,9 +89,9 @@ class Catalog:
         )
         return self._record(row) if row else None
 
-    def get(self, doc_id: str) -> Record | None:
+    def get(self, doc_id: str, prefix: bool = True) -> Record | None:
         row = self._one(f"SELECT {_DOC_COLUMNS} FROM documents WHERE id = ?", (doc_id,))
-        if row is None:  # allow a unique prefix, as people copy short ids from `store ls`
+        if row is None and prefix:  # allow a unique prefix, as people copy short ids from `store ls`
             cur = self.conn.cursor()
             cur.execute(self._sql(f"SELECT {_DOC_COLUMNS} FROM documents WHERE id LIKE ?"), (doc_id + "%",))
             rows = cur.fetchall()
@@ -114,10 +116,12 @@ class Catalog:
     def events(self, doc_id: str | None = None) -> list[dict[str, Any]]:
         cur = self.conn.cursor()
         if doc_id:
-            cur.execute(self._sql("SELECT at, kind, document_id, data FROM events WHERE document_id = ?"), (doc_id,))
+            cur.execute(self._sql("SELECT at, kind, document_id, data, username FROM events WHERE document_id = ?"),
+                        (doc_id,))
         else:
-            cur.execute(self._sql("SELECT at, kind, document_id, data FROM events"))
-        return [{"at": a, "kind": k, "document_id": d, "data": json.loads(x)} for a, k, d, x in cur.fetchall()]
+            cur.execute(self._sql("SELECT at, kind, document_id, data, username FROM events"))
+        return [{"at": a, "kind": k, "document_id": d, "data": json.loads(x), "user": u}
+                for a, k, d, x, u in cur.fetchall()]
 
     def _fields(self, doc_id: str) -> tuple[Field, ...]:
         cur = self.conn.cursor()
@@ -146,8 +150,10 @@ class Catalog:
 
     # --- writes -----------------------------------------------------------------------------
 
-    def insert(self, rec: Record, pages: list[dict[str, Any]], event: dict[str, Any]) -> bool:
-        """One transaction; returns False when the same input + settings is already stored."""
+    def insert(self, rec: Record, pages: list[dict[str, Any]], event: dict[str, Any], draft: bool = False,
+               username: str | None = None) -> bool:
+        """One transaction; returns False when the same input + settings is already stored.
+        A `draft` waits for review before it is signed; every document starts at revision 1."""
         cur = self.conn.cursor()
         try:
             if self._one("SELECT 1 FROM documents WHERE source_sha256 = ? AND settings_key = ?",
@@ -176,7 +182,9 @@ class Catalog:
                           "WHERE NOT EXISTS (SELECT 1 FROM dossiers WHERE code = ?)"),
                 (rec.dossier, json.dumps(rec.metadata, ensure_ascii=False), rec.created_at, rec.dossier),
             )
-            self._event(cur, "stored", rec.id, event)
+            status = "draft" if draft else ("signed" if rec.signature else "unsigned")
+            reviews.insert_first_revision(cur, self._sql, rec.id, status, rec.sha256, rec.fields, username or "")
+            self._event(cur, "stored", rec.id, {**event, "status": status}, username)
             self.conn.commit()
             return True
         except Exception:
@@ -204,15 +212,14 @@ class Catalog:
             self.conn.rollback()
             raise
 
-    def log(self, kind: str, doc_id: str | None, data: dict[str, Any]) -> None:
+    def log(self, kind: str, doc_id: str | None, data: dict[str, Any], username: str | None = None) -> None:
         cur = self.conn.cursor()
-        self._event(cur, kind, doc_id, data)
+        self._event(cur, kind, doc_id, data, username)
         self.conn.commit()
 
-    def _event(self, cur, kind: str, doc_id: str | None, data: dict[str, Any]) -> None:
-        cur.execute(self._sql("INSERT INTO events VALUES (?, ?, ?, ?)"),
-                    (_now(), kind, doc_id,
-                     json.dumps(data, ensure_ascii=False, default=str)))
+    def _event(self, cur, kind: str, doc_id: str | None, data: dict[str, Any], username: str | None = None) -> None:
+        cur.execute(self._sql("INSERT INTO events (at, kind, document_id, data, username) VALUES (?, ?, ?, ?, ?)"),
+                    (_now(), kind, doc_id, json.dumps(data, ensure_ascii=False, default=str), username))
 
 
 class SqliteCatalog(Catalog):

@@ -15,6 +15,7 @@ from typing import Any
 from digitize.model import Record
 from digitize.store import faults
 from digitize.store.catalog import Catalog
+from digitize.store.reviews import ReviewCatalog
 
 
 class CatalogStore:
@@ -59,8 +60,20 @@ class CatalogStore:
     def events(self, doc_id: str | None = None) -> list[dict[str, Any]]:
         return self._catalog.events(doc_id)
 
-    def log(self, kind: str, doc_id: str | None = None, **data: Any) -> None:
-        self._catalog.log(kind, doc_id, data)
+    def log(self, kind: str, doc_id: str | None = None, username: str | None = None, **data: Any) -> None:
+        self._catalog.log(kind, doc_id, data, username)
+
+    @property
+    def review(self) -> ReviewCatalog:
+        """Status, revisions, users and text search (digitize.store.reviews)."""
+        return ReviewCatalog(self._catalog)
+
+    def original_path(self, sha: str, suffix: str) -> Path:
+        return (self.root / "originals" / sha[:2] / f"{sha}{suffix}").resolve()
+
+    def write_original(self, sha: str, data: bytes, suffix: str) -> Path:
+        """A scan received by upload, kept byte for byte (content-addressed like the objects)."""
+        return self._write_atomic(self.original_path(sha, suffix), data)
 
     def batch_item(self, batch: str, dossier: str) -> tuple[str, str] | None:
         return self._catalog.batch_item(batch, dossier)
@@ -69,11 +82,13 @@ class CatalogStore:
         self._catalog.set_batch_item(batch, dossier, status, reason, documents)
 
     def write_object(self, sha: str, data: bytes) -> Path:
-        target = self.object_path(sha)
+        return self._write_atomic(self.object_path(sha), data)
+
+    def _write_atomic(self, target: Path, data: bytes) -> Path:
         if target.exists() and target.stat().st_size == len(data):
             return target
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".pdf")
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=target.suffix)
         try:
             with os.fdopen(fd, "wb") as f:
                 f.write(data)
@@ -90,10 +105,13 @@ class CatalogStore:
             raise
         return target
 
-    def put(self, record: Record, pdf: bytes, pages: list[dict[str, Any]]) -> tuple[Record, bool]:
-        """Store a document; returns (stored record, created). Same input + settings: no-op."""
+    def put(self, record: Record, pdf: bytes, pages: list[dict[str, Any]], draft: bool = False,
+            username: str | None = None) -> tuple[Record, bool]:
+        """Store a document; returns (stored record, created). Same input + settings: no-op.
+        A `draft` (unsigned PDF/A) waits for review before it is signed."""
         self.write_object(record.sha256, pdf)
-        created = self._catalog.insert(record, pages, {"source": record.source, "sha256": record.sha256})
+        created = self._catalog.insert(record, pages, {"source": record.source, "sha256": record.sha256},
+                                       draft, username)
         if created:
             faults.after_stored()  # no-op unless a crash test arms it (digitize/store/faults.py)
         stored = self._catalog.find(record.source_sha256, record.settings_key)

@@ -18,8 +18,10 @@ class DocumentWriter(Protocol):
         """The document stored for this input under these settings, if any."""
         ...
 
-    def put(self, record: Record, pdf: bytes, pages: list[dict[str, Any]]) -> tuple[Record, bool]:
-        """Store atomically; returns (stored record, created). Same input + settings: a no-op."""
+    def put(self, record: Record, pdf: bytes, pages: list[dict[str, Any]], draft: bool = False,
+            username: str | None = None) -> tuple[Record, bool]:
+        """Store atomically; returns (stored record, created). Same input + settings: a no-op.
+        A `draft` is an unsigned PDF/A waiting for review (digitize.review)."""
         ...
 
 
@@ -58,7 +60,18 @@ class Store(DocumentWriter, Protocol):
 
     def events(self, doc_id: str | None = None) -> list[dict[str, Any]]: ...
 
-    def log(self, kind: str, doc_id: str | None = None, **data: Any) -> None: ...
+    def log(self, kind: str, doc_id: str | None = None, username: str | None = None, **data: Any) -> None: ...
+
+    # --- review (digitize.store.reviews) -----------------------------------------------------
+
+    @property
+    def review(self) -> Any:
+        """Document status and revisions, users, page text for search (a ReviewCatalog)."""
+        ...
+
+    def write_original(self, sha256: str, data: bytes, suffix: str) -> Path:
+        """Keep a received scan byte for byte, content-addressed under originals/."""
+        ...
 
     def batch_item(self, batch: str, dossier: str) -> tuple[str, str] | None:
         """(status, reason) of a dossier in a batch, or None when it was never finished."""

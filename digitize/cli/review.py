@@ -1,0 +1,118 @@
+"""`digitize review ls|show|set|approve|sign`: the review flow from the command line, for the same
+records the station shows. Changes are made as `--user` (default: the login name), every one a new
+revision and an audit event."""
+from __future__ import annotations
+
+import getpass
+import json
+
+import typer
+
+from digitize.cli import common as c
+from digitize.errors import UsageError
+from digitize.review.flow import Actor, Review
+from digitize.profiles.loader import load_profiles
+from digitize.settings import acting_user, profile_dirs
+from digitize.store import open_store
+
+review_app = typer.Typer(no_args_is_help=True, pretty_exceptions_show_locals=False,
+                         help="Check, correct, approve and sign drafts (made by `run --review` or the station).")
+UserOpt = typer.Option(None, "--user", help="Who makes the change [env DIGITIZE_USER; default: login name]")
+
+
+def _actor(user: str | None, role: str) -> Actor:
+    # the command line has the store's files: it acts in the role the command needs, under a named user
+    return Actor(user or acting_user() or f"cli:{getpass.getuser()}", role)
+
+
+def _review(store: str | None, opts: c.ProcessingOptions | None = None) -> Review:
+    """The flow on the store; with processing options, their profiles and signer too."""
+    if opts is None:
+        return Review(open_store(store), load_profiles(profile_dirs([])))
+    ctx = c.open_run(opts, store)
+    return Review(ctx.store, ctx.profiles, ctx.signing)
+
+
+def _out(data, as_json: bool, text: str) -> None:
+    typer.echo(json.dumps(data, ensure_ascii=False) if as_json else text)
+
+
+@review_app.command("ls")
+def ls(store: str = c.StoreOpt, status: str = typer.Option(None, "--status", help="draft | reviewed | signed"),
+       needs_review: bool = typer.Option(None, "--needs-review/--no-needs-review"),
+       q: str = typer.Option(None, "--q", help="Search text and fields"), as_json: bool = c.JsonOpt) -> None:
+    """List documents, those to review first."""
+    data = _review(store).listing(status, None, needs_review, q, per_page=1000)
+    for item in data["items"]:
+        check = f"  check: {', '.join(item['needs_review'])}" if item["needs_review"] else ""
+        _out(item, as_json, f"{item['id']}  {item['status']:<8} r{item['revision']}  {item['dossier']}  "
+                            f"{item['doc_type']}{check}")
+
+
+@review_app.command("show")
+def show(doc_id: str, store: str = c.StoreOpt, as_json: bool = c.JsonOpt) -> None:
+    """One document with its fields (those to check marked) and history."""
+    review = _review(store)
+    doc = review.document(doc_id, prefix=True)
+    doc["history"] = review.history(doc["id"])
+    if as_json:
+        typer.echo(json.dumps(doc, ensure_ascii=False, indent=2))
+        return
+    typer.echo(f"{doc['id']}  {doc['status']}  revision {doc['revision']}  {doc['dossier']}  {doc['doc_type']}")
+    for w in doc["warnings"]:
+        typer.echo(f"  warning {w}")
+    for name, f in doc["fields"].items():
+        mark = f"  check: {f['reason'] or 'low confidence'}" if f["needs_review"] else ""
+        typer.echo(f"  {name}: {f['value']}{mark}")
+    for e in doc["history"]:
+        typer.echo(f"  {e['at']}  {e['user'] or '-'}  {e['action']}")
+
+
+@review_app.command("set")
+def set_fields(doc_id: str, assignments: list[str] = typer.Argument(..., help="FIELD=VALUE (empty VALUE removes)"),
+               revision: int = typer.Option(None, "--revision", help="Revision the change is made on (default: current)"),
+               store: str = c.StoreOpt, user: str = UserOpt, as_json: bool = c.JsonOpt) -> None:
+    """Correct, add or remove fields (a new revision)."""
+    changes = {}
+    for a in assignments:
+        name, sep, value = a.partition("=")
+        if not sep:
+            raise UsageError(a, "expected FIELD=VALUE")
+        changes[name.strip()] = value if value != "" else None
+    review = _review(store)
+    doc = review.document(doc_id, prefix=True)
+    new = review.set_fields(_actor(user, "staff"), doc["id"], revision or doc["revision"], changes)
+    _out({"id": doc["id"], "revision": new}, as_json, f"{doc['id']} revision {new}")
+
+
+@review_app.command("approve")
+def approve(doc_id: str, revision: int = typer.Option(None, "--revision"), store: str = c.StoreOpt,
+            user: str = UserOpt, as_json: bool = c.JsonOpt) -> None:
+    """Approve a draft: it becomes reviewed, ready to sign."""
+    review = _review(store)
+    doc = review.document(doc_id, prefix=True)
+    new = review.approve(_actor(user, "staff"), doc["id"], revision or doc["revision"])
+    _out({"id": doc["id"], "status": "reviewed", "revision": new}, as_json, f"{doc['id']} reviewed (revision {new})")
+
+
+@review_app.command("sign")
+@c.processing_command
+def sign(doc_ids: list[str] = typer.Argument(..., help="Reviewed documents to sign"), store: str = c.StoreOpt,
+         user: str = UserOpt, as_json: bool = c.JsonOpt, opts: c.ProcessingOptions = None) -> None:
+    """Sign reviewed documents with --signer; the signed PDF carries the reviewed values."""
+    review = _review(store, opts)
+    ids = [review.record(d, prefix=True).id for d in doc_ids]
+    failed = 0
+    for row in review.sign_many(_actor(user, "signer"), ids):
+        failed += row["status"] != "signed"
+        if row["status"] != "signed":
+            c.stderr.print(f"[red]error:[/] {row['error']}", highlight=False)
+            if as_json:
+                typer.echo(json.dumps(row, ensure_ascii=False))
+        else:
+            _out(row, as_json, f"{row['id']} signed (revision {row['revision']})")
+    raise typer.Exit(1 if failed else 0)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(review_app, name="review")

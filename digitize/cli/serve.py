@@ -1,0 +1,33 @@
+"""`digitize serve`: the review station (web pages and JSON API) on a store."""
+from __future__ import annotations
+
+import typer
+
+from digitize.cli import common as c
+from digitize.errors import MissingDependency
+
+
+@c.processing_command
+def serve(
+    store: str = c.StoreOpt,
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (default: this machine only)"),
+    port: int = typer.Option(8000, "--port", help="TCP port"),
+    opts: c.ProcessingOptions = None,
+) -> None:
+    """Serve the review station: staff check and correct fields, signers sign (opened once here)."""
+    try:  # the web stack is loaded only by this command, so other commands start fast
+        import uvicorn
+
+        from digitize.web.app import Station, create_app
+    except ModuleNotFoundError as e:
+        raise MissingDependency(e.name or "web", "the review station needs the web extra "
+                                "(pip install 'digitize[web]')") from None
+    ctx = c.open_run(opts, store)  # the signer opens here: PIN or key password from env or prompt, never HTTP
+    the_store = ctx.store
+    app = create_app(Station(str(store or the_store.root), ctx.settings, ctx.profiles, ctx.signing))
+    c.stderr.print(f"review station on http://{host}:{port}/ (store {the_store.root})", highlight=False)
+    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("serve")(serve)

@@ -1,0 +1,110 @@
+"""Uploads into drafts: a scan sent to the review station is checked at once (type, size, pixels,
+pages, encryption: a bad file is refused with its one-line reason and nothing is kept), kept as an
+original in the store, and processed in the background by the same pipeline as `digitize run`
+(run_documents), as a draft waiting for review. Until its draft is stored a document is
+`processing`; a failure found later (a page that cannot be decoded) makes it `error` with the reason
+and its original is removed again.
+"""
+from __future__ import annotations
+
+import os
+import queue
+import tempfile
+import threading
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from digitize.errors import DigitizeError, InputError
+from digitize.model import DocumentInput
+from digitize.pipeline.assemble import record_id
+from digitize.pipeline.context import RunContext, Signing
+from digitize.pipeline.scheduler import run_documents
+from digitize.review.pages import prepare_views
+from digitize.stages import ingest
+
+SUFFIX = {"jpeg": ".jpg", "png": ".png", "tiff": ".tif", "pdf": ".pdf"}
+
+
+@dataclass
+class Job:
+    id: str
+    file: str  # the name the user gave (shown, never used as a path)
+    dossier: str
+    status: str = "processing"  # processing | draft | error
+    error: str = ""
+
+    def as_json(self) -> dict:
+        data = {"id": self.id, "file": self.file, "dossier": self.dossier, "status": self.status}
+        if self.error:
+            data["error"] = self.error
+        return data
+
+
+class Intake:
+    """Accepts uploads and turns them into drafts on one background thread (its own store)."""
+
+    def __init__(self, open_store, settings, profiles):
+        self._open_store = open_store  # () -> Store, one per thread
+        self.settings = settings
+        self.profiles = profiles
+        self.jobs: dict[str, Job] = {}
+        self._queue: queue.Queue = queue.Queue()
+        self._thread = threading.Thread(target=self._work, name="digitize-intake", daemon=True)
+        self._thread.start()
+
+    def submit(self, store, filename: str, data: bytes, dossier: str | None, profile: str | None) -> Job:
+        """Check and keep one upload; raises InputError (naming the file) when it is refused."""
+        shown = os.path.basename(filename or "upload").strip()[:120] or "upload"
+        settings = replace(self.settings, profile=profile) if profile and profile != "auto" else self.settings
+        if profile and self.profiles is not None and profile != "auto" and profile not in self.profiles:
+            raise InputError(shown, f"unknown profile {profile!r}")
+        staging = store.root / "uploads"
+        staging.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=staging, prefix=".upload-")
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
+            kind = ingest.sniff(data[:1024])
+            try:
+                ingest.list_pages(tmp, settings.limits)  # type, size, pixel and page limits, encryption
+            except DigitizeError as e:
+                raise InputError(shown, e.reason) from None
+            sha = ingest.sha256_file(tmp)
+            original = store.write_original(sha, data, SUFFIX.get(kind or "", ".bin"))
+        finally:
+            Path(tmp).unlink(missing_ok=True)
+        doc_id = record_id(sha, settings.key())
+        job = Job(doc_id, shown, (dossier or Path(shown).stem)[:120])
+        if store.review.record(doc_id) is not None:
+            job.status = "draft"  # the same scan with the same settings: the stored record answers
+            return job
+        self.jobs[doc_id] = job
+        doc = DocumentInput(str(original), job.dossier, 1, {"original_name": shown})
+        self._queue.put((job, doc, settings))
+        return job
+
+    def wait_idle(self, timeout: float | None = None) -> bool:
+        """True once every accepted upload is a draft or an error (for tools and the benchmark)."""
+        done = threading.Event()
+        self._queue.put((None, done, None))
+        return done.wait(timeout)
+
+    def _work(self) -> None:
+        store = self._open_store()
+        while True:
+            job, doc, settings = self._queue.get()
+            if job is None:
+                doc.set()
+                continue
+            try:
+                ctx = RunContext(settings, store, self.profiles, Signing(None, None, review=True), jobs=1)
+                for outcome in run_documents([doc], ctx):
+                    if outcome.ok:
+                        prepare_views(store, outcome.record)
+                        job.status = "draft"
+                    else:
+                        job.status, job.error = "error", (outcome.error or "").splitlines()[0]
+                        if store.review.record(job.id) is None:
+                            Path(doc.path).unlink(missing_ok=True)  # nothing of a refused scan stays
+            except Exception as e:  # the station keeps taking uploads
+                job.status, job.error = "error", f"{job.file}: internal error: {type(e).__name__}"

@@ -1,0 +1,261 @@
+"""The JSON API under /api. Handlers are plain functions run on the server's thread pool; each thread
+has its own catalog connection (digitize.web.app.Context)."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
+from fastapi.responses import FileResponse, JSONResponse
+from pydantic import BaseModel, Field
+
+from digitize.errors import InputError
+from digitize.review import users
+from digitize.review.flow import ID_RE, NotFound
+from digitize.review.pages import document_text, page_image
+from digitize.review.roles import ROLES
+from digitize.web.auth import COOKIE, IDLE_SECONDS
+from digitize.web import i18n
+from digitize.web.deps import ApiError, ctx, lang, need, session
+
+router = APIRouter(prefix="/api")
+
+
+class Login(BaseModel):
+    username: str = Field(max_length=64)
+    password: str = Field(max_length=1024)
+
+
+class FieldChanges(BaseModel):
+    revision: int
+    fields: dict[str, str | int | float | None]
+
+
+class OnRevision(BaseModel):
+    revision: int
+
+
+class SignBatch(BaseModel):
+    ids: list[str] = Field(max_length=500)
+
+
+class NewUser(BaseModel):
+    username: str = Field(max_length=64)
+    role: str
+    password: str = Field(max_length=1024)
+
+
+# --- session ------------------------------------------------------------------------------------
+
+
+@router.post("/session")
+def login(body: Login, request: Request, response: Response) -> dict[str, Any]:
+    sessions = ctx(request).sessions
+    name = body.username.strip().lower()
+    wait = sessions.wait_for(name)
+    if wait:
+        raise ApiError(429, "throttled", "too many failed log-ins", {"Retry-After": str(wait)})
+    role = users.authenticate(ctx(request).review().store, name, body.password)
+    if role is None:
+        wait = sessions.failed(name)
+        raise ApiError(401, "bad_login", "wrong user name or password",
+                       {"Retry-After": str(wait)} if wait else None)
+    token, s = sessions.open(name, role)
+    response.set_cookie(COOKIE, token, max_age=IDLE_SECONDS, httponly=True, samesite="strict",
+                        secure=request.url.scheme == "https", path="/")
+    ctx(request).review().store.log("login", None, name)
+    return {"user": s.user, "role": s.role, "csrf": s.csrf}
+
+
+@router.get("/session")
+def whoami(request: Request) -> dict[str, Any]:
+    s = session(request)
+    return {"user": s.user, "role": s.role, "csrf": s.csrf}
+
+
+@router.delete("/session")
+def logout(request: Request, response: Response) -> dict[str, Any]:
+    session(request)
+    ctx(request).sessions.close(request.cookies.get(COOKIE))
+    response.delete_cookie(COOKIE, path="/")
+    return {"ok": True}
+
+
+# --- documents ----------------------------------------------------------------------------------
+
+
+@router.get("/documents")
+def list_documents(request: Request, status: str | None = None, dossier: str | None = None,
+                   needs_review: bool | None = None, q: str | None = Query(None, max_length=200),
+                   page: int = Query(1, ge=1, le=100000)) -> dict[str, Any]:
+    need(request, "read")
+    review = ctx(request).review()
+    data = review.listing(status, dossier, needs_review, q, page)
+    jobs = [j.as_json() for j in ctx(request).intake.jobs.values() if j.status in ("processing", "error")]
+    if not (status or dossier or needs_review is not None or q) or status in ("processing", "error"):
+        wanted = [j for j in jobs if not status or j["status"] == status]
+        data["items"] = wanted + data["items"] if page == 1 else data["items"]
+        data["total"] += len(wanted)
+    data["counts"] = {**review.store.review.counts(), "processing": sum(j["status"] == "processing" for j in jobs),
+                      "error": sum(j["status"] == "error" for j in jobs)}
+    return data
+
+
+@router.post("/documents", status_code=202)
+def upload(request: Request, file: list[UploadFile] = File(...), dossier: str | None = Form(None),
+           profile: str | None = Form(None)) -> JSONResponse:
+    who = need(request, "upload")
+    c = ctx(request)
+    store = c.review().store
+    limit = c.station.settings.limits.max_file_bytes
+    items, errors = [], []
+    for f in file:
+        data = f.file.read(limit + 1)
+        try:
+            job = c.intake.submit(store, f.filename or "upload", data, dossier or None, profile or None)
+        except InputError as e:
+            errors.append({"file": (f.filename or "upload")[:120], "status": "error", "error": str(e)})
+            continue
+        store.log("uploaded", job.id, who.name, file=job.file, dossier=job.dossier)
+        items.append(job.as_json())
+    if not items:
+        first = errors[0]["error"] if errors else "no file"
+        raise ApiError(422, "bad_input", first)
+    code = 202 if any(i["status"] == "processing" for i in items) else 201
+    return JSONResponse({"items": items, "errors": errors}, code)
+
+
+def _job_or_404(request: Request, doc_id: str) -> dict[str, Any]:
+    job = ctx(request).intake.jobs.get(doc_id) if ID_RE.match(doc_id) else None
+    if job is None or job.status == "draft":
+        raise NotFound(doc_id[:40], "no such document")
+    return job.as_json()
+
+
+@router.get("/documents/{doc_id}")
+def get_document(doc_id: str, request: Request) -> dict[str, Any]:
+    need(request, "read")
+    try:
+        return ctx(request).review().document(doc_id)
+    except NotFound:
+        return _job_or_404(request, doc_id)
+
+
+@router.get("/documents/{doc_id}/pages/{n}", response_class=Response)
+def get_page(doc_id: str, n: int, request: Request) -> Response:
+    need(request, "read")
+    rec = ctx(request).review().record(doc_id)
+    if not 1 <= n <= rec.pages:
+        raise NotFound(f"{doc_id}:{n}", "no such page")
+    data, width, height = page_image(rec.pdf, rec.sha256, n)
+    return Response(data, media_type="image/jpeg", headers={
+        "Cache-Control": "private, max-age=3600", "X-Page-Width": str(width), "X-Page-Height": str(height)})
+
+
+@router.get("/documents/{doc_id}/pages/{n}/text")
+def get_page_text(doc_id: str, n: int, request: Request) -> dict[str, Any]:
+    need(request, "read")
+    review = ctx(request).review()
+    rec = review.record(doc_id)
+    if not 1 <= n <= rec.pages:
+        raise NotFound(f"{doc_id}:{n}", "no such page")
+    return {"page": n, "text": document_text(review.store, rec)[n - 1]}
+
+
+@router.get("/documents/{doc_id}/text")
+def get_text(doc_id: str, request: Request) -> dict[str, Any]:
+    need(request, "read")
+    review = ctx(request).review()
+    return {"pages": document_text(review.store, review.record(doc_id))}
+
+
+@router.get("/documents/{doc_id}/pdf", response_class=FileResponse)
+def get_pdf(doc_id: str, request: Request) -> FileResponse:
+    who = need(request, "read")
+    review = ctx(request).review()
+    rec = review.record(doc_id)
+    review.store.log("exported", rec.id, who.name, sha256=rec.sha256)
+    return FileResponse(rec.pdf, media_type="application/pdf", filename=f"{rec.dossier}.{rec.id[:8]}.pdf")
+
+
+@router.get("/documents/{doc_id}/history")
+def get_history(doc_id: str, request: Request) -> dict[str, Any]:
+    need(request, "read")
+    review = ctx(request).review()
+    return {"items": review.history(doc_id), "revisions": review.store.review.revisions(review.record(doc_id).id)}
+
+
+@router.get("/documents/{doc_id}/verify")
+def verify(doc_id: str, request: Request) -> dict[str, Any]:
+    need(request, "verify")
+    from digitize.verify.files import verify_file  # pyHanko validation: loaded on the first verification
+
+    review = ctx(request).review()
+    rec = review.record(doc_id)
+    return verify_file(Path(rec.pdf), store=review.store).as_json()
+
+
+@router.get("/documents/{doc_id}/fields/{name}/check")
+def check_field(doc_id: str, name: str, request: Request, value: str = Query("", max_length=2000)) -> dict[str, Any]:
+    """What the validators say of a value, as the user types (nothing is changed)."""
+    need(request, "read")
+    f = ctx(request).review().check(doc_id, name, value)
+    return {"value": f.value, "valid": f.valid, "needs_review": f.needs_review, "reason": f.reason,
+            "message": i18n.reason(f.reason, lang(request))}
+
+
+@router.patch("/documents/{doc_id}/fields")
+def patch_fields(doc_id: str, body: FieldChanges, request: Request) -> dict[str, Any]:
+    who = need(request, "edit")
+    review = ctx(request).review()
+    changes = {k: (None if v is None else str(v)) for k, v in body.fields.items()}
+    review.set_fields(who, doc_id, body.revision, changes)
+    return review.document(doc_id)
+
+
+@router.post("/documents/{doc_id}/approve")
+def approve(doc_id: str, body: OnRevision, request: Request) -> dict[str, Any]:
+    who = need(request, "approve")
+    review = ctx(request).review()
+    review.approve(who, doc_id, body.revision)
+    return review.document(doc_id)
+
+
+@router.post("/documents/{doc_id}/sign")
+def sign(doc_id: str, body: OnRevision, request: Request) -> dict[str, Any]:
+    who = need(request, "sign")
+    review = ctx(request).review()
+    review.sign(who, doc_id, body.revision)
+    return review.document(doc_id)
+
+
+@router.post("/sign")
+def sign_batch(body: SignBatch, request: Request) -> dict[str, Any]:
+    who = need(request, "sign")
+    return {"items": ctx(request).review().sign_many(who, body.ids)}
+
+
+# --- users (admin) -------------------------------------------------------------------------------
+
+
+@router.get("/users")
+def list_users(request: Request) -> dict[str, Any]:
+    need(request, "users")
+    return {"items": ctx(request).review().store.review.users(), "roles": list(ROLES)}
+
+
+@router.post("/users", status_code=201)
+def create_user(body: NewUser, request: Request) -> dict[str, Any]:
+    who = need(request, "users")
+    store = ctx(request).review().store
+    users.add_user(store, body.username.strip().lower(), body.role, body.password)
+    store.log("user_created", None, who.name, name=body.username.strip().lower(), role=body.role)
+    return {"user": body.username.strip().lower(), "role": body.role}
+
+
+@router.post("/users/{name}/disable")
+def disable_user(name: str, request: Request) -> dict[str, Any]:
+    need(request, "users")
+    users.disable_user(ctx(request).review().store, name)
+    ctx(request).sessions.close_user(name)
+    return {"user": name, "disabled": True}

@@ -1,0 +1,51 @@
+"""What the API and the pages share per request: the language, the session (401 without one), the
+CSRF check on state-changing requests (403 without the token) and role checks (403)."""
+from __future__ import annotations
+
+from fastapi import Request
+
+from digitize.review.flow import Actor
+from digitize.review.roles import allowed
+from digitize.web import i18n
+from digitize.web.auth import COOKIE, Session
+
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, code: str, reason: str = "", headers: dict | None = None):
+        self.status, self.code, self.reason, self.headers = status, code, reason, headers or {}
+
+
+def lang(request: Request) -> str:
+    return i18n.lang_of(request.query_params.get("lang") or request.cookies.get("lang"))
+
+
+def ctx(request: Request):
+    return request.app.state.ctx
+
+
+def current(request: Request) -> Session | None:
+    return ctx(request).sessions.get(request.cookies.get(COOKIE))
+
+
+def session(request: Request) -> Session:
+    """The logged-in session; state-changing requests must carry its CSRF token."""
+    s = current(request)
+    if s is None:
+        raise ApiError(401, "unauthenticated")
+    if request.method not in SAFE_METHODS and not ctx(request).sessions.csrf_ok(s, request.headers.get("x-csrf-token")):
+        raise ApiError(403, "csrf", "missing or wrong X-CSRF-Token")
+    return s
+
+
+def actor(request: Request) -> Actor:
+    s = session(request)
+    return Actor(s.user, s.role)
+
+
+def need(request: Request, action: str) -> Actor:
+    a = actor(request)
+    if not allowed(a.role, action):
+        raise ApiError(403, "forbidden", f"role {a.role!r} may not {action}")
+    return a
