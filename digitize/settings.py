@@ -114,6 +114,17 @@ def java_dir() -> str:
     return _env("JAVA_DIR") or "/usr/share/java"
 
 
+def fault_marker() -> str | None:
+    """DIGITIZE_FAULT_MARKER: the marker file of an armed crash-test fault (digitize/store/faults.py)."""
+    return _env("FAULT_MARKER")
+
+
+def fault_kill_after_stored() -> int | None:
+    """DIGITIZE_FAULT_KILL_COORDINATOR_AFTER_STORED: crash tests only; unset in normal use."""
+    value = _env("FAULT_KILL_COORDINATOR_AFTER_STORED")
+    return int(value) if value else None
+
+
 def acting_user() -> str | None:
     """DIGITIZE_USER: who review commands act as (default: the login name)."""
     return _env("USER")

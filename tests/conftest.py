@@ -1,5 +1,5 @@
-"""Fixtures shared across the suite: where the shared corpus is, the committed samples, and a
-small clean Vietnamese page made on the fly for tests that need a document but not damage."""
+"""Fixtures shared across the suite (helpers live in tests/support): the shared corpus, a clean
+page made on the fly, and one test PKI per session for the signing, token and verification tests."""
 from __future__ import annotations
 
 import os
@@ -7,43 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from support import CORPUS, render_text_page
+
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
-
-REPO = Path(__file__).resolve().parents[1]
-CORPUS = REPO.parent / "shared" / "corpus"
-SAMPLES = REPO / "samples"
-FONT = "/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf"
-
-PAGE_LINES = (
-    "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
-    "Độc lập - Tự do - Hạnh phúc",
-    "GIẤY XÁC NHẬN",
-    "Họ, chữ đệm, tên: Nguyễn Thị Hồng Nhung",
-    "Ngày, tháng, năm sinh: 12/03/1990",
-    "Nơi cư trú: thôn Đông Hòa, xã Ninh Hiệp, thành phố Hà Nội",
-    "Ủy ban nhân dân xã xác nhận những thông tin trên là đúng sự thật.",
-)
-
-
-def render_text_page(path: Path, lines=PAGE_LINES, dpi: int = 200, fmt: str = "JPEG", size=(1240, 1754)) -> Path:
-    """A clean A4-shaped page (at 150 dpi by default the size is ~A4) with the given lines."""
-    from PIL import Image, ImageDraw, ImageFont
-
-    img = Image.new("RGB", size, (250, 248, 240))
-    draw = ImageDraw.Draw(img)
-    font = ImageFont.truetype(FONT, int(dpi * 13 / 72))
-    y = int(dpi * 0.8)
-    for line in lines:
-        draw.text((int(dpi * 0.8), y), line, font=font, fill=(20, 20, 20))
-        y += int(dpi * 13 / 72 * 1.8)
-    img.save(path, fmt, dpi=(dpi, dpi), **({"quality": 90} if fmt == "JPEG" else {}))
-    return path
-
-
-# Signing fixtures shared by the signing, token and verification tests: one test PKI (with its OCSP
-# responder and time-stamp server on 127.0.0.1) for the whole session.
-PDFA_INPUT = CORPUS / "pdfa" / "PDFA-2b_6-1-3-t01-pass-a.pdf"  # a veraPDF PDF/A-2b "pass" file
-ORG = "UBND phường Bến Thành"
 
 
 @pytest.fixture(scope="session")

@@ -3,40 +3,21 @@ traceback of a bug only with --debug."""
 from __future__ import annotations
 
 import fcntl
-import os
-import subprocess
-import sys
 
-from conftest import REPO, render_text_page
 from digitize.errors import ExitCode
-
-
-class BrokenEngine:
-    """An OCR engine with a bug, loaded by DIGITIZE_OCR_ENGINE=test_exit_codes:BrokenEngine."""
-
-    name = "broken"
-
-    def __init__(self, lang: str, psm: int):
-        self.lang = lang
-
-    def tsv(self, image, dpi: float) -> str:
-        raise ZeroDivisionError("engine bug")
-
-
-def _cli(*args: str, **env: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "digitize.cli.app", *args], capture_output=True, text=True,
-                          timeout=120, cwd=REPO, env={**os.environ, "OMP_THREAD_LIMIT": "1", "COLUMNS": "200", **env})
+from support import digitize, render_text_page
+from support.faults import BROKEN_ENGINE
 
 
 def test_a_bug_fails_its_document_in_one_line_with_the_traceback_only_with_debug(tmp_path):
     scan = render_text_page(tmp_path / "a.jpg")
-    env = {"DIGITIZE_OCR_ENGINE": "test_exit_codes:BrokenEngine", "PYTHONPATH": str(REPO / "tests")}
+    env = {"DIGITIZE_OCR_ENGINE": BROKEN_ENGINE}
     args = ["run", str(scan), "--store", str(tmp_path / "s"), "--no-sign", "--jobs", "1"]
-    plain = _cli(*args, **env)
+    plain = digitize(*args, **env)
     assert plain.returncode == ExitCode.SOME_FAILED, plain.stderr
     assert f"error: {scan}: internal error: ZeroDivisionError: engine bug" in plain.stderr
     assert "Traceback" not in plain.stderr
-    debug = _cli(*args, "--debug", **env)
+    debug = digitize(*args, "--debug", **env)
     assert debug.returncode == ExitCode.SOME_FAILED
     assert "Traceback" in debug.stderr and 'raise ZeroDivisionError("engine bug")' in debug.stderr
 
@@ -47,14 +28,14 @@ def test_a_held_store_is_a_store_error_not_a_usage_error(tmp_path):
     inbox.mkdir()
     with open(store / ".batch.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # as a running batch holds it
-        r = _cli("watch", str(inbox), "--once", "--store", str(store), "--no-sign")
+        r = digitize("watch", str(inbox), "--once", "--store", str(store), "--no-sign")
     assert r.returncode == ExitCode.STORE, r.stderr
     assert r.stderr.count("error:") == 1 and "another batch or watcher is using this store" in r.stderr
 
 
 def test_usage_errors_exit_2(tmp_path):
     (tmp_path / "empty").mkdir()
-    r = _cli("run", str(tmp_path / "empty"), "--store", str(tmp_path / "s"), "--no-sign")
+    r = digitize("run", str(tmp_path / "empty"), "--store", str(tmp_path / "s"), "--no-sign")
     assert r.returncode == ExitCode.USAGE and "no input documents found" in r.stderr
-    r = _cli("batch", str(tmp_path / "no-such-manifest.csv"), "--store", str(tmp_path / "s"), "--no-sign")
+    r = digitize("batch", str(tmp_path / "no-such-manifest.csv"), "--store", str(tmp_path / "s"), "--no-sign")
     assert r.returncode == ExitCode.USAGE and "no such manifest file or folder" in r.stderr

@@ -1,10 +1,10 @@
 """How inputs become dossiers and documents, and what a page keeps from its file."""
 from __future__ import annotations
 
-from conftest import SAMPLES, render_text_page
 from digitize.intake.folders import expand_inputs
 from digitize.settings import Limits
 from digitize.stages import ingest
+from support import SAMPLES, render_text_page
 
 
 def test_file_folder_and_archive_of_folders():

@@ -8,13 +8,13 @@ import sys
 
 import pytest
 
-from conftest import REPO, render_text_page
 from digitize.errors import MissingDependency, UsageError
 from digitize.model import Page, PageRef
 from digitize.settings import ocr_model, tessdata_best
 from digitize.stages import ocr
 from digitize.tools import tesseract
 from digitize.vn.metrics import normalise
+from support import REPO, render_text_page
 
 VIE_BEST_SHA256 = "112f6fd1d04ab4cb0208cad9cada8de214ae33a1e4db3750ffcda69262aef0a8"
 

@@ -6,11 +6,11 @@ import json
 
 import pytest
 
-from conftest import CORPUS, SAMPLES
 from digitize.model import Page, PageRef
 from digitize.settings import Settings
 from digitize.stages import ingest, ocr, regions
 from digitize.vn.metrics import normalise
+from support import CORPUS, SAMPLES
 
 REAL = CORPUS / "real-scans"
 ND199 = REAL / "nd199-2026"

@@ -3,7 +3,6 @@ written by hand from the page images (tests/data/real_official_headers.json). Th
 session through the pipeline's page stage (real tesseract)."""
 import json
 from concurrent.futures import ProcessPoolExecutor
-from pathlib import Path
 
 import pytest
 
@@ -12,9 +11,9 @@ from digitize.pipeline.pages import process_page
 from digitize.profiles.loader import load_profiles
 from digitize.settings import Settings
 from digitize.stages.extract.fields import extract
+from support import CORPUS, REPO
 
-REPO = Path(__file__).resolve().parents[1]
-REAL = REPO.parent / "shared" / "corpus" / "real-scans"
+REAL = CORPUS / "real-scans"
 EXPECTED = json.loads((REPO / "tests" / "data" / "real_official_headers.json").read_text("utf-8"))["documents"]
 TARGET = ("co_quan_ban_hanh", "so_van_ban", "ngay_ban_hanh", "trich_yeu", "nguoi_ky")
 SUBJECT_NAMES = ("trich_yeu", "ve_viec")  # a profile may call the subject line by its own name

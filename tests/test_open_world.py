@@ -1,8 +1,5 @@
 """Open-world extraction: every printed `Label: value` pair, named by the lexicon, typed and checked, on pages
 of types no profile was written for (real OCR through the pipeline's page stage)."""
-import sys
-from pathlib import Path
-
 import pytest
 
 from digitize.model import Field, PageRef
@@ -13,10 +10,9 @@ from digitize.stages.extract import lexicon
 from digitize.stages.extract.checks import cross_check
 from digitize.stages.extract.fields import extract
 from digitize.vn.values import check_email, check_phone, shape_type
+from bench import bench_fields
+from support import render_text_page
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "bench"))
-import bench_fields  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -117,6 +113,7 @@ def devset_scores(tmp_path_factory, profiles):
     return bench_fields.score_open(items, bench_fields.ocr_pages(items, jobs=2), profiles)
 
 
+@pytest.mark.slow  # OCR of the development family
 def test_development_family_values_are_found_and_unflagged_ones_right(devset_scores):
     # measured on these 6 pages: recall 1.0, unflagged precision 1.0 (24 pages: 0.94 / 0.995, the
     # misses there being a page the geometry stage turned upside down)
@@ -127,8 +124,6 @@ def test_development_family_values_are_found_and_unflagged_ones_right(devset_sco
 
 # --- classification with a margin -----------------------------------------------------------------
 def test_two_close_profiles_leave_the_document_generic_with_a_candidate(tmp_path):
-    from conftest import render_text_page
-
     from digitize.profiles.loader import load_profiles as load
 
     for pid, extra in (("to_khai_a", "Nơi cư trú"), ("to_khai_b", "Số định danh")):

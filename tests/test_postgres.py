@@ -6,7 +6,6 @@ from __future__ import annotations
 import glob
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 from pathlib import Path
@@ -14,14 +13,9 @@ from pathlib import Path
 import pytest
 
 from digitize.errors import ExitCode
+from support import digitize, free_port, make_archive
 
-from test_batch import digitize, make_archive
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+pytestmark = [pytest.mark.system, pytest.mark.slow]  # a PostgreSQL server, whole batches
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +39,7 @@ def postgres(tmp_path_factory):
     subprocess.run(as_user + [str(bin_dir / "initdb"), "-D", str(data), "-U", "digitize", "--pwfile", str(pwfile),
                               "-A", "scram-sha-256", "-E", "UTF8", "--no-sync"],
                    check=True, capture_output=True, timeout=120)
-    port = _free_port()
+    port = free_port()
     subprocess.run(as_user + [str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(base / "log"), "-w", "-t", "60",
                               "-o", f"-p {port} -k {sock} -c listen_addresses=127.0.0.1 -c fsync=off", "start"],
                    check=True, capture_output=True, timeout=90)

@@ -129,12 +129,23 @@ def test_cut_off_content(page_img):
     assert not run(bordered).cut_off  # a dark scanner border is not content
 
 
+def _best_of(n: int, work) -> float:
+    """The fastest of n runs: the least disturbed by other processes on the machine."""
+    times = []
+    for _ in range(n):
+        start = time.perf_counter()
+        work()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
 def test_assess_is_fast(page_img):
+    """Measured against the JPEG encoding of the same page in the same run (so the machine's speed
+    cancels out): ~1.3x when written, one or two cores."""
     big = text_page(1, 300)
-    t = time.perf_counter()
-    for _ in range(3):
-        run(big, 300)
-    assert (time.perf_counter() - t) / 3 < 0.25  # ~30 ms on a 2-core machine; generous bound
+    assess = _best_of(3, lambda: run(big, 300))
+    encode = _best_of(3, lambda: cv2.imencode(".jpg", big, [cv2.IMWRITE_JPEG_QUALITY, 85]))
+    assert assess < 4 * encode, (assess, encode)
 
 
 @pytest.mark.parametrize("image,reason", [

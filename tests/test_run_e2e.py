@@ -10,11 +10,13 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from conftest import SAMPLES
+from support import SAMPLES
 from digitize.vn.metrics import char_errors
 from digitize.pdfa.checks.conformance import check_pdfa
 from digitize.tools.preflight import preflight
 from digitize.tools.qpdf import qpdf_check
+
+pytestmark = pytest.mark.slow  # whole runs over the degraded samples
 
 DEGRADED = SAMPLES / "degraded"
 # Measured on samples/degraded (19 pages, 2 blank) when this test was written, text read with

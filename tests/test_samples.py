@@ -5,7 +5,6 @@ import csv
 import datetime as dt
 import json
 import re
-import sys
 import time
 import unicodedata
 from pathlib import Path
@@ -16,11 +15,9 @@ import pytest
 from PIL import Image
 from stdnum.vn import mst
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
-
-from samples import generate as G  # noqa: E402
-from samples import vocab as V  # noqa: E402
+from samples import generate as G
+from samples import vocab as V
+from support import REPO
 
 SETS = [REPO / "samples" / s for s in ("demo", "degraded", "types")]
 PAGE_SUFFIXES = {".jpg", ".tif", ".pdf"}
@@ -111,13 +108,18 @@ def test_ground_truth_text_is_nfc_and_consistent():
 
 
 def test_committed_identifiers_follow_the_rules_unless_marked_invalid():
-    seen = {"so_dinh_danh": 0, "ma_so_doanh_nghiep": 0, "ma_ho_so": 0, "invalid": 0}
+    seen = {"so_dinh_danh": 0, "so_dinh_danh checked against the birth date": 0, "ma_so_doanh_nghiep": 0,
+            "ma_ho_so": 0, "invalid": 0}
     for page in committed_pages():
         for g in gt_of(page).get("pages", [gt_of(page)]):
             f, bad = g["fields"], set(g["invalid"])
             if "so_dinh_danh" in f:
                 problem = cccd_problem(f["so_dinh_danh"], f.get("ngay_sinh"), f.get("gioi_tinh"))
-                assert (problem is not None) == ("so_dinh_danh" in bad) or "ngay_sinh" not in f, (page, problem)
+                if "ngay_sinh" in f:
+                    assert (problem is not None) == ("so_dinh_danh" in bad), (page, problem)
+                    seen["so_dinh_danh checked against the birth date"] += 1
+                else:  # an invalid number contradicts a birth date the page does not show: its form holds
+                    assert problem is None, (page, problem)
                 seen["so_dinh_danh"] += 1
             if "ma_so_doanh_nghiep" in f:
                 assert mst.is_valid(f["ma_so_doanh_nghiep"]) != ("ma_so_doanh_nghiep" in bad), page
@@ -201,17 +203,21 @@ def test_ground_truth_lines_are_on_the_page(doc_type):
 
 
 def test_invalid_flaw_is_really_invalid():
+    checked_cccd = 0
     for doc_type in G.DOC_TYPES:
         _, gt = G.render_document(doc_type, 3, 200, flaw="invalid")
         (name,) = gt["invalid"]
         v = gt["fields"][name]
-        if name == "so_dinh_danh":
-            assert cccd_problem(v, gt["fields"].get("ngay_sinh"), gt["fields"].get("gioi_tinh")) or \
-                "ngay_sinh" not in gt["fields"]
+        if name == "so_dinh_danh" and "ngay_sinh" in gt["fields"]:
+            assert cccd_problem(v, gt["fields"]["ngay_sinh"], gt["fields"].get("gioi_tinh")) == "year digits"
+            checked_cccd += 1
+        elif name == "so_dinh_danh":  # contradicts a birth date the page does not show: its form holds
+            assert cccd_problem(v, None, gt["fields"].get("gioi_tinh")) is None
         elif name == "ma_so_doanh_nghiep":
             assert not mst.is_valid(v)
         elif name == "ma_ho_so":
             assert dossier_problem(v) == "date"
+    assert checked_cccd > 0
 
 
 def test_demo_manifest_matches_dossier_folders():
@@ -229,10 +235,18 @@ def test_demo_manifest_matches_dossier_folders():
         dt.date.fromisoformat(row["issued_on"])
 
 
-def test_page_generation_is_fast():
+def test_page_generation_is_fast(tmp_path):
+    """Measured against saving a blank A4 page at 300 dpi as JPEG in the same run (so the machine's
+    speed cancels out): ~40x when written, one or two cores."""
     start = time.perf_counter()
     G.make_page("giay_tiep_nhan", 1, 300, dict(skew=3.0, noise=4, seal=True, signature=True, yellow=0.4))
-    assert time.perf_counter() - start < 3.0  # typically ~0.5 s on one core
+    generate = time.perf_counter() - start
+    reference = []
+    for _ in range(3):
+        start = time.perf_counter()
+        Image.new("RGB", (2480, 3508), (250, 248, 240)).save(tmp_path / "blank.jpg", "JPEG", quality=90)
+        reference.append(time.perf_counter() - start)
+    assert generate < 120 * min(reference), (generate, min(reference))
 
 
 def test_skew_and_rotation_sign_conventions():

@@ -12,7 +12,9 @@ from digitize.errors import DigitizeError, ExitCode
 from digitize.signing.signers import SignerSpec, list_token, open_signer
 from digitize.stages.sign import SignOptions, sign_pdf
 from digitize.verify.files import Verdict, verify_file
-from conftest import PDFA_INPUT
+from support import PDFA_INPUT
+
+pytestmark = pytest.mark.system  # a SoftHSM2 token
 
 MODULE = "/usr/lib/softhsm/libsofthsm2.so"
 PIN, SO_PIN = "86420135", "97531864"

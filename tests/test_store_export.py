@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import subprocess
-import sys
 
-from conftest import PAGE_LINES, render_text_page
+import pytest
+
+from support import PAGE_LINES, digitize, invoke, render_text_page
+
+pytestmark = pytest.mark.slow  # a whole run
 
 
 def test_export_names_by_dossier_and_ordinal(tmp_path):
@@ -16,11 +18,10 @@ def test_export_names_by_dossier_and_ordinal(tmp_path):
     for i in (1, 2):
         render_text_page(dossier / f"{i:02d}.jpg", (*PAGE_LINES, f"Thành phần hồ sơ số {i}"))
     store, out = tmp_path / "store", tmp_path / "export"
-    run = subprocess.run([sys.executable, "-m", "digitize.cli.app", "run", str(dossier), "--store", str(store),
-                          "--no-sign", "--json", "--jobs", "1"], capture_output=True, text=True, timeout=300)
+    run = digitize("run", str(dossier), "--store", str(store), "--no-sign", "--json", "--jobs", "1")
     assert run.returncode == 0, run.stderr
-    subprocess.run([sys.executable, "-m", "digitize.cli.app", "store", "export", str(out), "--store", str(store)],
-                   capture_output=True, text=True, timeout=60, check=True)
+    export = invoke("store", "export", str(out), "--store", str(store))
+    assert export.exit_code == 0, export.stderr
     names = sorted(p.name for p in out.glob("*.pdf"))
     assert names == [f"{dossier.name}.01.pdf", f"{dossier.name}.02.pdf"]
     rows = [json.loads(line) for line in (out / "records.jsonl").read_text(encoding="utf-8").splitlines()]

@@ -4,24 +4,25 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 
 import pikepdf
+import pytest
 
-from conftest import render_text_page
+from support import digitize, invoke, render_text_page
+
+pytestmark = pytest.mark.slow  # three whole runs
 
 
 def _run(*args: str) -> dict:
-    proc = subprocess.run([sys.executable, "-m", "digitize.cli.app", "run", *args, "--no-sign", "--json", "--jobs", "1"],
-                          capture_output=True, text=True, timeout=300)
+    proc = digitize("run", *args, "--no-sign", "--json", "--jobs", "1")
     assert proc.returncode == 0, proc.stderr
     return json.loads(proc.stdout)
 
 
 def _page_detail(store, doc_id: str) -> dict:
-    proc = subprocess.run([sys.executable, "-m", "digitize.cli.app", "store", "show", doc_id, "--store", str(store)],
-                          capture_output=True, text=True, timeout=60, check=True)
-    return json.loads(proc.stdout)["page_details"][0]
+    shown = invoke("store", "show", doc_id, "--store", str(store))
+    assert shown.exit_code == 0, shown.stderr
+    return json.loads(shown.stdout)["page_details"][0]
 
 
 def _text(pdf: str) -> str:

@@ -11,7 +11,7 @@ import pytest
 
 from digitize.stages.sign import SignOptions, sign_pdf
 from digitize.verify.files import Verdict, verify_file
-from conftest import ORG, PDFA_INPUT
+from support import ORG, PDFA_INPUT
 
 
 @pytest.fixture(scope="module")

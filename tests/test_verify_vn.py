@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CORPUS, PDFA_INPUT
 from digitize.verify import policy
 from digitize.verify.bundle import BUILTIN_DIR, builtin_bundle
 from digitize.verify.files import Verdict, verify_file
+from support import CORPUS, PDFA_INPUT
 
 VN = CORPUS / "vn-signed-pdfs"
 G2 = [CORPUS / "real-scans" / "qd222-2025" / "222-ttg.signed.pdf", CORPUS / "real-scans" / "nd199-2026" / "199-ndcp.signed.pdf"]

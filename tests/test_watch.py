@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import threading
 import time
 from pathlib import Path
 
-from conftest import render_text_page
-from test_batch import DIGITIZE, ENV, REPO, digitize, stored
+import pytest
+
+from support import digitize, popen, render_text_page, stored
+
+pytestmark = pytest.mark.slow  # the watcher processes whole dossiers
 
 
 def _page(path: Path, n: int) -> Path:
@@ -59,41 +60,54 @@ def test_once_takes_settled_entries_and_moves_them(tmp_path):
 
 
 def test_files_arriving_slowly_are_taken_whole(tmp_path):
+    """A file still being written and a dossier whose pages still arrive are left alone until they
+    have been quiet for the settle time (their change times are set, not waited for)."""
     inbox, store = tmp_path / "inbox", tmp_path / "store"
     inbox.mkdir()
     src = _page(tmp_path / "scan.jpg", 7).read_bytes()
     folder_pages = [_page(tmp_path / f"p{i}.jpg", 10 + i).read_bytes() for i in range(3)]
-    proc = subprocess.Popen(DIGITIZE + ["watch", str(inbox), "--store", str(store), "--settle", "1.0", "--poll",
-                                        "0.2", "--no-sign", "--jobs", "1"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=ENV, cwd=REPO)
+    args = ("watch", str(inbox), "--store", str(store), "--settle", "30", "--once", "--no-sign", "--jobs", "1")
+    (inbox / "slow.jpg").write_bytes(src[: len(src) // 2])  # the scanner is still writing it
+    (inbox / "HS-B").mkdir()
+    (inbox / "HS-B" / "0.jpg").write_bytes(folder_pages[0])
+    _age(inbox / "HS-B", 60)
+    (inbox / "HS-B" / "1.jpg").write_bytes(folder_pages[1])  # a page that just arrived
+    early = digitize(*args)
+    assert early.returncode == 0 and early.stdout == "", early.stderr
+    assert not (inbox / "done").exists() and len(stored(store)) == 0
 
-    def scanner() -> None:
-        with open(inbox / "slow.jpg", "wb") as f:  # one file written in pieces
-            for i in range(0, len(src), len(src) // 4 + 1):
-                f.write(src[i:i + len(src) // 4 + 1])
-                f.flush()
-                time.sleep(0.4)
-        (inbox / "HS-B").mkdir()  # a dossier whose pages arrive one by one
-        for i, data in enumerate(folder_pages):
-            (inbox / "HS-B" / f"{i}.jpg").write_bytes(data)
-            time.sleep(0.5)
+    with open(inbox / "slow.jpg", "ab") as f:
+        f.write(src[len(src) // 2:])
+    (inbox / "HS-B" / "2.jpg").write_bytes(folder_pages[2])
+    _age(inbox / "slow.jpg", 60)
+    _age(inbox / "HS-B", 60)
+    late = digitize(*args)
+    assert late.returncode == 0, late.stderr
+    assert (inbox / "done" / "slow.jpg").read_bytes() == src
+    assert sorted(p.name for p in (inbox / "done" / "HS-B").iterdir()) == ["0.jpg", "1.jpg", "2.jpg"]
+    assert not (inbox / "failed").exists(), late.stderr
+    assert late.stdout.count("done slow.jpg") == 1 and late.stdout.count("done HS-B: 3 document(s)") == 1
+    assert len(stored(store)) == 4
 
-    writer = threading.Thread(target=scanner)
-    writer.start()
+
+def test_watching_takes_settled_entries_and_leaves_changing_ones(tmp_path):
+    inbox, store = tmp_path / "inbox", tmp_path / "store"
+    inbox.mkdir()
+    _page(inbox / "settled.jpg", 21)
+    _age(inbox / "settled.jpg", 60)
+    _page(inbox / "busy.jpg", 22)
+    future = time.time() + 3600  # changed "just now" for the whole test, however slow the machine
+    os.utime(inbox / "busy.jpg", (future, future))
+    proc = popen("watch", str(inbox), "--store", str(store), "--settle", "1.0", "--poll", "0.2", "--no-sign",
+                 "--jobs", "1")
     try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            done = inbox / "done"
-            if (done / "slow.jpg").exists() and (done / "HS-B").exists():
-                break
+        deadline = time.monotonic() + 120  # a generous bound on a condition, not a guessed delay
+        while not (inbox / "done" / "settled.jpg").exists() and time.monotonic() < deadline and proc.poll() is None:
             time.sleep(0.2)
-        writer.join()
-        time.sleep(0.5)
     finally:
         proc.terminate()
-        out, err = proc.communicate(timeout=20)
-    assert (inbox / "done" / "slow.jpg").read_bytes() == src, err
-    assert sorted(p.name for p in (inbox / "done" / "HS-B").iterdir()) == ["0.jpg", "1.jpg", "2.jpg"]
-    assert not (inbox / "failed").exists(), err
-    assert out.count("done slow.jpg") == 1 and out.count("done HS-B: 3 document(s)") == 1, out + err
-    assert len(stored(store)) == 4
+        out, err = proc.communicate(timeout=60)
+    assert (inbox / "done" / "settled.jpg").exists(), err
+    assert (inbox / "busy.jpg").exists() and not (inbox / "done" / "busy.jpg").exists()
+    assert out.count("done settled.jpg") == 1, out + err
+    assert len(stored(store)) == 1

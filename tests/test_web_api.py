@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from station import PASSWORDS, encrypted_pdf, png_bomb, start_station, wait_until_processed
+from support.station import PASSWORDS, encrypted_pdf, png_bomb, start_station, wait_until_processed
 
 pytestmark = pytest.mark.system
 SAMPLE = Path(__file__).resolve().parents[1] / "samples" / "types" / "giay_khai_sinh_1.jpg"

@@ -14,7 +14,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import sync_playwright
 
-from station import PASSWORDS, start_station
+from support.station import PASSWORDS, start_station
 
 pytestmark = [pytest.mark.system, pytest.mark.slow]
 SAMPLE = Path(__file__).resolve().parents[1] / "samples" / "types" / "giay_khai_sinh_1.jpg"

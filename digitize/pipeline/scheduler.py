@@ -148,9 +148,9 @@ class _Run:
             if not p.error:
                 self.inflight[self.pool.submit(read_page, ref, self.settings)] = (p, ref)
         waiting = list(self.inflight) + [p.assembly for p in self.queue if p.assembly and not p.assembly.done()]
+        crashed: list[tuple[_Pending, PageRef]] = []
         if waiting:
             done, _ = wait(waiting, return_when=FIRST_COMPLETED)
-            crashed: list[tuple[_Pending, PageRef]] = []
             for fut in done:
                 if fut not in self.inflight:
                     continue  # an assembly: picked up in input order by _finish
@@ -159,13 +159,13 @@ class _Run:
                     self._complete(p, fut.result())
                 except BrokenProcessPool:
                     crashed.append((p, ref))
-            broken = [p for p in self.queue if p.assembly and p.assembly.done()
-                      and isinstance(p.assembly.exception(), BrokenProcessPool)]
-            if crashed or broken:
-                self._recover(crashed, broken)
+        # outside the wait: an assembly the dead pool fails a moment later is caught on the next turn
+        broken = [p for p in self.queue if p.assembly and p.assembly.done() and _lost(p.assembly)]
+        if crashed or broken:
+            self._recover(crashed)
         self._submit_assemblies()
 
-    def _recover(self, crashed: list[tuple[_Pending, PageRef]], broken: list[_Pending]) -> None:
+    def _recover(self, crashed: list[tuple[_Pending, PageRef]]) -> None:
         """A worker died (killed, out of memory) and which page did it is unknown: every page in
         flight is retried once on a fresh pool; a page that was in flight at two crashes fails its
         document only. Assemblies lost with the pool run again on the new one."""
@@ -180,7 +180,7 @@ class _Run:
                 self.retried.add(ref)
                 self.todo.insert(0, (p, ref))
         for p in self.queue:
-            if p.assembly and (not p.assembly.done() or p in broken):
+            if p.assembly and _lost(p.assembly):
                 p.assembly = None
 
     def _submit_assemblies(self) -> None:
@@ -196,8 +196,8 @@ class _Run:
             return True
         if p.error:
             return not any(pp is p for pp, _ in self.inflight.values())
-        if self.pool is not None:
-            return p.assembly is not None and p.assembly.done()
+        if self.pool is not None:  # an assembly lost with a dead pool is not finished: it runs again
+            return p.assembly is not None and p.assembly.done() and not _lost(p.assembly)
         return len(p.results) == len(p.refs)
 
     def _finish(self, p: _Pending) -> Outcome:
@@ -215,6 +215,12 @@ class _Run:
 
         result = contained(p.input.path, sign_and_store)
         return Outcome.failed(p.input, result) if isinstance(result, DigitizeError) else result
+
+
+def _lost(fut: Future) -> bool:
+    """A future a dead pool will not complete: still pending, cancelled by its shutdown, or failed
+    with BrokenProcessPool (set by the pool's manager thread, possibly after the crash was seen)."""
+    return not fut.done() or fut.cancelled() or isinstance(fut.exception(), BrokenProcessPool)
 
 
 def _new_pool(ctx: RunContext) -> ProcessPoolExecutor:

@@ -15,6 +15,7 @@ from typing import Any
 
 from digitize.errors import StoreError
 from digitize.model import Record
+from digitize.store import faults
 from digitize.store.catalog import Catalog
 from digitize.store.reviews import ReviewCatalog
 
@@ -126,6 +127,8 @@ class CatalogStore:
         self.write_object(record.sha256, pdf)
         created = self._catalog.insert(record, pages, {"source": record.source, "sha256": record.sha256},
                                        draft, username, original)
+        if created:
+            faults.after_stored()  # no-op unless a crash test arms it (digitize/store/faults.py)
         stored = self._catalog.find(record.source_sha256, record.settings_key)
         assert stored is not None
         return stored, created
