@@ -195,7 +195,8 @@ def main() -> None:
     for section, module, func in (("fields", "bench_fields", "bench_fields"), ("sign", "bench_sign", "bench_signing"),
                                   ("batch", "bench_batch", "bench_batch"), ("ocr", "bench_ocr", "main"),
                                   ("web", "bench_web", "bench_web"),
-                                  ("archive", "bench_archive", "bench_archive")):
+                                  ("archive", "bench_archive", "bench_archive"),
+                                  ("stages", "bench_stages", "bench_stages")):
         if section in skip or not (REPO / "bench" / f"{module}.py").exists():
             continue
         sys.path.insert(0, str(REPO / "bench"))
@@ -213,6 +214,8 @@ def main() -> None:
                 mod.print_result(results[section])
             elif section == "web":
                 results[section] = mod.bench_web()
+            elif section == "stages":  # page check and sample generation against a reference operation
+                results[section] = mod.bench_stages()
             else:
                 results[section] = mod.bench_batch(pages=48)  # enough pages that pool start-up does not dominate
         except Exception as e:  # one section failing must not hide the others' figures

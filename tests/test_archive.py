@@ -15,9 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import render_text_page
-from support.eark import validate
-from test_batch import REPO, digitize
+from support import REPO, digitize, render_text_page
+from support.eark import SIP_CONTRADICTION, validate
 
 SIGNED = REPO.parent / "shared" / "corpus" / "real-scans" / "nd199-2026" / "199-ndcp.signed.pdf"
 DEMO = REPO / "samples" / "demo"
@@ -25,11 +24,6 @@ GOV_SIGNER = "CỔNG THÔNG TIN ĐIỆN TỬ CHÍNH PHỦ"
 METS = "{http://www.loc.gov/METS/}"
 PREMIS = "{http://www.loc.gov/premis/v3}"
 XLINK = "{http://www.w3.org/1999/xlink}"
-# eark-validator 1.1.3's SIP rule SIP14 wants the CREATOR agent's note typed IDENTIFICATIONCODE with an
-# unqualified @NOTETYPE, while CSIP12-16 require that agent to be the software with one note typed
-# csip:NOTETYPE="SOFTWARE VERSION" and the METS schema refuses unqualified attributes on a note: no
-# package can satisfy both. That one message is the validator's contradiction, not a defect.
-SIP_CONTRADICTION = "SIP14 /mets:mets/mets:metsHdr/mets:agent[@ROLE = 'CREATOR']/mets:note"
 
 
 def _errors(package: Path) -> list[str]:

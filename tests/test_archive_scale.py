@@ -4,16 +4,10 @@ eark-validator. The records are built through the store API around one small sig
 benchmark builds them (bench/bench_archive.py), so no OCR runs."""
 from __future__ import annotations
 
-import sys
-
 import pytest
 
-from support.eark import validate
-from test_archive import SIP_CONTRADICTION
-from test_batch import REPO
-
-sys.path.insert(0, str(REPO / "bench"))
-from bench_archive import build_store, export_once  # noqa: E402
+from bench.bench_archive import build_store, export_once
+from support.eark import SIP_CONTRADICTION, validate
 
 
 @pytest.mark.slow

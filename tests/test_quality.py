@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import random
-import time
 from pathlib import Path
 
 import cv2
@@ -128,41 +127,6 @@ def test_cut_off_content(page_img):
     bordered = cv2.copyMakeBorder(page_img[30:-30, 30:-30], 30, 30, 30, 30, cv2.BORDER_CONSTANT, value=(12, 12, 12))
     assert not run(bordered).cut_off  # a dark scanner border is not content
 
-
-def _best_of(n: int, work) -> float:
-    """The fastest of n runs: the least disturbed by other processes on the machine."""
-    times = []
-    for _ in range(n):
-        start = time.perf_counter()
-        work()
-        times.append(time.perf_counter() - start)
-    return min(times)
-
-
-def test_assess_is_fast(page_img):
-    """Measured against the JPEG encoding of the same page in the same run (so the machine's speed
-    cancels out): ~1.3x when written, one or two cores."""
-    big = text_page(1, 300)
-    assess = _best_of(3, lambda: run(big, 300))
-    encode = _best_of(3, lambda: cv2.imencode(".jpg", big, [cv2.IMWRITE_JPEG_QUALITY, 85]))
-    assert assess < 4 * encode, (assess, encode)
-
-
-@pytest.mark.parametrize("image,reason", [
-    (np.zeros((300, 200, 3), np.uint16), "not 8-bit"),
-    (np.zeros((300, 200, 4), np.uint8), "unsupported layout"),
-    (np.zeros((8, 300, 3), np.uint8), "too small"),
-])
-def test_unusable_image_is_a_clear_error(image, reason):
-    from digitize.errors import DigitizeError
-    from digitize.stages import geometry
-
-    page = Page(PageRef("scan.tif", 2, 3), image, 300.0)
-    for stage in (lambda: quality.assess(page, S), lambda: geometry.straighten(page, S)):
-        with pytest.raises(DigitizeError) as err:
-            stage()
-        assert err.value.where == "scan.tif:2" and reason in err.value.reason
-        assert "\n" not in str(err.value)
 
 
 def test_grey_single_channel_page(page_img):
