@@ -2,6 +2,7 @@
 temporary store and the demo signer: sessions, CSRF, roles, revisions, bad uploads, path-like ids."""
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 import subprocess
 import sys
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from digitize.store import open_store
 from support.station import PASSWORDS, encrypted_pdf, png_bomb, start_station, wait_until_processed
 
 pytestmark = pytest.mark.system
@@ -35,6 +37,14 @@ def draft(station):
         doc = wait_until_processed(staff, item["id"])
     assert doc["status"] == "draft", doc
     return doc
+
+
+def test_an_upload_is_kept_as_the_original_of_its_draft(station, draft):
+    store = open_store(str(station.store))
+    [original] = store.originals(draft["id"])
+    assert original.sha256 == hashlib.sha256(SAMPLE.read_bytes()).hexdigest() and original.kind == "scan"
+    kept = station.store / "originals" / original.sha256[:2] / f"{original.sha256}.{original.ext}"
+    assert kept.read_bytes() == SAMPLE.read_bytes()
 
 
 def _stored(store: Path) -> tuple[int, list[Path]]:

@@ -14,6 +14,7 @@ import threading
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from digitize.archive.originals import KeepOriginals
 from digitize.errors import DigitizeError, InputError
 from digitize.model import DocumentInput
 from digitize.pipeline.assemble import record_id
@@ -98,6 +99,7 @@ class Intake:
                 continue
             try:
                 ctx = RunContext(settings, store, self.profiles, Signing(None, None, review=True), jobs=1)
+                ctx = ctx.writing_to(KeepOriginals(ctx.documents, keep_scans=True))  # the upload, linked
                 for outcome in run_documents([doc], ctx):
                     if outcome.ok:
                         prepare_views(store, outcome.record)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import socket
 import struct
 import subprocess
 import sys
@@ -14,6 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+
+from support.ports import free_port
 
 PASSWORDS = {"lan": "Lan-matkhau-2025", "minh": "Minh-matkhau-2025", "ha": "Ha-matkhau-2025",
              "quan": "Quan-matkhau-2025"}
@@ -49,12 +50,6 @@ class Station:
 def _digitize(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "digitize.cli.app", *args], capture_output=True, text=True,
                           timeout=300, env={**os.environ, **(env or {})})
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def start_station(root: Path) -> Station:
