@@ -93,7 +93,7 @@ def test_correct_approve_sign_and_verify(station, tmp_path):
 
 def test_invalid_value_is_kept_and_flagged(station):
     store, rec, review, profiles = station
-    from digitize.stages.extract.check import check_value
+    from digitize.stages.extract.entered import check_value
 
     bad = check_value(profiles["giay_khai_sinh"], "so_dinh_danh", "001", {})
     assert (bad.value, bad.valid, bad.needs_review) == ("001", False, True) and "12-digit" in bad.reason

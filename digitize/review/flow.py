@@ -15,7 +15,7 @@ from digitize.errors import InputError, SigningError
 from digitize.model import Field, Record
 from digitize.pdfa.reviewed import with_reviewed_fields
 from digitize.review.roles import require
-from digitize.stages.extract.check import check_value
+from digitize.stages.extract.entered import check_value
 from digitize.store.reviews import RevisionConflict, now
 
 ID_RE = re.compile(r"^[0-9a-f]{20}$")
