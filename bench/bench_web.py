@@ -24,7 +24,7 @@ MAX_SECONDS = 10.0
 
 
 def _upload_to_draft(client, path: Path) -> tuple[float, str]:
-    from station import wait_until_processed
+    from support.station import wait_until_processed
 
     t = time.perf_counter()
     r = client.post("/api/documents", files={"file": (path.name, path.read_bytes(), "image/jpeg")})
@@ -93,7 +93,7 @@ def _pipeline_reference(tmp: Path) -> list[float]:
 
 
 def bench_web() -> dict:
-    from station import start_station
+    from support.station import start_station
 
     with tempfile.TemporaryDirectory() as tmp:
         reference = _pipeline_reference(Path(tmp))
