@@ -77,9 +77,9 @@ def test_session_cookie_flags_and_logout(station):
 
 def test_repeated_failures_are_slowed_down(station):
     with station.client() as c:
-        codes = [c.post("/api/session", json={"username": "quan", "password": f"sai-{i}"}) for i in range(5)]
+        codes = [c.post("/api/session", json={"username": "tuan", "password": f"sai-{i}"}) for i in range(5)]
         assert [r.status_code for r in codes[:3]] == [401, 401, 401]
-        refused = c.post("/api/session", json={"username": "quan", "password": PASSWORDS["quan"]})
+        refused = c.post("/api/session", json={"username": "tuan", "password": PASSWORDS["tuan"]})
         # even the right password waits once the name has failed too often
         assert refused.status_code == 429 and int(refused.headers["retry-after"]) >= 1
 
@@ -106,7 +106,7 @@ def test_roles(station, draft):
                            json={"revision": 1, "fields": {"a": "b"}}).status_code == 403
         assert auditor.get(f"/api/documents/{draft['id']}").status_code == 200
         names = {u["name"] for u in admin.get("/api/users").json()["items"]}
-        assert names == {"lan", "minh", "ha", "quan"}
+        assert names == {"lan", "minh", "ha", "quan", "tuan"}
 
 
 @pytest.mark.parametrize("path", ["..%2F..%2Fcatalog.sqlite", "%2e%2e%2f%2e%2e%2fcatalog.sqlite",

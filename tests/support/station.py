@@ -17,8 +17,10 @@ import httpx
 from support.ports import free_port
 
 PASSWORDS = {"lan": "Lan-matkhau-2025", "minh": "Minh-matkhau-2025", "ha": "Ha-matkhau-2025",
-             "quan": "Quan-matkhau-2025"}
-ROLES = {"lan": "staff", "minh": "signer", "ha": "auditor", "quan": "admin"}
+             "quan": "Quan-matkhau-2025", "tuan": "Tuan-matkhau-2025"}
+# "tuan" is only for the throttling test: a name it throttles must not be one other tests log in with,
+# or they would depend on how fast the throttle's wait runs out
+ROLES = {"lan": "staff", "minh": "signer", "ha": "auditor", "quan": "admin", "tuan": "staff"}
 START_DEADLINE = 90  # s: the server imports the pipeline and opens the signer before it listens
 
 
