@@ -97,6 +97,8 @@ def _orphans(data: bytes, seen: set) -> list[Unverifiable]:
 
 def _cms_facts(sig, pikepdf_obj: bool = False) -> tuple[str | None, str | None]:
     """Signer name and claimed time, read from the signature data without validating anything."""
+    from pyhanko.pdf_utils.generic import parse_pdf_date  # pyHanko is imported when verify runs, not at start-up
+
     try:
         from asn1crypto import cms
 
@@ -112,8 +114,9 @@ def _cms_facts(sig, pikepdf_obj: bool = False) -> tuple[str | None, str | None]:
         signer = cert.subject.native.get("common_name") or cert.subject.human_friendly
     except Exception:
         signer = None
-    try:
+    try:  # ISO 8601 like every other row; the raw /M text when it does not parse as a PDF date
         when = str(sig.get("/M")) if sig.get("/M") is not None else None
+        when = parse_pdf_date(when, strict=False).isoformat() if when else None
     except Exception:
-        when = None
+        when = str(sig.get("/M")) if sig.get("/M") is not None else None
     return signer, when
