@@ -15,7 +15,6 @@ import contextlib
 import json
 import sys
 import tempfile
-from dataclasses import replace
 from pathlib import Path
 
 import cv2

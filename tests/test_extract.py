@@ -9,7 +9,8 @@ import pytest
 
 from digitize.model import PageRef
 from digitize.profiles.loader import load_profiles
-from digitize.stages.extract.fields import add_months, extract
+from digitize.stages.extract.fields import extract
+from digitize.stages.extract.validity import add_months
 
 from bench import bench_fields
 from support import REPO

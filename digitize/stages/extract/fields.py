@@ -24,7 +24,7 @@ from digitize.stages.extract.labels import label_hits, value_for
 from digitize.stages.extract.lines import Line, build_lines
 from digitize.stages.extract.pairs import Pair, read_pairs
 from digitize.stages.extract.typed import make_field
-from digitize.stages.extract.validity import add_months, validity  # noqa: F401  (public API)
+from digitize.stages.extract.validity import validity
 from digitize.vn.values import shape_type
 
 _field = make_field  # the older name, kept for callers
