@@ -102,6 +102,11 @@ def ocr_model(given: str | None = None) -> str:
     return given or _env("OCR_MODEL") or DEFAULT_OCR_MODEL
 
 
+def ocr_tones() -> bool:
+    """DIGITIZE_OCR_TONES: 1 (default) to choose tone marks with the syllable language model, 0 not to."""
+    return (_env("OCR_TONES") or "1") not in ("0", "false", "no", "off")
+
+
 def tessdata_best() -> Path:
     """Where `make setup` puts tessdata_best `vie` (DIGITIZE_TESSDATA_BEST overrides)."""
     import sys

@@ -18,6 +18,7 @@ import cv2
 import numpy as np
 
 from digitize.model import OcrPage, Page, Region, Word
+from digitize.stages import ocr_tones
 from digitize.stages import regions as page_regions
 from digitize.stages.ocr_filter import drop_unreadable_lines
 from digitize.tools import tesseract
@@ -41,12 +42,12 @@ def recognise(page: Page, lang: str = "vie", model: str = "fast") -> OcrPage:
     h, w = page.image.shape[:2]
     found = page_regions.detect(page.image, page.dpi)
     grey = page_regions.mask_stamps(ocr_grey(page.image), found)
-    tsv = engine(lang, model).tsv(grey, page.dpi or 300.0)
+    tsv, choices = ocr_tones.read(engine(lang, model), grey, page.dpi or 300.0)
     words = tesseract.parse_tsv(tsv, w, h)
     # a coloured seal is already paper in `grey`: what is read inside it is print
     black_seals = tuple(r for r in found if r.kind == "seal" and not _coloured(page.image, r.box))
     printed = drop_unreadable_lines(keep_printed(words.words, black_seals))
-    return reading_order(replace(words, words=printed, regions=found))
+    return ocr_tones.apply(reading_order(replace(words, words=printed, regions=found)), choices)
 
 
 SEAL_KEEP_CONFIDENCE = 80.0  # printed text crossing a seal (the signer's title) still reads this well

@@ -37,6 +37,16 @@ class OcrEngine(Protocol):
     def tsv(self, image: np.ndarray, dpi: float) -> str: ...
 
 
+# Per word (keyed by its box, as in the TSV): its text and, per character, the LSTM's alternatives with
+# tesseract's choice confidence (0..100). Engines that cannot tell (the CLI) simply lack the method.
+SymbolChoices = tuple[tuple[str, float], ...]
+WordChoices = dict[tuple[int, int, int, int], tuple[str, tuple[SymbolChoices, ...]]]
+
+
+class ChoiceEngine(OcrEngine, Protocol):
+    def tsv_with_choices(self, image: np.ndarray, dpi: float) -> tuple[str, WordChoices]: ...
+
+
 def tessdata_dir() -> str:
     env = os.environ.get("TESSDATA_PREFIX")
     if env:
@@ -64,13 +74,48 @@ class TesserocrEngine:
         self._api = tesserocr.PyTessBaseAPI(path=model_dir(model, lang), lang=lang, psm=psm)
 
     def tsv(self, image: np.ndarray, dpi: float) -> str:
+        try:
+            return self._recognise(image, dpi)
+        finally:
+            self._api.Clear()  # drop tesseract's copies of the page until the next one
+
+    def tsv_with_choices(self, image: np.ndarray, dpi: float) -> tuple[str, WordChoices]:
+        """The TSV and each word's per-character alternatives (LSTM choice mode 2: one list per
+        character of the best path; the best path itself is unchanged)."""
+        self._api.SetVariable("lstm_choice_mode", "2")
+        try:
+            tsv = self._recognise(image, dpi)
+            return tsv, _word_choices(self._api)
+        finally:
+            self._api.Clear()
+            self._api.SetVariable("lstm_choice_mode", "0")
+
+    def _recognise(self, image: np.ndarray, dpi: float) -> str:
+        """The page's TSV, the page kept for an iterator (the caller clears it)."""
         self._api.SetImage(_to_pil(image))
         self._api.SetSourceResolution(int(round(dpi)))
         self._api.Recognize()
-        try:
-            return self._api.GetTSVText(0)
-        finally:
-            self._api.Clear()  # drop tesseract's copies of the page until the next one
+        return self._api.GetTSVText(0)
+
+
+def _word_choices(api) -> WordChoices:
+    from tesserocr import RIL, iterate_level  # optional package: only the engine that has it gets here
+
+    out: WordChoices = {}
+    symbols: list[SymbolChoices] = []
+    key, text = None, ""
+    for it in iterate_level(api.GetIterator(), RIL.SYMBOL):
+        if it.IsAtBeginningOf(RIL.WORD):
+            if key is not None:
+                out[key] = (text, tuple(symbols))
+            key = it.BoundingBox(RIL.WORD)
+            text = unicodedata.normalize("NFC", it.GetUTF8Text(RIL.WORD) or "")
+            symbols = []
+        symbols.append(tuple((unicodedata.normalize("NFC", c.GetUTF8Text() or ""), float(c.Confidence()))
+                             for c in it.GetChoiceIterator()))
+    if key is not None:
+        out[key] = (text, tuple(symbols))
+    return out
 
 
 class CliEngine:

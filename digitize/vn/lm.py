@@ -1,0 +1,182 @@
+"""A syllable n-gram model of administrative Vietnamese, to choose between OCR readings of a syllable.
+
+Tokens are lower-case NFC syllables with the traditional tone placement (`canonical`); a number is `<num>`,
+any other token (codes such as `nđ-cp`, abbreviations, Latin words) `<unk>`, and punctuation or a line end is
+a boundary `<s>`. The model is interpolated Kneser-Ney (unigram continuation counts, bigrams, trigrams) with one
+absolute discount per order: unlike stupid backoff its scores are probabilities, so they can be added to
+the OCR's log-odds against one threshold. Pruning keeps n-grams seen at least a few times; each context keeps
+its full-corpus totals, so what was pruned falls to the lower order instead of vanishing.
+
+The model (`data/syllable_lm.npz`) is derived by `bench/build_lm.py` from ../shared/corpus/vietnamese-legal-text.
+"""
+from __future__ import annotations
+
+import functools
+import math
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from digitize.vn.text import canonical, is_syllable, nfc
+
+MODEL_PATH = Path(__file__).resolve().parent / "data" / "syllable_lm.npz"
+BOUNDARY, NUMBER, UNKNOWN = "<s>", "<num>", "<unk>"
+UNSEEN_SYLLABLE = math.log(1e-3)  # a syllable the corpus lacks is one of many `<unk>` types, not all of them
+_PUNCT_EDGE = re.compile(r"^(\W*)(.*?)(\W*)$", re.UNICODE)
+_SENTENCE = set(".,;:!?()[]{}\"“”‘’…–—-/")  # a token edge of these ends the context
+
+
+@dataclass(frozen=True)
+class Token:
+    """One whitespace token as the model sees it: its class and whether punctuation cuts it from its
+    neighbours."""
+
+    lm: str
+    cut_before: bool
+    cut_after: bool
+
+
+def classify(token: str) -> Token:
+    pre, core, post = _PUNCT_EDGE.match(nfc(token)).groups()
+    if not core:
+        return Token(BOUNDARY, True, True)
+    cut_before = any(c in _SENTENCE for c in pre)
+    cut_after = any(c in _SENTENCE for c in post)
+    if any(c.isdigit() for c in core):
+        return Token(NUMBER, cut_before, cut_after)
+    if core.isalpha() and is_syllable(core):
+        return Token(canonical(core.lower()), cut_before, cut_after)
+    return Token(UNKNOWN, cut_before, cut_after)
+
+
+def contexts(tokens: list[str]) -> list[tuple[str, str, str, str, str]]:
+    """For each token: (left2, left1, itself, right1, right2) in model tokens, `<s>` across punctuation."""
+    toks = [classify(t) for t in tokens]
+    n = len(toks)
+
+    def left(i: int) -> str:
+        if i < 0 or toks[i].cut_after or toks[i + 1].cut_before:
+            return BOUNDARY
+        return toks[i].lm
+
+    def right(i: int) -> str:
+        if i >= n or toks[i].cut_before or toks[i - 1].cut_after:
+            return BOUNDARY
+        return toks[i].lm
+
+    out = []
+    for i, t in enumerate(toks):
+        l1 = left(i - 1)
+        l2 = BOUNDARY if l1 == BOUNDARY else left(i - 2)
+        r1 = right(i + 1)
+        r2 = BOUNDARY if r1 == BOUNDARY else right(i + 2)
+        out.append((l2, l1, t.lm, r1, r2))
+    return out
+
+
+def sentences(lines: Iterable[str]) -> Iterator[list[str]]:
+    """The corpus as runs of model tokens between boundaries (what the counts are taken from), each run
+    without its `<s>` ends (the builder adds them)."""
+    for line in lines:
+        run: list[str] = []
+        for tok in (classify(t) for t in line.split()):
+            if tok.cut_before or tok.lm == BOUNDARY:
+                if run:
+                    yield run
+                run = []
+            if tok.lm != BOUNDARY:
+                run.append(tok.lm)
+            if tok.cut_after and run:
+                yield run
+                run = []
+        if run:
+            yield run
+
+
+def skeleton(syllable: str) -> str:
+    """The letters without tone or vowel marks (đ stays đ): what OCR keeps when it misreads a mark."""
+    out = []
+    for c in unicodedata.normalize("NFD", syllable.lower().replace("đ", "\x00")):
+        if not unicodedata.combining(c):
+            out.append(c)
+    return "".join(out).replace("\x00", "đ")
+
+
+class SyllableLM:
+    """Loaded once per process (`model()`); lookups are binary searches in sorted key arrays."""
+
+    def __init__(self, path: Path = MODEL_PATH):
+        with np.load(path, allow_pickle=False) as data:
+            self.vocab: list[str] = str(data["vocab"]).split("\n")
+            arrays = {k: data[k] for k in data.files if k != "vocab"}
+        self.index = {w: i for i, w in enumerate(self.vocab)}
+        self.size = len(self.vocab)
+        self._discount = arrays["discount"]  # D2, D3
+        self._continuation = arrays["continuation"].astype(np.float64)  # N1+(. w) per word
+        self._continuation_total = float(self._continuation.sum())
+        self._ctx1 = arrays["ctx1"]  # per word v: count(v .), N1+(v .)
+        self._bi_keys, self._bi_counts = arrays["bi_keys"], arrays["bi_counts"]
+        self._ctx2_keys, self._ctx2 = arrays["ctx2_keys"], arrays["ctx2"]  # (u v) -> count(u v .), N1+(u v .)
+        self._tri_keys, self._tri_counts = arrays["tri_keys"], arrays["tri_counts"]
+        self._by_skeleton: dict[str, list[str]] = {}
+        for w in self.vocab:
+            if not w.startswith("<"):
+                self._by_skeleton.setdefault(skeleton(w), []).append(w)
+        self.logprob = functools.lru_cache(maxsize=1 << 16)(self._logprob)
+
+    def variants(self, syllable: str) -> list[str]:
+        """Syllables of the model with the same letters as `syllable` and other marks."""
+        return self._by_skeleton.get(skeleton(syllable), [])
+
+    def _id(self, word: str) -> int:
+        return self.index.get(word, self.index[UNKNOWN])
+
+    @staticmethod
+    def _find(keys: np.ndarray, key: int) -> int:
+        i = int(np.searchsorted(keys, key))
+        return i if i < len(keys) and int(keys[i]) == key else -1
+
+    def _unigram(self, w: int) -> float:
+        # add-one on continuation counts: a syllable never seen after another still has a chance
+        return (self._continuation[w] + 1.0) / (self._continuation_total + self.size)
+
+    def _bigram(self, v: int, w: int) -> float:
+        total, follow = (float(x) for x in self._ctx1[v])
+        if total == 0:
+            return self._unigram(w)
+        d = float(self._discount[0])
+        i = self._find(self._bi_keys, v * self.size + w)
+        seen = max(float(self._bi_counts[i]) - d, 0.0) if i >= 0 else 0.0
+        return (seen + d * follow * self._unigram(w)) / total
+
+    def _logprob(self, u: str, v: str, w: str) -> float:
+        """log P(w | u v), natural log."""
+        iu, iv, iw = self._id(u), self._id(v), self._id(w)
+        lower = self._bigram(iv, iw)
+        j = self._find(self._ctx2_keys, iu * self.size + iv)
+        if j < 0:
+            return math.log(lower)
+        total, follow = (float(x) for x in self._ctx2[j])
+        d = float(self._discount[1])
+        i = self._find(self._tri_keys, (iu * self.size + iv) * self.size + iw)
+        seen = max(float(self._tri_counts[i]) - d, 0.0) if i >= 0 else 0.0
+        return math.log((seen + d * follow * lower) / total)
+
+    def score(self, context: tuple[str, str, str, str, str], word: str) -> float:
+        """log P of the five tokens around a position with `word` in the middle (the terms that change)."""
+        l2, l1, _, r1, r2 = context
+        s = 0.0 if word in self.index else UNSEEN_SYLLABLE
+        s += self.logprob(l2, l1, word) + self.logprob(l1, word, r1)  # r1 may be the end of the run
+        if r1 != BOUNDARY:
+            s += self.logprob(word, r1, r2)
+        return s
+
+
+@functools.lru_cache(maxsize=1)
+def model() -> SyllableLM | None:
+    """The packaged model, or None when it is not there (then nothing is corrected)."""
+    return SyllableLM() if MODEL_PATH.is_file() else None
