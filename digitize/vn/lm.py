@@ -137,7 +137,7 @@ class SyllableLM:
 
     @staticmethod
     def _find(keys: np.ndarray, key: int) -> int:
-        i = int(np.searchsorted(keys, key))
+        i = int(np.searchsorted(keys, keys.dtype.type(key)))  # a key of another dtype would copy the array
         return i if i < len(keys) and int(keys[i]) == key else -1
 
     def _unigram(self, w: int) -> float:

@@ -1,0 +1,133 @@
+"""Tone marks chosen with the syllable language model: the packaged model, the corrector's rules, and the
+corrector on a real bilevel 200 dpi page (real tesseract, its LSTM choices)."""
+from __future__ import annotations
+
+import lzma
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from bench import build_lm
+from digitize.model import PageRef
+from digitize.settings import Settings, ocr_tones as tones_setting
+from digitize.stages import ingest, ocr, ocr_tones
+from digitize.tools.tesseract import CliEngine
+from digitize.vn import lm
+from support.paths import CORPUS
+
+QD222 = CORPUS / "real-scans" / "qd222-2025" / "222-ttg.signed.pdf"
+LEGAL = CORPUS / "vietnamese-legal-text" / "corpus.txt.xz"
+
+
+def phrase_logprob(model: lm.SyllableLM, text: str) -> float:
+    return sum(model.logprob(c[0], c[1], c[2]) for c in lm.contexts(text.split()))
+
+
+def test_model_prefers_the_printed_marks():
+    model = lm.model()
+    assert model is not None and model.size > 2000
+    for right, corrupted in [("Căn cứ Luật Tổ chức Chính phủ", "Căn cứ Luật Tô chức Chính phú"),
+                             ("Cộng hòa xã hội chủ nghĩa Việt Nam", "Cộng hòa xá hội chủ nghĩa Việt Nam"),
+                             ("Kế hoạch hành động quốc gia", "Kê hoạch hành động quôc gia")]:
+        assert phrase_logprob(model, right) > phrase_logprob(model, corrupted) + 5
+
+
+def test_model_file_is_small():
+    assert lm.MODEL_PATH.stat().st_size < 2_000_000
+
+
+def test_builder_is_deterministic(tmp_path):
+    with lzma.open(LEGAL, "rt", encoding="utf-8") as f:
+        lines = [next(f) for _ in range(3000)]
+    outs = []
+    for name in ("a.npz", "b.npz"):
+        arrays = build_lm.build(list(lm.sentences(lines)), 1, 1, 1)
+        build_lm.write_npz(arrays, tmp_path / name)
+        outs.append((tmp_path / name).read_bytes())
+    assert outs[0] == outs[1]
+    small = lm.SyllableLM(tmp_path / "a.npz")
+    assert small.logprob("<s>", "điều", "này") > small.logprob("<s>", "điều", "nảy")
+
+
+def _choices(token: str, favoured: dict[int, str]) -> tuple[str, tuple]:
+    """What the engine would say: each character read at 95, and at `favoured` positions an alternative
+    the OCR likes even better."""
+    symbols = []
+    for i, c in enumerate(token):
+        options = ((favoured[i], 99.0), (c, 90.0)) if i in favoured else ((c, 95.0),)
+        symbols.append(options)
+    return token, tuple(symbols)
+
+
+def _correct(tokens: list[str], at: int, favoured: dict[int, str]) -> str:
+    context = lm.contexts(tokens)[at]
+    return ocr_tones.correct_token(lm.model(), tokens[at], context, _choices(tokens[at], favoured))
+
+
+def test_corrects_marks_and_keeps_case():
+    assert _correct(["Luật", "Tô", "chức", "Chính", "phủ"], 1, {}) == "Tổ"
+    assert _correct(["LUẬT", "TÔ", "CHỨC", "CHÍNH", "PHỦ"], 1, {}) == "TỔ"
+    assert _correct(["Căn", "cứ", "Luật", "tô", "chức"], 3, {}) == "tổ"
+
+
+@pytest.mark.parametrize("tokens,at,favoured", [
+    (["Số:", "222/QĐ-TTg", "ngày"], 1, {5: "Ð"}),  # a code
+    (["số", "199/2026/NĐ-CP", "ngày"], 1, {}),
+    (["năm", "2035", "của"], 1, {0: "3"}),  # digits
+    (["Chủ", "tịch", "UBND", "tỉnh"], 2, {0: "Ư"}),  # upper-case abbreviations
+    (["TM.", "ỦY", "BAN"], 0, {1: "N"}),
+    (["KT.", "BỘ", "TRƯỞNG"], 0, {}),
+    (["Luật", "T0", "chức"], 1, {}),  # a token with a digit in it
+])
+def test_never_touches_codes_digits_abbreviations(tokens, at, favoured):
+    assert _correct(tokens, at, favoured) == tokens[at]
+
+
+def test_never_changes_letters():
+    # the OCR would rather read `lô`: a letter change is not a mark change, so only marks are chosen
+    out = _correct(["Luật", "tô", "chức", "Chính", "phủ"], 1, {0: "l"})
+    assert lm.skeleton(out) == lm.skeleton("tô")
+
+
+def test_cli_engine_gives_no_choices(monkeypatch):
+    monkeypatch.setenv("DIGITIZE_OCR_TONES", "1")
+    engine = CliEngine()
+    import numpy as np
+
+    image = np.full((60, 200), 255, dtype=np.uint8)
+    tsv, choices = ocr_tones.read(engine, image, 200.0)
+    assert choices is None and isinstance(tsv, str)
+
+
+def test_setting_turns_it_off(monkeypatch):
+    for value, on in (("0", False), ("off", False), ("1", True)):
+        monkeypatch.setenv("DIGITIZE_OCR_TONES", value)
+        assert tones_setting() is on
+    monkeypatch.delenv("DIGITIZE_OCR_TONES")
+    assert tones_setting() is True
+
+
+def _words(text: str) -> list[str]:
+    return unicodedata.normalize("NFC", text).split()
+
+
+def test_real_bilevel_page_marks_fixed_and_nothing_else(monkeypatch):
+    """Page 1 of Quyết định 222/QĐ-TTg (G4, 200 dpi): tesseract reads `Luật Tô chức Chính phủ`; with the model
+    the text layer says `Tổ`. Every word it changes keeps its letters, digits and codes."""
+    page = ingest.load_page(PageRef(str(QD222), 1, 28), Settings().limits)
+    monkeypatch.setenv("DIGITIZE_OCR_TONES", "0")
+    off = ocr.recognise(page)
+    monkeypatch.setenv("DIGITIZE_OCR_TONES", "1")
+    on = ocr.recognise(page)
+    assert "Luật Tô chức Chính phủ" in off.text  # the confusion is there without the model
+    assert "Luật Tổ chức Chính phủ" in on.text and "Luật Tô chức" not in on.text
+    before, after = _words(off.text), _words(on.text)
+    assert len(before) == len(after)
+    changed = [(a, b) for a, b in zip(before, after) if a != b]
+    assert 3 <= len(changed) <= 40
+    for a, b in changed:
+        assert lm.skeleton(a) == lm.skeleton(b), (a, b)
+        assert not any(ch.isdigit() for ch in a + b) and "-" not in a
+        assert a.isupper() == b.isupper()
+    assert [w.text for w in on.words] == after  # words and lines say the same
