@@ -80,9 +80,10 @@ class TesserocrEngine:
             self._api.Clear()  # drop tesseract's copies of the page until the next one
 
     def tsv_with_choices(self, image: np.ndarray, dpi: float) -> tuple[str, WordChoices]:
-        """The TSV and each word's per-character alternatives (LSTM choice mode 2: one list per
-        character of the best path; the best path itself is unchanged)."""
-        self._api.SetVariable("lstm_choice_mode", "2")
+        """The TSV and each word's per-character alternatives, one list per character of the best path
+        (which the choice mode does not change). Mode 1 gives the ChoiceIterator the same lists as mode 2
+        (checked word for word on two real pages) for a third of its cost: mode 2 also keeps every timestep."""
+        self._api.SetVariable("lstm_choice_mode", "1")
         try:
             tsv = self._recognise(image, dpi)
             return tsv, _word_choices(self._api)
