@@ -5,7 +5,7 @@ from __future__ import annotations
 import fcntl
 
 from digitize.errors import ExitCode
-from support import digitize, free_port, render_text_page
+from support import digitize, free_port, render_text_page, stored
 from support.faults import BROKEN_ENGINE
 
 
@@ -49,6 +49,7 @@ def test_an_unreachable_scheduler_exits_6_naming_it(tmp_path):
                  DIGITIZE_DASK_TIMEOUT="1")
     assert r.returncode == ExitCode.UNAVAILABLE, r.stderr
     assert r.stderr.count("error:") == 1 and f"error: {address}: cannot reach the Dask scheduler" in r.stderr
+    assert stored(tmp_path / "s") == []
 
 
 def test_a_bad_scheduler_timeout_is_a_usage_error(tmp_path):
