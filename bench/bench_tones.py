@@ -71,6 +71,11 @@ def changed_words(a: str, b: str) -> int:
     return sum(x != y for x, y in zip(wa, wb)) + abs(len(wa) - len(wb))
 
 
+def _cer(text: str, truth: str) -> float:
+    errors, length = char_errors(text, truth)
+    return round(100 * errors / max(1, length), 2)
+
+
 def summarise(pages, texts: dict[str, list[str]]) -> dict:
     sets: dict[str, dict] = {}
     for k, page in enumerate(pages):
@@ -83,7 +88,8 @@ def summarise(pages, texts: dict[str, list[str]]) -> dict:
             g[f"{name}_nomarks"] += char_errors(strip_marks(outs[k]), strip_marks(page.truth))[0]
         g["chars"] += n
         g["changes"] += changed_words(texts["off"][k], texts["on"][k])
-    out = {}
+    out = {"per_page": [{"page": p.name, "set": p.set, **{n: _cer(outs[k], p.truth) for n, outs in texts.items()}}
+                        for k, p in enumerate(pages)]}
     for name, g in sets.items():
         pct = {k: round(100 * v / g["chars"], 2) for k, v in g.items() if k not in ("pages", "chars", "changes")}
         out[name] = {"pages": g["pages"], "chars": g["chars"], "cer": pct,
