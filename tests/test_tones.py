@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bench import build_lm
-from digitize.model import PageRef
+from digitize.model import OcrPage, PageRef, Word
 from digitize.settings import Settings, ocr_tones as tones_setting
 from digitize.stages import ingest, ocr, ocr_tones
 from digitize.tools.tesseract import CliEngine
@@ -88,6 +88,34 @@ def test_never_changes_letters():
     # the OCR would rather read `lô`: a letter change is not a mark change, so only marks are chosen
     out = _correct(["Luật", "tô", "chức", "Chính", "phủ"], 1, {0: "l"})
     assert lm.skeleton(out) == lm.skeleton("tô")
+
+
+def test_a_mark_the_ocr_ruled_out_is_not_chosen():
+    # `bản án sơ [thẩm]` is the commoner phrase, but tesseract listed only ố and ổ for this character
+    tokens = ["theo", "bản", "án", "số"]
+    context = lm.contexts(tokens, open_ends=True)[3]
+    listed = ("số", ((("s", 95.0),), (("ố", 94.0), ("ổ", 0.0))))
+    assert ocr_tones.correct_token(lm.model(), "số", context, listed) == "số"
+
+
+def _page(lines: list[str]) -> tuple[OcrPage, dict]:
+    words, choices = [], {}
+    for n, line in enumerate(lines):
+        for k, token in enumerate(line.split()):
+            box = (100 * k, 50 * n, 100 * k + 80, 50 * n + 30)
+            words.append(Word(token, 95.0, box, n))
+            choices[box] = _choices(token, {})
+    return OcrPage(tuple(words), tuple(lines), 2000, 1000), choices
+
+
+def test_personal_names_are_kept_and_lines_wrap():
+    # `Nhung` would be `Nhưng` and `Ngân` `ngắn` to a model of legal text; `Tô` at a line's end goes on below
+    page, choices = _page(["xử phạt vi phạm hành chính đối với bà Lương Thu Nhung", "Căn cứ Luật Tô",
+                           "chức Chính phủ", "Họ và tên: Vũ Phương Ngân"])
+    out = ocr_tones.apply(page, choices)
+    assert out.lines == ("xử phạt vi phạm hành chính đối với bà Lương Thu Nhung", "Căn cứ Luật Tổ",
+                         "chức Chính phủ", "Họ và tên: Vũ Phương Ngân")
+    assert [w.text for w in out.words] == " ".join(out.lines).split()
 
 
 def test_cli_engine_gives_no_choices(monkeypatch):

@@ -20,12 +20,14 @@ from digitize import settings
 from digitize.model import OcrPage, Word
 from digitize.tools.tesseract import OcrEngine, SymbolChoices, WordChoices
 from digitize.vn import lm
-from digitize.vn.text import canonical, is_syllable
+from digitize.vn.text import FAMILY_NAMES, canonical, fold, is_syllable
 
 # Measured on the development pages (qd222, bench/bench_tones.py): OCR confidence points per nat of model
 # log-probability, and the log-odds a candidate must win by.
 POINTS_PER_NAT = 30.0
 MARGIN = 3.0
+LISTED_MAX = 6  # tesseract lists at most this many alternatives per character
+NAME_LENGTH = 4  # family name and up to three more syllables
 SHORT_CAPITALS = 3  # an upper-case non-syllable this short is an abbreviation, never a misread word
 _CORE = re.compile(r"^(\W*)([^\W\d_]+)(\W*)$", re.UNICODE)
 
@@ -43,21 +45,37 @@ def apply(page: OcrPage, choices: WordChoices | None) -> OcrPage:
     model = lm.model()
     if not choices or model is None:
         return page
-    by_line: dict[int, list[int]] = {}
-    for i, w in enumerate(page.words):
-        by_line.setdefault(w.line, []).append(i)
     words = list(page.words)
-    for idx in by_line.values():
-        ctx = lm.contexts([words[i].text for i in idx])
-        for i, context in zip(idx, ctx):
-            better = correct_token(model, words[i].text, context, choices.get(words[i].box))
-            if better != words[i].text:
-                words[i] = replace(words[i], text=better)
+    names = _personal_names([w.text for w in words])
+    # the page's words in reading order as one stream: a line that wraps mid-sentence goes on in the next
+    for i, context in enumerate(lm.contexts([w.text for w in words], open_ends=True)):
+        if i in names:
+            continue
+        better = correct_token(model, words[i].text, context, choices.get(words[i].box))
+        if better != words[i].text:
+            words[i] = replace(words[i], text=better)
+    by_line: dict[int, list[int]] = {}
+    for i, w in enumerate(words):
+        by_line.setdefault(w.line, []).append(i)
     lines = list(page.lines)
     for line, idx in by_line.items():
         if line < len(lines):
             lines[line] = " ".join(words[i].text for i in idx)
     return replace(page, words=tuple(words), lines=tuple(lines))
+
+
+def _personal_names(tokens: list[str]) -> set[int]:
+    """Positions of personal names: a capitalised run that starts with a family name (`Lương Thu Nhung`,
+    `Vũ Phương Ngân`). A model of legal text knows `nhưng` and `ngắn`, not the given names."""
+    titled = [bool(m) and _case_kind(m.group(2)) == "title" for m in map(_CORE.match, tokens)]
+    found: set[int] = set()
+    for i, token in enumerate(tokens):
+        if titled[i] and i + 1 < len(tokens) and titled[i + 1] and fold(token.strip(",.;:()")) in FAMILY_NAMES:
+            run = i
+            while run < len(tokens) and titled[run] and run - i < NAME_LENGTH:
+                found.add(run)
+                run += 1
+    return found
 
 
 def _case_kind(core: str) -> str | None:
@@ -74,11 +92,18 @@ def _in_case(candidate: str, original: str) -> str:
     return "".join(c.upper() if o.isupper() else c for c, o in zip(candidate, original))
 
 
+def _ruled_out(options: SymbolChoices, char: str) -> bool:
+    """The OCR listed its alternatives for this character and `char` is not among them. A list of one (no
+    alternatives given) or a full list (LISTED_MAX, the iterator's cut-off) tells nothing either way."""
+    return 1 < len(options) < LISTED_MAX and all(c != char for c, _ in options)
+
+
 def _confidence(options: SymbolChoices, char: str) -> float:
     return max((conf for c, conf in options if c == char), default=0.0)
 
 
-def correct_token(model: lm.SyllableLM, token: str, context: tuple, found) -> str:
+def correct_token(model: lm.SyllableLM, token: str, context: tuple,
+                  found: tuple[str, tuple[SymbolChoices, ...]] | None) -> str:
     """`token` with the best-scoring marks, or unchanged. `found` is the engine's (text, per-character
     choices) for this word."""
     m = _CORE.match(token)
@@ -95,6 +120,8 @@ def correct_token(model: lm.SyllableLM, token: str, context: tuple, found) -> st
         if cand == here or len(cand) != len(core):
             continue
         shown = _in_case(cand, core)
+        if any(_ruled_out(opt, c) for opt, c, o in zip(options, shown, core) if c != o):
+            continue
         ocr = sum(_confidence(opt, c) - _confidence(opt, o) for opt, c, o in zip(options, shown, core) if c != o)
         gain = model.score(context, cand) - base + ocr / POINTS_PER_NAT
         if gain > best_gain:

@@ -53,27 +53,29 @@ def classify(token: str) -> Token:
     return Token(UNKNOWN, cut_before, cut_after)
 
 
-def contexts(tokens: list[str]) -> list[tuple[str, str, str, str, str]]:
-    """For each token: (left2, left1, itself, right1, right2) in model tokens, `<s>` across punctuation."""
+def contexts(tokens: list[str], open_ends: bool = False) -> list[tuple]:
+    """For each token: (left2, left1, itself, right1, right2) in model tokens, `<s>` across punctuation.
+    Past the ends of `tokens` is `<s>`, or None (unknown) with `open_ends`: an OCR line may wrap mid-sentence."""
     toks = [classify(t) for t in tokens]
     n = len(toks)
+    outside = None if open_ends else BOUNDARY
 
-    def left(i: int) -> str:
-        if i < 0 or toks[i].cut_after or toks[i + 1].cut_before:
-            return BOUNDARY
-        return toks[i].lm
+    def left(i: int) -> str | None:
+        if i < 0:
+            return outside
+        return BOUNDARY if toks[i].cut_after or toks[i + 1].cut_before else toks[i].lm
 
-    def right(i: int) -> str:
-        if i >= n or toks[i].cut_before or toks[i - 1].cut_after:
-            return BOUNDARY
-        return toks[i].lm
+    def right(i: int) -> str | None:
+        if i >= n:
+            return outside
+        return BOUNDARY if toks[i].cut_before or toks[i - 1].cut_after else toks[i].lm
 
     out = []
     for i, t in enumerate(toks):
         l1 = left(i - 1)
-        l2 = BOUNDARY if l1 == BOUNDARY else left(i - 2)
+        l2 = l1 if l1 in (BOUNDARY, None) else left(i - 2)
         r1 = right(i + 1)
-        r2 = BOUNDARY if r1 == BOUNDARY else right(i + 2)
+        r2 = r1 if r1 in (BOUNDARY, None) else right(i + 2)
         out.append((l2, l1, t.lm, r1, r2))
     return out
 
@@ -119,6 +121,7 @@ class SyllableLM:
         self._continuation = arrays["continuation"].astype(np.float64)  # N1+(. w) per word
         self._continuation_total = float(self._continuation.sum())
         self._ctx1 = arrays["ctx1"]  # per word v: count(v .), N1+(v .)
+        self._tokens = float(self._ctx1[:, 0].sum())
         self._bi_keys, self._bi_counts = arrays["bi_keys"], arrays["bi_counts"]
         self._ctx2_keys, self._ctx2 = arrays["ctx2_keys"], arrays["ctx2"]  # (u v) -> count(u v .), N1+(u v .)
         self._tri_keys, self._tri_counts = arrays["tri_keys"], arrays["tri_counts"]
@@ -166,13 +169,27 @@ class SyllableLM:
         seen = max(float(self._tri_counts[i]) - d, 0.0) if i >= 0 else 0.0
         return math.log((seen + d * follow * lower) / total)
 
-    def score(self, context: tuple[str, str, str, str, str], word: str) -> float:
-        """log P of the five tokens around a position with `word` in the middle (the terms that change)."""
+    def _frequency(self, w: int) -> float:
+        """P(w) with no context known (add-one on how often w is followed by anything)."""
+        return (float(self._ctx1[w, 0]) + 1.0) / (self._tokens + self.size)
+
+    def _left(self, u: str | None, v: str | None, w: str) -> float:
+        if v is None:
+            return math.log(self._frequency(self._id(w)))
+        if u is None:
+            return math.log(self._bigram(self._id(v), self._id(w)))
+        return self.logprob(u, v, w)
+
+    def score(self, context: tuple, word: str) -> float:
+        """log P of the tokens around a position with `word` in the middle (only the terms that change with
+        it); a context of None is unknown and adds no term."""
         l2, l1, _, r1, r2 = context
         s = 0.0 if word in self.index else UNSEEN_SYLLABLE
-        s += self.logprob(l2, l1, word) + self.logprob(l1, word, r1)  # r1 may be the end of the run
-        if r1 != BOUNDARY:
-            s += self.logprob(word, r1, r2)
+        s += self._left(l2, l1, word)
+        if r1 is not None:  # r1 may be the end of the run
+            s += self._left(l1, word, r1)
+            if r1 != BOUNDARY and r2 is not None:
+                s += self.logprob(word, r1, r2)
         return s
 
 
