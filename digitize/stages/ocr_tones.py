@@ -1,11 +1,12 @@
 """Tone and vowel marks chosen with the syllable language model, where the OCR hesitated.
 
 On bilevel 200 dpi scans the thin strokes of a mark break up: `ố` reads `ó`, `ề` reads `ê`. Tesseract's LSTM
-knows the alternatives of each character (choice mode 2). For each word that is a Vietnamese syllable, every
-syllable of the model with the same letters and other marks is a candidate; it is scored by the OCR's
-confidence in its characters and by the model in the word's context (two syllables left and right), and it
-replaces the reading only when it wins by a margin. Letters never change, only marks; tokens with digits,
-codes, abbreviations and anything that is not a syllable are left alone; case is kept.
+knows the alternatives of each character (choice mode 1). For each word of letters, every syllable of the
+model with the same letters and other marks is a candidate, unless it needs a mark the OCR listed no
+alternative for; it is scored by the OCR's confidence in its characters and by the model in the word's
+context (two syllables left and right, across line ends), and it replaces the reading only when it wins by a
+margin. Letters never change, only marks; tokens with digits, codes, short upper-case abbreviations and
+personal names are left alone; case is kept.
 
 Engines without per-character alternatives (the tesseract CLI) get no correction.
 """
@@ -17,7 +18,7 @@ from dataclasses import replace
 import numpy as np
 
 from digitize import settings
-from digitize.model import OcrPage, Word
+from digitize.model import OcrPage
 from digitize.tools.tesseract import OcrEngine, SymbolChoices, WordChoices
 from digitize.vn import lm
 from digitize.vn.text import FAMILY_NAMES, canonical, fold, is_syllable
