@@ -17,6 +17,7 @@ import cv2
 import numpy as np
 
 from digitize.model import Region
+from digitize.stages.regions import _overlap as overlap  # the one box-overlap measure of the page regions
 
 COLOUR_RATIO = 0.25  # chroma over darkness: black print ~0.05, blue pen ~0.6, red seal ~0.75
 WORK_DPI = 100.0
@@ -24,24 +25,41 @@ SIGNATURE_MIN_MM = 12.0  # a signature spans more than this one way; the widest 
 SIGNATURE_MIN_H_MM = 5.0  # ...and rises and falls more than a capital with its tone mark (~4.5 mm)
 SIGNATURE_FILL = 0.12  # share of its box that a scribble inks; a word or a glyph inks far more
 RULED_SHARE = 0.5  # a component mostly made of straight runs is a rule, a box or a table, not a scribble
-HANDWRITING_MIN_MM = 2.0  # a coloured mark smaller than this is a speck
+HANDWRITING_MIN_MM = 4.0  # a pen mark smaller than this is a speck or a glyph's fringe
 
 
 def _mm(dpi: float) -> float:
     return dpi / 25.4
 
 
-def colour_ink(image: np.ndarray) -> np.ndarray:
-    """Mask (uint8 0/255) of pixels whose colour is ink of a hue rather than grey: pen, seal, stamp, tinted
-    paper. A grey image has none."""
-    if image.ndim == 2:
-        return np.zeros(image.shape, np.uint8)
+def paper_balanced(image: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The channels scaled so that the paper is white: a yellowed or tinted sheet is not coloured ink, and
+    ink edges blend towards white as the ratio test assumes."""
+    sample = image[:: max(1, image.shape[0] // 128), :: max(1, image.shape[1] // 128)].reshape(-1, 3)
+    paper = np.maximum(np.percentile(sample, 90, axis=0), 1.0)
     b, g, r = cv2.split(image)
-    high = cv2.max(cv2.max(b, g), r)
+    for channel, white in zip((b, g, r), paper):
+        cv2.multiply(channel, float(255.0 / white), dst=channel)
+    return b, g, r
+
+
+def colour_ink(image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Masks (uint8 0/255) of ink of a hue rather than grey (pen, seal, stamp), and of the part of it that is
+    pen: blue to violet, and dark. A grey image has none."""
+    if image.ndim == 2:
+        empty = np.zeros(image.shape, np.uint8)
+        return empty, empty
+    # 8-bit OpenCV ops only: at 300 dpi every full-page float temporary costs 35 MB of the worker's peak
+    b, g, r = paper_balanced(image)
+    chroma = cv2.max(cv2.max(b, g), r)
     low = cv2.min(cv2.min(b, g), r)
-    chroma = cv2.subtract(high, low).astype(np.float32)
-    darkness = (255.0 - low.astype(np.float32))
-    return np.where(chroma > COLOUR_RATIO * darkness + 2.0, 255, 0).astype(np.uint8)
+    cv2.subtract(chroma, low, dst=chroma)
+    darkness = cv2.bitwise_not(low)
+    threshold = cv2.add(cv2.multiply(darkness, COLOUR_RATIO), 2)
+    ink = cv2.compare(chroma, threshold, cv2.CMP_GT)
+    # the light edges of print on paper are no pen strokes: only clearly dark, bluish pixels count
+    pen = cv2.bitwise_and(cv2.bitwise_and(ink, cv2.compare(b, r, cv2.CMP_GT)), cv2.compare(low, 200, cv2.CMP_LE))
+    return ink, pen
 
 
 def _small(mask: np.ndarray, dpi: float) -> tuple[np.ndarray, float]:
@@ -52,22 +70,14 @@ def _small(mask: np.ndarray, dpi: float) -> tuple[np.ndarray, float]:
 
 
 def _clear_of(box: tuple[int, int, int, int], regions: tuple[Region, ...], kinds: set[str]) -> bool:
-    from digitize.stages.regions import _overlap  # the one box-overlap measure of the regions module
-
-    return not any(r.kind in kinds and _overlap(box, r.box) > 0.5 for r in regions)
+    return not any(r.kind in kinds and overlap(box, r.box) > 0.5 for r in regions)
 
 
-def coloured_marks(image: np.ndarray, dpi: float, found: tuple[Region, ...] = ()) -> list[Region]:
-    """Pen ink in colour: a stroke group wider or taller than SIGNATURE_MIN_MM is a signature, a smaller one
-    handwriting (a margin note, a filled-in number). Seals, stamps and the portal stamp are left to their
-    own detectors (`found`)."""
-    if image.ndim == 2:
-        return []
-    ink = colour_ink(image)
-    # paper tint is "coloured" too, but only dark coloured pixels are ink
-    low = cv2.min(cv2.min(image[:, :, 0], image[:, :, 1]), image[:, :, 2])
-    ink[low > 200] = 0
-    small, scale = _small(ink, dpi)
+def coloured_marks(pen: np.ndarray, dpi: float, found: tuple[Region, ...] = ()) -> list[Region]:
+    """Pen ink in colour (`pen` from `colour_ink`): a stroke group wider or taller than SIGNATURE_MIN_MM is a
+    signature, a smaller one handwriting (a margin note, a filled-in number). Red seals and stamps are not
+    pen ink; what lies in a stamp or the portal stamp is left to their own detectors (`found`)."""
+    small, scale = _small(pen, dpi)
     mm = _mm(dpi * scale)
     small = cv2.dilate((small > 60).astype(np.uint8), np.ones((3, 3), np.uint8))  # join a stroke's pieces
     count, _, stats, _ = cv2.connectedComponentsWithStats(small, connectivity=8)
@@ -76,7 +86,7 @@ def coloured_marks(image: np.ndarray, dpi: float, found: tuple[Region, ...] = ()
         if max(w, h) < HANDWRITING_MIN_MM * mm:
             continue
         box = tuple(int(round(v / scale)) for v in (x, y, x + w, y + h))
-        if not _clear_of(box, found, {"seal", "stamp", "portal_stamp"}):
+        if not _clear_of(box, found, {"stamp", "portal_stamp"}):
             continue
         kind = "signature" if max(w, h) >= SIGNATURE_MIN_MM * mm and h >= SIGNATURE_MIN_H_MM * mm else "handwriting"
         marks.append(Region(kind, box))  # type: ignore[arg-type]
