@@ -23,6 +23,7 @@ from digitize.stages import strokes
 from digitize.stages.quality import is_bilevel
 
 UNEVEN_SPREAD = 12.0  # paper brightness spread (grey levels, 5th-95th percentile) of an unevenly lit sheet
+WORK_DPI = 100.0  # the class is measured on a sample this sparse (a few ms)
 COLOUR_SHARE = 0.0005  # share of dark coloured pixels that makes a page a colour page (a signature is ~0.1 %)
 
 
@@ -40,9 +41,6 @@ class Plan:
     @property
     def page_class(self) -> str:
         return f"{self.ink}-{self.dpi}dpi" + ("-uneven" if self.uneven_paper else "")
-
-
-WORK_DPI = 100.0  # the class is measured on a sample this sparse (a few ms)
 
 
 def _ink_kind(small: np.ndarray) -> Literal["grey", "colour"]:
@@ -68,14 +66,15 @@ def plan_for(image: np.ndarray, dpi: float | None) -> Plan:
         return Plan("bilevel", dpi_class, uneven_paper=False, colour_to_paper=False, flatten=False,
                     erase_scribbles=False)
     step = max(1, int(round((dpi or 300.0) / WORK_DPI)))
-    small = np.ascontiguousarray(image[::step, ::step])  # sampled, not averaged: pixel noise is measured
+    small = np.ascontiguousarray(image[::step, ::step])  # sampled, not averaged: a resize costs more
     ink = _ink_kind(np.ascontiguousarray(small[::2, ::2]))
     spread = _paper_spread(small if small.ndim == 2 else cv2.cvtColor(small, cv2.COLOR_BGR2GRAY))
     return Plan(ink=ink, dpi=dpi_class, uneven_paper=spread > UNEVEN_SPREAD, colour_to_paper=ink == "colour",
                 flatten=True, erase_scribbles=True)
 
 
-def prepare(image: np.ndarray, dpi: float, plan: Plan, found: tuple[Region, ...] = ()) -> tuple[np.ndarray, tuple[Region, ...]]:
+def prepare(image: np.ndarray, dpi: float, plan: Plan,
+            found: tuple[Region, ...] = ()) -> tuple[np.ndarray, tuple[Region, ...]]:
     """The grey image tesseract reads, and the signature/handwriting regions found on the way."""
     marks: list[Region] = []
     if image.ndim == 2:
@@ -84,7 +83,7 @@ def prepare(image: np.ndarray, dpi: float, plan: Plan, found: tuple[Region, ...]
         grey = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
         if plan.colour_to_paper:
             ink, pen = strokes.colour_ink(image)
-            grey[ink > 0] = 255  # black text under a coloured mark stays black
+            cv2.max(grey, ink, dst=grey)  # coloured ink to paper; black text under it stays black
             marks += strokes.coloured_marks(pen, dpi, found)
             del ink, pen
     if plan.flatten:
@@ -92,7 +91,7 @@ def prepare(image: np.ndarray, dpi: float, plan: Plan, found: tuple[Region, ...]
     if plan.erase_scribbles:
         scribbles, mask = strokes.scribbles(grey, dpi, found)
         if scribbles:
-            grey[mask > 0] = 255
+            cv2.max(grey, mask, dst=grey)
             marks += scribbles
     return grey, tuple(marks)
 
