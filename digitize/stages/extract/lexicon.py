@@ -91,8 +91,14 @@ def _keys() -> dict[str, tuple[str, str]]:
     return out
 
 
-def lookup(label: str) -> Entry | None:
-    """The canonical entry of a printed label, tolerant of OCR noise in labels of 8+ letters."""
+MAX_QUALIFIER = 3  # words a form may add after a known label ('Họ, chữ đệm và tên khai sinh')
+
+
+@functools.lru_cache(maxsize=4096)  # the same labels recur on every page of a kind
+def lookup(label: str, qualified: bool = False) -> Entry | None:
+    """The canonical entry of a printed label, tolerant of OCR noise in labels of 8+ letters. `qualified`:
+    also a known spelling of two or more words followed by at most MAX_QUALIFIER words that narrow it
+    ('Địa chỉ trụ sở', 'Lý do khám sức khỏe'); the longest such spelling wins."""
     key = " ".join(key_tokens(label))
     if not key:
         return None
@@ -103,6 +109,12 @@ def lookup(label: str) -> Entry | None:
         best = process.extractOne(key, keys.keys(), scorer=fuzz.ratio, score_cutoff=90)
         if best:
             return Entry(*keys[best[0]], best[0])
+    if qualified:
+        words = key.split()
+        for n in range(len(words) - 1, max(1, len(words) - MAX_QUALIFIER - 1), -1):
+            head = " ".join(words[:n])
+            if head in keys:
+                return Entry(*keys[head], head)
     return None
 
 

@@ -18,7 +18,12 @@ _PUNCT = re.compile(r"[^\w/]+", re.UNICODE)
 
 def key_tokens(text: str) -> list[str]:
     """Folded tokens without punctuation: 'Họ, chữ đệm, tên:' -> ['ho', 'chu', 'dem', 'ten']."""
-    return [t for t in _PUNCT.sub(" ", fold(text)).split() if t]
+    return list(_key_tokens(text))
+
+
+@functools.lru_cache(maxsize=65536)  # labels, keywords and words recur on every page: fold them once
+def _key_tokens(text: str) -> tuple[str, ...]:
+    return tuple(t for t in _PUNCT.sub(" ", fold(text)).split() if t)
 
 
 @dataclass(frozen=True)
@@ -55,6 +60,19 @@ class Line:
 
     def folded(self) -> str:
         return self._folded
+
+    @functools.cached_property
+    def _windows(self) -> dict[int, list[str]]:
+        return {}
+
+    def windows(self, size: int) -> list[str]:
+        """The folded text of every run of `size` tokens (index = start), built once per line."""
+        got = self._windows.get(size)
+        if got is None:
+            keys = self.keys
+            got = self._windows[size] = [" ".join(k for k in keys[i : i + size] if k)
+                                         for i in range(0, len(keys) - size + 1)]
+        return got
 
 
 def span_box(toks: Sequence[Tok]) -> Box:
@@ -123,15 +141,21 @@ def find_label(line: Line, label_keys: list[str], label: str, min_score: float =
     """Places in `line` where the label is printed, tolerant of OCR noise (fuzzy, diacritic-folded)."""
     n = len(label_keys)
     target = " ".join(label_keys)
-    keys = line.keys
     hits: list[LabelHit] = []
     short = len(target) <= 4
+    lt = len(target)
+    # a ratio of min_score needs lengths within this share of each other: most windows fail it unscored
+    spread = (100.0 - min_score) / 100.0
     for size in {n, n - 1, n + 1} - {0}:
-        for i in range(0, len(keys) - size + 1):
-            window = " ".join(k for k in keys[i : i + size] if k)
+        for i, window in enumerate(line.windows(size)):
             if not window or window[0] != target[0] and size == n:
                 continue
-            score = 100.0 if window == target else (0.0 if short else fuzz.ratio(window, target))
+            if window == target:
+                score = 100.0
+            elif short or abs(len(window) - lt) > spread * (len(window) + lt):
+                continue
+            else:
+                score = fuzz.ratio(window, target, score_cutoff=min_score)
             if score >= min_score and _label_like(line, i, i + size, n):
                 hits.append(LabelHit(line, i, i + size, score, n, label))
     return hits
