@@ -92,3 +92,23 @@ def lookup(name: str, units: tuple[Unit, ...] | list[Unit], kind: str | None = N
 
 def all_communes() -> tuple[Unit, ...]:
     return tuple(c for p in provinces() for c in p.communes)
+
+
+@functools.lru_cache(maxsize=1)
+def unit_words() -> frozenset[str]:
+    """Every word of every unit name, lower-case ('đắk', 'ea', 'lắk'): words an address may hold that are
+    no Vietnamese syllable (names of other peoples' languages)."""
+    return frozenset(w.lower() for p in provinces() for u in (p.unit, *p.communes) for w in u.name.split())
+
+
+def known_place(text: str) -> bool:
+    """The text ends as an address of 2025 units does: '…, xã A, tỉnh B' (or 'phường', 'thành phố') with A a
+    commune of province B, both spelled exactly."""
+    parts = [p.strip() for p in text.split(",")]
+    if len(parts) < 2:
+        return False
+    province, commune = _split_kind(parts[-1], PROVINCE_TYPES, ""), _split_kind(parts[-2], COMMUNE_TYPES, "")
+    if not province.kind or not commune.kind:
+        return False
+    prov = next((p for p in provinces() if p.unit.name == province.name), None)
+    return prov is not None and any(c.name == commune.name for c in prov.communes)

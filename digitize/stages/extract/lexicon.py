@@ -15,7 +15,7 @@ from digitize.stages.extract.lines import key_tokens
 # canonical name -> (type, spellings). Types are those of digitize/profiles (plus phone, email).
 LEXICON: dict[str, tuple[str, tuple[str, ...]]] = {
     "ho_ten": ("name", ("Họ và tên", "Họ, chữ đệm, tên", "Họ, chữ đệm và tên", "Họ tên", "Tôi tên là",
-                        "Tên tôi là", "Ông/Bà", "Ông / Bà", "Ông", "Bà", "Người nộp hồ sơ", "Người nộp",
+                        "Tên tôi là", "Ông/Bà", "Ông / Bà", "Ông (bà)", "Bà (ông)", "Ông", "Bà", "Người nộp hồ sơ", "Người nộp",
                         "Họ, chữ đệm, tên người yêu cầu", "Người yêu cầu", "Người đề nghị", "Người khai",
                         "Họ và tên người khai", "Họ và tên người đề nghị", "Tên người nộp")),
     "ngay_sinh": ("date", ("Ngày, tháng, năm sinh", "Ngày tháng năm sinh", "Ngày sinh", "Sinh ngày")),
@@ -65,6 +65,9 @@ LEXICON: dict[str, tuple[str, tuple[str, ...]]] = {
     "thu_ky": ("name", ("Thư ký", "Người ghi biên bản", "Thư ký cuộc họp")),
     "thanh_phan": ("text", ("Thành phần", "Thành phần tham dự", "Thành phần tham gia", "Thành phần dự họp")),
     "chuc_vu": ("text", ("Chức vụ",)),
+    "don_vi": ("text", ("Đơn vị", "Đơn vị công tác", "Cơ quan công tác", "Nơi công tác")),
+    "ten_ho_kinh_doanh": ("text", ("Tên hộ kinh doanh",)),
+    "nganh_nghe": ("text", ("Ngành, nghề kinh doanh", "Ngành nghề kinh doanh", "Ngành nghề")),
     "kinh_gui": ("issuer", ("Kính gửi",)),  # an authority: checked as issuing bodies are
     "ly_do": ("text", ("Lý do", "Lý do xin xác nhận", "Lý do đề nghị")),
     "noi_dung_de_nghi": ("text", ("Nội dung đề nghị", "Nội dung yêu cầu", "Nội dung xin xác nhận")),

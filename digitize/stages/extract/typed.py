@@ -14,6 +14,7 @@ from digitize.stages.extract.lines import Tok, clean_value, span_box
 from digitize.vn import identifiers as ids
 from digitize.vn import plausibility
 from digitize.vn import values as vals
+from digitize.vn.admin_units import unit_words
 from digitize.vn.text import fix_family_name, fold, is_syllable, title_name
 
 _HONORIFIC = re.compile(r"^\s*(ông\s*/\s*bà|ông|bà|anh|chị)\b[\s:.]*", re.IGNORECASE)
@@ -73,12 +74,14 @@ def confidence(toks: Sequence[Tok]) -> float:
 CLOSED_TYPES = ("sex", "enum", "ethnicity")
 
 
-def _odd_word(text: str) -> str | None:
+def _odd_word(text: str, kind: str = "") -> str | None:
     """A word of free text that no Vietnamese spelling allows ('4£MmH'): OCR garbage, or a foreign word a
-    person should confirm. Acronyms (UBND, TTXH) and codes with digits pass."""
+    person should confirm. Acronyms (UBND, TTXH), codes with digits and, in addresses and authorities,
+    the words of unit names ('Đắk Lắk', 'Ea Kiết') pass."""
+    places = unit_words() if kind in ("address", "issuer") else frozenset()
     for tok in text.split():
         w = tok.strip(".,;:()[]\"'“”‘’-–/")
-        if not w or w.isdigit():
+        if not w or w.isdigit() or w.lower() in places:
             continue
         if not all(c.isalnum() or c in "/-.&" for c in w):
             return w
@@ -99,7 +102,7 @@ def make_field(spec: FieldSpec, raw: str, toks: Sequence[Tok], page: int | None)
         rev = plausibility.review(kind, value)
         value, doubtful = rev.value, bool(rev.doubts)
         reasons += [f"corrected {c}" for c in rev.corrections] + list(rev.doubts)
-    odd = _odd_word(value) if kind and isinstance(value, str) else None
+    odd = _odd_word(value, kind) if kind and isinstance(value, str) else None
     if odd:
         doubtful = True
         reasons.append(f"{odd!r} is not a Vietnamese word")
