@@ -323,6 +323,6 @@ def tokens_in(lines: Sequence[Line], f: Field) -> set[int]:
     if f.box is None:
         return set()
     x0, y0, x1, y1 = f.box
-    return {id(t.word) for ln in lines if ln.page == f.page for t in ln.toks
-            if t.word.box[0] >= x0 - 2 and t.word.box[2] <= x1 + 2 and t.word.box[1] >= y0 - 2
+    return {id(t.word) for ln in lines if ln.page == f.page and ln.box[1] <= y1 + 2 and ln.box[3] >= y0 - 2
+            for t in ln.toks if t.word.box[0] >= x0 - 2 and t.word.box[2] <= x1 + 2 and t.word.box[1] >= y0 - 2
             and t.word.box[3] <= y1 + 2}
