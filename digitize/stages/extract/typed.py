@@ -71,6 +71,16 @@ def confidence(toks: Sequence[Tok]) -> float:
     return sum(t.word.confidence for t in toks) / len(toks) if toks else 0.0
 
 
+WEAK_WORD = 65.0  # word confidence under which one word of a value needs review, whatever the mean
+
+
+def _weak_word(toks: Sequence[Tok]) -> Tok | None:
+    """The least confident word with letters or digits, when it is under WEAK_WORD."""
+    words = [t for t in toks if any(c.isalnum() for c in t.text)]
+    weakest = min(words, key=lambda t: t.word.confidence, default=None)
+    return weakest if weakest is not None and weakest.word.confidence < WEAK_WORD else None
+
+
 CLOSED_TYPES = ("sex", "enum", "ethnicity")
 
 
@@ -111,6 +121,9 @@ def make_field(spec: FieldSpec, raw: str, toks: Sequence[Tok], page: int | None)
     unsure = bool(toks and conf < LOW_CONFIDENCE and not confirmed)
     if unsure:
         reasons.append(f"low OCR confidence {conf:.0f}")
+    elif not confirmed and (weak := _weak_word(toks)) is not None:
+        unsure = True  # one word misread among well-read ones hides in the mean ('thôn Đồng,' for Đông)
+        reasons.append(f"{weak.text!r} read with low OCR confidence {weak.word.confidence:.0f}")
     return Field(name=spec.name, value=value, raw=clean_value(raw), confidence=conf, page=page,
                  box=span_box(toks) if toks else None, valid=checked.valid,
                  needs_review=not checked.valid or doubtful or unsure, reason="; ".join(reasons))
