@@ -50,7 +50,7 @@ def test_seal_found_where_a_synthetic_page_has_one():
 def test_stamps_kept_out_printed_text_kept(qd222_first):
     result = ocr.recognise(qd222_first)
     text = normalise(result.text)
-    assert {r.kind for r in result.regions} == {"portal_stamp", "seal", "stamp"}
+    assert {r.kind for r in result.regions} == {"portal_stamp", "seal", "signature", "signer_block", "stamp"}
     for stamped in ("Người ký", "Thời gian ký", "Cơ quan: VĂN", "ĐẾN"):  # portal stamp, incoming-mail stamp
         assert stamped not in text
     for printed in ("THỦ TƯỚNG CHÍNH PHỦ", "Số: 222/QĐ-TTg", "Ban hành Kế hoạch hành động quốc gia",

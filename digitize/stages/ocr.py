@@ -19,11 +19,12 @@ import numpy as np
 
 from digitize.model import OcrPage, Page, Region, Word
 from digitize.stages import regions as page_regions
+from digitize.stages import signer_block
 from digitize.stages.ocr_filter import drop_unreadable_lines
 from digitize.tools import tesseract
 from digitize.vn.text import is_syllable
 
-_ENGINES: dict[tuple[str, str], tesseract.OcrEngine] = {}
+_ENGINES: dict[tuple[str, str, int], tesseract.OcrEngine] = {}
 GAP_FACTOR = 1.5  # a gap wider than this many word heights separates columns (a space is ~0.3)
 NARROW_GUTTER = 1.0  # ...and one at least this wide does when it is WIDE_SPACE times the line's median space
 WIDE_SPACE = 3.5
@@ -31,10 +32,10 @@ NOISE_CONFIDENCE = 60.0  # below this, a word with no letter or digit is scanner
 INK_SATURATION = 70  # red seals and blue signatures are saturated; printed text is not
 
 
-def engine(lang: str = "vie", model: str = "fast") -> tesseract.OcrEngine:
-    if (lang, model) not in _ENGINES:
-        _ENGINES[lang, model] = tesseract.make_engine(lang, model=model)
-    return _ENGINES[lang, model]
+def engine(lang: str = "vie", model: str = "fast", psm: int = tesseract.DEFAULT_PSM) -> tesseract.OcrEngine:
+    if (lang, model, psm) not in _ENGINES:
+        _ENGINES[lang, model, psm] = tesseract.make_engine(lang, psm=psm, model=model)
+    return _ENGINES[lang, model, psm]
 
 
 def recognise(page: Page, lang: str = "vie", model: str = "fast") -> OcrPage:
@@ -45,8 +46,11 @@ def recognise(page: Page, lang: str = "vie", model: str = "fast") -> OcrPage:
     words = tesseract.parse_tsv(tsv, w, h)
     # a coloured seal is already paper in `grey`: what is read inside it is print
     black_seals = tuple(r for r in found if r.kind == "seal" and not _coloured(page.image, r.box))
-    printed = drop_unreadable_lines(keep_printed(words.words, black_seals))
-    return reading_order(replace(words, words=printed, regions=found))
+    # the block engine is loaded on the first page with a black seal, not at worker start-up
+    read, signatures = signer_block.reread(grey, page.dpi or 300.0, words.words, black_seals, engine(
+        lang, model, signer_block.BLOCK_PSM)) if black_seals else (words.words, [])
+    printed = drop_unreadable_lines(keep_printed(read, black_seals))
+    return reading_order(replace(words, words=printed, regions=found + tuple(signatures)))
 
 
 SEAL_KEEP_CONFIDENCE = 80.0  # printed text crossing a seal (the signer's title) still reads this well
