@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from digitize import __version__
+from digitize.errors import UsageError
 
 # The package's version is also the output-format version: it goes into every document's XMP and
 # record, and into the settings key, so a new version re-processes instead of skipping.
@@ -100,6 +101,18 @@ DEFAULT_OCR_MODEL = "fast"  # see README "OCR model": the benchmark's accuracy p
 def ocr_model(given: str | None = None) -> str:
     """`--ocr-model`, else DIGITIZE_OCR_MODEL, else the default; `fast` or `best`."""
     return given or _env("OCR_MODEL") or DEFAULT_OCR_MODEL
+
+
+def dask_timeout() -> float:
+    """DIGITIZE_DASK_TIMEOUT: seconds to wait for a Dask scheduler before giving up (default 30)."""
+    raw = _env("DASK_TIMEOUT")
+    try:
+        value = float(raw) if raw else 30.0
+    except ValueError:
+        raise UsageError("DIGITIZE_DASK_TIMEOUT", f"not a number of seconds: {raw!r}") from None
+    if value <= 0:
+        raise UsageError("DIGITIZE_DASK_TIMEOUT", f"must be more than 0 seconds: {raw!r}")
+    return value
 
 
 def tessdata_best() -> Path:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import fcntl
 
 from digitize.errors import ExitCode
-from support import digitize, render_text_page
+from support import digitize, free_port, render_text_page, stored
 from support.faults import BROKEN_ENGINE
 
 
@@ -39,3 +39,23 @@ def test_usage_errors_exit_2(tmp_path):
     assert r.returncode == ExitCode.USAGE and "no input documents found" in r.stderr
     r = digitize("batch", str(tmp_path / "no-such-manifest.csv"), "--store", str(tmp_path / "s"), "--no-sign")
     assert r.returncode == ExitCode.USAGE and "no such manifest file or folder" in r.stderr
+
+
+def test_an_unreachable_scheduler_exits_6_naming_it(tmp_path):
+    (tmp_path / "in").mkdir()
+    scan = render_text_page(tmp_path / "in" / "a.jpg")
+    address = f"tcp://127.0.0.1:{free_port()}"  # nothing listens there
+    r = digitize("batch", str(scan.parent), "--store", str(tmp_path / "s"), "--no-sign", "--cluster", address,
+                 DIGITIZE_DASK_TIMEOUT="1")
+    assert r.returncode == ExitCode.UNAVAILABLE, r.stderr
+    assert r.stderr.count("error:") == 1 and f"error: {address}: cannot reach the Dask scheduler" in r.stderr
+    assert stored(tmp_path / "s") == []
+
+
+def test_a_bad_scheduler_timeout_is_a_usage_error(tmp_path):
+    (tmp_path / "in").mkdir()
+    scan = render_text_page(tmp_path / "in" / "a.jpg")
+    r = digitize("batch", str(scan.parent), "--store", str(tmp_path / "s"), "--no-sign", "--cluster",
+                 "tcp://127.0.0.1:1", DIGITIZE_DASK_TIMEOUT="soon")
+    assert r.returncode == ExitCode.USAGE, r.stderr
+    assert "error: DIGITIZE_DASK_TIMEOUT: not a number of seconds: 'soon'" in r.stderr

@@ -21,7 +21,7 @@ from digitize.pipeline.assemble import Assembled, assemble, finish_document
 from digitize.pipeline.context import RunContext
 from digitize.pipeline.outcome import Outcome, contained
 from digitize.pipeline.pages import process_page
-from digitize.settings import Settings
+from digitize.settings import Settings, dask_timeout
 from digitize.stages import ingest
 
 try:  # the optional `cluster` extra; without it, asking for a cluster says which extra to install
@@ -86,7 +86,8 @@ def _finish(job: _Job, results: list[Read | DigitizeError] | None, failure: str 
     return [outcomes[i] for i in range(job.size)]
 
 
-def connect(address: str, timeout: float = 30):
+def connect(address: str, timeout: float | None = None):
+    timeout = dask_timeout() if timeout is None else timeout
     if Client is None:
         raise MissingDependency(address, "Dask support needs the cluster extra (pip install 'digitize[cluster]')")
     try:
