@@ -20,12 +20,15 @@ import numpy as np
 from ..model import Geometry, Page
 from ..settings import Settings
 from .quality import check_image, is_bilevel  # the same input contract for both image stages
+from .regions import has_table
 
 WORK_DPI = 150.0
 MIN_CHANGE_DEG = 0.1  # below this a deskew is not worth a lossy re-encode
 MAX_SKEW_DEG = 15.0
 MIN_INK_PIXELS = 400  # at WORK_DPI: fewer means a blank page, left alone
 MAX_POINTS = 250_000  # ink pixels used for the profile search (subsampled beyond)
+SMALL_SKEW_DEG = 0.3  # below this a low-resolution page of running text is read as scanned
+LOW_DPI = 250.0
 UPDOWN_CLEAR = 0.25  # asymmetry beyond which the line-shape vote is trusted without OSD
 
 
@@ -50,9 +53,7 @@ def straighten(page: Page, settings: Settings) -> tuple[Page, Geometry]:
     est = estimate(check_image(page), dpi, orient=settings.orient)
     if est is None:
         return page, Geometry()
-    skew = est.skew if settings.deskew else 0.0
-    if abs(skew) < MIN_CHANGE_DEG:
-        skew = 0.0
+    skew = est.skew if settings.deskew and worth_deskewing(page.image, dpi, est.skew) else 0.0
     geometry = Geometry(rotation=est.rotation, deskew=round(skew, 2), orientation_confidence=est.confidence)
     if est.rotation == 0 and skew == 0.0:
         return page, geometry
@@ -60,31 +61,71 @@ def straighten(page: Page, settings: Settings) -> tuple[Page, Geometry]:
     return Page(ref=page.ref, image=image, dpi=page.dpi, encoded=None, has_text_layer=page.has_text_layer), geometry
 
 
+def worth_deskewing(image: np.ndarray, dpi: float, skew: float) -> bool:
+    """Whether removing `skew` helps OCR, by page class; the one place this is decided.
+    A small skew of a low-resolution scan (<= 250 dpi: the portal's 200 dpi black-and-white scans) is left
+    alone on a page of running text, where tesseract follows the tilted lines itself and rotating only
+    costs strokes; a page with a ruled table is straightened, as its cells are read by their ruling.
+    Measured (bench/ablate_ocr.py, text CER deskewed -> as scanned, development pages qd222 only):
+    text pages p02 (-0.20 deg) 1.41 -> 1.33 %, p03 (-0.12) 2.88 -> 1.79, p06 (-0.17) 1.05 -> 0.96,
+    p10 (-0.13) 1.35 -> 1.21, p25 (-0.28) 11.90 -> 9.61, p27 (-0.20) 2.40 -> 2.56; table pages
+    p13 (-0.12) 4.35 -> 4.65, p23 (-0.13) 4.98 -> 6.33, p28 (-0.23) 2.81 -> 7.93. No development page has
+    a skew between 0.3 and 1 deg, so larger skews are removed as before."""
+    if abs(skew) < MIN_CHANGE_DEG:
+        return False
+    if dpi <= LOW_DPI and abs(skew) < SMALL_SKEW_DEG:
+        return has_table(image, dpi)
+    return True
+
+
 def apply(image: np.ndarray, rotation: int, skew: float) -> np.ndarray:
     """Turn clockwise by `rotation` (exact), then rotate clockwise by `skew` degrees, filling the
     uncovered corners with the paper colour so no dark wedges reach the PDF. A bilevel page stays
-    bilevel (see `_rebinarise`)."""
+    bilevel (see `shear_rotate`)."""
     turn = {90: cv2.ROTATE_90_CLOCKWISE, 180: cv2.ROTATE_180, 270: cv2.ROTATE_90_COUNTERCLOCKWISE}
     if rotation:
         image = cv2.rotate(image, turn[rotation])
+    if skew and is_bilevel(image):
+        return shear_rotate(image, skew)
     if skew:
-        bilevel = is_bilevel(image)
         h, w = image.shape[:2]
         matrix = cv2.getRotationMatrix2D((w / 2.0, h / 2.0), -skew, 1.0)
         image = cv2.warpAffine(image, matrix, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT,
                                borderValue=_paper_colour(image))
-        if bilevel:
-            _rebinarise(image)
     return image
 
 
-def _rebinarise(image: np.ndarray) -> None:
-    """Threshold a rotated bilevel page back to black and white, in place. Interpolation leaves the
-    one-pixel strokes of tone marks as light grey that tesseract's own threshold then drops; cut at
-    mid-grey, each stroke keeps about its width. Measured (bench/ablate_ocr.py, text CER, development
-    pages only): qd222 p28 (bilevel, skew -0.23°) 8.78 % linear -> 8.61 % rebinarised, 8.87 % nearest
-    neighbour, 12.36 % not rotated (plain tesseract 13.64 %): a small skew is still worth removing."""
-    cv2.threshold(image, 127, 255, cv2.THRESH_BINARY, dst=image)
+def shear_rotate(image: np.ndarray, skew: float) -> np.ndarray:
+    """Rotate a bilevel page clockwise by `skew` degrees as two shears by whole pixels: columns moved up or
+    down, then rows left or right. No pixel is interpolated, so the one-pixel strokes of tone marks keep
+    their shape (a rotation by resampling thins or breaks them); the price is a one-pixel step every
+    1/tan(skew) pixels, which at the skews of flatbed scans (< 1 degree) is every few hundred pixels.
+    Measured in bench/ablate_ocr.py (variant `rebinarise`: a linear rotation thresholded back at mid-grey,
+    which this replaces): qd222 p28 (table, -0.23 deg) 2.81 % sheared, 15.43 % rebinarised, 7.93 % as scanned."""
+    angle = np.deg2rad(skew)
+    h, w = image.shape[:2]
+    paper = _paper_colour(image)
+    # a point (x, y) turned clockwise lands on row y + (x - cx) tan a, then column x - (y' - cy) sin a
+    image = _shift_lines(image, np.rint((np.arange(w) - w / 2.0) * np.tan(angle)).astype(int), paper)
+    turned = _shift_lines(image.swapaxes(0, 1), np.rint(-(np.arange(h) - h / 2.0) * np.sin(angle)).astype(int),
+                          paper)
+    return np.ascontiguousarray(turned.swapaxes(0, 1))
+
+
+def _shift_lines(image: np.ndarray, shifts: np.ndarray, paper: tuple[int, ...]) -> np.ndarray:
+    """Move column i of `image` down by shifts[i] pixels (up when negative), filling with paper."""
+    out = np.empty_like(image)
+    out[...] = paper if image.ndim == 2 else np.array(paper, image.dtype)
+    n = image.shape[0]
+    for shift in np.unique(shifts):
+        cols = shifts == shift
+        if abs(shift) >= n:
+            continue
+        if shift >= 0:
+            out[shift:, cols] = image[:n - shift, cols]
+        else:
+            out[:n + shift, cols] = image[-shift:, cols]
+    return out
 
 
 def estimate(image: np.ndarray, dpi: float, orient: bool = True) -> Estimate | None:

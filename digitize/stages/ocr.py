@@ -50,7 +50,9 @@ def recognise(page: Page, lang: str = "vie", model: str = "fast") -> OcrPage:
     read, signatures = signer_block.reread(grey, page.dpi or 300.0, words.words, black_seals, engine(
         lang, model, signer_block.BLOCK_PSM)) if black_seals else (words.words, [])
     printed = drop_unreadable_lines(keep_printed(read, black_seals))
-    return reading_order(replace(words, words=printed, regions=found + tuple(signatures)))
+    tables = [r for r in found if r.kind == "table"]
+    cells = tuple(c for t in tables for c in page_regions.table_cells(grey, t, page.dpi or 300.0))
+    return reading_order(replace(words, words=printed, regions=found + tuple(signatures)), cells)
 
 
 SEAL_KEEP_CONFIDENCE = 80.0  # printed text crossing a seal (the signer's title) still reads this well
@@ -140,7 +142,29 @@ def _span(seg: list[Word]) -> tuple[int, int]:
     return min(w.box[0] for w in seg), max(w.box[2] for w in seg)
 
 
-def reading_order(page: OcrPage) -> OcrPage:
+def _by_cell(words: list[Word], cells: tuple[tuple[int, int, int, int], ...]) -> list[list[Word]]:
+    """A ruled table's words cell by cell: rows of cells top to bottom, cells left to right, the lines of a
+    cell joined (tesseract reads a table's text lines across its cells). Words in no cell keep their line."""
+    tol = statistics.median(w.box[3] - w.box[1] for w in words) if words else 1
+    groups: dict[object, list[Word]] = {}
+    for w in words:
+        cx, cy = (w.box[0] + w.box[2]) / 2, (w.box[1] + w.box[3]) / 2
+        cell = next((c for c in cells if c[0] <= cx <= c[2] and c[1] <= cy <= c[3]), None)
+        groups.setdefault(cell or ("line", w.line), []).append(w)
+    tops = sorted({min(x.box[1] for x in g) for g in groups.values()})
+    rows: list[int] = []  # the top of each row of cells: cells of a row share their top rule
+    for top in tops:
+        if not rows or top - rows[-1] > tol:
+            rows.append(top)
+
+    def key(g: list[Word]) -> tuple[int, int]:
+        top = min(x.box[1] for x in g)
+        return max(r for r in rows if r <= top), min(x.box[0] for x in g)
+
+    return [sorted(g, key=lambda x: (x.line, x.box[0])) for g in sorted(groups.values(), key=key)]
+
+
+def reading_order(page: OcrPage, cells: tuple[tuple[int, int, int, int], ...] = ()) -> OcrPage:
     rows: list[list[list[Word]]] = []
     by_line: dict[int, list[Word]] = {}
     for w in page.words:
@@ -154,6 +178,13 @@ def reading_order(page: OcrPage) -> OcrPage:
     ordered: list[list[Word]] = []
     i = 0
     while i < len(rows):
+        if tabled[i] and cells:
+            end = i
+            while end < len(rows) and tabled[end]:
+                end += 1
+            ordered += _by_cell([w for row in rows[i:end] for seg in row for w in seg], cells)
+            i = end
+            continue
         run = None if tabled[i] else _column_run(rows, i, tabled)
         if run is None:  # an ordinary line (or a tabbed form line): one line, left to right
             ordered.append([w for seg in rows[i] for w in seg])

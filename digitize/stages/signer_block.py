@@ -147,16 +147,17 @@ def _splice(words: tuple[Word, ...], block: list[Word], box: tuple[int, int, int
     """Renumber lines so the block's lines follow the page lines above it and those of the column beside it
     (the Nơi nhận list, which the block's foot may not reach), as a person reads the foot of the page."""
     order: list[int] = []
-    tops: dict[int, int] = {}
-    rights: dict[int, int] = {}
+    boxes: dict[int, list[int]] = {}
     for x in words:
-        if x.line not in tops:
+        if x.line not in boxes:
             order.append(x.line)
-        tops[x.line] = min(tops.get(x.line, x.box[1]), x.box[1])
-        rights[x.line] = max(rights.get(x.line, x.box[2]), x.box[2])
+            boxes[x.line] = list(x.box)
+        b = boxes[x.line]
+        b[:] = [min(b[0], x.box[0]), min(b[1], x.box[1]), max(b[2], x.box[2]), max(b[3], x.box[3])]
+    cut = max((i + 1 for i, line in enumerate(order) if (boxes[line][1] + boxes[line][3]) / 2 < box[3]), default=0)
     beside = box[0] + (box[2] - box[0]) // 4
-    cut = max((i + 1 for i, line in enumerate(order)
-               if tops[line] < box[3] or (tops[line] >= box[1] and rights[line] <= beside)), default=0)
+    while cut < len(order) and boxes[order[cut]][2] <= beside and boxes[order[cut]][1] >= box[1]:
+        cut += 1  # the column beside the block goes on below it
     number = {line: i for i, line in enumerate(order[:cut])}
     first_block = len(number)
     block_lines = sorted({x.line for x in block})
