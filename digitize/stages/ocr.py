@@ -142,9 +142,27 @@ def _span(seg: list[Word]) -> tuple[int, int]:
     return min(w.box[0] for w in seg), max(w.box[2] for w in seg)
 
 
+def _split_at_rules(word: Word) -> list[Word]:
+    """`3.2.3|Xây`: tesseract reads two cells' words and the rule between them as one word; split it at
+    the bar, each part's box its share of the word's width by characters."""
+    if "|" not in word.text:
+        return [word]
+    x0, y0, x1, y1 = word.box
+    per_char = (x1 - x0) / max(1, len(word.text))
+    parts, start = [], 0
+    for piece in word.text.split("|"):
+        if piece:
+            left = x0 + int(start * per_char)
+            parts.append(Word(piece, word.confidence, (left, y0, x0 + int((start + len(piece)) * per_char), y1),
+                              word.line))
+        start += len(piece) + 1
+    return parts
+
+
 def _by_cell(words: list[Word], cells: tuple[tuple[int, int, int, int], ...]) -> list[list[Word]]:
     """A ruled table's words cell by cell: rows of cells top to bottom, cells left to right, the lines of a
     cell joined (tesseract reads a table's text lines across its cells). Words in no cell keep their line."""
+    words = [part for w in words for part in _split_at_rules(w)]
     tol = statistics.median(w.box[3] - w.box[1] for w in words) if words else 1
     groups: dict[object, list[Word]] = {}
     for w in words:
