@@ -95,10 +95,11 @@ def header(doc: Doc, lines: list[str], body: str, so: str | None, place: str, da
     so_line = [Line(f"Số: {so}", "R", 13, "center", field="so_van_ban")] if so else []
     if so:
         doc.fields["so_van_ban"] = so
-    # One two-column block, as Decree 30 lays it out: the number sits under the issuing body
-    # and the place and date under the motto, so the text reads column by column.
+    # A table of two rows, as Decree 30 lays it out: issuing body | motto, then number | place and
+    # date on one baseline; published texts read it row by row, and so does the ground truth.
     date_line = Line(f"{place}, {V.date_line(date)}", "I", 13, "center", field="ngay_ban_hanh")
-    doc.blocks.append(Cols(left + [Rule(22)] + so_line, right + [Rule(62), date_line], split=0.4))
+    doc.blocks.append(Cols(left + [Rule(22)], right + [Rule(62)], split=0.4))
+    doc.blocks.append(Cols(so_line, [date_line], split=0.4))
     doc.blocks.append(Gap(6))
 
 

@@ -47,8 +47,13 @@ def test_seal_found_where_a_synthetic_page_has_one():
         assert ("seal" in _kinds(page)) == ("seal" in truth["damage"]), gt.name
 
 
-def test_stamps_kept_out_printed_text_kept(qd222_first):
-    result = ocr.recognise(qd222_first)
+@pytest.fixture(scope="module")
+def qd222_first_read(qd222_first):
+    return ocr.recognise(qd222_first)
+
+
+def test_stamps_kept_out_printed_text_kept(qd222_first_read):
+    result = qd222_first_read
     text = normalise(result.text)
     assert {r.kind for r in result.regions} == {"portal_stamp", "seal", "signature", "signer_block", "stamp"}
     for stamped in ("Người ký", "Thời gian ký", "Cơ quan: VĂN", "ĐẾN"):  # portal stamp, incoming-mail stamp
@@ -56,6 +61,14 @@ def test_stamps_kept_out_printed_text_kept(qd222_first):
     for printed in ("THỦ TƯỚNG CHÍNH PHỦ", "Số: 222/QĐ-TTg", "Ban hành Kế hoạch hành động quốc gia",
                     "Hà Nội, ngày 23 tháng 01 năm 2025", "Nơi nhận:", "Văn phòng Quốc hội"):
         assert printed in text
+
+
+def test_official_header_reads_as_its_two_row_table(qd222_first_read):
+    """Issuing body, national motto, then the number and the place and date (the order of published texts)."""
+    text = normalise(qd222_first_read.text)
+    order = ["THỦ TƯỚNG CHÍNH PHỦ", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Hạnh phúc", "Số: 222/QĐ-TTg",
+             "Hà Nội, ngày 23 tháng 01 năm 2025", "Ban hành Kế hoạch"]
+    assert [text.index(part) for part in order] == sorted(text.index(part) for part in order)
 
 
 def test_incoming_mail_stamp_gone_on_reported_page():

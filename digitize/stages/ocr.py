@@ -5,8 +5,9 @@ The engine is created once per process and reused; the pipeline's worker initial
 
 Tesseract joins side-by-side blocks that share a baseline (the two-column header of an
 official document, the two signer blocks at the foot) into one line. `reading_order` splits
-such lines at wide gaps and reads a run of two-column rows column by column, so the text layer
-says "ỦY BAN NHÂN DÂN… / Số: …" before "CỘNG HÒA… / Hà Nội, ngày…", as a person reads it.
+such lines at wide gaps and reads a run of two-column rows column by column (`Nơi nhận:` before the
+signer block); an official header is read as the two-row table it is: issuing body, national motto,
+then `Số: …` and `Hà Nội, ngày…`, the order of the published texts.
 """
 from __future__ import annotations
 
@@ -209,8 +210,9 @@ def reading_order(page: OcrPage, cells: tuple[tuple[int, int, int, int], ...] = 
             i += 1
             continue
         end, gutter = run
-        block = [seg for row in rows[i:end] for seg in row]
-        ordered += [s for s in block if _span(s)[1] <= gutter] + [s for s in block if _span(s)[0] >= gutter]
+        for band in _header_rows(rows[i:end], gutter):
+            block = [seg for row in band for seg in row]
+            ordered += [s for s in block if _span(s)[1] <= gutter] + [s for s in block if _span(s)[0] >= gutter]
         i = end
     words: list[Word] = []
     lines: list[str] = []
@@ -219,6 +221,23 @@ def reading_order(page: OcrPage, cells: tuple[tuple[int, int, int, int], ...] = 
             words.append(Word(w.text, w.confidence, w.box, len(lines)))
         lines.append(" ".join(w.text for w in seg))
     return OcrPage(tuple(words), tuple(lines), page.width_px, page.height_px, page.regions)
+
+
+# the number cell of an official header (`Số: 199/2026/NĐ-CP`; OCR may drop or change the tone mark)
+NUMBER_CELL = re.compile(r"^S[ốôồổóòo6]\s*[:.]?\s*\S*\d")
+
+
+def _header_rows(rows: list[list[list[Word]]], gutter: float) -> list[list[list[list[Word]]]]:
+    """Decree 30 sets an official header as a table of two rows: issuing body | national motto, then
+    number | place and date. Published texts read it cell by cell, row by row, so a run of columns
+    is cut into bands before the row whose left cell is the number line."""
+    bands = [[rows[0]]]
+    for row in rows[1:]:
+        left = [s for s in row if _span(s)[1] <= gutter]
+        if left and NUMBER_CELL.match(" ".join(w.text for w in left[0])):
+            bands.append([])
+        bands[-1].append(row)
+    return bands
 
 
 FORM_LABEL = re.compile(r"^\S+(?:\s+\S+){0,4}:\s*\S")
