@@ -5,13 +5,15 @@ page-count and pixel limits checked before anything is decoded), so a bad file f
 work is scheduled. `load_page` decodes one page in a worker process.
 
 A JPEG page keeps its original bytes so an unchanged page goes into the PDF without a lossy
-re-encode; a scanned PDF page that is one JPEG image is taken as that JPEG directly.
+re-encode; a scanned PDF page that is one JPEG image is taken as that JPEG directly, and one that is one
+1-bit image (CCITT G4) is decoded pixel for pixel, with what annotations draw over it.
 """
 from __future__ import annotations
 
 import hashlib
 import os
 import warnings
+from decimal import Decimal
 from pathlib import Path
 
 import cv2
@@ -238,6 +240,10 @@ def _load_pdf_page(ref: PageRef, limits: Limits) -> Page:
         dpi = _native_dpi(page)
         images = _page_images(page)
         rotate = int(page.obj.get("/Rotate", 0)) % 360
+        scan = _drawn_image(page, images) if rotate == 0 else None
+        bilevel = _bilevel_scan(ref, page, scan) if scan is not None else None
+        if bilevel is not None:
+            return Page(ref, bilevel, dpi, None, has_text)
         if len(images) == 1 and images[0].get("/Filter") == "/DCTDecode" and rotate == 0:
             # One JPEG filling the page: that JPEG is the scan, take it as it is.
             raw = images[0].read_raw_bytes()
@@ -245,3 +251,57 @@ def _load_pdf_page(ref: PageRef, limits: Limits) -> Page:
             if arr is not None and images[0].get("/ColorSpace") in ("/DeviceRGB", "/DeviceGray"):
                 return Page(ref, arr, dpi, raw, has_text)
     return Page(ref, poppler.rasterise(ref, dpi or 300), float(dpi or 300), None, has_text)
+
+
+def _drawn_image(page, images: list):
+    """The image a scanned page is, when its content does nothing but draw that one image over the
+    whole page (`W 0 0 H X Y cm /Im0 Do`); None otherwise."""
+    import pikepdf  # lazy, as in _open_pdf
+
+    if len(images) != 1:
+        return None
+    try:
+        ops = [(str(op), [float(v) for v in operands if isinstance(v, (int, float, Decimal))])
+               for operands, op in pikepdf.parse_content_stream(page)]
+    except pikepdf.PdfError:
+        return None
+    names = [op for op, _ in ops]
+    if set(names) - {"q", "Q", "cm", "Do"} or names.count("Do") != 1 or names.count("cm") != 1:
+        return None
+    a, b, c, d, e, f = next(v for op, v in ops if op == "cm")
+    x0, y0, x1, y1 = (float(v) for v in page.mediabox)
+    fills = b == c == 0 and abs(a - (x1 - x0)) < 1 and abs(d - (y1 - y0)) < 1 and abs(e - x0) < 1 and abs(f - y0) < 1
+    return images[0] if fills else None
+
+
+def _bilevel_scan(ref: PageRef, page, image) -> np.ndarray | None:
+    """A 1-bit scan (CCITT G4, JBIG2) decoded pixel for pixel: rendering it at a dpi a hair off its
+    own (200.1 for a 602 pt page) would smear it into grey and blur thin tone marks."""
+    import pikepdf  # lazy, as in _open_pdf
+
+    if int(image.get("/BitsPerComponent", 0)) != 1 or image.get("/ImageMask"):
+        return None
+    try:
+        grey = np.asarray(pikepdf.PdfImage(image).as_pil_image().convert("L"))
+    except (pikepdf.PdfError, NotImplementedError, ValueError, OSError):
+        return None  # a filter pikepdf cannot decode: poppler renders the page instead
+    return _with_annotations(ref, page, cv2.cvtColor(grey, cv2.COLOR_GRAY2BGR))
+
+
+def _with_annotations(ref: PageRef, page, scan: np.ndarray) -> np.ndarray:
+    """What a viewer shows over the scan (the portal's signature stamp is a widget's appearance),
+    copied from poppler's rendering of the page at the scan's own size."""
+    hidden = 2  # annotation flag bit: not shown
+    rects = [[float(v) for v in a.Rect] for a in page.obj.get("/Annots", [])
+             if "/AP" in a and "/Rect" in a and not int(a.get("/F", 0)) & hidden]
+    if not rects:
+        return scan
+    h, w = scan.shape[:2]
+    drawn = poppler.rasterise(ref, size=(w, h))
+    x0, y0, x1, y1 = (float(v) for v in page.mediabox)
+    sx, sy = w / (x1 - x0), h / (y1 - y0)
+    for left, bottom, right, top in rects:
+        cols = slice(max(0, int((min(left, right) - x0) * sx)), min(w, int((max(left, right) - x0) * sx) + 1))
+        rows = slice(max(0, int((y1 - max(top, bottom)) * sy)), min(h, int((y1 - min(top, bottom)) * sy) + 1))
+        scan[rows, cols] = drawn[rows, cols]
+    return scan

@@ -17,11 +17,11 @@ from digitize.model import OcrPage, PageRef, Word
 from digitize.tools import require
 
 
-def rasterise(ref: PageRef, dpi: float) -> np.ndarray:
-    """One PDF page as a BGR image at `dpi`."""
+def rasterise(ref: PageRef, dpi: float = 300, size: tuple[int, int] | None = None) -> np.ndarray:
+    """One PDF page as a BGR image at `dpi`, or scaled to `size` (width, height) in pixels."""
     require("pdftoppm", "poppler-utils")
     try:
-        images = convert_from_path(ref.path, dpi=dpi, first_page=ref.page, last_page=ref.page)
+        images = convert_from_path(ref.path, dpi=dpi, first_page=ref.page, last_page=ref.page, size=size)
     except (PDFPageCountError, PDFSyntaxError) as e:
         raise InputError(str(ref), f"cannot rasterise PDF page: {str(e).splitlines()[0][:160]}") from None
     if not images:
