@@ -167,8 +167,7 @@ def _by_cell(words: list[Word], cells: tuple[tuple[int, int, int, int], ...]) ->
     tol = statistics.median(w.box[3] - w.box[1] for w in words) if words else 1
     groups: dict[object, list[Word]] = {}
     for w in words:
-        cx, cy = (w.box[0] + w.box[2]) / 2, (w.box[1] + w.box[3]) / 2
-        cell = next((c for c in cells if c[0] <= cx <= c[2] and c[1] <= cy <= c[3]), None)
+        cell = next((c for c in cells if page_regions.inside(w.box, Region("cell", c))), None)
         groups.setdefault(cell or ("line", w.line), []).append(w)
     tops = sorted({min(x.box[1] for x in g) for g in groups.values()})
     rows: list[int] = []  # the top of each row of cells: cells of a row share their top rule

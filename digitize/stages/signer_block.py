@@ -6,8 +6,9 @@ signer's name) for a picture and reads nothing of it, or a few letters. Measured
 plain tesseract and the pipeline lost the block entirely on every page with a seal.
 
 The block is the part of the page beside and above the seal, to the right edge, below the last body line
-that runs across it. Read as one block of text (tesseract mode 6), it gives the printed lines; what it reads
-out of the seal and the signature is dropped afterwards by the same filters as the rest of the page.
+that runs across it. With the seal's ring, what lies inside the ring and the signature's strokes painted out,
+and read as one block of text (tesseract mode 6), it gives the printed lines; what is still read out of the
+seal is dropped afterwards by the same filters as the rest of the page.
 """
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ import numpy as np
 
 from digitize.model import Region, Word
 from digitize.stages.ocr_filter import reads_as_print
+from digitize.stages.regions import inside
 from digitize.tools import tesseract
 
 BLOCK_PSM = 6  # one uniform block of text: no layout analysis left to call the block a picture
@@ -45,8 +47,7 @@ def block_box(seal: Region, words: tuple[Word, ...], width: int, height: int) ->
 
 
 def _inside(word: Word, box: tuple[int, int, int, int]) -> bool:
-    cx, cy = (word.box[0] + word.box[2]) / 2, (word.box[1] + word.box[3]) / 2
-    return box[0] <= cx <= box[2] and box[1] <= cy <= box[3]
+    return inside(word.box, Region("signer_block", box))
 
 
 def _printed_chars(words: list[Word]) -> int:
