@@ -3,7 +3,7 @@ against plain `tesseract IMG - -l vie` on the same decoded image: which step hel
 
     python bench/ablate_ocr.py [--sets real-dev,synthetic] [--reallike-dir DIR] [--variants a,b] [--out f.json]
 
-Variants: base (the pipeline as it is), no-deskew, deskew-all (every skew >= 0.1 deg), deskew-0.5 (rotate only when |skew| >= 0.5 deg),
+Variants: base (the pipeline as it is), no-deskew, deskew-0.5 (rotate only when |skew| >= 0.5 deg),
 nearest (rotate without interpolation), cubic, shear-all (whole-pixel shears for every page class),
 rebinarise (linear, then thresholded back to black and white: bilevel pages before shears), no-flatten (no paper flattening of a bilevel page), no-regions
 (no seal/stamp/table handling), no-filter (no unreadable-line filter). One process; a few pages only.
@@ -57,8 +57,6 @@ def variant(name: str):
         patch(geometry, "apply", _rotate_with(cv2.INTER_CUBIC))
     elif name == "rebinarise":
         patch(geometry, "apply", _rotate_with(cv2.INTER_LINEAR, rebinarise=True))
-    elif name == "deskew-all":  # every skew of 0.1 deg or more removed, whatever the page
-        patch(geometry, "worth_deskewing", lambda image, dpi, skew: abs(skew) >= geometry.MIN_CHANGE_DEG)
     elif name == "shear-all":  # every page, not only bilevel ones, rotated by whole-pixel shears
         patch(geometry, "is_bilevel", lambda image: True)
     elif name == "no-flatten":

@@ -155,12 +155,6 @@ def detect(image: np.ndarray, dpi: float | None) -> tuple[Region, ...]:
     return tuple(find_seals(small, scale, mm) + find_ruled(small, scale, mm) + find_portal_stamp(image, scale, mm))
 
 
-def has_table(image: np.ndarray, dpi: float | None) -> bool:
-    """Whether the page holds a ruled table (the geometry stage asks, before straightening)."""
-    small, scale = _small_grey(image, dpi or 200.0)
-    return any(r.kind == "table" for r in find_ruled(small, scale, _mm((dpi or 200.0) * scale)))
-
-
 def _border(profile: np.ndarray, near: int, pad: int, last: bool) -> int | None:
     """The row (or column) of a box's ruled border near `near`: the outermost one that is mostly ink."""
     lo, hi = max(0, near - pad), min(len(profile), near + pad + 1)
