@@ -5,8 +5,11 @@ against plain `tesseract IMG - -l vie` on the same decoded image: which step hel
 
 Variants: base (the pipeline as it is), no-deskew, deskew-0.5 (rotate only when |skew| >= 0.5 deg),
 nearest (rotate without interpolation), cubic, shear-all (whole-pixel shears for every page class),
-rebinarise (linear, then thresholded back to black and white: bilevel pages before shears), no-flatten (no paper flattening of a bilevel page), no-regions
-(no seal/stamp/table handling), no-filter (no unreadable-line filter). One process; a few pages only.
+rebinarise (linear, then thresholded back to black and white: bilevel pages before shears), no-flatten (no paper
+flattening), no-regions (no seal/stamp/table handling), no-filter (no unreadable-line filter); steps of the
+per-class plan (stages/preprocess.py) switched off: no-colour (coloured ink left grey), no-scribbles (black-pen
+strokes left), and saturation (coloured ink found by the earlier saturation threshold). One process; a few pages
+only.
 """
 from __future__ import annotations
 
@@ -15,6 +18,7 @@ import contextlib
 import json
 import sys
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 import cv2
@@ -24,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench_ocr as bench  # noqa: E402
 from digitize.pipeline.pages import process_page  # noqa: E402
 from digitize.settings import Settings  # noqa: E402
-from digitize.stages import geometry, ingest, ocr  # noqa: E402
+from digitize.stages import geometry, ingest, ocr, preprocess, strokes  # noqa: E402
 from digitize.vn.metrics import char_errors  # noqa: E402
 
 
@@ -39,6 +43,12 @@ def _rotate_with(flags: int, rebinarise: bool = False, _orig=geometry.apply):
                              borderValue=geometry._paper_colour(image))
         return np.where(out < 128, 0, 255).astype(np.uint8) if rebinarise else out
     return apply
+
+
+def _saturation_ink(image):
+    b, g, r = cv2.split(image)
+    ink = cv2.compare(cv2.subtract(cv2.max(cv2.max(b, g), r), cv2.min(cv2.min(b, g), r)), 70, cv2.CMP_GT)
+    return ink, np.zeros_like(ink)
 
 
 @contextlib.contextmanager
@@ -60,7 +70,13 @@ def variant(name: str):
     elif name == "shear-all":  # every page, not only bilevel ones, rotated by whole-pixel shears
         patch(geometry, "is_bilevel", lambda image: True)
     elif name == "no-flatten":
-        patch(ocr, "flatten_background", lambda grey: grey)
+        patch(preprocess, "flatten_background", lambda grey: grey)
+    elif name in ("no-colour", "no-scribbles"):
+        step = {"no-colour": "colour_to_paper", "no-scribbles": "erase_scribbles"}[name]
+        patch(preprocess, "plan_for", lambda image, dpi, _plan=preprocess.plan_for: replace(_plan(image, dpi),
+                                                                                             **{step: False}))
+    elif name == "saturation":  # the earlier colour rule: saturation over 70 grey levels is not print
+        patch(strokes, "colour_ink", _saturation_ink)
     elif name == "no-regions":
         patch(ocr.page_regions, "detect", lambda image, dpi: ())
     elif name == "no-filter":

@@ -15,10 +15,10 @@ import re
 import statistics
 from dataclasses import replace
 
-import cv2
 import numpy as np
 
 from digitize.model import OcrPage, Page, Region, Word
+from digitize.stages import preprocess
 from digitize.stages import regions as page_regions
 from digitize.stages import signer_block
 from digitize.stages.ocr_filter import drop_unreadable_lines
@@ -42,7 +42,8 @@ def engine(lang: str = "vie", model: str = "fast", psm: int = tesseract.DEFAULT_
 def recognise(page: Page, lang: str = "vie", model: str = "fast") -> OcrPage:
     h, w = page.image.shape[:2]
     found = page_regions.detect(page.image, page.dpi)
-    grey = page_regions.mask_stamps(ocr_grey(page.image), found)
+    grey, marks = preprocess.prepare(page.image, page.dpi or 300.0, preprocess.plan_for(page.image, page.dpi), found)
+    grey = page_regions.mask_stamps(grey, found)
     tsv = engine(lang, model).tsv(grey, page.dpi or 300.0)
     words = tesseract.parse_tsv(tsv, w, h)
     # a coloured seal is already paper in `grey`: what is read inside it is print
@@ -50,10 +51,10 @@ def recognise(page: Page, lang: str = "vie", model: str = "fast") -> OcrPage:
     # the block engine is loaded on the first page with a black seal, not at worker start-up
     read, signatures = signer_block.reread(grey, page.dpi or 300.0, words.words, black_seals, engine(
         lang, model, signer_block.BLOCK_PSM)) if black_seals else (words.words, [])
-    printed = drop_unreadable_lines(keep_printed(read, black_seals))
+    printed = drop_unreadable_lines(keep_printed(read, black_seals + marks))
     tables = [r for r in found if r.kind == "table"]
     cells = tuple(c for t in tables for c in page_regions.table_cells(grey, t, page.dpi or 300.0))
-    return reading_order(replace(words, words=printed, regions=found + tuple(signatures)), cells)
+    return reading_order(replace(words, words=printed, regions=found + marks + tuple(signatures)), cells)
 
 
 SEAL_KEEP_CONFIDENCE = 80.0  # printed text crossing a seal (the signer's title) still reads this well
@@ -78,46 +79,13 @@ def _coloured(image: np.ndarray, box: tuple[int, int, int, int]) -> bool:
     return float(np.mean(sat[ink] > INK_SATURATION)) > 0.5
 
 
+NOT_PRINT = ("seal", "signature", "handwriting")
+
+
 def keep_printed(words: tuple[Word, ...], found: tuple[Region, ...]) -> tuple[Word, ...]:
-    """Drop words read out of a seal (its ring text, its emblem), keeping print that crosses it."""
-    seals = [r for r in found if r.kind == "seal"]
+    """Drop words read out of a seal (its ring text, its emblem) or a signature, keeping print that crosses it."""
+    seals = [r for r in found if r.kind in NOT_PRINT]
     return tuple(w for w in words if _reads_as_print(w) or not any(page_regions.inside(w.box, s) for s in seals))
-
-
-def ocr_grey(image: np.ndarray) -> np.ndarray:
-    """The grey image tesseract reads: coloured marks (seal, signature) turned to paper, so
-    they are not read as letters; black text under them stays black."""
-    if image.ndim == 2:
-        return flatten_background(image.copy())
-    # OpenCV per-channel ops, in place: numpy's max(axis=2) is ~50x slower, and at 300 dpi every
-    # temporary costs 9 MB of the worker's peak memory
-    grey = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
-    b, g, r = cv2.split(image)
-    high = cv2.max(b, g)
-    cv2.max(high, r, dst=high)
-    cv2.min(b, g, dst=b)
-    cv2.min(b, r, dst=b)
-    del g, r
-    cv2.subtract(high, b, dst=high)  # saturation
-    del b
-    cv2.threshold(high, INK_SATURATION, 255, cv2.THRESH_BINARY, dst=high)
-    cv2.max(grey, high, dst=grey)
-    del high
-    return flatten_background(grey)
-
-
-def flatten_background(grey: np.ndarray) -> np.ndarray:
-    """Divide by the paper's own brightness so uneven light, fold shadows and yellowing become
-    white paper: tesseract's global threshold otherwise turns a darker half-page into ink.
-    Works in place on `grey`."""
-    h, w = grey.shape
-    small = cv2.resize(grey, (max(1, w // 4), max(1, h // 4)), interpolation=cv2.INTER_AREA)
-    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (9, 9))  # wider than any stroke at 1/4 scale
-    paper = cv2.GaussianBlur(cv2.dilate(small, kernel), (0, 0), 4)
-    cv2.max(paper, 1, dst=paper)
-    paper = cv2.resize(paper, (w, h), interpolation=cv2.INTER_LINEAR)
-    cv2.divide(grey, paper, dst=grey, scale=255)
-    return grey
 
 
 def _is_noise(word: Word) -> bool:

@@ -78,11 +78,12 @@ def lookup(name: str, units: tuple[Unit, ...] | list[Unit], kind: str | None = N
     """(how `name` matches `units`, the known spelling when EXACT or FIXED). With `kind`, units of that
     kind are preferred; a unit of another kind is used only when none of that kind matches."""
     key, folded = match_key(name), fold(name)
-    pools = [[u for u in units if u.kind == kind], list(units)] if kind else [list(units)]
-    for pool in pools:
-        if any(match_key(u.name) == key for u in pool):
+    index = _index(units)
+    for pool in ([kind] if kind else []) + [None]:
+        keys, by_fold = index.get(pool, (frozenset(), {}))
+        if key in keys:
             return Match.EXACT, name
-        forms = {match_key(u.name): u.name for u in pool if fold(u.name) == folded}
+        forms = by_fold.get(folded, {})
         if len(forms) == 1:
             return Match.FIXED, next(iter(forms.values()))
         if len(forms) > 1:
@@ -90,5 +91,53 @@ def lookup(name: str, units: tuple[Unit, ...] | list[Unit], kind: str | None = N
     return Match.UNKNOWN, None
 
 
+_INDEXES: dict[int, tuple[object, dict]] = {}  # id of a unit pool -> (the pool, its index)
+
+
+def _index(units) -> dict[str | None, tuple[frozenset[str], dict[str, dict[str, str]]]]:
+    """Per kind (None: all) the exact keys of a pool's names and, by folded name, their spellings. Built
+    once per pool: a lookup runs for every unit named in every address. The pool is kept with its index so
+    that its id is not reused."""
+    got = _INDEXES.get(id(units))
+    if got is not None and got[0] is units:
+        return got[1]
+    index: dict[str | None, tuple[set, dict]] = {}
+    for u in units:
+        for pool in (u.kind, None):
+            keys, by_fold = index.setdefault(pool, (set(), {}))
+            keys.add(match_key(u.name))
+            by_fold.setdefault(fold(u.name), {})[match_key(u.name)] = u.name
+    out = {k: (frozenset(v[0]), v[1]) for k, v in index.items()}
+    if isinstance(units, tuple):  # lists are built per call: nothing to keep
+        _INDEXES[id(units)] = (units, out)
+    return out
+
+
+@functools.lru_cache(maxsize=1)
 def all_communes() -> tuple[Unit, ...]:
     return tuple(c for p in provinces() for c in p.communes)
+
+
+@functools.lru_cache(maxsize=1)
+def province_units() -> tuple[Unit, ...]:
+    return tuple(p.unit for p in provinces())
+
+
+@functools.lru_cache(maxsize=1)
+def unit_words() -> frozenset[str]:
+    """Every word of every unit name, lower-case ('đắk', 'ea', 'lắk'): words an address may hold that are
+    no Vietnamese syllable (names of other peoples' languages)."""
+    return frozenset(w.lower() for p in provinces() for u in (p.unit, *p.communes) for w in u.name.split())
+
+
+def known_place(text: str) -> bool:
+    """The text ends as an address of 2025 units does: '…, xã A, tỉnh B' (or 'phường', 'thành phố') with A a
+    commune of province B, both spelled exactly."""
+    parts = [p.strip() for p in text.split(",")]
+    if len(parts) < 2:
+        return False
+    province, commune = _split_kind(parts[-1], PROVINCE_TYPES, ""), _split_kind(parts[-2], COMMUNE_TYPES, "")
+    if not province.kind or not commune.kind:
+        return False
+    prov = next((p for p in provinces() if p.unit.name == province.name), None)
+    return prov is not None and any(c.name == commune.name for c in prov.communes)

@@ -220,7 +220,7 @@ def check_address(text: str) -> Review:
     prov = [u for u in units if u[2] in au.PROVINCE_TYPES]
     if prov:
         a, b, kind = prov[-1]
-        _check_unit(words, a, b, kind, [p.unit for p in au.provinces()], "", fixes, doubts)
+        _check_unit(words, a, b, kind, au.province_units(), "", fixes, doubts)
         province = au.find_province(" ".join(_split(w)[1] for w in words[a:b]))
     for a, b, kind in units:
         if kind in au.COMMUNE_TYPES:
@@ -248,7 +248,7 @@ def check_issuer(text: str) -> Review:
             k = _kind_at(words, i, strict=fold(words[i - 1]) not in ("dan", "ubnd", "an"))
             if k and i + k[1] < len(words):
                 kind, n = k
-                pool = [p.unit for p in au.provinces()] if kind in au.PROVINCE_TYPES else au.all_communes()
+                pool = au.province_units() if kind in au.PROVINCE_TYPES else au.all_communes()
                 _check_unit(words, i + n, len(words), kind, pool, "in Vietnam", fixes, doubts)
                 break
     return Review(" ".join(words), tuple(fixes), tuple(doubts))

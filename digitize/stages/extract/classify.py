@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Sequence
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from digitize.profiles.loader import Profile, ProfileSet
 from digitize.stages.extract import official
@@ -31,13 +31,16 @@ def profile_score(folded: Sequence[str], p: Profile) -> float:
     compared diacritic-folded with a fuzzy ratio so that OCR noise does not break them."""
     total = sum(k.weight for k in p.titles) / max(1, len(p.titles)) + sum(k.weight for k in p.keywords)
     got = 0.0
-    title_hits = [fuzz.ratio(" ".join(key_tokens(k.text)), f) for k in p.titles for f in folded[:60]]
-    titled = bool(title_hits) and max(title_hits) >= 88
+    titled = any(fuzz.ratio(" ".join(key_tokens(k.text)), f, score_cutoff=88) for k in p.titles
+                 for f in folded[:60])
     if titled:
         got += max(k.weight for k in p.titles)
+    text = "\n".join(folded)  # one substring search instead of one per line (a key holds no newline)
     for k in p.keywords:
         kk = " ".join(key_tokens(k.text))
-        if any(kk in f for f in folded) or any(fuzz.partial_ratio(kk, f) >= 90 for f in folded if len(f) >= len(kk)):
+        # the fuzzy look over the lines in one call (rapidfuzz's C++ loop): this runs for every profile
+        if kk in text or process.extractOne(kk, [f for f in folded if len(f) >= len(kk)],
+                                            scorer=fuzz.partial_ratio, score_cutoff=90):
             got += k.weight
     if p.titles and not titled:
         got *= NO_TITLE  # keywords alone ('Căn cứ', 'Điều 1') are shared by every kind of official text

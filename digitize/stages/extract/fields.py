@@ -20,11 +20,13 @@ from digitize.stages.extract import locate as loc
 from digitize.stages.extract import official
 from digitize.stages.extract.checks import cross_check
 from digitize.stages.extract.classify import Classification, classify
+from digitize.stages.extract.doubts import pair_doubts
 from digitize.stages.extract.labels import label_hits, value_for
-from digitize.stages.extract.lines import Line, build_lines
+from digitize.stages.extract.lines import Line, build_lines, clean_value
 from digitize.stages.extract.pairs import Pair, read_pairs
 from digitize.stages.extract.typed import make_field
 from digitize.stages.extract.validity import validity
+from digitize.vn.admin_units import known_place
 from digitize.vn.values import shape_type
 
 _field = make_field  # the older name, kept for callers
@@ -101,13 +103,18 @@ def _unique(name: str, fields: dict[str, Field]) -> str:
 
 def _pair_field(p: Pair, name: str) -> Field:
     raw = " ".join(t.text for t in p.value_toks)
-    spec = FieldSpec(name=name, labels=(p.label,), type=p.type or shape_type(raw))
+    typ = p.type or shape_type(raw)
+    if not p.known and typ == "text" and known_place(clean_value(raw)):
+        typ = "address"  # reads as an address of known units: checked as one, whatever its label
+    spec = FieldSpec(name=name, labels=(p.label,), type=typ)
     f = make_field(spec, raw, p.value_toks, p.page)
     f = replace(f, label=p.label)
     if not p.known and spec.type == "text":
         f = _flag(f, f"label {p.label!r} is not in the lexicon")
     if p.under:
         f = _flag(f, "unusual layout: value read on the line under its label")
+    for doubt in pair_doubts(p.type, p.value_toks, raw):
+        f = _flag(f, doubt)
     return f
 
 

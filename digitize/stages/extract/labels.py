@@ -5,19 +5,18 @@ from __future__ import annotations
 from typing import Sequence
 
 from digitize.profiles.loader import FieldSpec, Profile
-from digitize.stages.extract.lines import (LabelHit, Line, Tok, below, find_label, key_tokens, right_edge,
-                                          starts_block, value_tokens)
+from digitize.stages.extract.lines import (LabelHit, Line, Tok, WindowIndex, below, find_label, key_tokens,
+                                          right_edge, starts_block, value_tokens)
 
 
 def label_hits(lines: Sequence[Line], profile: Profile) -> dict[str, list[LabelHit]]:
     """All label hits, overlaps resolved in favour of the longest (most specific) label."""
     cands: list[tuple[FieldSpec, LabelHit]] = []
+    index = WindowIndex(lines)
     for spec in profile.fields:
         for label in spec.labels:
-            keys = key_tokens(label)
-            for ln in lines:
-                for h in find_label(ln, keys, label):
-                    cands.append((spec, h))
+            for h in find_label(index, key_tokens(label), label):
+                cands.append((spec, h))
     cands.sort(key=lambda c: (-c[1].n_keys, -c[1].score))
     taken: dict[int, set[int]] = {}
     out: dict[str, list[LabelHit]] = {}

@@ -15,7 +15,7 @@ from digitize.stages.extract.lines import key_tokens
 # canonical name -> (type, spellings). Types are those of digitize/profiles (plus phone, email).
 LEXICON: dict[str, tuple[str, tuple[str, ...]]] = {
     "ho_ten": ("name", ("Họ và tên", "Họ, chữ đệm, tên", "Họ, chữ đệm và tên", "Họ tên", "Tôi tên là",
-                        "Tên tôi là", "Ông/Bà", "Ông / Bà", "Ông", "Bà", "Người nộp hồ sơ", "Người nộp",
+                        "Tên tôi là", "Ông/Bà", "Ông / Bà", "Ông (bà)", "Bà (ông)", "Ông", "Bà", "Người nộp hồ sơ", "Người nộp",
                         "Họ, chữ đệm, tên người yêu cầu", "Người yêu cầu", "Người đề nghị", "Người khai",
                         "Họ và tên người khai", "Họ và tên người đề nghị", "Tên người nộp")),
     "ngay_sinh": ("date", ("Ngày, tháng, năm sinh", "Ngày tháng năm sinh", "Ngày sinh", "Sinh ngày")),
@@ -65,6 +65,9 @@ LEXICON: dict[str, tuple[str, tuple[str, ...]]] = {
     "thu_ky": ("name", ("Thư ký", "Người ghi biên bản", "Thư ký cuộc họp")),
     "thanh_phan": ("text", ("Thành phần", "Thành phần tham dự", "Thành phần tham gia", "Thành phần dự họp")),
     "chuc_vu": ("text", ("Chức vụ",)),
+    "don_vi": ("text", ("Đơn vị", "Đơn vị công tác", "Cơ quan công tác", "Nơi công tác")),
+    "ten_ho_kinh_doanh": ("text", ("Tên hộ kinh doanh",)),
+    "nganh_nghe": ("text", ("Ngành, nghề kinh doanh", "Ngành nghề kinh doanh", "Ngành nghề")),
     "kinh_gui": ("issuer", ("Kính gửi",)),  # an authority: checked as issuing bodies are
     "ly_do": ("text", ("Lý do", "Lý do xin xác nhận", "Lý do đề nghị")),
     "noi_dung_de_nghi": ("text", ("Nội dung đề nghị", "Nội dung yêu cầu", "Nội dung xin xác nhận")),
@@ -91,8 +94,14 @@ def _keys() -> dict[str, tuple[str, str]]:
     return out
 
 
-def lookup(label: str) -> Entry | None:
-    """The canonical entry of a printed label, tolerant of OCR noise in labels of 8+ letters."""
+MAX_QUALIFIER = 3  # words a form may add after a known label ('Họ, chữ đệm và tên khai sinh')
+
+
+@functools.lru_cache(maxsize=4096)  # the same labels recur on every page of a kind
+def lookup(label: str, qualified: bool = False) -> Entry | None:
+    """The canonical entry of a printed label, tolerant of OCR noise in labels of 8+ letters. `qualified`:
+    also a known spelling of two or more words followed by at most MAX_QUALIFIER words that narrow it
+    ('Địa chỉ trụ sở', 'Lý do khám sức khỏe'); the longest such spelling wins."""
     key = " ".join(key_tokens(label))
     if not key:
         return None
@@ -103,6 +112,12 @@ def lookup(label: str) -> Entry | None:
         best = process.extractOne(key, keys.keys(), scorer=fuzz.ratio, score_cutoff=90)
         if best:
             return Entry(*keys[best[0]], best[0])
+    if qualified:
+        words = key.split()
+        for n in range(len(words) - 1, max(1, len(words) - MAX_QUALIFIER - 1), -1):
+            head = " ".join(words[:n])
+            if head in keys:
+                return Entry(*keys[head], head)
     return None
 
 

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import Sequence
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from digitize.model import Box, PageResult, Word
 from digitize.vn.text import correct_word, fold, nfc
@@ -18,7 +18,16 @@ _PUNCT = re.compile(r"[^\w/]+", re.UNICODE)
 
 def key_tokens(text: str) -> list[str]:
     """Folded tokens without punctuation: 'Họ, chữ đệm, tên:' -> ['ho', 'chu', 'dem', 'ten']."""
-    return [t for t in _PUNCT.sub(" ", fold(text)).split() if t]
+    return list(_spelling_keys(text))
+
+
+@functools.lru_cache(maxsize=16384)  # label and keyword spellings are the same on every page: fold them once
+def _spelling_keys(text: str) -> tuple[str, ...]:
+    return _fold_keys(text)
+
+
+def _fold_keys(text: str) -> tuple[str, ...]:
+    return tuple(t for t in _PUNCT.sub(" ", fold(text)).split() if t)
 
 
 @dataclass(frozen=True)
@@ -56,6 +65,19 @@ class Line:
     def folded(self) -> str:
         return self._folded
 
+    @functools.cached_property
+    def _windows(self) -> dict[int, list[str]]:
+        return {}
+
+    def windows(self, size: int) -> list[str]:
+        """The folded text of every run of `size` tokens (index = start), built once per line."""
+        got = self._windows.get(size)
+        if got is None:
+            keys = self.keys
+            got = self._windows[size] = [" ".join(k for k in keys[i : i + size] if k)
+                                         for i in range(0, len(keys) - size + 1)]
+        return got
+
 
 def span_box(toks: Sequence[Tok]) -> Box:
     b = [t.word.box for t in toks]
@@ -84,7 +106,7 @@ def build_lines(pages: Sequence[PageResult], post_correct: bool = False) -> list
                     text = nfc(w.text)
                     if post_correct:
                         text = correct_word(text)
-                    toks.append(Tok(w, text, " ".join(key_tokens(text))))
+                    toks.append(Tok(w, text, " ".join(_fold_keys(text))))  # a page's own words: not cached
                 out.append(Line(pno, len(out), tuple(toks), page.ocr.width_px, page.ocr.height_px))
     return out
 
@@ -119,22 +141,50 @@ def _label_like(line: Line, start: int, end: int, n_keys: int) -> bool:
     return gap > 0.02 * line.page_w
 
 
-def find_label(line: Line, label_keys: list[str], label: str, min_score: float = 86.0) -> list[LabelHit]:
-    """Places in `line` where the label is printed, tolerant of OCR noise (fuzzy, diacritic-folded)."""
+class WindowIndex:
+    """The folded text of every run of 1, 2, … tokens of every line, flat per run length, so that a label
+    is looked for in all lines with one fuzzy-matching call (rapidfuzz's C++ loop) instead of one per line:
+    this runs for every label spelling of a profile."""
+
+    def __init__(self, lines: Sequence[Line]):
+        self.lines = lines
+        self._by_size: dict[int, tuple[list[str], list[tuple[Line, int]]]] = {}
+
+    def of_size(self, size: int) -> tuple[list[str], list[tuple[Line, int]]]:
+        got = self._by_size.get(size)
+        if got is None:
+            texts: list[str] = []
+            where: list[tuple[Line, int]] = []
+            for ln in self.lines:
+                ws = ln.windows(size)
+                texts += ws
+                where += [(ln, i) for i in range(len(ws))]
+            got = self._by_size[size] = (texts, where)
+        return got
+
+
+def find_label(index: WindowIndex, label_keys: list[str], label: str, min_score: float = 86.0) -> list[LabelHit]:
+    """Places in the indexed lines where the label is printed, tolerant of OCR noise (fuzzy,
+    diacritic-folded), in reading order."""
     n = len(label_keys)
     target = " ".join(label_keys)
-    keys = line.keys
-    hits: list[LabelHit] = []
     short = len(target) <= 4
-    for size in {n, n - 1, n + 1} - {0}:
-        for i in range(0, len(keys) - size + 1):
-            window = " ".join(k for k in keys[i : i + size] if k)
+    hits: list[tuple[int, int, int, LabelHit]] = []
+    for size in sorted({n, n - 1, n + 1} - {0}):
+        texts, where = index.of_size(size)
+        if short:
+            found = [(w, 100.0, k) for k, w in enumerate(texts) if w == target]
+        else:
+            found = process.extract(target, texts, scorer=fuzz.ratio, score_cutoff=min_score, limit=None)
+        for window, score, k in found:
+            line, i = where[k]
             if not window or window[0] != target[0] and size == n:
                 continue
-            score = 100.0 if window == target else (0.0 if short else fuzz.ratio(window, target))
-            if score >= min_score and _label_like(line, i, i + size, n):
-                hits.append(LabelHit(line, i, i + size, score, n, label))
-    return hits
+            if _label_like(line, i, i + size, n):
+                hit = LabelHit(line, i, i + size, 100.0 if window == target else score, n, label)
+                hits.append((line.index, size, i, hit))
+    hits.sort(key=lambda h: h[:3])
+    return [h[3] for h in hits]
 
 
 def value_tokens(line: Line, start: int, stop: int) -> list[Tok]:

@@ -47,7 +47,7 @@ def issuer(lines: Sequence[Line]) -> loc.Found | None:
     top = lines[k].box[1] if k is not None else None
     if found and ":" not in found.raw and not any(c.isdigit() for c in found.raw) \
             and (top is None or found.box[1] < top):
-        return found
+        return _with_lost_line(lines, found)
     # OCR joined the issuing body and the national motto on one line: the body is what comes before it
     for ln in _page1_header(lines):
         keys = ln.keys
@@ -57,6 +57,27 @@ def issuer(lines: Sequence[Line]) -> loc.Found | None:
                 if head and all(t.text.isupper() for t in head):
                     return _found(head, ln.page)
     return None
+
+
+UNREAD = 40.0  # mean word confidence of a header line under which it was not read (a seal, a smear)
+
+
+def _with_lost_line(lines: Sequence[Line], found: loc.Found) -> loc.Found:
+    """The issuing body may be the header line OCR lost: a line of the same column right under the body
+    that reads as noise (a seal over it) is where the body's own name may stand."""
+    if not found.toks:
+        return found
+    last = found.toks[-1].word
+    x0, x1 = found.box[0], found.box[2]
+    for ln in _page1_header(lines):
+        h = last.box[3] - last.box[1]
+        if ln.box[1] <= last.box[1] or ln.box[1] - last.box[3] > 1.5 * h or ln.box[2] < x0 or ln.box[0] > x1:
+            continue
+        conf = sum(t.word.confidence for t in ln.toks) / len(ln.toks)
+        if conf < UNREAD:
+            return Found(found.raw, found.toks, found.page, ("a header line under it was not read",))
+        break
+    return found
 
 
 def number(lines: Sequence[Line]) -> loc.Found | None:
@@ -177,6 +198,8 @@ def subject(lines: Sequence[Line]) -> loc.Found | None:
             break
         if ln.box[0] < 0.2 * ln.page_w or ln.box[2] > 0.85 * ln.page_w:
             break  # a body paragraph runs margin to margin; a subject line is centred and shorter
+        if ln.text.startswith("(") and ln.text.rstrip(" .").endswith(")"):
+            continue  # a form's note on its use ('(Dùng cho …)', '(Kèm theo …)'), not its subject
         if loc._upper_ratio(ln) > 0.9 or any(t.text.endswith(":") for t in ln.toks):
             if toks:
                 break
@@ -300,6 +323,6 @@ def tokens_in(lines: Sequence[Line], f: Field) -> set[int]:
     if f.box is None:
         return set()
     x0, y0, x1, y1 = f.box
-    return {id(t.word) for ln in lines if ln.page == f.page for t in ln.toks
-            if t.word.box[0] >= x0 - 2 and t.word.box[2] <= x1 + 2 and t.word.box[1] >= y0 - 2
+    return {id(t.word) for ln in lines if ln.page == f.page and ln.box[1] <= y1 + 2 and ln.box[3] >= y0 - 2
+            for t in ln.toks if t.word.box[0] >= x0 - 2 and t.word.box[2] <= x1 + 2 and t.word.box[1] >= y0 - 2
             and t.word.box[3] <= y1 + 2}

@@ -12,10 +12,13 @@ import re
 from dataclasses import dataclass
 from typing import Sequence
 
+from digitize.profiles.loader import FieldSpec
 from digitize.stages.extract import lexicon
+from digitize.stages.extract.typed import typed_value
 from digitize.stages.extract.lines import Line, Tok, below, clean_value, key_tokens, right_edge, starts_block
 
-_ITEM = re.compile(r"^([-–•+*]|\d{1,2}[.)]|[a-zđ][.)]|[IVX]{1,4}[.)])$")
+# item markers; a lettered item OCR misreads keeps its bracket ('gø)' for 'g)')
+_ITEM = re.compile(r"^([-–•+*]|\d{1,2}[.)]|[a-zđ][.)]|[IVX]{1,4}[.)]|[^\W\d_]{1,2}\))$")
 _ITEM_GLUED = re.compile(r"^(\d{1,2}[.)]|[a-zđ]\))(?=\w)")  # '3.Giới' read without the space
 _SKIP_LINE = ("can cu", "dieu ", "xet de nghi", "theo de nghi")
 MAX_LABEL_TOKENS = 6  # of a label no lexicon knows
@@ -79,16 +82,19 @@ def _split(toks: Sequence[Tok], lo: int, c: int, page_w: int) -> int | None:
     return None
 
 
-def _plausible_label(toks: Sequence[Tok]) -> tuple[str, lexicon.Entry | None] | None:
+def _plausible_label(toks: Sequence[Tok], item: bool = False) -> tuple[str, lexicon.Entry | None] | None:
+    """(label text, lexicon entry) when toks read as a label; `item`: it follows an item marker, where a
+    comma belongs to the label ('k) Ngành, nghề kinh doanh:') rather than to running text."""
     text = clean_value(" ".join(t.text for t in toks).rstrip(":").strip())
     text = _ITEM_GLUED.sub("", text).strip(" :")
     if not text or any(c.isdigit() for c in text):
         return None
-    entry = lexicon.lookup(text)
+    entry = lexicon.lookup(text, qualified=True)
     if entry:
         return text, entry
     words = text.split()
-    if len(words) > MAX_LABEL_TOKENS or "," in text or not text[0].isupper() or text.endswith((".", ";")):
+    if len(words) > MAX_LABEL_TOKENS or "," in text and not item or not text[0].isupper() \
+            or text.endswith((".", ";")):
         return None
     return text, None
 
@@ -126,7 +132,7 @@ def _labels_on(lines: Sequence[Line], ln: Line) -> list[tuple[int, int, str, lex
             s = lo
         if s > c:
             continue
-        got = _plausible_label(toks[s : c + 1])
+        got = _plausible_label(toks[s : c + 1], s > 0 and _is_item(toks[s - 1]))
         if got is None:
             if not out:
                 return []  # the line opens with running text: no label on it
@@ -196,10 +202,26 @@ def read_pairs(lines: Sequence[Line], taken: set[int] = frozenset()) -> list[Pai
             value = _strip([t for t in value if id(t.word) not in taken])
             if not value:
                 continue
+            entry, typ = _settle(text, entry, value)
             name = entry.name if entry else snake(text)
             out.append(Pair(text, name, typ, entry is not None, tuple(ln.toks[s : c + 1]), tuple(value),
                             ln.page, wrapped, under, ln.index))
     return out
+
+
+def _settle(text: str, entry: lexicon.Entry | None, value: Sequence[Tok]) -> tuple[lexicon.Entry | None, str]:
+    """A label read as a known spelling plus qualifying words ('Địa chỉ trụ sở') takes the spelling's type
+    when its value has that type; free text keeps the label's own name ('Địa điểm tiếp' is not any
+    'Địa điểm'), and a value that does not have the type ('Thời gian tiếp: sáng thứ Hai') makes the label
+    one no lexicon knows."""
+    if entry is None or entry.key == " ".join(key_tokens(text)):
+        return entry, entry.type if entry else ""
+    if entry.type == "text":
+        return lexicon.Entry(snake(text), "text", entry.key), "text"
+    spec = FieldSpec(name=entry.name, labels=(text,), type=entry.type)
+    if typed_value(spec, " ".join(t.text for t in value)).valid:
+        return entry, entry.type
+    return None, ""
 
 
 def _strip(toks: list[Tok]) -> list[Tok]:

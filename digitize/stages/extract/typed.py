@@ -14,6 +14,7 @@ from digitize.stages.extract.lines import Tok, clean_value, span_box
 from digitize.vn import identifiers as ids
 from digitize.vn import plausibility
 from digitize.vn import values as vals
+from digitize.vn.admin_units import unit_words
 from digitize.vn.text import fix_family_name, fold, is_syllable, title_name
 
 _HONORIFIC = re.compile(r"^\s*(ông\s*/\s*bà|ông|bà|anh|chị)\b[\s:.]*", re.IGNORECASE)
@@ -70,15 +71,27 @@ def confidence(toks: Sequence[Tok]) -> float:
     return sum(t.word.confidence for t in toks) / len(toks) if toks else 0.0
 
 
+WEAK_WORD = 65.0  # word confidence under which one word of a value needs review, whatever the mean
+
+
+def _weak_word(toks: Sequence[Tok]) -> Tok | None:
+    """The least confident word with letters or digits, when it is under WEAK_WORD."""
+    words = [t for t in toks if any(c.isalnum() for c in t.text)]
+    weakest = min(words, key=lambda t: t.word.confidence, default=None)
+    return weakest if weakest is not None and weakest.word.confidence < WEAK_WORD else None
+
+
 CLOSED_TYPES = ("sex", "enum", "ethnicity")
 
 
-def _odd_word(text: str) -> str | None:
+def _odd_word(text: str, kind: str = "") -> str | None:
     """A word of free text that no Vietnamese spelling allows ('4£MmH'): OCR garbage, or a foreign word a
-    person should confirm. Acronyms (UBND, TTXH) and codes with digits pass."""
+    person should confirm. Acronyms (UBND, TTXH), codes with digits and, in addresses and authorities,
+    the words of unit names ('Đắk Lắk', 'Ea Kiết') pass."""
+    places = unit_words() if kind in ("address", "issuer") else frozenset()
     for tok in text.split():
         w = tok.strip(".,;:()[]\"'“”‘’-–/")
-        if not w or w.isdigit():
+        if not w or w.isdigit() or w.lower() in places:
             continue
         if not all(c.isalnum() or c in "/-.&" for c in w):
             return w
@@ -99,7 +112,7 @@ def make_field(spec: FieldSpec, raw: str, toks: Sequence[Tok], page: int | None)
         rev = plausibility.review(kind, value)
         value, doubtful = rev.value, bool(rev.doubts)
         reasons += [f"corrected {c}" for c in rev.corrections] + list(rev.doubts)
-    odd = _odd_word(value) if kind and isinstance(value, str) else None
+    odd = _odd_word(value, kind) if kind and isinstance(value, str) else None
     if odd:
         doubtful = True
         reasons.append(f"{odd!r} is not a Vietnamese word")
@@ -108,6 +121,9 @@ def make_field(spec: FieldSpec, raw: str, toks: Sequence[Tok], page: int | None)
     unsure = bool(toks and conf < LOW_CONFIDENCE and not confirmed)
     if unsure:
         reasons.append(f"low OCR confidence {conf:.0f}")
+    elif not confirmed and (weak := _weak_word(toks)) is not None:
+        unsure = True  # one word misread among well-read ones hides in the mean ('thôn Đồng,' for Đông)
+        reasons.append(f"{weak.text!r} read with low OCR confidence {weak.word.confidence:.0f}")
     return Field(name=spec.name, value=value, raw=clean_value(raw), confidence=conf, page=page,
                  box=span_box(toks) if toks else None, valid=checked.valid,
                  needs_review=not checked.valid or doubtful or unsure, reason="; ".join(reasons))

@@ -1,0 +1,50 @@
+"""Doubts a value read after a label raises by its shape alone, so that a wrong value is flagged rather than
+given as right: a value that stops where it should go on (a trailing comma or hyphen, a word that needs the
+next one: the rest was on a line not joined), a value that holds another `Label:` (two fields read as one),
+and a value whose shape is another type than its label's (a date after `Nơi cấp:`)."""
+from __future__ import annotations
+
+import re
+from typing import Sequence
+
+from digitize.stages.extract.lines import Tok
+from digitize.vn.values import shape_type
+
+# words after which a Vietnamese value goes on: a value ending in one was cut
+_NEEDS_NEXT = frozenset("và của các những tại cho với về để theo đến từ số đường phường xã tỉnh thành phố thôn "
+                        "ấp tổ khu xóm bản ngõ ngách hẻm kiệt ngày tháng năm ông bà".split())
+_INNER_LABEL = re.compile(r"^[^\W\d_][^\d:]*:$")  # 'tộc:' — a label's colon, not '08:30'
+# label types whose values are free words, and the shapes that are certainly something else
+_WORDY = ("text", "address", "issuer", "name")
+_OTHER_SHAPES = ("date", "phone", "cccd", "email", "dossier_code", "procedure_code")
+
+
+def cut_short(toks: Sequence[Tok]) -> str | None:
+    last = toks[-1].text
+    if last.endswith((",", "-", "–")) or last.lower() in _NEEDS_NEXT:
+        return f"value may go on (ends with {last!r}): check the next line"
+    return None
+
+
+def holds_label(toks: Sequence[Tok]) -> str | None:
+    for t in toks[1:]:
+        if _INNER_LABEL.match(t.text):
+            return f"another label {t.text!r} inside the value"
+    return None
+
+
+def shape_mismatch(label_type: str, raw: str) -> str | None:
+    if label_type not in _WORDY:
+        return None
+    shape = shape_type(raw)
+    if shape in _OTHER_SHAPES:
+        return f"the value reads as a {shape.replace('_', ' ')}, not the {label_type} its label holds"
+    return None
+
+
+def pair_doubts(label_type: str, toks: Sequence[Tok], raw: str) -> list[str]:
+    """Every doubt about a `Label: value` pair's value (types that wrap: text and addresses may be cut)."""
+    found = [holds_label(toks), shape_mismatch(label_type, raw)]
+    if label_type in ("text", "address", "issuer", ""):
+        found.append(cut_short(toks))
+    return [d for d in found if d]
