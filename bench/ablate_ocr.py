@@ -4,11 +4,12 @@ against plain `tesseract IMG - -l vie` on the same decoded image: which step hel
     python bench/ablate_ocr.py [--sets real-dev,synthetic] [--reallike-dir DIR] [--variants a,b] [--out f.json]
 
 Variants: base (the pipeline as it is), no-deskew, deskew-0.5 (rotate only when |skew| >= 0.5 deg),
-nearest (rotate without interpolation), cubic,
-rebinarise (linear, then thresholded back to black and white), no-flatten (no paper flattening), no-regions
-(no seal/stamp/table handling), no-filter (no unreadable-line filter); steps of the per-class plan
-(stages/preprocess.py) switched off: no-colour (coloured ink left grey), no-scribbles (black-pen strokes left),
-and saturation (coloured ink found by the earlier saturation threshold). One process; a few pages only.
+nearest (rotate without interpolation), cubic, shear-all (whole-pixel shears for every page class),
+rebinarise (linear, then thresholded back to black and white: bilevel pages before shears), no-flatten (no paper
+flattening), no-regions (no seal/stamp/table handling), no-filter (no unreadable-line filter); steps of the
+per-class plan (stages/preprocess.py) switched off: no-colour (coloured ink left grey), no-scribbles (black-pen
+strokes left), and saturation (coloured ink found by the earlier saturation threshold). One process; a few pages
+only.
 """
 from __future__ import annotations
 
@@ -66,6 +67,8 @@ def variant(name: str):
         patch(geometry, "apply", _rotate_with(cv2.INTER_CUBIC))
     elif name == "rebinarise":
         patch(geometry, "apply", _rotate_with(cv2.INTER_LINEAR, rebinarise=True))
+    elif name == "shear-all":  # every page, not only bilevel ones, rotated by whole-pixel shears
+        patch(geometry, "is_bilevel", lambda image: True)
     elif name == "no-flatten":
         patch(preprocess, "flatten_background", lambda grey: grey)
     elif name in ("no-colour", "no-scribbles"):

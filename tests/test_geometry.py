@@ -195,7 +195,7 @@ def test_grey_single_channel_page(pages):
 
 
 def test_bilevel_page_stays_bilevel_when_straightened(pages):
-    """A black-and-white scan with a small skew is rotated and thresholded back: no grey pixels reach OCR
+    """A black-and-white scan with a small skew is straightened by whole-pixel shears: no grey pixels reach OCR
     (interpolation greys the thin strokes of tone marks), and the ink is neither thinned nor thickened."""
     grey = cv2.cvtColor(turn(pages[200], 0.3, 0), cv2.COLOR_BGR2GRAY)
     bilevel = np.where(grey < 128, 0, 255).astype(np.uint8)

@@ -50,9 +50,7 @@ def straighten(page: Page, settings: Settings) -> tuple[Page, Geometry]:
     est = estimate(check_image(page), dpi, orient=settings.orient)
     if est is None:
         return page, Geometry()
-    skew = est.skew if settings.deskew else 0.0
-    if abs(skew) < MIN_CHANGE_DEG:
-        skew = 0.0
+    skew = est.skew if settings.deskew and worth_deskewing(page.image, dpi, est.skew) else 0.0
     geometry = Geometry(rotation=est.rotation, deskew=round(skew, 2), orientation_confidence=est.confidence)
     if est.rotation == 0 and skew == 0.0:
         return page, geometry
@@ -60,31 +58,67 @@ def straighten(page: Page, settings: Settings) -> tuple[Page, Geometry]:
     return Page(ref=page.ref, image=image, dpi=page.dpi, encoded=None, has_text_layer=page.has_text_layer), geometry
 
 
+def worth_deskewing(image: np.ndarray, dpi: float, skew: float) -> bool:
+    """Whether removing `skew` helps OCR; the one place this is decided, by page class.
+    Every class: a skew of 0.1 deg or more is removed. Measured on the development pages (qd222, bilevel
+    200 dpi decoded pixel for pixel; bench/ablate_ocr.py, text CER straightened by shears -> as scanned):
+    text pages p02 (-0.20 deg) 1.48 -> 1.60 %, p03 (-0.12) 1.82 -> 2.88, p06 (-0.17) 1.05 -> 1.05,
+    p10 (-0.13) 1.39 -> 1.12; table pages p13 (-0.12) 4.12 -> 5.24, p23 (-0.13) 3.48 -> 2.93,
+    p25 (-0.28) 5.38 -> 5.44, p27 (-0.19) 5.36 -> 2.64, p28 (-0.24) 2.81 -> 7.50: 444 character errors
+    straightened against 508 as scanned. Neither a skew threshold nor text-versus-table pages separate the
+    pages that lose (a rule "tables only", chosen while these pages were rasterised grey, lost here)."""
+    return abs(skew) >= MIN_CHANGE_DEG
+
+
 def apply(image: np.ndarray, rotation: int, skew: float) -> np.ndarray:
     """Turn clockwise by `rotation` (exact), then rotate clockwise by `skew` degrees, filling the
     uncovered corners with the paper colour so no dark wedges reach the PDF. A bilevel page stays
-    bilevel (see `_rebinarise`)."""
+    bilevel (see `shear_rotate`)."""
     turn = {90: cv2.ROTATE_90_CLOCKWISE, 180: cv2.ROTATE_180, 270: cv2.ROTATE_90_COUNTERCLOCKWISE}
     if rotation:
         image = cv2.rotate(image, turn[rotation])
+    if skew and is_bilevel(image):
+        return shear_rotate(image, skew)
     if skew:
-        bilevel = is_bilevel(image)
         h, w = image.shape[:2]
         matrix = cv2.getRotationMatrix2D((w / 2.0, h / 2.0), -skew, 1.0)
         image = cv2.warpAffine(image, matrix, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT,
                                borderValue=_paper_colour(image))
-        if bilevel:
-            _rebinarise(image)
     return image
 
 
-def _rebinarise(image: np.ndarray) -> None:
-    """Threshold a rotated bilevel page back to black and white, in place. Interpolation leaves the
-    one-pixel strokes of tone marks as light grey that tesseract's own threshold then drops; cut at
-    mid-grey, each stroke keeps about its width. Measured (bench/ablate_ocr.py, text CER, development
-    pages only): qd222 p28 (bilevel, skew -0.23°) 8.78 % linear -> 8.61 % rebinarised, 8.87 % nearest
-    neighbour, 12.36 % not rotated (plain tesseract 13.64 %): a small skew is still worth removing."""
-    cv2.threshold(image, 127, 255, cv2.THRESH_BINARY, dst=image)
+def shear_rotate(image: np.ndarray, skew: float) -> np.ndarray:
+    """Rotate a bilevel page clockwise by `skew` degrees as two shears by whole pixels: columns moved up or
+    down, then rows left or right. No pixel is interpolated, so the one-pixel strokes of tone marks keep
+    their shape (a rotation by resampling thins or breaks them); the price is a one-pixel step every
+    1/tan(skew) pixels, which at the skews of flatbed scans (< 1 degree) is every few hundred pixels.
+    Measured in bench/ablate_ocr.py (variant `rebinarise`: a linear rotation thresholded back at mid-grey,
+    which this replaces, and `nearest`): qd222 p03 (-0.12 deg) 1.82 % sheared, 2.85 % rebinarised, 1.82 %
+    nearest; p28 (-0.24 deg) 2.81, 2.64, 2.73 (7.50 as scanned): 90 errors against 120 and 89."""
+    angle = np.deg2rad(skew)
+    h, w = image.shape[:2]
+    paper = _paper_colour(image)
+    # a point (x, y) turned clockwise lands on row y + (x - cx) tan a, then column x - (y' - cy) sin a
+    image = _shift_lines(image, np.rint((np.arange(w) - w / 2.0) * np.tan(angle)).astype(int), paper)
+    turned = _shift_lines(image.swapaxes(0, 1), np.rint(-(np.arange(h) - h / 2.0) * np.sin(angle)).astype(int),
+                          paper)
+    return np.ascontiguousarray(turned.swapaxes(0, 1))
+
+
+def _shift_lines(image: np.ndarray, shifts: np.ndarray, paper: tuple[int, ...]) -> np.ndarray:
+    """Move column i of `image` down by shifts[i] pixels (up when negative), filling with paper."""
+    out = np.empty_like(image)
+    out[...] = paper if image.ndim == 2 else np.array(paper, image.dtype)
+    n = image.shape[0]
+    for shift in np.unique(shifts):
+        cols = shifts == shift
+        if abs(shift) >= n:
+            continue
+        if shift >= 0:
+            out[shift:, cols] = image[:n - shift, cols]
+        else:
+            out[:n + shift, cols] = image[-shift:, cols]
+    return out
 
 
 def estimate(image: np.ndarray, dpi: float, orient: bool = True) -> Estimate | None:

@@ -20,11 +20,12 @@ import numpy as np
 from digitize.model import OcrPage, Page, Region, Word
 from digitize.stages import ocr_tones, preprocess
 from digitize.stages import regions as page_regions
+from digitize.stages import signer_block
 from digitize.stages.ocr_filter import drop_unreadable_lines
 from digitize.tools import tesseract
 from digitize.vn.text import is_syllable
 
-_ENGINES: dict[tuple[str, str], tesseract.OcrEngine] = {}
+_ENGINES: dict[tuple[str, str, int], tesseract.OcrEngine] = {}
 GAP_FACTOR = 1.5  # a gap wider than this many word heights separates columns (a space is ~0.3)
 NARROW_GUTTER = 1.0  # ...and one at least this wide does when it is WIDE_SPACE times the line's median space
 WIDE_SPACE = 3.5
@@ -32,10 +33,10 @@ NOISE_CONFIDENCE = 60.0  # below this, a word with no letter or digit is scanner
 INK_SATURATION = 70  # red seals and blue signatures are saturated; printed text is not
 
 
-def engine(lang: str = "vie", model: str = "fast") -> tesseract.OcrEngine:
-    if (lang, model) not in _ENGINES:
-        _ENGINES[lang, model] = tesseract.make_engine(lang, model=model)
-    return _ENGINES[lang, model]
+def engine(lang: str = "vie", model: str = "fast", psm: int = tesseract.DEFAULT_PSM) -> tesseract.OcrEngine:
+    if (lang, model, psm) not in _ENGINES:
+        _ENGINES[lang, model, psm] = tesseract.make_engine(lang, psm=psm, model=model)
+    return _ENGINES[lang, model, psm]
 
 
 def recognise(page: Page, lang: str = "vie", model: str = "fast") -> OcrPage:
@@ -47,8 +48,14 @@ def recognise(page: Page, lang: str = "vie", model: str = "fast") -> OcrPage:
     words = tesseract.parse_tsv(tsv, w, h)
     # a coloured seal is already paper in `grey`: what is read inside it is print
     black_seals = tuple(r for r in found if r.kind == "seal" and not _coloured(page.image, r.box))
-    printed = drop_unreadable_lines(keep_printed(words.words, black_seals + marks))
-    return ocr_tones.apply(reading_order(replace(words, words=printed, regions=found + marks)), choices)
+    # the block engine is loaded on the first page with a black seal, not at worker start-up
+    read, signatures = signer_block.reread(grey, page.dpi or 300.0, words.words, black_seals, engine(
+        lang, model, signer_block.BLOCK_PSM)) if black_seals else (words.words, [])
+    printed = drop_unreadable_lines(keep_printed(read, black_seals + marks))
+    tables = [r for r in found if r.kind == "table"]
+    cells = tuple(c for t in tables for c in page_regions.table_cells(grey, t, page.dpi or 300.0))
+    page_text = reading_order(replace(words, words=printed, regions=found + marks + tuple(signatures)), cells)
+    return ocr_tones.apply(page_text, choices)
 
 
 SEAL_KEEP_CONFIDENCE = 80.0  # printed text crossing a seal (the signer's title) still reads this well
@@ -105,7 +112,46 @@ def _span(seg: list[Word]) -> tuple[int, int]:
     return min(w.box[0] for w in seg), max(w.box[2] for w in seg)
 
 
-def reading_order(page: OcrPage) -> OcrPage:
+def _split_at_rules(word: Word) -> list[Word]:
+    """`3.2.3|Xây`: tesseract reads two cells' words and the rule between them as one word; split it at
+    the bar, each part's box its share of the word's width by characters."""
+    if "|" not in word.text:
+        return [word]
+    x0, y0, x1, y1 = word.box
+    per_char = (x1 - x0) / max(1, len(word.text))
+    parts, start = [], 0
+    for piece in word.text.split("|"):
+        if piece:
+            left = x0 + int(start * per_char)
+            parts.append(Word(piece, word.confidence, (left, y0, x0 + int((start + len(piece)) * per_char), y1),
+                              word.line))
+        start += len(piece) + 1
+    return parts
+
+
+def _by_cell(words: list[Word], cells: tuple[tuple[int, int, int, int], ...]) -> list[list[Word]]:
+    """A ruled table's words cell by cell: rows of cells top to bottom, cells left to right, the lines of a
+    cell joined (tesseract reads a table's text lines across its cells). Words in no cell keep their line."""
+    words = [part for w in words for part in _split_at_rules(w)]
+    tol = statistics.median(w.box[3] - w.box[1] for w in words) if words else 1
+    groups: dict[object, list[Word]] = {}
+    for w in words:
+        cell = next((c for c in cells if page_regions.inside(w.box, Region("cell", c))), None)
+        groups.setdefault(cell or ("line", w.line), []).append(w)
+    tops = sorted({min(x.box[1] for x in g) for g in groups.values()})
+    rows: list[int] = []  # the top of each row of cells: cells of a row share their top rule
+    for top in tops:
+        if not rows or top - rows[-1] > tol:
+            rows.append(top)
+
+    def key(g: list[Word]) -> tuple[int, int]:
+        top = min(x.box[1] for x in g)
+        return max(r for r in rows if r <= top), min(x.box[0] for x in g)
+
+    return [sorted(g, key=lambda x: (x.line, x.box[0])) for g in sorted(groups.values(), key=key)]
+
+
+def reading_order(page: OcrPage, cells: tuple[tuple[int, int, int, int], ...] = ()) -> OcrPage:
     rows: list[list[list[Word]]] = []
     by_line: dict[int, list[Word]] = {}
     for w in page.words:
@@ -119,6 +165,13 @@ def reading_order(page: OcrPage) -> OcrPage:
     ordered: list[list[Word]] = []
     i = 0
     while i < len(rows):
+        if tabled[i] and cells:
+            end = i
+            while end < len(rows) and tabled[end]:
+                end += 1
+            ordered += _by_cell([w for row in rows[i:end] for seg in row for w in seg], cells)
+            i = end
+            continue
         run = None if tabled[i] else _column_run(rows, i, tabled)
         if run is None:  # an ordinary line (or a tabbed form line): one line, left to right
             ordered.append([w for seg in rows[i] for w in seg])

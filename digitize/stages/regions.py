@@ -212,3 +212,26 @@ def inside(box: tuple[int, int, int, int], region: Region) -> bool:
         r = (x1 - x0) / 2
         return (cx - (x0 + x1) / 2) ** 2 + (cy - (y0 + y1) / 2) ** 2 <= (r * 1.03) ** 2
     return x0 <= cx <= x1 and y0 <= cy <= y1
+
+
+CELL_MIN_MM = (3.0, 2.5)  # a ruled cell is at least this wide and tall; smaller holes are letters' counters
+
+
+def table_cells(grey: np.ndarray, table: Region, dpi: float) -> list[tuple[int, int, int, int]]:
+    """The ruled cells of a table, in page pixels: the paper areas its ruling (straight runs of ink longer
+    than any letter) encloses, measured at full resolution inside the table's box."""
+    x0, y0, x1, y1 = (max(0, v) for v in table.box)
+    crop = grey[y0:y1, x0:x1]
+    if crop.size == 0:
+        return []
+    mm = _mm(dpi)
+    ink = (crop < 160).astype(np.uint8)
+    horiz = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (int(RULE_MM * mm), 1)))
+    vert = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, int(VRULE_MM * mm))))
+    ruling = cv2.dilate(cv2.bitwise_or(horiz, vert), np.ones((5, 5), np.uint8))  # close small breaks
+    count, _, stats, _ = cv2.connectedComponentsWithStats((ruling == 0).astype(np.uint8), connectivity=4)
+    height, width = crop.shape
+    # what touches the box's edge is the paper around the frame, not a cell
+    return [(x0 + int(x), y0 + int(y), x0 + int(x + w), y0 + int(y + h)) for x, y, w, h, _ in stats[1:count]
+            if w >= CELL_MIN_MM[0] * mm and h >= CELL_MIN_MM[1] * mm
+            and x > 0 and y > 0 and x + w < width and y + h < height]

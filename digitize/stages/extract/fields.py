@@ -44,11 +44,20 @@ def _located(spec: FieldSpec, lines: Sequence[Line], pages: Sequence[PageResult]
     if not (found and found.raw):
         return None
     f = make_field(spec, found.raw, found.toks, found.page)
-    if second_look:  # read under a seal or signature: a person should confirm it
+    if second_look or _in_reread_block(found, pages):  # read under a seal or signature: a person should confirm it
         f = _flag(f, "read again under seal/signature")
     for reason in getattr(found, "doubts", ()):  # e.g. a number or day written by hand into a blank
         f = _flag(f, reason)
     return f
+
+
+def _in_reread_block(found, pages: Sequence[PageResult]) -> bool:
+    """Whether the value was read in a signer block the OCR stage read again around a seal."""
+    if not (found.toks and 1 <= found.page <= len(pages)):
+        return False
+    blocks = [r.box for r in pages[found.page - 1].ocr.regions if r.kind == "signer_block"]
+    return any(b[0] <= t.word.box[0] and t.word.box[2] <= b[2] and b[1] <= t.word.box[1] and t.word.box[3] <= b[3]
+               for t in found.toks for b in blocks)
 
 
 def _profile_fields(lines, profile: Profile, pages, fields: dict[str, Field], taken: set[int]) -> None:
