@@ -52,6 +52,7 @@ class Settings:
         data = asdict(self)
         data.pop("limits", None)
         data["version"] = PIPELINE_VERSION
+        data["ocr_tones"] = ocr_tones()  # an environment switch, but it changes the text layer
         return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
 

@@ -159,3 +159,13 @@ def test_real_bilevel_page_marks_fixed_and_nothing_else(monkeypatch):
         assert not any(ch.isdigit() for ch in a + b) and "-" not in a
         assert a.isupper() == b.isupper()
     assert [w.text for w in on.words] == after  # words and lines say the same
+
+
+def test_switching_tone_marks_off_changes_the_settings_key(monkeypatch):
+    """A store digitised with the model off is redone when it is turned on: the key says what made the text."""
+    from digitize.settings import Settings
+
+    monkeypatch.delenv("DIGITIZE_OCR_TONES", raising=False)
+    on = Settings().key()
+    monkeypatch.setenv("DIGITIZE_OCR_TONES", "0")
+    assert Settings().key() != on
