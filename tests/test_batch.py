@@ -89,6 +89,18 @@ def test_report_files(first_run):
 
 
 @pytest.mark.slow
+def test_every_document_of_a_full_qa_sample_is_listed_for_review(archive, tmp_path):
+    """The 50 % sample above may, for four documents, be empty: a sample of 100 % shows the review list."""
+    digitize("batch", str(archive / "manifest.csv"), "--store", str(tmp_path / "store"), "--valid-on", "30/06/2025",
+             "--report", str(tmp_path / "report"), "--qa-sample", "100%", "--json", "--jobs", "2", "--no-sign")
+    report = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
+    assert len(report["documents"]) == 4 and all(d["qa_sample"] for d in report["documents"])
+    html = (tmp_path / "report.html").read_text(encoding="utf-8")
+    review = html[html.index("Documents needing review"):]
+    assert review.count("QA sample") == 4 and review.count('href="file://') >= 8
+
+
+@pytest.mark.slow
 def test_rerun_is_a_no_op_and_retry_failed_reruns_failures(first_run, archive, tmp_path):
     out, _ = first_run
     before = stored(out / "store")

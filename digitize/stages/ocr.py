@@ -41,19 +41,20 @@ def engine(lang: str = "vie", model: str = "fast", psm: int = tesseract.DEFAULT_
 
 def recognise(page: Page, lang: str = "vie", model: str = "fast") -> OcrPage:
     h, w = page.image.shape[:2]
+    dpi = page.dpi or 300.0
     found = page_regions.detect(page.image, page.dpi)
-    grey, marks = preprocess.prepare(page.image, page.dpi or 300.0, preprocess.plan_for(page.image, page.dpi), found)
+    grey, marks = preprocess.prepare(page.image, dpi, preprocess.plan_for(page.image, page.dpi), found)
     grey = page_regions.mask_stamps(grey, found)
-    tsv, choices = ocr_tones.read(engine(lang, model), grey, page.dpi or 300.0)
+    tsv, choices = ocr_tones.read(engine(lang, model), grey, dpi)
     words = tesseract.parse_tsv(tsv, w, h)
     # a coloured seal is already paper in `grey`: what is read inside it is print
     black_seals = tuple(r for r in found if r.kind == "seal" and not _coloured(page.image, r.box))
     # the block engine is loaded on the first page with a black seal, not at worker start-up
-    read, signatures = signer_block.reread(grey, page.dpi or 300.0, words.words, black_seals, engine(
+    read, signatures = signer_block.reread(grey, dpi, words.words, black_seals, engine(
         lang, model, signer_block.BLOCK_PSM)) if black_seals else (words.words, [])
     printed = drop_unreadable_lines(keep_printed(read, black_seals + marks))
     tables = [r for r in found if r.kind == "table"]
-    cells = tuple(c for t in tables for c in page_regions.table_cells(grey, t, page.dpi or 300.0))
+    cells = tuple(c for t in tables for c in page_regions.table_cells(grey, t, dpi))
     page_text = reading_order(replace(words, words=printed, regions=found + marks + tuple(signatures)), cells)
     return ocr_tones.apply(page_text, choices)
 

@@ -12,7 +12,6 @@ Engines without per-character alternatives (the tesseract CLI) get no correction
 """
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 
 import numpy as np
@@ -21,7 +20,7 @@ from digitize import settings
 from digitize.model import OcrPage
 from digitize.tools.tesseract import OcrEngine, SymbolChoices, WordChoices
 from digitize.vn import lm
-from digitize.vn.text import FAMILY_NAMES, canonical, fold, is_syllable
+from digitize.vn.text import FAMILY_NAMES, WORD_CORE, canonical, fold, is_syllable
 
 # Measured on the development pages (qd222, bench/bench_tones.py): OCR confidence points per nat of model
 # log-probability, and the log-odds a candidate must win by.
@@ -30,7 +29,6 @@ MARGIN = 3.0
 LISTED_MAX = 6  # tesseract lists at most this many alternatives per character
 NAME_LENGTH = 4  # family name and up to three more syllables
 SHORT_CAPITALS = 3  # an upper-case non-syllable this short is an abbreviation, never a misread word
-_CORE = re.compile(r"^(\W*)([^\W\d_]+)(\W*)$", re.UNICODE)
 
 
 def read(engine: OcrEngine, image: np.ndarray, dpi: float) -> tuple[str, WordChoices | None]:
@@ -68,7 +66,7 @@ def apply(page: OcrPage, choices: WordChoices | None) -> OcrPage:
 def _personal_names(tokens: list[str]) -> set[int]:
     """Positions of personal names: a capitalised run that starts with a family name (`Lương Thu Nhung`,
     `Vũ Phương Ngân`). A model of legal text knows `nhưng` and `ngắn`, not the given names."""
-    titled = [bool(m) and _case_kind(m.group(2)) == "title" for m in map(_CORE.match, tokens)]
+    titled = [bool(m) and _case_kind(m.group(2)) == "title" for m in map(WORD_CORE.match, tokens)]
     found: set[int] = set()
     for i, token in enumerate(tokens):
         if titled[i] and i + 1 < len(tokens) and titled[i + 1] and fold(token.strip(",.;:()")) in FAMILY_NAMES:
@@ -107,7 +105,7 @@ def correct_token(model: lm.SyllableLM, token: str, context: tuple,
                   found: tuple[str, tuple[SymbolChoices, ...]] | None) -> str:
     """`token` with the best-scoring marks, or unchanged. `found` is the engine's (text, per-character
     choices) for this word."""
-    m = _CORE.match(token)
+    m = WORD_CORE.match(token)
     if not m or found is None or found[0] != token or len(found[1]) != len(token):
         return token
     pre, core, _ = m.groups()

@@ -226,13 +226,14 @@ def _restore_case(model: str, word: str) -> str:
 
 
 _TOKEN = re.compile(r"\S+")
-_CORE = re.compile(r"^([^\w]*)([^\W\d_]+)([^\w]*)$", re.UNICODE)
+# a token as (leading punctuation, its letters, trailing punctuation); no match when it holds a digit
+WORD_CORE = re.compile(r"^(\W*)([^\W\d_]+)(\W*)$", re.UNICODE)
 
 
 def correct_word(token: str) -> str:
     """One whitespace token: replaced only if it is letters-only, not upper case (acronyms), not a
     valid syllable, and exactly one attested syllable is the cheapest repair."""
-    m = _CORE.match(token)
+    m = WORD_CORE.match(token)
     if not m:
         return token  # digits, identifiers, mixed tokens are never touched
     pre, core, post = m.groups()
