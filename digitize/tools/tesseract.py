@@ -113,7 +113,7 @@ def _word_choices(api) -> WordChoices:
             text = unicodedata.normalize("NFC", it.GetUTF8Text(RIL.WORD) or "")
             symbols = []
         symbols.append(tuple((unicodedata.normalize("NFC", c.GetUTF8Text() or ""), float(c.Confidence()))
-                             for c in it.GetChoiceIterator()))
+                             for c in it.GetChoiceIterator() or ()))  # None: no list for this symbol
     if key is not None:
         out[key] = (text, tuple(symbols))
     return out
