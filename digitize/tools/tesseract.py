@@ -46,6 +46,15 @@ WordChoices = dict[tuple[int, int, int, int], tuple[str, tuple[SymbolChoices, ..
 class ChoiceEngine(OcrEngine, Protocol):
     def tsv_with_choices(self, image: np.ndarray, dpi: float) -> tuple[str, WordChoices]: ...
 
+    def word_choices(self, image: np.ndarray, dpi: float,
+                     boxes: list[tuple[int, int, int, int]]) -> WordChoices: ...
+
+
+# A word read again on its own is cut out with this much paper around it (shares of its height): enough for its
+# marks and edges, too little to take in a neighbour's letters.
+WORD_PAD = (0.1, 0.2)
+SINGLE_LINE_PSM = 7
+
 
 def tessdata_dir() -> str:
     env = os.environ.get("TESSDATA_PREFIX")
@@ -72,6 +81,7 @@ class TesserocrEngine:
         import tesserocr
 
         self._api = tesserocr.PyTessBaseAPI(path=model_dir(model, lang), lang=lang, psm=psm)
+        self._psm = psm
 
     def tsv(self, image: np.ndarray, dpi: float) -> str:
         try:
@@ -90,6 +100,30 @@ class TesserocrEngine:
         finally:
             self._api.Clear()
             self._api.SetVariable("lstm_choice_mode", "0")
+
+    def word_choices(self, image: np.ndarray, dpi: float,
+                     boxes: list[tuple[int, int, int, int]]) -> WordChoices:
+        """Per-character alternatives of a few words of the page, each cut out and read again on its own as a
+        line (mode 7) in choice mode: the cost of the choices for these words only, not for the whole page.
+        Keyed by the given boxes; what the crop reads is its own reading (it may differ from the page's in
+        marks, or in more); a box the crop reads nothing in is left out."""
+        out: WordChoices = {}
+        self._api.SetVariable("lstm_choice_mode", "1")
+        self._api.SetPageSegMode(SINGLE_LINE_PSM)
+        try:
+            for box in boxes:
+                crop, origin = _word_crop(image, box)
+                self._api.SetImage(_to_pil(crop))
+                self._api.SetSourceResolution(int(round(dpi)))
+                self._api.Recognize()
+                found = _overlapping(_word_choices(self._api), box, origin)
+                if found is not None:
+                    out[box] = found
+        finally:
+            self._api.Clear()
+            self._api.SetPageSegMode(self._psm)
+            self._api.SetVariable("lstm_choice_mode", "0")
+        return out
 
     def _recognise(self, image: np.ndarray, dpi: float) -> str:
         """The page's TSV, the page kept for an iterator (the caller clears it)."""
@@ -117,6 +151,24 @@ def _word_choices(api) -> WordChoices:
     if key is not None:
         out[key] = (text, tuple(symbols))
     return out
+
+
+def _word_crop(image: np.ndarray, box: tuple[int, int, int, int]) -> tuple[np.ndarray, tuple[int, int]]:
+    x0, y0, x1, y1 = box
+    pad_x, pad_y = (max(2, int(share * (y1 - y0))) for share in WORD_PAD)
+    left, top = max(0, x0 - pad_x), max(0, y0 - pad_y)
+    return image[top:y1 + pad_y, left:x1 + pad_x], (left, top)
+
+
+def _overlapping(found: WordChoices, box: tuple[int, int, int, int], origin: tuple[int, int]):
+    """The word of a crop's reading that covers most of `box` (crop coordinates shifted by `origin`)."""
+    best, best_area = None, 0
+    for (a, b, c, d), reading in found.items():
+        area = (max(0, min(c + origin[0], box[2]) - max(a + origin[0], box[0]))
+                * max(0, min(d + origin[1], box[3]) - max(b + origin[1], box[1])))
+        if area > best_area:
+            best, best_area = reading, area
+    return best
 
 
 class CliEngine:
