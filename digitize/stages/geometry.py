@@ -110,14 +110,17 @@ def _shift_lines(image: np.ndarray, shifts: np.ndarray, paper: tuple[int, ...]) 
     out = np.empty_like(image)
     out[...] = paper if image.ndim == 2 else np.array(paper, image.dtype)
     n = image.shape[0]
-    for shift in np.unique(shifts):
-        cols = shifts == shift
+    # a shear's shifts come in runs of neighbouring columns: each run is one slice copy (a boolean column
+    # mask per shift gathered and scattered the whole page once per distinct shift)
+    starts = np.concatenate(([0], np.flatnonzero(np.diff(shifts)) + 1, [len(shifts)]))
+    for a, b in zip(starts[:-1], starts[1:]):
+        shift = int(shifts[a])
         if abs(shift) >= n:
             continue
         if shift >= 0:
-            out[shift:, cols] = image[:n - shift, cols]
+            out[shift:, a:b] = image[:n - shift, a:b]
         else:
-            out[:n + shift, cols] = image[-shift:, cols]
+            out[:n + shift, a:b] = image[-shift:, a:b]
     return out
 
 
