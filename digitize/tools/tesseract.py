@@ -44,8 +44,6 @@ WordChoices = dict[tuple[int, int, int, int], tuple[str, tuple[SymbolChoices, ..
 
 
 class ChoiceEngine(OcrEngine, Protocol):
-    def tsv_with_choices(self, image: np.ndarray, dpi: float) -> tuple[str, WordChoices]: ...
-
     def word_choices(self, image: np.ndarray, dpi: float,
                      boxes: list[tuple[int, int, int, int]]) -> WordChoices: ...
 
@@ -72,15 +70,23 @@ def _to_pil(image: np.ndarray) -> Image.Image:
     return Image.fromarray(image[:, :, ::-1])  # BGR -> RGB
 
 
+_APIS: dict[tuple[str, str], object] = {}  # (tessdata folder, language) -> the process's one loaded model
+
+
 class TesserocrEngine:
-    """Model loaded once per process; ~0.1 s/page cheaper than starting the CLI."""
+    """Model loaded once per process; ~0.1 s/page cheaper than starting the CLI. Engines of the same model
+    with other page segmentation modes (the signer block's) share it: each sets its mode per page, and a
+    second copy of the model would cost a worker 12 MiB."""
 
     name = "tesserocr"
 
     def __init__(self, lang: str = "vie", psm: int = DEFAULT_PSM, model: str = "fast"):
         import tesserocr
 
-        self._api = tesserocr.PyTessBaseAPI(path=model_dir(model, lang), lang=lang, psm=psm)
+        path = model_dir(model, lang)
+        if (path, lang) not in _APIS:
+            _APIS[path, lang] = tesserocr.PyTessBaseAPI(path=path, lang=lang, psm=psm)
+        self._api = _APIS[path, lang]
         self._psm = psm
 
     def tsv(self, image: np.ndarray, dpi: float) -> str:
@@ -89,24 +95,13 @@ class TesserocrEngine:
         finally:
             self._api.Clear()  # drop tesseract's copies of the page until the next one
 
-    def tsv_with_choices(self, image: np.ndarray, dpi: float) -> tuple[str, WordChoices]:
-        """The TSV and each word's per-character alternatives, one list per character of the best path
-        (which the choice mode does not change). Mode 1 gives the ChoiceIterator the same lists as mode 2
-        (checked word for word on two real pages) for a third of its cost: mode 2 also keeps every timestep."""
-        self._api.SetVariable("lstm_choice_mode", "1")
-        try:
-            tsv = self._recognise(image, dpi)
-            return tsv, _word_choices(self._api)
-        finally:
-            self._api.Clear()
-            self._api.SetVariable("lstm_choice_mode", "0")
-
     def word_choices(self, image: np.ndarray, dpi: float,
                      boxes: list[tuple[int, int, int, int]]) -> WordChoices:
         """Per-character alternatives of a few words of the page, each cut out and read again on its own as a
         line (mode 7) in choice mode: the cost of the choices for these words only, not for the whole page.
         Keyed by the given boxes; what the crop reads is its own reading (it may differ from the page's in
-        marks, or in more); a box the crop reads nothing in is left out."""
+        marks, or in more); a box the crop reads nothing in is left out. Choice mode 1 gives the same lists
+        as mode 2 (checked word for word on two real pages) for a third of its cost."""
         out: WordChoices = {}
         self._api.SetVariable("lstm_choice_mode", "1")
         self._api.SetPageSegMode(SINGLE_LINE_PSM)
@@ -121,12 +116,12 @@ class TesserocrEngine:
                     out[box] = found
         finally:
             self._api.Clear()
-            self._api.SetPageSegMode(self._psm)
-            self._api.SetVariable("lstm_choice_mode", "0")
+            self._api.SetVariable("lstm_choice_mode", "0")  # every read sets its own page segmentation mode
         return out
 
     def _recognise(self, image: np.ndarray, dpi: float) -> str:
         """The page's TSV, the page kept for an iterator (the caller clears it)."""
+        self._api.SetPageSegMode(self._psm)
         self._api.SetImage(_to_pil(image))
         self._api.SetSourceResolution(int(round(dpi)))
         self._api.Recognize()
