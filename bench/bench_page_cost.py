@@ -66,7 +66,7 @@ def instrument() -> None:
     for module, attr, stage in targets:
         setattr(module, attr, _timed(stage, getattr(module, attr)))
     for cls in (tesseract.TesserocrEngine, tesseract.CliEngine):
-        for attr in ("tsv", "tsv_with_choices", "choices_for"):
+        for attr in ("tsv", "word_choices"):
             if hasattr(cls, attr):
                 setattr(cls, attr, _timed(f"engine.{attr}", getattr(cls, attr)))
 
