@@ -11,7 +11,7 @@ personal names are left alone; case is kept.
 The alternatives are asked for only where they can matter. The OCR's part of a candidate's score is at most
 0 when the character read is the one it was surest of, so a word whose best variant does not win by the margin
 on the model's score alone is kept as read (on the development pages, every word the page-wide alternatives
-changed passed this test). The few words that pass (3–6 % of a page's words) are cut out and read again on
+changed passed this test). The few words that pass (3–6 % of a real page's words) are cut out and read again on
 their own in choice mode (`word_choices`); that reading's alternatives are the OCR's evidence for the word. A
 page pass in choice mode costs about a quarter more recognition time for every word of the page.
 
