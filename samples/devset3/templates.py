@@ -105,9 +105,8 @@ def giay_chuyen_tuyen(doc) -> None:
     b.append(doc.f("so_dien_thoai", "Điện thoại người nhà:", tel, printed))
     b.append(doc.f("ly_do", "Lý do chuyển tuyến:", rng.choice(["Vượt quá khả năng chuyên môn",
                                                             "Theo yêu cầu của người bệnh"])))
-    doc.fields["chuc_vu_nguoi_ky"] = "GIÁM ĐỐC"
+    doc.fields.update(quyen_han_ky="KT. GIÁM ĐỐC", chuc_vu_nguoi_ky="PHÓ GIÁM ĐỐC")
     signer(doc, ["KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"], V.person(rng)[0], None)
-    doc.fields["chuc_vu_nguoi_ky"] = "PHÓ GIÁM ĐỐC"
 
 
 def _party(doc, role: str, p, day_issued: dt.date, place_issued: str) -> list:
@@ -141,8 +140,7 @@ def hop_dong_thue_nha(doc) -> None:
     b.append(doc.f("gia_thue", "Giá thuê:", str(rent), f"{_money(rent)} đồng/tháng"))
     b.append(doc.f("thoi_han_thue", "Thời hạn thuê:", f"{rng.choice([6, 12, 24])} tháng"))
     b.append(Para("Hai bên cam kết thực hiện đúng các điều khoản đã thỏa thuận trong hợp đồng này.", indent_mm=8))
-    doc.fields["ngay_ban_hanh"] = day.isoformat()
-    doc.blocks.append(Gap(3))
+    doc.blocks.append(Gap(3))  # the date is in the opening sentence, not after a label: not a form value
     doc.blocks.append(Cols([Line("BÊN A", "B", 13, "center")], [Line("BÊN B", "B", 13, "center")], split=0.5))
 
 

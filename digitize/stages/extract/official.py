@@ -45,7 +45,7 @@ def issuer(lines: Sequence[Line]) -> loc.Found | None:
     found = loc.issuer(lines)
     k = _title_index(lines)
     top = lines[k].box[1] if k is not None else None
-    if found and ":" not in found.raw and not any(c.isdigit() for c in found.raw) \
+    if found and ":" not in found.raw and not any(c.isdigit() for c in _NAME_NUMBER.sub("", found.raw)) \
             and (top is None or found.box[1] < top):
         return _with_lost_line(lines, found)
     # OCR joined the issuing body and the national motto on one line: the body is what comes before it
@@ -59,6 +59,7 @@ def issuer(lines: Sequence[Line]) -> loc.Found | None:
     return None
 
 
+_NAME_NUMBER = re.compile(r"(?<=[^\W\d_]) \d{1,2}$")  # a body's own number ends its name: THUẾ CƠ SỞ 3
 UNREAD = 40.0  # mean word confidence of a header line under which it was not read (a seal, a smear)
 
 
