@@ -97,6 +97,23 @@ def test_an_issuing_body_keeps_its_own_number_and_loses_a_parent_line_naming_a_p
     assert two_line_name["co_quan_ban_hanh"].value == "ỦY BAN NHÂN DÂN XÃ TÂN PHÚ"
 
 
+def test_a_stray_mark_beside_the_issuing_body_is_not_part_of_its_name(profiles):
+    got = _fields(_header(["ỦY BAN NHÂN DÂN XÃ TÂN PHÚ", "'TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG"]), profiles)
+    assert got["co_quan_ban_hanh"].value == "TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG"
+
+
+def test_a_subject_under_the_number_is_read_over_its_lines_and_flagged_when_cut(profiles):
+    rows = _header(["ỦY BAN NHÂN DÂN", "XÃ TÂN PHÚ"])
+    rows[5:5] = [("V/v triển khai kế hoạch chuyển đổi", 260, 95.0), ("số toàn diện trong công tác", 270, 95.0),
+                 ("cải cách hành chính năm 2025", 270, 95.0)]
+    got = _fields(rows, profiles)["trich_yeu"]
+    assert got.value == "triển khai kế hoạch chuyển đổi số toàn diện trong công tác cải cách hành chính năm 2025"
+    assert not got.needs_review
+    rows[5:8] = [("V/v triển khai thực hiện Kế hoạch số", 260, 95.0)]
+    cut = _fields(rows, profiles)["trich_yeu"]
+    assert cut.needs_review and "may go on" in cut.reason
+
+
 def test_a_misread_upper_case_word_in_the_signers_authority_is_flagged(profiles):
     foot = [("KT. GLIÁM ĐỐC", 1000, 95.0), ("PHÓ GIÁM ĐỐC", 1010, 95.0)]
     got = _fields(_header(["SỞ Y TẾ TỈNH NGHỆ AN", "TRUNG TÂM Y TẾ"]) + foot, profiles)

@@ -53,6 +53,16 @@ def _header(lines: Sequence[Line]) -> list[Line]:
 _UNIT_NUMBER = re.compile(r"^\d{1,2}$")  # the number some bodies carry in their name: Thuế cơ sở 3, Đội 2
 
 
+_END_MARKS = "\"'`ˆ^~*|!‘’“”›‹»«"  # a speck or a seal's edge read beside a header word; never part of a name
+
+
+def _without_end_marks(toks: list[Tok]) -> list[Tok]:
+    if toks:
+        toks[0] = Tok(toks[0].word, toks[0].text.lstrip(_END_MARKS), toks[0].key)
+        toks[-1] = Tok(toks[-1].word, toks[-1].text.rstrip(_END_MARKS), toks[-1].key)
+    return [t for t in toks if t.text]
+
+
 _UNIT_LEVELS = ("tinh", "thanh pho", "xa", "phuong", "dac khu", "huyen", "quan", "thi xa")
 
 
@@ -84,6 +94,7 @@ def issuer(lines: Sequence[Line]) -> Found | None:
         picked = rest
     while picked and not (picked[-1].text.isupper() or _UNIT_NUMBER.match(picked[-1].text)):
         picked.pop()  # a stray mark from the rule under the name; a body's own number stays (THUẾ CƠ SỞ 3)
+    picked = _without_end_marks(picked)
     return Found(clean_value(" ".join(t.text for t in picked)), tuple(picked), 1) if picked else None
 
 
