@@ -131,6 +131,14 @@ def test_a_label_glued_to_its_value_at_the_colon_is_read_apart(profiles):
     assert "08:30" in got["thoi_gian"].raw  # a time keeps its colon
 
 
+def test_an_address_that_stops_before_its_province_is_flagged(profiles):
+    got = _fields([("Nơi ở hiện nay: Số 12, đường Trần Hưng", 300, 95.0), ("Quê quán: xã Hải Sơn, tỉnh Quảng Ninh",
+                                                                        300, 95.0)], profiles)
+    assert got["noi_o_hien_nay"].needs_review and "not its province" in got["noi_o_hien_nay"].reason
+    assert not got["que_quan"].needs_review
+    assert not _fields([("Quê quán: Hà Nội", 300, 95.0)], profiles)["que_quan"].needs_review
+
+
 def test_an_amount_in_dong_is_a_number_whatever_its_label(profiles):
     assert shape_type("8.500.000 đồng/tháng") == shape_type("7.010.000 đồng") == "amount"
     assert shape_type("0912.345.678") == "phone"
