@@ -25,6 +25,10 @@ def remarked(toks: Sequence[Tok]) -> list[Tok]:
 
 def with_own_marks(raw: str, toks: Sequence[Tok]) -> str:
     """`raw` with each word the language model changed put back as the OCR read it."""
+    if not remarked(toks):
+        return raw
+    if raw == " ".join(t.text for t in toks):  # the usual case: word for word, whatever repeats
+        return " ".join(nfc(t.word.marks_from) if t.word.marks_from else t.text for t in toks)
     for t in remarked(toks):
         raw = raw.replace(t.text, nfc(t.word.marks_from), 1)
     return raw
