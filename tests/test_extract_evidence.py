@@ -1,7 +1,6 @@
 """Every value right or flagged, on the OCR of the merged pipeline: the causes found on the third development
 family (`samples/devset3`), each checked on real OCR output of a generated page or on OCR words laid out as
 tesseract gives them."""
-from dataclasses import replace
 from pathlib import Path
 from types import SimpleNamespace
 
