@@ -70,7 +70,7 @@ def apply(page: OcrPage, choices: WordChoices | ChoiceReader | None) -> OcrPage:
     for i in todo:
         better = correct_token(model, words[i].text, contexts[i], found.get(words[i].box))
         if better != words[i].text:
-            words[i] = replace(words[i], text=better)
+            words[i] = replace(words[i], text=better, marks_from=words[i].text)
     by_line: dict[int, list[int]] = {}
     for i, w in enumerate(words):
         by_line.setdefault(w.line, []).append(i)
