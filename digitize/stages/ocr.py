@@ -22,6 +22,7 @@ from digitize.stages import ocr_tones, preprocess
 from digitize.stages import regions as page_regions
 from digitize.stages import signer_block
 from digitize.stages.ocr_filter import drop_unreadable_lines
+from digitize.stages.ocr_repair import repair
 from digitize.tools import tesseract
 from digitize.vn.text import is_syllable
 
@@ -55,7 +56,7 @@ def recognise(page: Page, lang: str = "vie", model: str = "fast") -> OcrPage:
     printed = drop_unreadable_lines(keep_printed(read, black_seals + marks))
     tables = [r for r in found if r.kind == "table"]
     cells = tuple(c for t in tables for c in page_regions.table_cells(grey, t, dpi))
-    page_text = reading_order(replace(words, words=printed, regions=found + marks + tuple(signatures)), cells)
+    page_text = repair(reading_order(replace(words, words=printed, regions=found + marks + tuple(signatures)), cells))
     return ocr_tones.apply(page_text, choices)
 
 

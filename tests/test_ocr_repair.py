@@ -1,0 +1,36 @@
+"""Repairs from the alphabet and list conventions: letters outside the Vietnamese alphabet, item letters,
+the roman numeral of a first section heading; never inside a token with a digit."""
+from __future__ import annotations
+
+from digitize.model import OcrPage, Word
+from digitize.stages.ocr_repair import drop_foreign_letter, repair
+
+
+def _page(*lines: str) -> OcrPage:
+    words = tuple(Word(t, 90.0, (10 * i, 20 * n, 10 * i + 9, 20 * n + 15), n)
+                  for n, text in enumerate(lines) for i, t in enumerate(text.split()))
+    return OcrPage(words, tuple(lines), 1000, 1000)
+
+
+def test_foreign_letter_dropped_only_when_a_syllable_is_left():
+    assert drop_foreign_letter("NÑăm") == "Năm"
+    assert drop_foreign_letter("Năm") == "Năm"
+    assert drop_foreign_letter("ÏI.") == "ÏI."  # one letter left is no evidence
+    assert drop_foreign_letter("2ñ13") == "2ñ13"  # a digit: an identifier, never touched
+    assert drop_foreign_letter("Ẳƒ") == "Ẳƒ"  # no syllable without it
+    assert drop_foreign_letter("Wifi") == "Wifi"  # w and f are letters of codes and loan words
+
+
+def test_item_letter_follows_the_previous_item():
+    page = repair(_page("e) Thời hạn sử dụng: Lâu dài", "ø) Nguồn gốc sử dụng: Công nhận", "ø) Ghi chú"))
+    assert page.lines == ("e) Thời hạn sử dụng: Lâu dài", "g) Nguồn gốc sử dụng: Công nhận", "h) Ghi chú")
+    assert [w.text for w in page.words if w.line == 1][0] == "g)"
+    alone = _page("ø) Nguồn gốc")  # no item before it: nothing to follow
+    assert repair(alone).lines == alone.lines
+
+
+def test_first_section_heading_is_roman_before_a_second():
+    page = repair(_page("1. Người sử dụng đất", "Ông: Ngô Đình Quân", "II. Thửa đất", "1. Diện tích"))
+    assert page.lines == ("I. Người sử dụng đất", "Ông: Ngô Đình Quân", "II. Thửa đất", "1. Diện tích")
+    numbered = _page("1. Mục đích", "2. Yêu cầu", "II. Nhiệm vụ")  # an arabic list: left alone
+    assert repair(numbered).lines == numbered.lines
