@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from digitize.stages.ingest import sniff
+from digitize.tools.files import sniff
 from digitize.store.originals import EXTENSIONS, MEDIA_TYPES, Original
 
 

@@ -11,6 +11,7 @@ from digitize.pipeline.outcome import Outcome
 from digitize.settings import Settings
 from digitize.stages import ingest
 from digitize.store.protocol import DocumentWriter
+from digitize.tools.files import sha256_file
 
 
 @dataclass(frozen=True)
@@ -23,7 +24,7 @@ class Admitted:
 def admit(doc_input: DocumentInput, settings: Settings, store: DocumentWriter,
           list_pages: bool = True) -> Admitted | Outcome:
     try:
-        sha = ingest.sha256_file(doc_input.path)
+        sha = sha256_file(doc_input.path)
         existing = store.find(sha, settings.key())
         if existing is not None:
             return Outcome(doc_input, existing, None, False)

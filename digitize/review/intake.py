@@ -22,6 +22,7 @@ from digitize.pipeline.context import RunContext, Signing
 from digitize.pipeline.scheduler import run_documents
 from digitize.review.pages import prepare_views
 from digitize.stages import ingest
+from digitize.tools.files import sha256_file, sniff
 
 SUFFIX = {"jpeg": ".jpg", "png": ".png", "tiff": ".tif", "pdf": ".pdf"}
 
@@ -65,12 +66,12 @@ class Intake:
         try:
             with os.fdopen(fd, "wb") as f:
                 f.write(data)
-            kind = ingest.sniff(data[:1024])
+            kind = sniff(data[:1024])
             try:
                 ingest.list_pages(tmp, settings.limits)  # type, size, pixel and page limits, encryption
             except DigitizeError as e:
                 raise InputError(shown, e.reason) from None
-            sha = ingest.sha256_file(tmp)
+            sha = sha256_file(tmp)
             original = store.write_original(sha, data, SUFFIX.get(kind or "", ".bin"))
         finally:
             Path(tmp).unlink(missing_ok=True)

@@ -10,7 +10,6 @@ re-encode; a scanned PDF page that is one JPEG image is taken as that JPEG direc
 """
 from __future__ import annotations
 
-import hashlib
 import os
 import warnings
 from decimal import Decimal
@@ -24,28 +23,9 @@ from digitize.errors import InputError
 from digitize.model import Page, PageRef
 from digitize.settings import Limits
 from digitize.tools import poppler
+from digitize.tools.files import sniff
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".tif", ".tiff", ".pdf"}
-
-
-def sniff(head: bytes) -> str | None:
-    if head.startswith(b"\xff\xd8\xff"):
-        return "jpeg"
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "png"
-    if head[:4] in (b"II*\x00", b"MM\x00*"):
-        return "tiff"
-    if b"%PDF-" in head[:1024]:
-        return "pdf"
-    return None
-
-
-def sha256_file(path: str | Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def _file_kind(path: str, limits: Limits) -> str:
