@@ -34,3 +34,19 @@ def test_first_section_heading_is_roman_before_a_second():
     assert page.lines == ("I. Người sử dụng đất", "Ông: Ngô Đình Quân", "II. Thửa đất", "1. Diện tích")
     numbered = _page("1. Mục đích", "2. Yêu cầu", "II. Nhiệm vụ")  # an arabic list: left alone
     assert repair(numbered).lines == numbered.lines
+
+
+def test_superscript_unit_judged_on_the_ink(tmp_path):
+    """A raised `²` reads `m²`; a `2` printed on the baseline stays `m2` (both as tesseract reads them)."""
+    from support import render_text_page
+
+    from digitize.model import PageRef
+    from digitize.settings import Settings
+    from digitize.stages import ingest, ocr
+
+    lines = ("c) Diện tích: 189,6 m²", "Diện tích sàn: 375,9 m²", "Phòng chờ: 3 m2 cho mỗi người",
+             "Ủy ban nhân dân xã xác nhận những thông tin trên là đúng sự thật.")
+    path = render_text_page(tmp_path / "units.png", lines, fmt="PNG")
+    text = ocr.recognise(ingest.load_page(PageRef(str(path)), Settings().limits)).text
+    assert "189,6 m²" in text and "375,9 m²" in text, text
+    assert "3 m2 cho" in text, text

@@ -22,7 +22,7 @@ from digitize.stages import ocr_tones, preprocess
 from digitize.stages import regions as page_regions
 from digitize.stages import signer_block
 from digitize.stages.ocr_filter import drop_unreadable_lines
-from digitize.stages.ocr_repair import repair
+from digitize.stages.ocr_repair import repair, superscript_units
 from digitize.tools import tesseract
 from digitize.vn.text import is_syllable
 
@@ -53,7 +53,7 @@ def recognise(page: Page, lang: str = "vie", model: str = "fast") -> OcrPage:
     # the block engine is loaded on the first page with a black seal, not at worker start-up
     read, signatures = signer_block.reread(grey, dpi, words.words, black_seals, engine(
         lang, model, signer_block.BLOCK_PSM)) if black_seals else (words.words, [])
-    printed = drop_unreadable_lines(keep_printed(read, black_seals + marks))
+    printed = superscript_units(drop_unreadable_lines(keep_printed(read, black_seals + marks)), grey)
     tables = [r for r in found if r.kind == "table"]
     cells = tuple(c for t in tables for c in page_regions.table_cells(grey, t, dpi))
     page_text = repair(reading_order(replace(words, words=printed, regions=found + marks + tuple(signatures)), cells))

@@ -6,13 +6,19 @@ text, never from a dictionary alone, and never inside a token with a digit (iden
 - an item marker `X)` whose letter is not Vietnamese (`ø)`) is the letter after the previous item's in the
   order of the alphabet `a) b) c) d) đ) e) g) h) i) k)…` (there is no `f)`);
 - a section heading `1.` before a heading `II.` (and no `2.`) is the roman `I.`: tesseract reads the serif
-  capital I as the digit one.
+  capital I as the digit one;
+- an area or volume unit read `m2`, `m3` or `m?` is `m²`/`m³` when the image shows the mark after the `m`
+  raised (a superscript); a `2` printed on the baseline stays `m2`. Legal text online writes `m2` as often as
+  print sets `m²`, so a dictionary cannot decide: the page's ink does.
 """
 from __future__ import annotations
 
 import re
 import unicodedata
 from dataclasses import replace
+
+import cv2
+import numpy as np
 
 from digitize.model import OcrPage, Word
 from digitize.vn.text import is_syllable
@@ -91,3 +97,39 @@ def _relined(page: OcrPage, words: list[Word]) -> OcrPage:
         if line < len(lines):
             lines[line] = " ".join(texts)
     return replace(page, words=tuple(words), lines=tuple(lines))
+
+
+_UNIT = re.compile(r"^((?:k|c|d|m)?m)([23?²³])([.,;:)/]*)$")
+RAISED = 0.3  # a superscript ends this share of the letter's height above its baseline
+
+
+def _raised_after_first(ink: np.ndarray) -> bool:
+    """Whether the mark right of the first letter in a word's crop stands above the letter's baseline."""
+    count, _, stats, _ = cv2.connectedComponentsWithStats(ink.astype(np.uint8), connectivity=8)
+    parts = sorted((tuple(st) for st in stats[1:count] if st[4] >= 4), key=lambda st: st[0])
+    if len(parts) < 2:
+        return False
+    letter = max(parts, key=lambda st: st[2] * st[3])  # the m, the widest glyph
+    after = [st for st in parts if st[0] >= letter[0] + letter[2] - 1]
+    if not after:
+        return False
+    mark = [st for st in after if st[0] < after[0][0] + after[0][2]]  # the first mark and what stacks on it (a `?`)
+    bottom = max(st[1] + st[3] for st in mark)
+    return bottom < letter[1] + letter[3] - RAISED * letter[3] and min(st[1] for st in mark) <= letter[1]
+
+
+def superscript_units(words: tuple[Word, ...], grey: np.ndarray) -> tuple[Word, ...]:
+    """`m2`/`m?` read from a raised `²` → `m²` (`m3` → `m³`), judged on the word's ink in the OCR image."""
+    out = []
+    for w in words:
+        found = _UNIT.match(w.text)
+        if found and found.group(2) not in "²³":
+            x0, y0, x1, y1 = (max(0, v) for v in w.box)
+            crop = grey[y0:y1, x0:x1]
+            if crop.size and crop.min() < 200:
+                _, ink = cv2.threshold(crop, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+                if _raised_after_first(ink > 0):
+                    power = "³" if found.group(2) == "3" else "²"
+                    w = replace(w, text=f"{found.group(1)}{power}{found.group(3)}")
+        out.append(w)
+    return tuple(out)
