@@ -50,3 +50,13 @@ def test_superscript_unit_judged_on_the_ink(tmp_path):
     text = ocr.recognise(ingest.load_page(PageRef(str(path)), Settings().limits)).text
     assert "189,6 m²" in text and "375,9 m²" in text, text
     assert "3 m2 cho" in text, text
+
+
+def test_list_dash_read_as_tilde_is_a_dash():
+    dash = Word("~", 47.0, (276, 862, 286, 866), 0)  # faint: below the noise confidence
+    words = (dash, Word("Mật", 90.0, (296, 850, 350, 880), 0), Word("độ", 90.0, (360, 850, 400, 880), 0),
+             Word("~", 47.0, (500, 950, 540, 980), 1), Word("Ghi", 90.0, (550, 950, 600, 980), 1))
+    from digitize.stages import ocr
+
+    page = repair(ocr.reading_order(OcrPage(words, (), 1000, 1000)))
+    assert page.lines == ("- Mật độ", "Ghi")  # a tall `~` is not a dash: noise, dropped

@@ -22,7 +22,7 @@ from digitize.stages import ocr_tones, preprocess
 from digitize.stages import regions as page_regions
 from digitize.stages import signer_block
 from digitize.stages.ocr_filter import drop_unreadable_lines
-from digitize.stages.ocr_repair import repair, superscript_units
+from digitize.stages.ocr_repair import list_dashes, repair, superscript_units
 from digitize.tools import tesseract
 from digitize.vn.text import is_syllable
 
@@ -157,10 +157,13 @@ def reading_order(page: OcrPage, cells: tuple[tuple[int, int, int, int], ...] = 
     rows: list[list[list[Word]]] = []
     by_line: dict[int, list[Word]] = {}
     for w in page.words:
-        if not _is_noise(w):
-            by_line.setdefault(w.line, []).append(w)
+        by_line.setdefault(w.line, []).append(w)
     for idx in sorted(by_line):
-        rows.append(_segments(sorted(by_line[idx], key=lambda w: w.box[0])))
+        line = sorted(by_line[idx], key=lambda w: w.box[0])
+        dashes = list_dashes(line)  # a faint list dash is print, not noise
+        line = [w for k, w in enumerate(line) if k in dashes or not _is_noise(w)]
+        if line:
+            rows.append(_segments(line))
     # a table is read row by row, cells left to right: its columns are not text columns
     tables = [r for r in page.regions if r.kind == "table"]
     tabled = [any(page_regions.inside(row[0][0].box, t) for t in tables) for row in rows]

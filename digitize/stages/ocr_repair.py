@@ -7,6 +7,8 @@ text, never from a dictionary alone, and never inside a token with a digit (iden
   order of the alphabet `a) b) c) d) đ) e) g) h) i) k)…` (there is no `f)`);
 - a section heading `1.` before a heading `II.` (and no `2.`) is the roman `I.`: tesseract reads the serif
   capital I as the digit one;
+- a list dash read `~` at the head of a line is `-`, and a faint one is kept, not dropped as noise, when
+  its box is a dash's: flat and low beside the word after it;
 - an area or volume unit read `m2`, `m3` or `m?` is `m²`/`m³` when the image shows the mark after the `m`
   raised (a superscript); a `2` printed on the baseline stays `m2`. Legal text online writes `m2` as often as
   print sets `m²`, so a dictionary cannot decide: the page's ink does.
@@ -60,6 +62,24 @@ def _item_letter(token: str, previous: str | None) -> str:
     return f"{ITEM_LETTERS[at + 1]})" if 0 <= at < len(ITEM_LETTERS) - 1 else token
 
 
+DASHES = ("-", "~")
+
+
+def is_list_dash(word: Word, following: Word | None) -> bool:
+    """A line's first token that is drawn as a dash: at least 1.5 times as wide as tall, under half the
+    height of the word after it, and close to it."""
+    if word.text not in DASHES or following is None or following.line != word.line:
+        return False
+    w, h = word.box[2] - word.box[0], max(1, word.box[3] - word.box[1])
+    after_h = following.box[3] - following.box[1]
+    return w >= 1.5 * h and h <= 0.5 * after_h and following.box[0] - word.box[2] <= 2 * after_h
+
+
+def list_dashes(words: list[Word]) -> set[int]:
+    """Indices of the words of `words` (one line, left to right) that are list dashes."""
+    return {0} if words and is_list_dash(words[0], words[1] if len(words) > 1 else None) else set()
+
+
 def _first_words(words: list[Word]) -> dict[int, int]:
     """line -> index of its first word."""
     first: dict[int, int] = {}
@@ -71,6 +91,9 @@ def _first_words(words: list[Word]) -> dict[int, int]:
 def repair(page: OcrPage) -> OcrPage:
     words = [replace(w, text=drop_foreign_letter(w.text)) for w in page.words]
     first = _first_words(words)
+    for i in first.values():
+        if words[i].text == "~" and is_list_dash(words[i], words[i + 1] if i + 1 < len(words) else None):
+            words[i] = replace(words[i], text="-")
     heads = [words[i].text for _, i in sorted(first.items())]
     previous_item = None
     for _, i in sorted(first.items()):
