@@ -60,3 +60,14 @@ def test_list_dash_read_as_tilde_is_a_dash():
 
     page = repair(ocr.reading_order(OcrPage(words, (), 1000, 1000)))
     assert page.lines == ("- Mật độ", "Ghi")  # a tall `~` is not a dash: noise, dropped
+
+
+def test_guess_far_taller_than_its_line_dropped_digits_kept():
+    from digitize.stages.ocr_filter import drop_unreadable_lines
+
+    line = [Word("xã", 97.0, (980, 1076, 1019, 1107), 0), Word("Quỳnh", 97.0, (1033, 1075, 1150, 1116), 0),
+            Word("Phú", 96.0, (1164, 1075, 1239, 1113), 0)]
+    photo = Word("PA", 17.0, (581, 1004, 911, 1153), 0)  # read out of an ID photo beside the line
+    tall_number = Word("12", 17.0, (400, 1004, 500, 1153), 0)
+    kept = [w.text for w in drop_unreadable_lines(tuple([photo, tall_number] + line))]
+    assert kept == ["12", "xã", "Quỳnh", "Phú"]
