@@ -120,6 +120,7 @@ def _with_creases(paper: np.ndarray, small: np.ndarray) -> None:
     it with the brighter paper around it, so it stayed grey over the line it crosses and tesseract lost that
     line. Where a row's paper, measured across the whole width, is clearly darker, it is the paper there.
     Works in place on `paper` (both at 1/4 scale)."""
-    rows = np.percentile(small, CREASE_PERCENTILE, axis=1).astype(np.int16)[:, None]
+    k = (small.shape[1] - 1) * CREASE_PERCENTILE // 100  # a partial sort: a full percentile costs ~4x
+    rows = np.partition(small, k, axis=1)[:, k].astype(np.int16)[:, None]
     crease = rows < paper.astype(np.int16) - CREASE_DEPTH
     np.copyto(paper, np.broadcast_to(rows, paper.shape).astype(paper.dtype), where=crease)
