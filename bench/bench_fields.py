@@ -278,7 +278,7 @@ def bench_fields(sample_dir: Path | str, jobs: int = 2, families: bool = True) -
     post = score(items, pages, profiles, post=True)
     open_world = {}
     if families:  # reported apart: the held-out family was never looked at while writing rules
-        open_world = {f: bench_family(f, jobs=jobs) for f in ("heldout", "devset", "devset2")}
+        open_world = {f: bench_family(f, jobs=jobs) for f in ("heldout", "devset", "devset2", "devset3")}
     return {
         "sample_dir": str(sample_dir),
         **{k: v for k, v in raw.items()},

@@ -81,6 +81,7 @@ class Word:
     confidence: float  # 0..100
     box: Box
     line: int  # index into OcrPage.lines
+    marks_from: str = ""  # the OCR's own reading, when the tone corrector chose other marks for the word
 
 
 @dataclass(frozen=True)

@@ -1,13 +1,14 @@
 """Generator families for open-world field extraction: document types no profile was written for.
 
-Three families share this machinery and nothing else:
+Four families share this machinery and nothing else:
 - `samples/heldout/` — the held-out family: its own document types, label spellings and layouts, fixed seeds.
   It was written before the extraction rules and is only ever scored, never read while writing rules.
 - `samples/devset/` — the development family the rules were written against.
 - `samples/devset2/` — a second development family (other types, spellings, layouts), for studying the wrong
   values left unflagged without ever looking at the held-out family.
+- `samples/devset3/` — a third development family, for the same study on the OCR of the merged pipeline.
 
-    python samples/openworld.py --family heldout|devset|devset2 --out DIR [--count N] [--seed N]
+    python samples/openworld.py --family heldout|devset|devset2|devset3 --out DIR [--count N] [--seed N]
 
 Ground truth (`<name>.gt.json`) as for the other sets, plus `family`, and `labels` (field -> the label printed
 for it). `fields` holds every value printed after a label on the page, under a canonical name: dates ISO,
@@ -31,8 +32,8 @@ from samples import layout as L  # noqa: E402
 from samples.docbase import Doc  # noqa: E402
 from samples.damage import degrade  # noqa: E402
 
-FAMILIES = ("heldout", "devset", "devset2")
-SEEDS = {"heldout": 8101, "devset": 4242, "devset2": 5353}  # fixed: the sets are the same on every machine
+FAMILIES = ("heldout", "devset", "devset2", "devset3")
+SEEDS = {"heldout": 8101, "devset": 4242, "devset2": 5353, "devset3": 6868}  # fixed: the sets are the same on every machine
 
 
 def bare_label(label: str) -> str:

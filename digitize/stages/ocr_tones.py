@@ -52,7 +52,7 @@ def apply(page: OcrPage, choices: WordChoices | None) -> OcrPage:
             continue
         better = correct_token(model, words[i].text, context, choices.get(words[i].box))
         if better != words[i].text:
-            words[i] = replace(words[i], text=better)
+            words[i] = replace(words[i], text=better, marks_from=words[i].text)
     by_line: dict[int, list[int]] = {}
     for i, w in enumerate(words):
         by_line.setdefault(w.line, []).append(i)

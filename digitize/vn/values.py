@@ -12,6 +12,7 @@ _PHONE = re.compile(r"(?<![\d])(?:\+?84[\s.-]?|0)(?:\d[\s.-]?){8,9}\d(?![\d])")
 _EMAIL = re.compile(r"[\w.+-]+\s?@\s?[\w-]+(?:\s?\.\s?[\w-]+)+", re.UNICODE)
 _DOSSIER = re.compile(r"\b\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}-\d{6}-\d{4}\b")
 _PROCEDURE = re.compile(r"^\s*\d\.\d{6}\s*$")
+_AMOUNT = re.compile(r"^\d{1,3}(?:[.,]\d{3})+\s*(?:đồng|đ|VNĐ|VND)(?:\s*/\s*[^\W\d_]+)?\.?$", re.IGNORECASE)
 _DOC_NUMBER = re.compile(r"^\s*\d{1,5}\s*/\s*(\d{4}\s*/\s*)?[A-ZĐ]{1,8}(-[A-ZĐ0-9]{1,10})*\s*$")
 
 
@@ -46,7 +47,7 @@ def check_email(text: str) -> ids.Checked:
 
 def shape_type(text: str) -> str:
     """The type a value's shape says, for a label no lexicon knows: an e-mail, a dossier or procedure
-    code, a document number, a 12-digit personal number, a phone number, a date; else text."""
+    code, a document number, an amount of money in đồng, a 12-digit personal number, a phone number, a date; else text."""
     t = nfc(text).strip()
     if _EMAIL.fullmatch(t):
         return "email"
@@ -56,6 +57,8 @@ def shape_type(text: str) -> str:
         return "procedure_code"
     if _DOC_NUMBER.match(t):
         return "document_number"
+    if _AMOUNT.match(t):  # '8.500.000 đồng/tháng': money, read as a plain number
+        return "amount"
     digits = re.sub(r"[\s.]", "", t)
     if digits.isdigit() and len(digits) == 12:
         return "cccd"

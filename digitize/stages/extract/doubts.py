@@ -7,7 +7,9 @@ from __future__ import annotations
 import re
 from typing import Sequence
 
-from digitize.stages.extract.lines import Tok
+from digitize.stages.extract.lines import Tok, clean_value
+from digitize.vn import admin_units as au
+from digitize.vn.text import fold
 from digitize.vn.values import shape_type
 
 # words after which a Vietnamese value goes on: a value ending in one was cut
@@ -42,9 +44,21 @@ def shape_mismatch(label_type: str, raw: str) -> str | None:
     return None
 
 
+def no_province(raw: str) -> str | None:
+    """An address of a form ends with its province ('…, xã A, tỉnh B'); one that ends before it was cut
+    where its line ended, or names no province a person could check it against."""
+    last = clean_value(raw).rsplit(",", 1)[-1].strip(" .")
+    kind = fold(last).split(" ", 2)
+    if kind[:1] in (["tinh"], ["tp"]) or kind[:2] == ["thanh", "pho"] or au.find_province(last) is not None:
+        return None
+    return f"the address ends with {last!r}, not its province: check the next line"
+
+
 def pair_doubts(label_type: str, toks: Sequence[Tok], raw: str) -> list[str]:
     """Every doubt about a `Label: value` pair's value (types that wrap: text and addresses may be cut)."""
     found = [holds_label(toks), shape_mismatch(label_type, raw)]
     if label_type in ("text", "address", "issuer", ""):
         found.append(cut_short(toks))
+    if label_type == "address" and not found[-1]:
+        found.append(no_province(raw))
     return [d for d in found if d]

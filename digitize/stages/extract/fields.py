@@ -23,7 +23,7 @@ from digitize.stages.extract.classify import Classification, classify
 from digitize.stages.extract.doubts import pair_doubts
 from digitize.stages.extract.labels import label_hits, value_for
 from digitize.stages.extract.lines import Line, build_lines, clean_value
-from digitize.stages.extract.pairs import Pair, read_pairs
+from digitize.stages.extract.pairs import MAX_WRAP, Pair, read_pairs
 from digitize.stages.extract.typed import make_field
 from digitize.stages.extract.validity import validity
 from digitize.vn.admin_units import known_place
@@ -113,6 +113,8 @@ def _pair_field(p: Pair, name: str) -> Field:
         f = _flag(f, f"label {p.label!r} is not in the lexicon")
     if p.under:
         f = _flag(f, "unusual layout: value read on the line under its label")
+    if p.wrapped >= MAX_WRAP:
+        f = _flag(f, f"value continued over {p.wrapped + 1} lines: check where it ends")
     for doubt in pair_doubts(p.type, p.value_toks, raw):
         f = _flag(f, doubt)
     return f

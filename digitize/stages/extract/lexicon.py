@@ -20,7 +20,7 @@ LEXICON: dict[str, tuple[str, tuple[str, ...]]] = {
                         "Họ và tên người khai", "Họ và tên người đề nghị", "Tên người nộp")),
     "ngay_sinh": ("date", ("Ngày, tháng, năm sinh", "Ngày tháng năm sinh", "Ngày sinh", "Sinh ngày")),
     "nam_sinh": ("year", ("Năm sinh", "Sinh năm")),
-    "gioi_tinh": ("sex", ("Giới tính", "Nam/Nữ", "Phái")),
+    "gioi_tinh": ("sex", ("Giới tính", "Nam/Nữ", "Nam, nữ", "Nam hay nữ", "Phái")),
     "dan_toc": ("ethnicity", ("Dân tộc",)),
     "ton_giao": ("text", ("Tôn giáo",)),
     "quoc_tich": ("text", ("Quốc tịch",)),

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Sequence
 
 from rapidfuzz import fuzz, process
@@ -84,6 +84,21 @@ def span_box(toks: Sequence[Tok]) -> Box:
     return (min(x[0] for x in b), min(x[1] for x in b), max(x[2] for x in b), max(x[3] for x in b))
 
 
+_GLUED_COLON = re.compile(r"^(.*[^\W\d_]:)(\w.*)$")  # 'Nam/Nữ:Nam', 'sinh:2005' — not '08:30'
+
+
+def _unglued(w: Word) -> tuple[Word, ...]:
+    """A label and its value read as one word (the space after the colon lost): two words, the box split
+    by characters."""
+    m = _GLUED_COLON.match(w.text)
+    if not m:
+        return (w,)
+    x0, y0, x1, y1 = w.box
+    cut = x0 + (x1 - x0) * len(m.group(1)) // len(w.text)
+    return (replace(w, text=m.group(1), box=(x0, y0, cut, y1), marks_from=""),
+            replace(w, text=m.group(2), box=(cut + 1, y0, x1, y1), marks_from=""))
+
+
 def build_lines(pages: Sequence[PageResult], post_correct: bool = False) -> list[Line]:
     """OCR words grouped by their line, in reading order, across all pages."""
     out: list[Line] = []
@@ -102,7 +117,7 @@ def build_lines(pages: Sequence[PageResult], post_correct: bool = False) -> list
                 segments[-1].append(w)
             for seg in segments:
                 toks = []
-                for w in seg:
+                for w in (part for word in seg for part in _unglued(word)):
                     text = nfc(w.text)
                     if post_correct:
                         text = correct_word(text)

@@ -50,6 +50,28 @@ def _header(lines: Sequence[Line]) -> list[Line]:
     return [ln for ln in first if ln.box[1] < 0.25 * ln.page_h]
 
 
+_UNIT_NUMBER = re.compile(r"^\d{1,2}$")  # the number some bodies carry in their name: Thuế cơ sở 3, Đội 2
+
+
+_END_MARKS = "\"'`ˆ^~*|!‘’“”›‹»«"  # a speck or a seal's edge read beside a header word; never part of a name
+
+
+def _without_end_marks(toks: list[Tok]) -> list[Tok]:
+    if toks:
+        toks[0] = Tok(toks[0].word, toks[0].text.lstrip(_END_MARKS), toks[0].key)
+        toks[-1] = Tok(toks[-1].word, toks[-1].text.rstrip(_END_MARKS), toks[-1].key)
+    return [t for t in toks if t.text]
+
+
+_UNIT_LEVELS = ("tinh", "thanh pho", "xa", "phuong", "dac khu", "huyen", "quan", "thi xa")
+
+
+def _names_a_unit(toks: Sequence[Tok]) -> bool:
+    """'THUẾ TỈNH THANH HÓA': a line naming a province or commune after its level is a parent body's line."""
+    keys = " ".join(t.key for t in toks)
+    return any(f" {lvl} " in f" {keys} " and not keys.endswith(lvl) for lvl in _UNIT_LEVELS)
+
+
 def issuer(lines: Sequence[Line]) -> Found | None:
     """Upper-case lines of the top-left block, above the number line."""
     picked: list[Tok] = []
@@ -68,10 +90,11 @@ def issuer(lines: Sequence[Line]) -> Found | None:
     # a bare "ỦY BAN NHÂN DÂN" is the first half of the issuer's own name.
     first_line = [t for t in picked if t.word.line == picked[0].word.line]
     rest = picked[len(first_line):]
-    if rest and len(first_line) > 4:
+    if rest and (len(first_line) > 4 or _names_a_unit(first_line)):
         picked = rest
-    while picked and not picked[-1].text.isupper():  # a stray mark from the rule under the name
-        picked.pop()
+    while picked and not (picked[-1].text.isupper() or _UNIT_NUMBER.match(picked[-1].text)):
+        picked.pop()  # a stray mark from the rule under the name; a body's own number stays (THUẾ CƠ SỞ 3)
+    picked = _without_end_marks(picked)
     return Found(clean_value(" ".join(t.text for t in picked)), tuple(picked), 1) if picked else None
 
 

@@ -16,6 +16,7 @@ from rapidfuzz import fuzz, process
 
 from digitize.model import Field
 from digitize.stages.extract import locate as loc
+from digitize.stages.extract.doubts import cut_short
 from digitize.stages.extract.lines import Line, Tok, clean_value
 
 KINDS = ("QUYẾT ĐỊNH", "NGHỊ ĐỊNH", "NGHỊ QUYẾT", "THÔNG TƯ", "THÔNG TƯ LIÊN TỊCH", "CHỈ THỊ", "THÔNG BÁO",
@@ -45,7 +46,7 @@ def issuer(lines: Sequence[Line]) -> loc.Found | None:
     found = loc.issuer(lines)
     k = _title_index(lines)
     top = lines[k].box[1] if k is not None else None
-    if found and ":" not in found.raw and not any(c.isdigit() for c in found.raw) \
+    if found and ":" not in found.raw and not any(c.isdigit() for c in _NAME_NUMBER.sub("", found.raw)) \
             and (top is None or found.box[1] < top):
         return _with_lost_line(lines, found)
     # OCR joined the issuing body and the national motto on one line: the body is what comes before it
@@ -59,6 +60,7 @@ def issuer(lines: Sequence[Line]) -> loc.Found | None:
     return None
 
 
+_NAME_NUMBER = re.compile(r"(?<=[^\W\d_]) \d{1,2}$")  # a body's own number ends its name: THUẾ CƠ SỞ 3
 UNREAD = 40.0  # mean word confidence of a header line under which it was not read (a seal, a smear)
 
 
@@ -164,13 +166,24 @@ def _vv(lines: Sequence[Line]) -> loc.Found | None:
         if not re.match(r"^V/?[vV]\b|^V/v", t0):
             continue
         toks = list(ln.toks[1:]) if t0.rstrip(".:") in ("V/v", "V/V", "Vv") else list(ln.toks)
-        nxt = lines[ln.index + 1] if ln.index + 1 < len(lines) else None
-        if nxt is not None and nxt.page == ln.page and abs((nxt.box[0] + nxt.box[2]) - (ln.box[0] + ln.box[2])) \
-                < 0.2 * ln.page_w and nxt.box[1] - ln.box[3] < ln.box[3] - ln.box[1] and not loc._is_motto(nxt) \
-                and nxt.box[2] < 0.55 * ln.page_w:
+        cur = ln
+        for nxt in lines[ln.index + 1 : ln.index + 1 + _VV_LINES]:
+            if not _goes_on(cur, nxt, ln):
+                break
             toks += nxt.toks
-        return _found(toks, ln.page)
+            cur = nxt
+        return _found(toks, ln.page, [d for d in [cut_short(toks)] if d])
     return None
+
+
+_VV_LINES = 3  # lines a subject under the number may wrap onto
+
+
+def _goes_on(cur: Line, nxt: Line, first: Line) -> bool:
+    """The next line of the left column, centred under the subject's first line and close below."""
+    return nxt.page == cur.page and abs((nxt.box[0] + nxt.box[2]) - (first.box[0] + first.box[2])) \
+        < 0.2 * cur.page_w and -0.5 < (nxt.box[1] - cur.box[3]) / (cur.box[3] - cur.box[1]) < 1 and not loc._is_motto(nxt) \
+        and nxt.box[2] < 0.55 * cur.page_w
 
 
 def _ve_viec(lines: Sequence[Line]) -> loc.Found | None:
@@ -208,7 +221,7 @@ def subject(lines: Sequence[Line]) -> loc.Found | None:
         if ln.box[1] - gap_ref > 2.0 * (ln.box[3] - ln.box[1]):
             break
         toks += ln.toks
-    return _found(toks, title.page) if toks else None
+    return _found(toks, title.page, [d for d in [cut_short(toks)] if d]) if toks else None
 
 
 def _foot(lines: Sequence[Line]) -> list[Line]:

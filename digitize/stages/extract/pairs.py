@@ -23,6 +23,7 @@ _ITEM_GLUED = re.compile(r"^(\d{1,2}[.)]|[a-zđ]\))(?=\w)")  # '3.Giới' read w
 _SKIP_LINE = ("can cu", "dieu ", "xet de nghi", "theo de nghi")
 MAX_LABEL_TOKENS = 6  # of a label no lexicon knows
 WIDE_GAP = 0.015  # share of the page width between a value and the next label on its line
+MAX_WRAP = 3  # following lines a value is continued onto; one that fills them all may go on further
 # types whose values wrap onto the next line; names, dates and numbers never do
 WRAPPING = ("text", "address")
 
@@ -196,7 +197,7 @@ def read_pairs(lines: Sequence[Line], taken: set[int] = frozenset()) -> list[Pai
                 if nxt is not None and not _labels_on(lines, nxt):
                     value, under, cur = list(nxt.toks), True, nxt
             if value and k + 1 == len(labels) and (typ in WRAPPING or not typ):
-                value, wrapped = _wrap(lines, cur, value, x0, 3)
+                value, wrapped = _wrap(lines, cur, value, x0, MAX_WRAP)
             if any(id(t.word) in taken for t in ln.toks[s : c + 1]):
                 continue  # a profile or locator read this label already
             value = _strip([t for t in value if id(t.word) not in taken])

@@ -10,6 +10,7 @@ from rapidfuzz import fuzz
 
 from digitize.model import Field
 from digitize.profiles.loader import FieldSpec
+from digitize.stages.extract import evidence
 from digitize.stages.extract.lines import Tok, clean_value, span_box
 from digitize.vn import identifiers as ids
 from digitize.vn import plausibility
@@ -21,7 +22,7 @@ _HONORIFIC = re.compile(r"^\s*(ông\s*/\s*bà|ông|bà|anh|chị)\b[\s:.]*", re.
 LOW_CONFIDENCE = 60.0  # mean word confidence (0..100) under which a value needs review
 # Field type (or locator) -> the plausibility domain its values are checked against.
 _PLAUSIBILITY = {"name": "name", "address": "address", "issuer": "issuer", "text": "text",
-                 "title": "text", "subject": "text"}
+                 "title": "text", "subject": "text", "authority": "text", "signer_title": "text"}
 
 
 def typed_value(spec: FieldSpec, raw: str) -> ids.Checked:
@@ -84,6 +85,11 @@ def _weak_word(toks: Sequence[Tok]) -> Tok | None:
 CLOSED_TYPES = ("sex", "enum", "ethnicity")
 
 
+def _acronym(word: str) -> bool:
+    """UBND, HĐND, TTXH: short, upper case, no tone or vowel marks ('GLIÁM' is a misread word)."""
+    return word.isupper() and len(word) <= 6 and all("A" <= c <= "Z" or c == "Đ" for c in word)
+
+
 def _odd_word(text: str, kind: str = "") -> str | None:
     """A word of free text that no Vietnamese spelling allows ('4£MmH'): OCR garbage, or a foreign word a
     person should confirm. Acronyms (UBND, TTXH), codes with digits and, in addresses and authorities,
@@ -95,22 +101,28 @@ def _odd_word(text: str, kind: str = "") -> str | None:
             continue
         if not all(c.isalnum() or c in "/-.&" for c in w):
             return w
-        if w.isalpha() and not is_syllable(w) and not (w.isupper() and len(w) <= 6):
+        if w.isalpha() and not is_syllable(w) and not _acronym(w):
             if not all(is_syllable(p) for p in re.split(r"[-/]", w) if p):
                 return w
     return None
 
 
 def make_field(spec: FieldSpec, raw: str, toks: Sequence[Tok], page: int | None) -> Field:
+    kind = _PLAUSIBILITY.get(spec.locate or "") or _PLAUSIBILITY.get(spec.type)
+    marks_doubt = None
+    if spec.type in evidence.OWN_MARKS or kind in evidence.OWN_MARKS:
+        raw = evidence.with_own_marks(raw, toks)  # names, places, lists: the language model does not know them
+    else:
+        marks_doubt = evidence.ambiguous_marks(toks)
     checked = typed_value(spec, raw)
     conf = confidence(toks)
     reasons = [checked.reason] if checked.reason else []
-    value, doubtful = checked.value, False
-    kind = _PLAUSIBILITY.get(spec.locate or "") or _PLAUSIBILITY.get(spec.type)
+    reasons += [marks_doubt] if marks_doubt else []
+    value, doubtful = checked.value, bool(marks_doubt)
     if kind and isinstance(value, str) and checked.valid:
         # domain knowledge catches diacritics misread inside well-formed syllables; raw keeps what was read
         rev = plausibility.review(kind, value)
-        value, doubtful = rev.value, bool(rev.doubts)
+        value, doubtful = rev.value, doubtful or bool(rev.doubts)
         reasons += [f"corrected {c}" for c in rev.corrections] + list(rev.doubts)
     odd = _odd_word(value, kind) if kind and isinstance(value, str) else None
     if odd:
