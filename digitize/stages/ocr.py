@@ -22,6 +22,7 @@ from digitize.stages import ocr_tones, preprocess
 from digitize.stages import regions as page_regions
 from digitize.stages import signer_block
 from digitize.stages.ocr_filter import drop_unreadable_lines
+from digitize.stages.ocr_repair import list_dashes, repair, superscript_units
 from digitize.tools import tesseract
 from digitize.vn.text import is_syllable
 
@@ -52,10 +53,10 @@ def recognise(page: Page, lang: str = "vie", model: str = "fast") -> OcrPage:
     # the block engine is loaded on the first page with a black seal, not at worker start-up
     read, signatures = signer_block.reread(grey, dpi, words.words, black_seals, engine(
         lang, model, signer_block.BLOCK_PSM)) if black_seals else (words.words, [])
-    printed = drop_unreadable_lines(keep_printed(read, black_seals + marks))
+    printed = superscript_units(drop_unreadable_lines(keep_printed(read, black_seals + marks)), grey)
     tables = [r for r in found if r.kind == "table"]
     cells = tuple(c for t in tables for c in page_regions.table_cells(grey, t, dpi))
-    page_text = reading_order(replace(words, words=printed, regions=found + marks + tuple(signatures)), cells)
+    page_text = repair(reading_order(replace(words, words=printed, regions=found + marks + tuple(signatures)), cells))
     return ocr_tones.apply(page_text, choices)
 
 
@@ -156,10 +157,13 @@ def reading_order(page: OcrPage, cells: tuple[tuple[int, int, int, int], ...] = 
     rows: list[list[list[Word]]] = []
     by_line: dict[int, list[Word]] = {}
     for w in page.words:
-        if not _is_noise(w):
-            by_line.setdefault(w.line, []).append(w)
+        by_line.setdefault(w.line, []).append(w)
     for idx in sorted(by_line):
-        rows.append(_segments(sorted(by_line[idx], key=lambda w: w.box[0])))
+        line = sorted(by_line[idx], key=lambda w: w.box[0])
+        dashes = list_dashes(line)  # a faint list dash is print, not noise
+        line = [w for k, w in enumerate(line) if k in dashes or not _is_noise(w)]
+        if line:
+            rows.append(_segments(line))
     # a table is read row by row, cells left to right: its columns are not text columns
     tables = [r for r in page.regions if r.kind == "table"]
     tabled = [any(page_regions.inside(row[0][0].box, t) for t in tables) for row in rows]
@@ -173,7 +177,7 @@ def reading_order(page: OcrPage, cells: tuple[tuple[int, int, int, int], ...] = 
             ordered += _by_cell([w for row in rows[i:end] for seg in row for w in seg], cells)
             i = end
             continue
-        run = None if tabled[i] else _column_run(rows, i, tabled)
+        run = None if tabled[i] else _column_run(rows, i, tabled, page.width_px)
         if run is None:  # an ordinary line (or a tabbed form line): one line, left to right
             ordered.append([w for seg in rows[i] for w in seg])
             i += 1
@@ -218,18 +222,85 @@ def _is_form_row(row: list[list[Word]], gutter: float) -> bool:
     return bool(right) and bool(FORM_LABEL.match(" ".join(w.text for w in right[0])))
 
 
-def _column_run(rows: list[list[list[Word]]], start: int, tabled: list[bool]) -> tuple[int, float] | None:
+def _column_run(rows: list[list[list[Word]]], start: int, tabled: list[bool],
+                width: int = 0) -> tuple[int, float] | None:
     """Rows from `start` that keep to one side or the other of a gutter, ending at the first
     line that crosses it. Side-by-side blocks span at least two rows; a tabbed form line
-    (`Giới tính: Nam    Dân tộc: Kinh`) is not a column."""
-    if len(rows[start]) < 2:
+    (`Giới tính: Nam    Dân tộc: Kinh`) is not a column. Blocks may begin at different heights
+    (the signer's title above a left-hand line): then the gutter is found further down."""
+    late = len(rows[start]) < 2
+    gutter = _late_gutter(rows, start, tabled) if late else (_span(rows[start][0])[1] + _span(rows[start][1])[0]) / 2
+    if gutter is None:
         return None
-    gutter = (_span(rows[start][0])[1] + _span(rows[start][1])[0]) / 2
-    end, both_sides = start, 0
+    end, both_sides, number = start, 0, None
     while end < len(rows):
         spans = [_span(s) for s in rows[end]]
-        if any(x0 < gutter < x1 for x0, x1 in spans) or _is_form_row(rows[end], gutter) or tabled[end]:
+        if any(x0 < gutter < x1 for x0, x1 in spans) or _is_form_row(rows[end], gutter) or tabled[end] \
+                or (number is not None and _under_header(rows[end], gutter, number)):
             break
         both_sides += any(x1 <= gutter for _, x1 in spans) and any(x0 >= gutter for x0, _ in spans)
+        left = [s for s in rows[end] if _span(s)[1] <= gutter]
+        if number is None and left and NUMBER_CELL.match(" ".join(w.text for w in left[0])):
+            number = left[0]
         end += 1
-    return (end, gutter) if both_sides >= 1 and end - start >= 2 else None
+    if end - start < 2:
+        return None
+    if both_sides >= 1:
+        return end, gutter
+    return (end, gutter) if late and _side_by_side(rows[start:end], gutter, width) else None
+
+
+def _late_gutter(rows: list[list[list[Word]]], start: int, tabled: list[bool]) -> float | None:
+    """The widest gap left between the rows from `start` down to the first row that closes every gap: the
+    gutter of two blocks that begin at different heights. Rows stacked in one column leave no gap."""
+    height = statistics.median(w.box[3] - w.box[1] for seg in rows[start] for w in seg) or 1
+    covered: list[tuple[int, int]] = []
+    gaps: list[tuple[int, int]] = []
+    for row, in_table in zip(rows[start:], tabled[start:]):
+        if in_table:
+            break
+        merged = _merge(covered + [_span(s) for s in row])
+        wide = [(a[1], b[0]) for a, b in zip(merged, merged[1:]) if b[0] - a[1] >= GAP_FACTOR * height]
+        if gaps and not wide:
+            break
+        covered, gaps = merged, wide
+    if not gaps:
+        return None
+    lo, hi = max(gaps, key=lambda g: g[1] - g[0])
+    return (lo + hi) / 2
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for x0, x1 in sorted(spans):
+        if merged and x0 <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], x1))
+        else:
+            merged.append((x0, x1))
+    return merged
+
+
+def _side_by_side(rows: list[list[list[Word]]], gutter: float, width: int) -> bool:
+    """A left and a right block that share no row are side by side when their heights overlap and the right
+    one stands in the right half of the page (a signer block); a centred title above a left-aligned line
+    does neither."""
+    def extent(segs: list[list[Word]]) -> tuple[int, int] | None:
+        words = [w for s in segs for w in s]
+        return (min(w.box[1] for w in words), max(w.box[3] for w in words)) if words else None
+
+    left = extent([s for row in rows for s in row if _span(s)[1] <= gutter])
+    right = extent([s for row in rows for s in row if _span(s)[0] >= gutter])
+    right_x = min(_span(s)[0] for row in rows for s in row if _span(s)[0] >= gutter) if right else 0
+    return bool(left and right) and left[0] < right[1] and right[0] < left[1] and right_x >= width / 2
+
+
+def _under_header(row: list[list[Word]], gutter: float, number: list[Word]) -> bool:
+    """A left-only line below the header's number that is not centred under it (`Quyển số: 02/2021` at the
+    margin) is not a cell of the header table: the header ends above it. A `V/v` line centred under the
+    number stays in its cell."""
+    if any(_span(s)[0] >= gutter for s in row):
+        return False
+    height = statistics.median(w.box[3] - w.box[1] for w in number) or 1
+    x0, x1 = _span(number)
+    r0, r1 = _span([w for s in row for w in s])
+    return abs((r0 + r1) / 2 - (x0 + x1) / 2) > 2 * height

@@ -8,6 +8,7 @@ the dictionary: identifiers and dates are not words, so they are kept whatever t
 from __future__ import annotations
 
 import re
+import statistics
 
 from digitize.model import Word
 from digitize.vn.text import is_syllable
@@ -43,10 +44,21 @@ def reads_as_print(word: Word) -> bool:
     return word.confidence >= FLOOR_CONFIDENCE and _letters_read(word.text)
 
 
+OUTSIZED = 2.5  # a word this many times taller than its line's median word is a photo or emblem read as text
+
+
+def _outsized(word: Word, line_height: float) -> bool:
+    """A guessed word (`PA` read out of an ID photo) far taller than the printed words of its line."""
+    return (word.confidence < FLOOR_CONFIDENCE and not any(c.isdigit() for c in word.text)
+            and word.box[3] - word.box[1] > OUTSIZED * line_height)
+
+
 def drop_unreadable_lines(words: tuple[Word, ...]) -> tuple[Word, ...]:
-    """Words of tesseract lines in which no token reads as print are dropped, whole lines only."""
+    """Words of tesseract lines in which no token reads as print are dropped, whole lines only; in the
+    lines kept, a guessed word far taller than the line's print goes."""
     by_line: dict[int, list[Word]] = {}
     for w in words:
         by_line.setdefault(w.line, []).append(w)
     kept = {line for line, ws in by_line.items() if any(reads_as_print(w) for w in ws)}
-    return tuple(w for w in words if w.line in kept)
+    heights = {line: statistics.median(w.box[3] - w.box[1] for w in ws) for line, ws in by_line.items()}
+    return tuple(w for w in words if w.line in kept and not _outsized(w, heights[w.line]))

@@ -104,7 +104,23 @@ def flatten_background(grey: np.ndarray) -> np.ndarray:
     small = cv2.resize(grey, (max(1, w // 4), max(1, h // 4)), interpolation=cv2.INTER_AREA)
     kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (9, 9))  # wider than any stroke at 1/4 scale
     paper = cv2.GaussianBlur(cv2.dilate(small, kernel), (0, 0), 4)
+    _with_creases(paper, small)
     cv2.max(paper, 1, dst=paper)
     paper = cv2.resize(paper, (w, h), interpolation=cv2.INTER_LINEAR)
     cv2.divide(grey, paper, dst=grey, scale=255)
     return grey
+
+
+CREASE_PERCENTILE = 80  # a row's paper: text inks far less than a fifth of a row across the page
+CREASE_DEPTH = 6  # grey levels a row's paper lies under the local estimate where a fold's crease crosses it
+
+
+def _with_creases(paper: np.ndarray, small: np.ndarray) -> None:
+    """A fold's crease is a dark band across the page narrower than the paper estimate's window, which fills
+    it with the brighter paper around it, so it stayed grey over the line it crosses and tesseract lost that
+    line. Where a row's paper, measured across the whole width, is clearly darker, it is the paper there.
+    Works in place on `paper` (both at 1/4 scale)."""
+    k = (small.shape[1] - 1) * CREASE_PERCENTILE // 100  # a partial sort: a full percentile costs ~4x
+    rows = np.partition(small, k, axis=1)[:, k].astype(np.int16)[:, None]
+    crease = rows < paper.astype(np.int16) - CREASE_DEPTH
+    np.copyto(paper, np.broadcast_to(rows, paper.shape).astype(paper.dtype), where=crease)
