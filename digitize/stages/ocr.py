@@ -50,7 +50,7 @@ def recognise(page: Page, lang: str = "vie", model: str = "fast") -> OcrPage:
     words = tesseract.parse_tsv(tsv, w, h)
     # a coloured seal is already paper in `grey`: what is read inside it is print
     black_seals = tuple(r for r in found if r.kind == "seal" and not _coloured(page.image, r.box))
-    # the block engine is loaded on the first page with a black seal, not at worker start-up
+    # the block engine shares the page engine's model, with its own segmentation mode
     read, signatures = signer_block.reread(grey, dpi, words.words, black_seals, engine(
         lang, model, signer_block.BLOCK_PSM)) if black_seals else (words.words, [])
     printed = superscript_units(drop_unreadable_lines(keep_printed(read, black_seals + marks)), grey)
