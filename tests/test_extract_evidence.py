@@ -2,11 +2,10 @@
 family (`samples/devset3`), each checked on real OCR output of a generated page or on OCR words laid out as
 tesseract gives them."""
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 
-from digitize.model import OcrPage, PageRef, Word
+from digitize.model import PageRef
 from digitize.pipeline.pages import process_page
 from digitize.profiles.loader import load_profiles
 from digitize.settings import Settings
@@ -14,26 +13,7 @@ from digitize.stages.extract.fields import extract, extract_fields
 from digitize.stages.extract.lines import build_lines
 from digitize.vn.values import shape_type
 from samples.openworld import FAMILIES, SEEDS, build, templates
-
-W, H = 1654, 2339  # A4 at 200 dpi
-CHAR, SPACE, LINE = 18, 14, 70
-
-
-def _page(rows, marks=None):
-    """OCR words as tesseract reports them: rows of (text, x, confidence); `marks` maps a word to the
-    reading the OCR gave before the tone corrector chose other marks."""
-    marks = marks or {}
-    words, lines = [], []
-    for li, (text, x, conf) in enumerate(rows):
-        y = 200 + li * LINE
-        for chunk in text.split("  "):
-            for w in chunk.split():
-                words.append(Word(w, conf, (x, y, x + CHAR * len(w), y + 40), li, marks.get(w, "")))
-                x += CHAR * len(w) + SPACE
-            x += 6 * SPACE
-        lines.append(text)
-    return SimpleNamespace(ocr=OcrPage(tuple(words), tuple(lines), W, H))
-
+from support.ocr_words import ocr_page
 
 @pytest.fixture(scope="module")
 def profiles():
@@ -41,7 +21,7 @@ def profiles():
 
 
 def _fields(rows, profiles, marks=None):
-    return {f.name: f for f in extract_fields(build_lines([_page(rows, marks)]), profiles["generic"])}
+    return {f.name: f for f in extract_fields(build_lines([ocr_page(rows, marks)]), profiles["generic"])}
 
 
 # --- marks chosen by the tone corrector's language model -------------------------------------------

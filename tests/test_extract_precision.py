@@ -11,25 +11,7 @@ from digitize.settings import Settings
 from digitize.stages.extract import lexicon
 from digitize.stages.extract.fields import extract, extract_fields
 from digitize.stages.extract.lines import build_lines
-
-W, H = 1654, 2339  # A4 at 200 dpi
-CHAR, SPACE, LINE = 18, 14, 70  # px per character, between words, between lines
-
-
-def _page(rows):
-    """OCR words as tesseract reports them: rows of (text, x, confidence) from the top of the page; a text
-    with two spaces inside opens a wide gap there."""
-    words, lines = [], []
-    for li, (text, x, conf) in enumerate(rows):
-        y = 200 + li * LINE
-        for chunk in text.split("  "):
-            for w in chunk.split():
-                words.append(Word(w, conf, (x, y, x + CHAR * len(w), y + 40), li))
-                x += CHAR * len(w) + SPACE
-            x += 6 * SPACE
-        lines.append(text)
-    return SimpleNamespace(ocr=OcrPage(tuple(words), tuple(lines), W, H))
-
+from support.ocr_words import H, W, ocr_page
 
 @pytest.fixture(scope="module")
 def profiles():
@@ -37,7 +19,7 @@ def profiles():
 
 
 def _fields(rows, profiles):
-    return {f.name: f for f in extract_fields(build_lines([_page(rows)]), profiles["generic"])}
+    return {f.name: f for f in extract_fields(build_lines([ocr_page(rows)]), profiles["generic"])}
 
 
 # --- labels: qualified spellings, misread item letters, commas after an item ----------------------
@@ -70,7 +52,7 @@ def test_a_comma_belongs_to_a_label_after_an_item_marker_but_not_to_running_text
 
 def test_one_weak_word_flags_a_value_whose_mean_confidence_is_high(profiles):
     rows = [("Quốc tịch: Việt Nam", 300, 95.0), ("Tôn giáo: Không", 300, 95.0)]
-    page = _page(rows)
+    page = ocr_page(rows)
     words = list(page.ocr.words)
     words[3] = Word("Nam", 55.0, words[3].box, words[3].line)  # 'Nam' of 'Việt Nam' read unsure
     page = SimpleNamespace(ocr=OcrPage(tuple(words), page.ocr.lines, W, H))
