@@ -23,16 +23,15 @@ import cv2
 import numpy as np
 
 from digitize.model import OcrPage, Word
-from digitize.vn.text import is_syllable
+from digitize.vn.text import TONES, is_syllable
 
 ITEM_LETTERS = "abcdđeghiklmnopqrstuvxy"  # Vietnamese list items skip f, j, w, z (not letters of the alphabet)
 _ITEM = re.compile(r"^([^\W\d_])\)$")
-_TONES = "\u0300\u0301\u0303\u0309\u0323"
 
 
 def _vietnamese_letters() -> frozenset[str]:
     bases = "aăâeêioôơuưy"
-    marked = {unicodedata.normalize("NFC", b + t) for b in bases for t in _TONES}
+    marked = {unicodedata.normalize("NFC", b + t) for b in bases for t in TONES}
     lower = set("abcdefghijklmnopqrstuvwxyzđ") | set(bases) | marked  # f j w z: codes and foreign names
     return frozenset(lower | {c.upper() for c in lower})
 
