@@ -105,7 +105,7 @@ def find_ruled(small: np.ndarray, scale: float, mm: float) -> list[Region]:
 
 def _hues(patch: np.ndarray, sat: np.ndarray) -> int:
     """How many of red, green and blue each make up a sixth of the saturated pixels of a patch."""
-    hue = cv2.cvtColor(patch, cv2.COLOR_BGR2HSV)[:, :, 0][sat > 80]
+    hue = cv2.cvtColor(patch, cv2.COLOR_BGR2HSV)[:, :, 0][sat > LOGO_SATURATION]
     if hue.size == 0:
         return 0
     shares = (((hue < 10) | (hue > 170)).mean(), ((hue > 35) & (hue < 85)).mean(), ((hue > 95) & (hue < 135)).mean())
@@ -121,14 +121,21 @@ def _grow_down(dark: np.ndarray, bottom: int, max_gap: float) -> int:
     return bottom - gap
 
 
+LOGO_SATURATION = 80  # max - min of the channels: the portal logo's solid colours, not grey print or paper
+
+
+def _saturation(bgr: np.ndarray) -> np.ndarray:
+    """Per pixel, the spread of its three channels (0 for grey)."""
+    b, g, r = (np.ascontiguousarray(bgr[:, :, k]) for k in range(3))
+    return cv2.subtract(cv2.max(cv2.max(b, g), r), cv2.min(cv2.min(b, g), r))
+
+
 def _any_saturated(image: np.ndarray) -> bool:
     """Whether any pixel of a sparse sample is as saturated as the logo: a bilevel or grey page kept in colour
     has none, and is spared the colour resize and the component search (an averaged small pixel is never
     more saturated than the most saturated pixel under it, and the logo is millimetres of solid colour)."""
-    sample = np.ascontiguousarray(image[::4, ::4])  # 4 px is half a millimetre at 200 dpi
-    sat = cv2.subtract(cv2.max(cv2.max(sample[:, :, 0], sample[:, :, 1]), sample[:, :, 2]),
-                       cv2.min(cv2.min(sample[:, :, 0], sample[:, :, 1]), sample[:, :, 2]))
-    return cv2.countNonZero(cv2.compare(sat, 80, cv2.CMP_GT)) > 0
+    sat = _saturation(image[::4, ::4])  # 4 px is half a millimetre at 200 dpi
+    return cv2.countNonZero(cv2.compare(sat, LOGO_SATURATION, cv2.CMP_GT)) > 0
 
 
 def find_portal_stamp(image: np.ndarray, scale: float, mm: float) -> list[Region]:
@@ -137,9 +144,9 @@ def find_portal_stamp(image: np.ndarray, scale: float, mm: float) -> list[Region
     if image.ndim != 3 or not _any_saturated(image):
         return []
     small = cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
-    sat = cv2.subtract(small.max(axis=2), small.min(axis=2))
+    sat = _saturation(small)
     dark = small.min(axis=2) < 200  # small type at 50 dpi is grey
-    count, _, stats, _ = cv2.connectedComponentsWithStats(cv2.dilate((sat > 80).astype(np.uint8),
+    count, _, stats, _ = cv2.connectedComponentsWithStats(cv2.dilate((sat > LOGO_SATURATION).astype(np.uint8),
                                                                       np.ones((5, 5), np.uint8)))
     found: list[Region] = []
     for x, y, w, h, area in stats[1:count]:

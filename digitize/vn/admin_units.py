@@ -20,6 +20,9 @@ PROVINCE_TYPES = ("thành phố", "tỉnh")
 COMMUNE_TYPES = ("đặc khu", "phường", "xã")
 # Levels abolished in 2025: an address that names one predates the reform and cannot be checked.
 OLD_LEVELS = ("huyen", "quan", "thi xa", "thi tran")
+# the levels folded as `fold` and extraction's token keys write them
+PROVINCE_KEYS = tuple(fold(k) for k in PROVINCE_TYPES)
+LEVEL_KEYS = PROVINCE_KEYS + tuple(fold(k) for k in COMMUNE_TYPES) + OLD_LEVELS
 
 
 @dataclass(frozen=True)

@@ -44,12 +44,14 @@ def shape_mismatch(label_type: str, raw: str) -> str | None:
     return None
 
 
+_PROVINCE_STARTS = tuple(k + " " for k in au.PROVINCE_KEYS + ("tp",))
+
+
 def no_province(raw: str) -> str | None:
     """An address of a form ends with its province ('…, xã A, tỉnh B'); one that ends before it was cut
     where its line ended, or names no province a person could check it against."""
     last = clean_value(raw).rsplit(",", 1)[-1].strip(" .")
-    kind = fold(last).split(" ", 2)
-    if kind[:1] in (["tinh"], ["tp"]) or kind[:2] == ["thanh", "pho"] or au.find_province(last) is not None:
+    if (fold(last) + " ").startswith(_PROVINCE_STARTS) or au.find_province(last) is not None:
         return None
     return f"the address ends with {last!r}, not its province: check the next line"
 

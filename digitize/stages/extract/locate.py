@@ -13,6 +13,7 @@ import numpy as np
 from digitize.model import Word
 from digitize.stages.extract.lines import Line, Tok, clean_value, key_tokens, span_box
 from digitize.tools import tesseract
+from digitize.vn import admin_units as au
 from digitize.vn.plausibility import name_lexicon
 from digitize.vn.text import fold, is_syllable
 
@@ -63,13 +64,10 @@ def _without_end_marks(toks: list[Tok]) -> list[Tok]:
     return [t for t in toks if t.text]
 
 
-_UNIT_LEVELS = ("tinh", "thanh pho", "xa", "phuong", "dac khu", "huyen", "quan", "thi xa")
-
-
 def _names_a_unit(toks: Sequence[Tok]) -> bool:
     """'THUẾ TỈNH THANH HÓA': a line naming a province or commune after its level is a parent body's line."""
     keys = " ".join(t.key for t in toks)
-    return any(f" {lvl} " in f" {keys} " and not keys.endswith(lvl) for lvl in _UNIT_LEVELS)
+    return any(f" {lvl} " in f" {keys} " and not keys.endswith(lvl) for lvl in au.LEVEL_KEYS)
 
 
 def issuer(lines: Sequence[Line]) -> Found | None:
