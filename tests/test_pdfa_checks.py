@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 
 from digitize.pdfa.checks.conformance import check_pdfa
+from support import CORPUS
 
-PDFA_DIR = Path(__file__).parents[2] / "shared" / "corpus" / "pdfa"
+PDFA_DIR = CORPUS / "pdfa"
 SAMPLES = sorted(PDFA_DIR.glob("*.pdf"))
 
 

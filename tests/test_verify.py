@@ -15,8 +15,8 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from digitize.signing.signers import SignerSpec, open_signer
 from digitize.stages.sign import SignOptions, sign_pdf
 from digitize.verify.files import Verdict, verify_file
+from support import CORPUS
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 ATTACKS = CORPUS / "pdf-signature-attacks"
 SIGNED = CORPUS / "signed-pdfs"
 PDFA_INPUT = CORPUS / "pdfa" / "PDFA-2b_6-1-3-t01-pass-a.pdf"

@@ -3,5 +3,6 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 TESTS = REPO / "tests"
-CORPUS = REPO.parent / "shared" / "corpus"
+# resolved, like every path the pipeline records: ../shared may be reached through a symbolic link
+CORPUS = (REPO.parent / "shared" / "corpus").resolve()
 SAMPLES = REPO / "samples"
