@@ -11,7 +11,7 @@ TESSDATA_BEST := $(VENV)/share/digitize/tessdata-best
 VIE_BEST_NPM := @tesseract.js-data/vie@1.0.0
 VIE_BEST_SHA256 := 112f6fd1d04ab4cb0208cad9cada8de214ae33a1e4db3750ffcda69262aef0a8
 
-.PHONY: setup system-packages venv demo test bench samples clean
+.PHONY: setup system-packages venv demo lint test bench samples clean
 
 setup: system-packages $(VENV)/.installed $(TESSDATA_BEST)/vie.traineddata
 
@@ -54,7 +54,12 @@ demo: setup
 	$(VENV)/bin/digitize store ls --store $(STORE)
 	$(VENV)/bin/digitize verify --store $(STORE)
 
-test: setup
+# errors and likely bugs (ruff), types of the package (mypy): rules in pyproject.toml
+lint: setup
+	$(VENV)/bin/ruff check digitize tests bench samples
+	$(VENV)/bin/mypy
+
+test: setup lint
 	OMP_THREAD_LIMIT=1 $(PY) -m pytest -q
 
 bench: setup

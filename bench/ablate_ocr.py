@@ -26,6 +26,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench_ocr as bench  # noqa: E402
+
 from digitize.pipeline.pages import process_page  # noqa: E402
 from digitize.settings import Settings  # noqa: E402
 from digitize.stages import geometry, ingest, ocr, preprocess, strokes  # noqa: E402

@@ -20,11 +20,11 @@ from typing import Any, Callable, Iterable
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from digitize.vn.metrics import char_errors  # noqa: E402
 from digitize.model import PageRef, PageResult  # noqa: E402
 from digitize.profiles.loader import ProfileSet, load_profiles  # noqa: E402
 from digitize.settings import Settings  # noqa: E402
 from digitize.stages.extract.fields import extract  # noqa: E402
+from digitize.vn.metrics import char_errors  # noqa: E402
 from digitize.vn.text import post_correct  # noqa: E402
 
 

@@ -21,6 +21,7 @@ from rapidfuzz.distance import Levenshtein
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench_ocr as bench  # noqa: E402
+
 from digitize.vn.metrics import normalise  # noqa: E402
 
 MERGE_GAP = 3  # edits this close together are one span

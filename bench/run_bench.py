@@ -192,7 +192,7 @@ def main() -> None:
         ratios["hard_cer_vs_tesseract"] = round(d["cer_hard"] / t["cer_hard"], 2)
     results["ratios"] = ratios
     print("ratios:", ratios, flush=True)
-    for section, module, func in (("fields", "bench_fields", "bench_fields"), ("sign", "bench_sign", "bench_signing"),
+    for section, module, _func in (("fields", "bench_fields", "bench_fields"), ("sign", "bench_sign", "bench_signing"),
                                   ("batch", "bench_batch", "bench_batch"), ("ocr", "bench_ocr", "main"),
                                   ("web", "bench_web", "bench_web"),
                                   ("archive", "bench_archive", "bench_archive"),

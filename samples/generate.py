@@ -140,7 +140,7 @@ def build_demo(out: Path, seed: int) -> None:
         code = receipt["ma_ho_so"]
         folder = out / code
         folder.mkdir(exist_ok=True)
-        for i, ((doc_type, ext, dpi, spec), page) in enumerate(zip(plan, pages), 1):
+        for i, ((doc_type, ext, dpi, _spec), page) in enumerate(zip(plan, pages), 1):
             path = folder / f"{i:02d}_{doc_type}.{ext}"
             if ext == "jpg":
                 save_jpeg(page[0], page[1], path)

@@ -29,8 +29,8 @@ if __package__ in (None, ""):  # run as a script: make `samples` importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from samples import layout as L  # noqa: E402
-from samples.docbase import Doc  # noqa: E402
 from samples.damage import degrade  # noqa: E402
+from samples.docbase import Doc  # noqa: E402
 
 FAMILIES = ("heldout", "devset", "devset2", "devset3")
 SEEDS = {"heldout": 8101, "devset": 4242, "devset2": 5353, "devset3": 6868}  # fixed: the sets are the same on every machine

@@ -30,8 +30,9 @@ def monkeypatch_session():
 
 @pytest.fixture(scope="session")
 def p12_signer(pki, monkeypatch_session):
-    from digitize.signing.signers import SignerSpec, open_signer
     from pki.testpki import P12_PASSWORD
+
+    from digitize.signing.signers import SignerSpec, open_signer
 
     monkeypatch_session.setenv("DIGITIZE_KEY_PASSWORD", P12_PASSWORD)
     return open_signer(SignerSpec.parse(f"p12:{pki.p12}"), Path("/nonexistent"), prompt=False)

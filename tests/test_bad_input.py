@@ -11,10 +11,10 @@ import pikepdf
 import pytest
 from PIL import Image
 
-from support import digitize, invoke, render_text_page
 from digitize.errors import DigitizeError
 from digitize.settings import Limits
 from digitize.stages import ingest
+from support import digitize, invoke, render_text_page
 
 
 def _png_claiming(path: Path, width: int, height: int) -> Path:

@@ -12,12 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from support import assert_store_intact, digitize, make_archive, popen, render_text_page, stored
-from support.archives import page_number
-from support.faults import fault_env, read_marker
 from digitize.batch.run import ValidityGate
 from digitize.model import Record
 from digitize.store import open_store
+from support import assert_store_intact, digitize, make_archive, popen, render_text_page, stored
+from support.archives import page_number
+from support.faults import fault_env, read_marker
+
 
 @pytest.fixture(scope="module")
 def archive(tmp_path_factory) -> Path:

@@ -7,12 +7,11 @@ every wrong value flagged. The thresholds leave a little room for other Tesserac
 """
 import pytest
 
+from bench import bench_fields
 from digitize.model import PageRef
 from digitize.profiles.loader import load_profiles
 from digitize.stages.extract.fields import extract
 from digitize.stages.extract.validity import add_months
-
-from bench import bench_fields
 from support import REPO
 
 TYPES = REPO / "samples" / "types"

@@ -15,6 +15,7 @@ from digitize.vn.values import shape_type
 from samples.openworld import FAMILIES, SEEDS, build, templates
 from support.ocr_words import ocr_page
 
+
 @pytest.fixture(scope="module")
 def profiles():
     return load_profiles()

@@ -13,6 +13,7 @@ from digitize.stages.extract.fields import extract, extract_fields
 from digitize.stages.extract.lines import build_lines
 from support.ocr_words import H, W, ocr_page
 
+
 @pytest.fixture(scope="module")
 def profiles():
     return load_profiles()

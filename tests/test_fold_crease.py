@@ -1,12 +1,11 @@
 """A fold's crease across the signer block: the line it crosses is read (it was lost as a grey band)."""
 from __future__ import annotations
 
-from support import SAMPLES
-
 from digitize.model import PageRef
 from digitize.settings import Settings
 from digitize.stages import geometry, ingest, ocr, preprocess
 from digitize.vn.metrics import normalise
+from support import SAMPLES
 
 
 def test_line_under_a_fold_crease_is_read():

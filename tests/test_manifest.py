@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from digitize.batch.run import extracted_expiry, not_valid_reason, parse_rate, qa_selected
 from digitize.batch.manifest import DossierEntry, RowProblem, parse_date, read_manifest, read_source
+from digitize.batch.run import extracted_expiry, not_valid_reason, parse_rate, qa_selected
 from digitize.errors import DigitizeError
 
 
@@ -100,7 +100,9 @@ def test_folder_of_dossier_folders(archive):
 
 def test_still_valid_boundaries():
     day = date(2025, 6, 30)
-    e = lambda issued, until, dated=True: DossierEntry(2, "X", ("a",), issued_on=issued, valid_until=until, dated=dated)
+    def e(issued, until, dated=True):
+        return DossierEntry(2, "X", ("a",), issued_on=issued, valid_until=until, dated=dated)
+
     assert not_valid_reason(e(None, day), day) is None  # valid through its last day
     assert "expired" in not_valid_reason(e(None, day - timedelta(days=1)), day)
     assert not_valid_reason(e(day, None), day) is None  # valid from its first day, permanent

@@ -74,7 +74,7 @@ def test_official_header_reads_as_its_two_row_table(qd222_first_read):
 def test_incoming_mail_stamp_gone_on_reported_page():
     text = normalise(ocr.recognise(_page(ND199 / "nd199_2026_p1.tif")).text)
     assert "THÔNG TIN" not in text and "ĐẾN" not in text
-    assert "Số: 199" in text and "NGHỊ ĐỊNH" in text 
+    assert "Số: 199" in text and "NGHỊ ĐỊNH" in text
     assert "Căn cứ Luật Tổ chức Chính" in text and "63/2025/QH15" in text  # the line that touches the stamp
 
 

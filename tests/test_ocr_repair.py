@@ -38,11 +38,10 @@ def test_first_section_heading_is_roman_before_a_second():
 
 def test_superscript_unit_judged_on_the_ink(tmp_path):
     """A raised `²` reads `m²`; a `2` printed on the baseline stays `m2` (both as tesseract reads them)."""
-    from support import render_text_page
-
     from digitize.model import PageRef
     from digitize.settings import Settings
     from digitize.stages import ingest, ocr
+    from support import render_text_page
 
     lines = ("c) Diện tích: 189,6 m²", "Diện tích sàn: 375,9 m²", "Phòng chờ: 3 m2 cho mỗi người",
              "Ủy ban nhân dân xã xác nhận những thông tin trên là đúng sự thật.")

@@ -2,6 +2,7 @@
 of types no profile was written for (real OCR through the pipeline's page stage)."""
 import pytest
 
+from bench import bench_fields
 from digitize.model import Field, PageRef
 from digitize.pipeline.pages import process_page
 from digitize.profiles.loader import load_profiles
@@ -10,9 +11,7 @@ from digitize.stages.extract import lexicon
 from digitize.stages.extract.checks import cross_check
 from digitize.stages.extract.fields import extract
 from digitize.vn.values import check_email, check_phone, shape_type
-from bench import bench_fields
 from support import render_text_page
-
 
 
 @pytest.fixture(scope="session")

@@ -16,12 +16,21 @@ from PIL import Image, ImageDraw, ImageFont
 
 from digitize.errors import DigitizeError
 from digitize.model import (
-    Document, DocumentInput, Extraction, Field, Geometry, OcrPage, PageQuality, PageRef, PageResult, Word,
+    Document,
+    DocumentInput,
+    Extraction,
+    Field,
+    Geometry,
+    OcrPage,
+    PageQuality,
+    PageRef,
+    PageResult,
+    Word,
 )
+from digitize.pdfa.build import build_pdfa
 from digitize.pdfa.checks.conformance import check_pdfa
 from digitize.pdfa.checks.xmp import parse_xmp
 from digitize.pdfa.xmp import DIGITIZE_NS
-from digitize.pdfa.build import build_pdfa
 from digitize.tools.preflight import preflight
 from digitize.tools.qpdf import qpdf_check
 

@@ -1,12 +1,12 @@
 """Plausibility checks by field domain: names, administrative units, agency and administrative phrases."""
 import pytest
 
-from digitize.vn import admin_units as au
 from digitize.model import Word
-from digitize.vn.plausibility import check_address, check_issuer, check_name, fix_phrases, name_lexicon, review
 from digitize.profiles.loader import FieldSpec
 from digitize.stages.extract.fields import _field
 from digitize.stages.extract.lines import Tok
+from digitize.vn import admin_units as au
+from digitize.vn.plausibility import check_address, check_issuer, check_name, fix_phrases, name_lexicon, review
 
 
 def test_admin_units_after_the_2025_reform():

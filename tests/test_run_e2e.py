@@ -10,11 +10,11 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from support import SAMPLES
-from digitize.vn.metrics import char_errors
 from digitize.pdfa.checks.conformance import check_pdfa
 from digitize.tools.preflight import preflight
 from digitize.tools.qpdf import qpdf_check
+from digitize.vn.metrics import char_errors
+from support import SAMPLES
 
 pytestmark = pytest.mark.slow  # whole runs over the degraded samples
 

@@ -16,7 +16,6 @@ from digitize.verify.files import Verdict, verify_file
 from support import ORG, PDFA_INPUT
 
 
-
 @pytest.fixture(scope="session")
 def keys_dir(tmp_path_factory):
     return tmp_path_factory.mktemp("store") / "keys"

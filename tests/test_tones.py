@@ -9,7 +9,8 @@ import pytest
 
 from bench import build_lm
 from digitize.model import OcrPage, PageRef, Word
-from digitize.settings import Settings, ocr_tones as tones_setting
+from digitize.settings import Settings
+from digitize.settings import ocr_tones as tones_setting
 from digitize.stages import ingest, ocr, ocr_tones
 from digitize.tools.tesseract import CliEngine
 from digitize.vn import lm

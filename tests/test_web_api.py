@@ -3,10 +3,10 @@ temporary store and the demo signer: sessions, CSRF, roles, revisions, bad uploa
 from __future__ import annotations
 
 import hashlib
+import json
 import sqlite3
 import subprocess
 import sys
-import json
 from pathlib import Path
 
 import pytest

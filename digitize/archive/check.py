@@ -191,7 +191,8 @@ def _listed(pkg, files: set[str], report: PackageCheck) -> dict[str, tuple[int, 
 
 
 def _check_signatures(pkg, files: set[str], listed: dict, report: PackageCheck, trust) -> None:
-    from digitize.verify.files import verify_file  # lazy: pyHanko is slow to import and every command imports this module
+    # lazy: pyHanko is slow to import and every command imports this module
+    from digitize.verify.files import verify_file
 
     quiet_validation_logs()
     for rel in sorted(r for r in listed if r.lower().endswith(".pdf") and r in files):

@@ -12,8 +12,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from digitize.tools.files import sniff
 from digitize.store.originals import EXTENSIONS, MEDIA_TYPES, Original
+from digitize.tools.files import sniff
 
 
 def pdf_traits(path: Path) -> tuple[bool, bool]:
@@ -45,7 +45,8 @@ def quiet_validation_logs() -> None:
 
 def signature_summary(path: Path, trust=()) -> dict[str, Any]:
     """digitize.verify's verdict on a signed input, as stored with the original."""
-    from digitize.verify.files import verify_file  # lazy: pyHanko is slow to import and every command imports this module
+    # lazy: pyHanko is slow to import and every command imports this module
+    from digitize.verify.files import verify_file
 
     quiet_validation_logs()
     verdict = verify_file(path, trust, pdfa=False)

@@ -16,8 +16,8 @@ from datetime import date, datetime
 from pathlib import Path
 
 from digitize.errors import DigitizeError, UsageError
-from digitize.model import DocumentInput
 from digitize.intake.folders import archive_children, dossiers_in, folder_scans
+from digitize.model import DocumentInput
 from digitize.stages.ingest import IMAGE_SUFFIXES
 
 # canonical column -> accepted header spellings (compared after folding, see _norm_header)

@@ -13,8 +13,8 @@ from digitize.cli import common as c
 from digitize.cli.archive import export_eark
 from digitize.cli.errors import run_cli
 from digitize.errors import InputError, UsageError
-from digitize.pipeline.scheduler import run_documents
 from digitize.intake.folders import expand_inputs
+from digitize.pipeline.scheduler import run_documents
 from digitize.store import open_store
 
 # Tracebacks never show local variables: they may hold a store URL's password or a PIN.

@@ -26,7 +26,8 @@ def export_eark(the_store, dest: Path, package_format: str, as_zip: bool, dossie
 
 def verify_packages(packages: list[Path], trust: list[Path], as_json: bool) -> None:
     """Exit 0 only when every package is intact: checksums, METS ↔ files ↔ PREMIS, signatures."""
-    from digitize.verify.files import load_trust  # lazy: pyHanko is slow to import and every command imports this module
+    # lazy: pyHanko is slow to import and every command imports this module
+    from digitize.verify.files import load_trust
 
     roots = load_trust(trust or [])
     reports = [verify_package(p, roots) for p in packages]

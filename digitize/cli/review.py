@@ -10,8 +10,8 @@ import typer
 
 from digitize.cli import common as c
 from digitize.errors import UsageError
-from digitize.review.flow import Actor, Review
 from digitize.profiles.loader import load_profiles
+from digitize.review.flow import Actor, Review
 from digitize.settings import acting_user, profile_dirs
 from digitize.store import open_store
 

@@ -11,7 +11,8 @@ import typer
 from digitize.cli import common as c
 from digitize.errors import UsageError
 from digitize.review import users as accounts
-from digitize.settings import USER_PASSWORD_ENV as PASSWORD_ENV, secret
+from digitize.settings import USER_PASSWORD_ENV as PASSWORD_ENV
+from digitize.settings import secret
 from digitize.store import open_store
 
 users_app = typer.Typer(no_args_is_help=True, pretty_exceptions_show_locals=False,

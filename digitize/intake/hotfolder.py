@@ -17,10 +17,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from digitize.intake.folders import OUTBOXES, archive_children, expand_inputs
 from digitize.model import DocumentInput
 from digitize.pipeline.context import RunContext
 from digitize.pipeline.scheduler import run_groups
-from digitize.intake.folders import OUTBOXES, archive_children, expand_inputs
 from digitize.store.lock import StoreLock
 
 DONE, FAILED = OUTBOXES

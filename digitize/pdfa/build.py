@@ -19,9 +19,9 @@ from PIL import Image
 
 from digitize.errors import DigitizeError, InputError, UsageError
 from digitize.model import Document, PageResult, Word
-from digitize.settings import PIPELINE_VERSION
 from digitize.pdfa.font import GLYPH_WIDTH, add_glyphless_font, encode_text
 from digitize.pdfa.xmp import DocMeta, build_xmp, info_dict, pdf_date
+from digitize.settings import PIPELINE_VERSION
 
 PARTS = {"1b": (1, "B", "1.4"), "2b": (2, "B", "1.7"), "3b": (3, "B", "1.7")}
 FIELDS_NAME = "fields.json"

@@ -19,12 +19,11 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from pkcs11 import Attribute, ObjectClass
 from pyhanko.config.pkcs11 import TokenCriteria
 from pyhanko.keys import load_cert_from_pemder
-from pyhanko.sign.pkcs11 import PKCS11Signer, open_pkcs11_session
 from pyhanko.sign import signers
+from pyhanko.sign.pkcs11 import PKCS11Signer, open_pkcs11_session
 
 from digitize.errors import SigningError, UsageError
 from digitize.settings import DEFAULT_ORGANISATION, KEY_PASSWORD_ENV, TOKEN_PIN_ENV, secret
-
 
 DEMO_ROOT = "demo-root.crt.pem"
 DEMO_CERT = "demo-signer.crt.pem"
@@ -217,7 +216,7 @@ def _open_pkcs11(spec: SignerSpec, prompt: bool) -> signers.Signer:
         other_certs_to_pull=None,  # tokens carry the issuing CA chain; embed it so verifiers can build the path
     )
     try:
-        signer.signing_cert  # pulls key and certificate now, so a wrong label fails here, not mid-signing
+        _ = signer.signing_cert  # pulls key and certificate now, so a wrong label fails here, not mid-signing
     except Exception as e:
         session.close()
         raise SigningError(f"pkcs11:{spec.token or spec.module}", f"key or certificate not found on the token ({type(e).__name__})") from None

@@ -18,9 +18,8 @@ from dataclasses import replace
 import numpy as np
 
 from digitize.model import OcrPage, Page, Region, Word
-from digitize.stages import ocr_tones, preprocess
+from digitize.stages import ocr_tones, preprocess, signer_block
 from digitize.stages import regions as page_regions
-from digitize.stages import signer_block
 from digitize.stages.ocr_filter import drop_unreadable_lines
 from digitize.stages.ocr_repair import list_dashes, repair, superscript_units
 from digitize.tools import tesseract

@@ -149,7 +149,7 @@ def find_portal_stamp(image: np.ndarray, scale: float, mm: float) -> list[Region
     count, _, stats, _ = cv2.connectedComponentsWithStats(cv2.dilate((sat > LOGO_SATURATION).astype(np.uint8),
                                                                       np.ones((5, 5), np.uint8)))
     found: list[Region] = []
-    for x, y, w, h, area in stats[1:count]:
+    for x, y, w, h, _area in stats[1:count]:
         if not (5 <= h / mm <= 20 and 10 <= w / mm <= 60) or _hues(small[y:y + h, x:x + w], sat[y:y + h, x:x + w]) < 2:
             continue  # a red seal's arc or a blue signature is one colour; the logo is red, green and blue
         band = dark[y:y + h]

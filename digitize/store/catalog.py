@@ -17,10 +17,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+import digitize.store.originals as _originals
 from digitize.errors import StoreError
 from digitize.model import Field, Record, SignatureSummary
 from digitize.store import reviews
-import digitize.store.originals as _originals
 
 SCHEMA = [
     """CREATE TABLE IF NOT EXISTS dossiers (

@@ -147,7 +147,7 @@ def load_certs(items: Sequence[Any]) -> list[x509.Certificate]:
                     certs.extend(x509.Certificate.load(der) for _, _, der in pem.unarmor(data, multiple=True))
                 else:
                     cert = x509.Certificate.load(data)
-                    cert.native  # parse now: a bad file fails here, not inside validation
+                    _ = cert.native  # parse now: a bad file fails here, not inside validation
                     certs.append(cert)
             except OSError as e:
                 raise UsageError(str(path), f"cannot read trust certificate ({e.strerror})") from None

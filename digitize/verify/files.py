@@ -17,8 +17,7 @@ from digitize.settings import trust_dir
 from digitize.verify.bundle import load_bundle, load_certs
 from digitize.verify.signatures import check_signatures
 from digitize.verify.trust import TrustOptions
-from digitize.verify.verdict import (FileVerdict, PdfaCheck, SignatureCheck, StoreCheck, Verdict,  # noqa: F401
-                                     _short)
+from digitize.verify.verdict import FileVerdict, PdfaCheck, SignatureCheck, StoreCheck, Verdict, _short  # noqa: F401
 
 
 def load_trust(items: Sequence[Any]) -> list[x509.Certificate]:

@@ -41,7 +41,7 @@ def collect(reader, data: bytes) -> tuple[list, list[Unverifiable]]:
             continue
         try:
             emb = EmbeddedPdfSignature(reader, sig_field, fq_name)
-            emb.signer_cert, emb.signed_revision  # parse now: bad data is this row's problem, not the file's
+            _ = emb.signer_cert, emb.signed_revision  # parse now: bad data is this row's problem, not the file's
         except Exception as e:
             broken.append(Unverifiable(fq_name, kind, subfilter,
                                        f"cannot be validated: the signature data (CMS) does not parse "

@@ -14,8 +14,8 @@ from digitize.review import users
 from digitize.review.flow import ID_RE, NotFound
 from digitize.review.pages import document_text, page_image
 from digitize.review.roles import ROLES
-from digitize.web.auth import COOKIE, IDLE_SECONDS
 from digitize.web import i18n
+from digitize.web.auth import COOKIE, IDLE_SECONDS
 from digitize.web.deps import ApiError, ctx, lang, need, session
 
 router = APIRouter(prefix="/api")

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 
 from samples import vocab as V
-from samples.docbase import TODAY, header, issuer, person, signer
+from samples.docbase import TODAY, header, person, signer
 from samples.layout import Cols, Gap, Line, Para, Rule
 
 DOC_TYPES = ("to_khai_khai_tu", "giay_chuyen_tuyen", "hop_dong_thue_nha", "thong_bao_nop_thue",

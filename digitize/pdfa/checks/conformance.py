@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 import pikepdf
 
-from digitize.pdfa.checks.xmp import Xmp, parse_xmp, xmp_problems
 from digitize.pdfa.checks.objects import ObjectScan, scan_objects
+from digitize.pdfa.checks.xmp import Xmp, parse_xmp, xmp_problems
 
 
 @dataclass(frozen=True)

@@ -15,9 +15,8 @@ from typing import Sequence
 
 from digitize.model import Extraction, Field, PageResult
 from digitize.profiles.loader import FieldSpec, Profile, ProfileSet
-from digitize.stages.extract import lexicon
+from digitize.stages.extract import lexicon, official
 from digitize.stages.extract import locate as loc
-from digitize.stages.extract import official
 from digitize.stages.extract.checks import cross_check
 from digitize.stages.extract.classify import Classification, classify
 from digitize.stages.extract.doubts import pair_doubts

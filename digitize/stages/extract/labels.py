@@ -5,8 +5,18 @@ from __future__ import annotations
 from typing import Sequence
 
 from digitize.profiles.loader import FieldSpec, Profile
-from digitize.stages.extract.lines import (LabelHit, Line, Tok, WindowIndex, below, find_label, key_tokens,
-                                          right_edge, starts_block, value_tokens)
+from digitize.stages.extract.lines import (
+    LabelHit,
+    Line,
+    Tok,
+    WindowIndex,
+    below,
+    find_label,
+    key_tokens,
+    right_edge,
+    starts_block,
+    value_tokens,
+)
 
 
 def label_hits(lines: Sequence[Line], profile: Profile) -> dict[str, list[LabelHit]]:

@@ -14,8 +14,8 @@ from typing import Sequence
 
 from digitize.profiles.loader import FieldSpec
 from digitize.stages.extract import lexicon
-from digitize.stages.extract.typed import typed_value
 from digitize.stages.extract.lines import Line, Tok, below, clean_value, key_tokens, right_edge, starts_block
+from digitize.stages.extract.typed import typed_value
 
 # item markers; a lettered item OCR misreads keeps its bracket ('gø)' for 'g)')
 _ITEM = re.compile(r"^([-–•+*]|\d{1,2}[.)]|[a-zđ][.)]|[IVX]{1,4}[.)]|[^\W\d_]{1,2}\))$")
