@@ -20,7 +20,7 @@ from typing import Any
 import digitize.store.originals as _originals
 from digitize.errors import StoreError
 from digitize.model import Field, Record, SignatureSummary
-from digitize.store import reviews
+from digitize.store import reviews, search
 
 SCHEMA = [
     """CREATE TABLE IF NOT EXISTS dossiers (
@@ -65,6 +65,7 @@ class Catalog:
     """The SQL both backends share; a backend gives the connection and, if needed, its placeholder."""
 
     shared = False  # other coordinators may write the same catalog at once
+    search_index = search.SqliteIndex()  # the backend's full-text index (digitize.store.search)
 
     def __init__(self, conn, object_path: Callable[[str], Path] | None = None):
         self.conn = conn
@@ -74,6 +75,7 @@ class Catalog:
             cur.execute(stmt)
         conn.commit()
         reviews.migrate(conn)
+        search.migrate(conn, self._sql, self.search_index)
 
     def _sql(self, sql: str) -> str:
         """The statement in the driver's placeholder style (written with `?`)."""
@@ -197,6 +199,7 @@ class Catalog:
                 _originals.insert(self, cur, rec.id, original)
             status = "draft" if draft else ("signed" if rec.signature else "unsigned")
             reviews.insert_first_revision(cur, self._sql, rec.id, status, rec.sha256, rec.fields, username or "")
+            search.refresh(cur, self._sql, self.search_index, rec.id)
             self._event(cur, "stored", rec.id, {**event, "status": status}, username)
             self.conn.commit()
             return True

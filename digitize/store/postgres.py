@@ -9,6 +9,7 @@ from pathlib import Path
 
 from digitize.errors import MissingDependency, StoreError
 from digitize.store.catalog import Catalog
+from digitize.store.search import PostgresIndex
 
 _SCHEMA_LOCK = 0x6469_6769  # advisory lock id: concurrent coordinators create the schema one at a time
 
@@ -20,6 +21,7 @@ def redact(url: str) -> str:
 
 class PostgresCatalog(Catalog):
     shared = True  # several coordinators and front-ends write it at once
+    search_index = PostgresIndex()
 
     def _sql(self, sql: str) -> str:
         return sql.replace("?", "%s")

@@ -16,6 +16,7 @@ from typing import Any
 
 from digitize.errors import StoreError
 from digitize.model import Field
+from digitize.store import search
 
 STATUSES = ("draft", "reviewed", "signed", "unsigned")
 
@@ -111,37 +112,14 @@ class ReviewCatalog:
         return (_status(row[0], row[1]), int(row[2] or 1)) if row else None
 
     def search(self, status: str | None = None, dossier: str | None = None, needs_review: bool | None = None,
-               q: str | None = None, offset: int = 0, limit: int = 50) -> tuple[list[tuple[str, str, int]], int]:
-        """([(id, status, revision)], total): documents needing review first, then newest first."""
-        where, args = [], []
-        status_sql = "COALESCE(d.status, CASE WHEN d.signature IS NULL THEN 'unsigned' ELSE 'signed' END)"
-        if status:
-            where.append(f"{status_sql} = ?")
-            args.append(status)
-        if dossier:
-            where.append("d.dossier = ?")
-            args.append(dossier)
-        review_sql = "EXISTS (SELECT 1 FROM fields f WHERE f.document_id = d.id AND f.needs_review = 1)"
-        if needs_review is not None:
-            where.append(review_sql if needs_review else f"NOT {review_sql}")
-        if q:
-            like = f"%{q.lower()}%"
-            where.append("(LOWER(d.dossier) LIKE ? OR LOWER(d.source) LIKE ? OR EXISTS (SELECT 1 FROM fields f "
-                         "WHERE f.document_id = d.id AND LOWER(f.value) LIKE ?) OR EXISTS (SELECT 1 FROM "
-                         "document_text t WHERE t.document_id = d.id AND LOWER(t.text) LIKE ?))")
-            args += [like] * 4
-        cond = (" WHERE " + " AND ".join(where)) if where else ""
-        cur = self.conn.cursor()
-        cur.execute(self._sql(f"SELECT COUNT(*) FROM documents d{cond}"), tuple(args))
-        total = int(cur.fetchone()[0])
-        cur.execute(self._sql(
-            f"SELECT d.id, {status_sql}, d.revision FROM documents d{cond} ORDER BY "
-            f"CASE {status_sql} WHEN 'draft' THEN 0 WHEN 'reviewed' THEN 1 ELSE 2 END, "
-            f"CASE WHEN {review_sql} THEN 0 ELSE 1 END, d.created_at DESC, d.id LIMIT ? OFFSET ?"),
-            tuple(args) + (limit, offset))
-        rows = [(i, s, int(r or 1)) for i, s, r in cur.fetchall()]
-        self.conn.commit()
-        return rows, total
+               q: str | None = None, offset: int = 0, limit: int = 50, **filters
+               ) -> tuple[list[tuple[str, str, int]], int]:
+        """([(id, status, revision)], total): best match first with words in `q` (page text, field
+        values, dossier codes, file names; case, marks and đ/d do not matter), otherwise documents
+        needing review first, then newest first. `filters`: doc_type, date_from, date_to, user
+        (digitize.store.search.Filters)."""
+        wanted = search.Filters(q=q, status=status, needs_review=needs_review, dossier=dossier, **filters)
+        return search.find(self.conn, self._sql, self.catalog.search_index, wanted, offset, limit)
 
     def counts(self) -> dict[str, int]:
         cur = self.conn.cursor()
@@ -192,6 +170,7 @@ class ReviewCatalog:
                 raise RevisionConflict(doc_id, f"revision {revision} is not the current one")
             if fields is not None:
                 self._replace_fields(cur, doc_id, fields)
+                search.refresh(cur, self._sql, self.catalog.search_index, doc_id)
             current = fields if fields is not None else self.catalog._fields(doc_id)
             cur.execute(self._sql("INSERT INTO revisions VALUES (?, ?, ?, ?, ?, ?, ?)"),
                         (doc_id, revision + 1, new_status, new_sha, fields_json(current), username, now()))
@@ -220,6 +199,7 @@ class ReviewCatalog:
             cur.execute(self._sql("DELETE FROM document_text WHERE document_id = ?"), (doc_id,))
             for i, text in enumerate(pages, 1):
                 cur.execute(self._sql("INSERT INTO document_text VALUES (?, ?, ?)"), (doc_id, i, text))
+            search.refresh(cur, self._sql, self.catalog.search_index, doc_id)
             self.conn.commit()
         except Exception:
             self.conn.rollback()
