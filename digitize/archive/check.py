@@ -139,18 +139,24 @@ def _premis_fixity(pkg, files: set[str]) -> dict[str, str]:
     return out
 
 
+def open_package(path: Path):
+    """A package folder or ZIP to read files from (`files()`, `open(rel)`); close it after."""
+    return _Folder(path) if path.is_dir() else _Zip(path)
+
+
 def verify_package(path: Path, trust=()) -> PackageCheck:
     path = Path(path)
     if not path.exists():
         raise InputError(str(path), "no such package")
-    pkg = _Folder(path) if path.is_dir() else _Zip(path)
+    pkg = open_package(path)
     try:
-        return _check(pkg, PackageCheck(str(path)), trust)
+        return check_open(pkg, PackageCheck(str(path)), trust)
     finally:
         pkg.close()
 
 
-def _check(pkg, report: PackageCheck, trust) -> PackageCheck:
+def check_open(pkg, report: PackageCheck, trust) -> PackageCheck:
+    """Every check of `verify --package` on an open package; problems go into `report`."""
     files = pkg.files()
     if "METS.xml" not in files:
         report.problems.append("missing: METS.xml")

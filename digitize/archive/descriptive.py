@@ -11,6 +11,7 @@ from importlib import resources
 
 from digitize.archive.collect import REP_ORIGINAL, REP_PDFA, DossierContent
 from digitize.archive.xmlstream import element, fill, placeholder
+from digitize.store.people import validity
 
 NS = "https://digitize.example/ns/hoso/1.0"
 SCHEMA_FILE = "digitize-hoso-1.0.xsd"
@@ -101,11 +102,13 @@ def _document(rec, content: DossierContent, files: list) -> ET.Element:
     _sub(doc, "soThuTu", rec.metadata.get("doc_ordinal", ""))
     _sub(doc, "maDinhDanh", rec.id)
     _sub(doc, "tenLoai", rec.doc_type)
+    # the record's validity as the person index has it: the manifest's dates when it gave them
+    issued, until = validity(rec.metadata, rec.valid_until, {f.name: f.value for f in rec.fields})
     for tag, names in _DOCUMENT_FIELDS.items():
-        _sub(doc, tag, _field(rec, names))
+        _sub(doc, tag, _field(rec, names) or (issued or "" if tag == "ngayVanBan" else ""))
     _sub(doc, "ngonNgu", "vi")
     _sub(doc, "soTrang", rec.pages)
-    _sub(doc, "hieuLucDen", rec.valid_until or "")
+    _sub(doc, "hieuLucDen", until or "")
     originals = content.originals.get(rec.id, [])
     _sub(doc, "mucDoTinCay", "gốc điện tử" if originals and originals[0].kind == "electronic" else "số hóa")
     for f in files:

@@ -107,7 +107,7 @@ def store_export(dest: Path = typer.Argument(..., help="Folder to write the expo
 
 # Commands that live in their own modules register themselves here.
 for _module in ("digitize.cli.verify", "digitize.cli.profiles", "digitize.cli.batch", "digitize.cli.trust",
-                "digitize.cli.review", "digitize.cli.serve", "digitize.cli.users"):
+                "digitize.cli.review", "digitize.cli.serve", "digitize.cli.users", "digitize.cli.people"):
     try:
         importlib.import_module(_module).register(app)
     except ModuleNotFoundError as _e:

@@ -20,7 +20,7 @@ from typing import Any
 import digitize.store.originals as _originals
 from digitize.errors import StoreError
 from digitize.model import Field, Record, SignatureSummary
-from digitize.store import reviews, search
+from digitize.store import imports, people, reviews, search
 
 SCHEMA = [
     """CREATE TABLE IF NOT EXISTS dossiers (
@@ -47,6 +47,7 @@ SCHEMA = [
         batch TEXT NOT NULL, dossier TEXT NOT NULL, status TEXT NOT NULL, reason TEXT NOT NULL DEFAULT '',
         documents INTEGER NOT NULL DEFAULT 0, updated_at TEXT NOT NULL, PRIMARY KEY (batch, dossier))""",
     *_originals.SCHEMA,  # kept source files and their links to documents
+    *imports.SCHEMA,  # packages taken in from other offices, and their records' provenance
     # a document's events are read per document (store show, archive export)
     "CREATE INDEX IF NOT EXISTS events_document ON events (document_id)",
 ]
@@ -76,6 +77,7 @@ class Catalog:
         conn.commit()
         reviews.migrate(conn)
         search.migrate(conn, self._sql, self.search_index)
+        people.migrate(self)  # after reviews: the index reads documents.status
 
     def _sql(self, sql: str) -> str:
         """The statement in the driver's placeholder style (written with `?`)."""
@@ -173,39 +175,45 @@ class Catalog:
                          (rec.source_sha256, rec.settings_key)):
                 self.conn.rollback()
                 return False
-            cur.execute(
-                self._sql(f"INSERT INTO documents ({_DOC_COLUMNS}) VALUES ({', '.join('?' * 14)})"),
-                (rec.id, rec.dossier, rec.source, rec.source_sha256, rec.settings_key, rec.doc_type,
-                 rec.pages, rec.sha256, json.dumps(list(rec.warnings), ensure_ascii=False),
-                 json.dumps(rec.signature.as_dict()) if rec.signature else None, rec.created_at,
-                 rec.pipeline_version, rec.valid_until, json.dumps(rec.metadata, ensure_ascii=False)),
-            )
-            for i, f in enumerate(rec.fields):
-                cur.execute(
-                    self._sql("INSERT INTO fields VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
-                    (rec.id, i, f.name, json.dumps(f.value, ensure_ascii=False, default=str), f.raw,
-                     f.confidence, f.page, json.dumps(list(f.box)) if f.box else None,
-                     int(f.valid), int(f.needs_review), f.reason),
-                )
-            for i, p in enumerate(pages, 1):
-                cur.execute(self._sql("INSERT INTO pages VALUES (?, ?, ?, ?)"),
-                            (rec.id, i, p.get("source", ""), json.dumps(p, ensure_ascii=False)))
-            cur.execute(
-                self._sql("INSERT INTO dossiers (code, metadata, created_at) SELECT ?, ?, ? "
-                          "WHERE NOT EXISTS (SELECT 1 FROM dossiers WHERE code = ?)"),
-                (rec.dossier, json.dumps(rec.metadata, ensure_ascii=False), rec.created_at, rec.dossier),
-            )
-            if original is not None:
-                _originals.insert(self, cur, rec.id, original)
-            status = "draft" if draft else ("signed" if rec.signature else "unsigned")
-            reviews.insert_first_revision(cur, self._sql, rec.id, status, rec.sha256, rec.fields, username or "")
-            search.refresh(cur, self._sql, self.search_index, rec.id)
-            self._event(cur, "stored", rec.id, {**event, "status": status}, username)
+            self.insert_rows(cur, rec, pages, event, draft, username, original)
             self.conn.commit()
             return True
         except Exception:
             self.conn.rollback()
             raise
+
+    def insert_rows(self, cur, rec: Record, pages: list[dict[str, Any]], event: dict[str, Any], draft: bool = False,
+                    username: str | None = None, original=None, originals=()) -> None:
+        """A document's rows inside the caller's transaction (insert; a package import writes several)."""
+        cur.execute(
+            self._sql(f"INSERT INTO documents ({_DOC_COLUMNS}) VALUES ({', '.join('?' * 14)})"),
+            (rec.id, rec.dossier, rec.source, rec.source_sha256, rec.settings_key, rec.doc_type,
+             rec.pages, rec.sha256, json.dumps(list(rec.warnings), ensure_ascii=False),
+             json.dumps(rec.signature.as_dict()) if rec.signature else None, rec.created_at,
+             rec.pipeline_version, rec.valid_until, json.dumps(rec.metadata, ensure_ascii=False)),
+        )
+        for i, f in enumerate(rec.fields):
+            cur.execute(
+                self._sql("INSERT INTO fields VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+                (rec.id, i, f.name, json.dumps(f.value, ensure_ascii=False, default=str), f.raw,
+                 f.confidence, f.page, json.dumps(list(f.box)) if f.box else None,
+                 int(f.valid), int(f.needs_review), f.reason),
+            )
+        for i, p in enumerate(pages, 1):
+            cur.execute(self._sql("INSERT INTO pages VALUES (?, ?, ?, ?)"),
+                        (rec.id, i, p.get("source", ""), json.dumps(p, ensure_ascii=False)))
+        cur.execute(
+            self._sql("INSERT INTO dossiers (code, metadata, created_at) SELECT ?, ?, ? "
+                      "WHERE NOT EXISTS (SELECT 1 FROM dossiers WHERE code = ?)"),
+            (rec.dossier, json.dumps(rec.metadata, ensure_ascii=False), rec.created_at, rec.dossier),
+        )
+        for o in ((original,) if original is not None else ()) + tuple(originals):
+            _originals.insert(self, cur, rec.id, o)
+        status = "draft" if draft else ("signed" if rec.signature else "unsigned")
+        reviews.insert_first_revision(cur, self._sql, rec.id, status, rec.sha256, rec.fields, username or "")
+        people.index_record(self, cur, rec)
+        search.refresh(cur, self._sql, self.search_index, rec.id)
+        self._event(cur, "stored", rec.id, {**event, "status": status}, username)
 
     def batch_item(self, batch: str, dossier: str) -> tuple[str, str] | None:
         """(status, reason) of a dossier in a batch, or None when it was never finished."""
@@ -233,9 +241,11 @@ class Catalog:
         self._event(cur, kind, doc_id, data, username)
         self.conn.commit()
 
-    def _event(self, cur, kind: str, doc_id: str | None, data: dict[str, Any], username: str | None = None) -> None:
+    def _event(self, cur, kind: str, doc_id: str | None, data: dict[str, Any], username: str | None = None,
+               at: str | None = None) -> None:
+        """`at`: when it happened, for events taken in with another office's package (default now)."""
         cur.execute(self._sql("INSERT INTO events (at, kind, document_id, data, username) VALUES (?, ?, ?, ?, ?)"),
-                    (_now(), kind, doc_id, json.dumps(data, ensure_ascii=False, default=str), username))
+                    (at or _now(), kind, doc_id, json.dumps(data, ensure_ascii=False, default=str), username))
 
 
 class SqliteCatalog(Catalog):

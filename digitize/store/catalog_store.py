@@ -15,8 +15,9 @@ from typing import Any
 
 from digitize.errors import StoreError
 from digitize.model import Record
-from digitize.store import faults
+from digitize.store import faults, imports
 from digitize.store.catalog import Catalog
+from digitize.store.people import PeopleCatalog
 from digitize.store.reviews import ReviewCatalog
 
 
@@ -69,6 +70,25 @@ class CatalogStore:
     def review(self) -> ReviewCatalog:
         """Status, revisions, users and text search (digitize.store.reviews)."""
         return ReviewCatalog(self._catalog)
+
+    @property
+    def people(self) -> PeopleCatalog:
+        """The person index: a person's records valid on a date (digitize.store.people)."""
+        return PeopleCatalog(self._catalog)
+
+    def imported(self, import_id: str) -> bool:
+        return imports.known(self._catalog, import_id)
+
+    def imports(self) -> list[dict[str, Any]]:
+        return imports.listing(self._catalog)
+
+    def import_package(self, result: imports.ImportResult, docs: list[imports.ImportedDocument],
+                       files: list[tuple[Path, bytes | Path, str]], username: str) -> imports.ImportResult:
+        """Another office's package: its files (target, bytes or a checked file, sha256) first, then
+        every record in one catalog transaction (digitize.store.imports)."""
+        for target, data, sha in files:
+            self._write_atomic(target, data, sha)
+        return imports.insert_package(self._catalog, result, docs, username)
 
     def original_path(self, sha: str, suffix: str) -> Path:
         return (self.root / "originals" / sha[:2] / f"{sha}{suffix}").resolve()

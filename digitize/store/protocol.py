@@ -70,6 +70,19 @@ class Store(DocumentWriter, Protocol):
         """Document status and revisions, users, page text for search (a ReviewCatalog)."""
         ...
 
+    @property
+    def people(self) -> Any:
+        """The person index: a person's records valid on a date (a store.people.PeopleCatalog)."""
+        ...
+
+    def imported(self, import_id: str) -> bool:
+        """Whether the package with this id (SHA-256 of its root METS.xml) was taken in already."""
+        ...
+
+    def import_package(self, result, docs: list, files: list, username: str):
+        """Another office's package whole: files, then records and provenance in one transaction."""
+        ...
+
     def originals(self, doc_id: str) -> list:
         """The source files kept for a document (store.originals.Original), with their ingest verification."""
         ...

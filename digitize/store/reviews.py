@@ -16,7 +16,7 @@ from typing import Any
 
 from digitize.errors import StoreError
 from digitize.model import Field
-from digitize.store import search
+from digitize.store import people, search
 
 STATUSES = ("draft", "reviewed", "signed", "unsigned")
 
@@ -171,6 +171,7 @@ class ReviewCatalog:
             if fields is not None:
                 self._replace_fields(cur, doc_id, fields)
                 search.refresh(cur, self._sql, self.catalog.search_index, doc_id)
+                people.reindex(self.catalog, cur, doc_id)  # a corrected ID number names its person
             current = fields if fields is not None else self.catalog._fields(doc_id)
             cur.execute(self._sql("INSERT INTO revisions VALUES (?, ?, ?, ?, ?, ?, ?)"),
                         (doc_id, revision + 1, new_status, new_sha, fields_json(current), username, now()))

@@ -48,6 +48,8 @@ def verify_file(path: Path, trust: Sequence[Any] = (), store=None, pdfa: bool = 
         root = demo_root(Path(store.keys_dir))
         if root is not None:
             roots.append(root)
+        # roots the store's imports were verified under (`store import --trust`)
+        roots.extend(load_trust(sorted((Path(store.keys_dir) / "trusted").glob("*.pem"))))
     sha = hashlib.sha256(data).hexdigest()
     reasons: list[str] = []
     sigs: tuple[SignatureCheck, ...] = ()
