@@ -113,6 +113,7 @@ def _add_page(pdf: pikepdf.Pdf, page: PageResult, font: pikepdf.Object, where: s
 def _doc_meta(doc: Document, metadata: dict[str, str], created: datetime) -> DocMeta:
     doc_type = metadata.get("doc_type") or (doc.extraction.doc_type if doc.extraction else "") or "unknown"
     dossier = metadata.get("dossier_code") or doc.input.dossier
+    source = metadata.get("original_name") or os.path.basename(doc.input.path)  # an upload's own name, not its hash
     custom = {
         "dossierCode": dossier,
         "documentType": doc_type,
@@ -122,9 +123,9 @@ def _doc_meta(doc: Document, metadata: dict[str, str], created: datetime) -> Doc
         "pipelineVersion": PIPELINE_VERSION,
     }
     return DocMeta(
-        title=metadata.get("title") or f"{doc_type} — {dossier} — {os.path.basename(doc.input.path)}",
+        title=metadata.get("title") or f"{doc_type} — {dossier} — {source}",
         creator=metadata.get("creator") or "digitize",
-        description=metadata.get("description") or f"Digitised copy of {os.path.basename(doc.input.path)}",
+        description=metadata.get("description") or f"Digitised copy of {source}",
         created=created,
         custom=tuple((k, v) for k, v in custom.items() if v),
     )

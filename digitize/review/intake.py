@@ -20,6 +20,7 @@ from digitize.model import DocumentInput
 from digitize.pipeline.assemble import record_id
 from digitize.pipeline.context import RunContext, Signing
 from digitize.pipeline.scheduler import run_documents
+from digitize.review.joining import join_images
 from digitize.review.pages import prepare_views
 from digitize.stages import ingest
 from digitize.tools.files import sha256_file, sniff
@@ -27,18 +28,35 @@ from digitize.tools.files import sha256_file, sniff
 SUFFIX = {"jpeg": ".jpg", "png": ".png", "tiff": ".tif", "pdf": ".pdf"}
 
 
+def _shown(filename: str | None) -> str:
+    return os.path.basename(filename or "upload").strip()[:120] or "upload"
+
+
+def duplicate_of(store, doc_id: str, source_sha256: str) -> dict | None:
+    """The document already made of this file (same settings first, else any), as id, dossier, status."""
+    ids = [doc_id] if store.review.record(doc_id) is not None else store.review.by_source(source_sha256)
+    if not ids:
+        return None
+    rec = store.review.record(ids[0])
+    status, _ = store.review.state(rec.id)
+    return {"id": rec.id, "dossier": rec.dossier, "status": status}
+
+
 @dataclass
 class Job:
     id: str
     file: str  # the name the user gave (shown, never used as a path)
     dossier: str
-    status: str = "processing"  # processing | draft | error
+    status: str = "processing"  # processing | draft | error | duplicate
     error: str = ""
+    existing: dict | None = None  # a duplicate: the document already made of this file (id, dossier, status)
 
     def as_json(self) -> dict:
         data = {"id": self.id, "file": self.file, "dossier": self.dossier, "status": self.status}
         if self.error:
             data["error"] = self.error
+        if self.existing:
+            data["existing"] = self.existing
         return data
 
 
@@ -56,10 +74,37 @@ class Intake:
 
     def submit(self, store, filename: str, data: bytes, dossier: str | None, profile: str | None) -> Job:
         """Check and keep one upload; raises InputError (naming the file) when it is refused."""
-        shown = os.path.basename(filename or "upload").strip()[:120] or "upload"
-        settings = replace(self.settings, profile=profile) if profile and profile != "auto" else self.settings
+        shown = _shown(filename)
+        settings = self._settings(shown, profile)
+        sha, original = self._keep(store, shown, data, settings)
+        return self._queue_document(store, shown, sha, original, (dossier or Path(shown).stem)[:120], settings,
+                                    {"original_name": shown})
+
+    def submit_joined(self, store, files: list[tuple[str, bytes]], dossier: str | None,
+                      profile: str | None) -> Job:
+        """Several images, each checked and kept as it came, joined in the order given as the pages
+        of ONE document (a PDF of the images, lossless: img2pdf embeds JPEGs as they are)."""
+        names = [_shown(name) for name, _ in files]
+        settings = self._settings(names[0], profile)
+        for name, data in files:
+            kind = sniff(data[:1024])
+            if kind not in ("jpeg", "png", "tiff"):
+                raise InputError(name, "only images can be joined into one document")
+            self._keep(store, name, data, settings)
+        joined = join_images([data for _, data in files], names, settings.assumed_dpi)
+        sha, original = self._keep(store, names[0], joined, settings)
+        shown = f"{names[0]} (+{len(names) - 1})"
+        meta = {"original_name": names[0], "joined_from": " | ".join(names)}
+        return self._queue_document(store, shown, sha, original, (dossier or Path(names[0]).stem)[:120],
+                                    settings, meta)
+
+    def _settings(self, shown: str, profile: str | None):
         if profile and self.profiles is not None and profile != "auto" and profile not in self.profiles:
             raise InputError(shown, f"unknown profile {profile!r}")
+        return replace(self.settings, profile=profile) if profile and profile != "auto" else self.settings
+
+    def _keep(self, store, shown: str, data: bytes, settings) -> tuple[str, Path]:
+        """(sha256, kept path) of an upload that passed the ingest checks."""
         staging = store.root / "uploads"
         staging.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=staging, prefix=".upload-")
@@ -72,16 +117,20 @@ class Intake:
             except DigitizeError as e:
                 raise InputError(shown, e.reason) from None
             sha = sha256_file(tmp)
-            original = store.write_original(sha, data, SUFFIX.get(kind or "", ".bin"))
+            return sha, store.write_original(sha, data, SUFFIX.get(kind or "", ".bin"))
         finally:
             Path(tmp).unlink(missing_ok=True)
+
+    def _queue_document(self, store, shown: str, sha: str, original: Path, dossier: str, settings,
+                        metadata: dict) -> Job:
         doc_id = record_id(sha, settings.key())
-        job = Job(doc_id, shown, (dossier or Path(shown).stem)[:120])
-        if store.review.record(doc_id) is not None:
-            job.status = "draft"  # the same scan with the same settings: the stored record answers
+        job = Job(doc_id, shown, dossier)
+        existing = duplicate_of(store, doc_id, sha)
+        if existing is not None:  # nothing is made: say where the file already is
+            job.id, job.status, job.existing = existing["id"], "duplicate", existing
             return job
         self.jobs[doc_id] = job
-        doc = DocumentInput(str(original), job.dossier, 1, {"original_name": shown})
+        doc = DocumentInput(str(original), job.dossier, 1, metadata)
         self._queue.put((job, doc, settings))
         return job
 

@@ -13,15 +13,17 @@ from digitize.errors import InputError
 from digitize.tools import poppler
 
 SCREEN_WIDTH = 1400  # px: a 1366-wide desk screen shows the page at half width, sharp when zoomed
-_cache: OrderedDict[tuple[str, int], tuple[bytes, int, int]] = OrderedDict()
+THUMB_WIDTH = 160  # px: the strip of page thumbnails
+_cache: OrderedDict[tuple[str, int, int], tuple[bytes, int, int]] = OrderedDict()
 _cache_lock = Lock()
-_CACHE_SIZE = 64
+_CACHE_SIZE = 256  # screen images and thumbnails of a few long documents
 
 
-def page_image(pdf_path: str, sha: str, page_no: int) -> tuple[bytes, int, int]:
-    """(JPEG bytes, width, height of the page's full image): the scanned image of one page, scaled
-    down to SCREEN_WIDTH. Content-addressed objects never change, so results are cached."""
-    key = (sha, page_no)
+def page_image(pdf_path: str, sha: str, page_no: int, width: int = SCREEN_WIDTH) -> tuple[bytes, int, int]:
+    """(JPEG bytes, width, height of the page's full image as shown): the scanned image of one page,
+    turned as the page's /Rotate says, scaled down to `width` (SCREEN_WIDTH, or THUMB_WIDTH for the
+    strip of thumbnails). Content-addressed objects never change, so results are cached."""
+    key = (sha, page_no, width)
     with _cache_lock:
         if key in _cache:
             _cache.move_to_end(key)
@@ -29,31 +31,39 @@ def page_image(pdf_path: str, sha: str, page_no: int) -> tuple[bytes, int, int]:
     with pikepdf.open(pdf_path) as pdf:
         if not 1 <= page_no <= len(pdf.pages):
             raise InputError(f"page {page_no}", "no such page")
-        images = list(pdf.pages[page_no - 1].images.values())
+        page = pdf.pages[page_no - 1]
+        turn = int(page.obj.get("/Rotate", 0)) % 360
+        images = list(page.images.values())
         if not images:
             raise InputError(f"page {page_no}", "page has no image")
         raw = pikepdf.PdfImage(images[0])
-        full_w, full_h = raw.width, raw.height
-        if raw.filters == ["/DCTDecode"] and full_w <= SCREEN_WIDTH:
+        full_w, full_h = (raw.height, raw.width) if turn % 180 else (raw.width, raw.height)
+        if raw.filters == ["/DCTDecode"] and full_w <= width and not turn:
             data = bytes(images[0].read_raw_bytes())  # the scanner's JPEG as it is
         else:
-            if raw.filters == ["/DCTDecode"]:
-                img = Image.open(io.BytesIO(bytes(images[0].read_raw_bytes())))
-                img.draft("RGB", (SCREEN_WIDTH, SCREEN_WIDTH * 2))  # decode at 1/2, 1/4...: a fraction of the work
-            else:
-                img = raw.as_pil_image()
-            img = img.convert("RGB")
-            if img.width > SCREEN_WIDTH:
-                img = img.resize((SCREEN_WIDTH, round(img.height * SCREEN_WIDTH / img.width)), Image.LANCZOS)
-            buf = io.BytesIO()
-            img.save(buf, "JPEG", quality=80)
-            data = buf.getvalue()
+            data = _scaled_jpeg(images[0], raw, width, turn)
     value = (data, full_w, full_h)
     with _cache_lock:
         _cache[key] = value
         while len(_cache) > _CACHE_SIZE:
             _cache.popitem(last=False)
     return value
+
+
+def _scaled_jpeg(image, raw, width: int, turn: int) -> bytes:
+    if raw.filters == ["/DCTDecode"]:
+        img = Image.open(io.BytesIO(bytes(image.read_raw_bytes())))
+        img.draft("RGB", (width, width * 2))  # decode at 1/2, 1/4...: a fraction of the work
+    else:
+        img = raw.as_pil_image()
+    img = img.convert("RGB")
+    if turn:
+        img = img.rotate(-turn, expand=True)  # /Rotate turns clockwise; PIL turns counter-clockwise
+    if img.width > width:
+        img = img.resize((width, round(img.height * width / img.width)), Image.LANCZOS)
+    buf = io.BytesIO()
+    img.save(buf, "JPEG", quality=80)
+    return buf.getvalue()
 
 
 def page_texts(pdf_path: str, pages: int) -> list[str]:

@@ -49,3 +49,22 @@ def authenticate(store, name: str, password: str) -> str | None:
 def disable_user(store, name: str) -> None:
     if not store.review.set_user(name, disabled=True):
         raise InputError(name, "no such user")
+
+
+def enable_user(store, name: str) -> None:
+    if not store.review.set_user(name, disabled=False):
+        raise InputError(name, "no such user")
+
+
+def reset_password(store, name: str, password: str) -> None:
+    """A new password for the user (an admin's reset); the old one stops working at once."""
+    if len(password or "") < MIN_PASSWORD:
+        raise UsageError(name, f"the password must have at least {MIN_PASSWORD} characters")
+    if not store.review.set_user(name, password_hash=_hasher().hash(password)):
+        raise InputError(name, "no such user")
+
+
+def set_role(store, name: str, role: str) -> None:
+    check_role(role)
+    if not store.review.set_user(name, role=role):
+        raise InputError(name, "no such user")

@@ -151,8 +151,10 @@ class ReviewCatalog:
 
     def change(self, doc_id: str, revision: int, username: str, *, status: str | None = None,
                fields=None, sha256: str | None = None, signature: dict | None = None,
-               events: list[tuple[str, dict[str, Any]]] = ()) -> int:
-        """One new revision in one transaction; RevisionConflict when `revision` is not current."""
+               events: list[tuple[str, dict[str, Any]]] = (), pages: list[dict[str, Any]] | None = None,
+               doc_type: str | None = None) -> int:
+        """One new revision in one transaction; RevisionConflict when `revision` is not current.
+        `pages` (the page rows, in their new order) and `doc_type` change the document itself."""
         cur = self.conn.cursor()
         try:
             cur.execute(self._sql("SELECT status, signature, sha256 FROM documents WHERE id = ? AND revision = ?"),
@@ -170,8 +172,13 @@ class ReviewCatalog:
                 raise RevisionConflict(doc_id, f"revision {revision} is not the current one")
             if fields is not None:
                 self._replace_fields(cur, doc_id, fields)
-                search.refresh(cur, self._sql, self.catalog.search_index, doc_id)
                 people.reindex(self.catalog, cur, doc_id)  # a corrected ID number names its person
+            if pages is not None:
+                self._replace_pages(cur, doc_id, pages)
+            if doc_type is not None:
+                cur.execute(self._sql("UPDATE documents SET doc_type = ? WHERE id = ?"), (doc_type, doc_id))
+            if fields is not None or pages is not None or doc_type is not None:
+                search.refresh(cur, self._sql, self.catalog.search_index, doc_id)
             current = fields if fields is not None else self.catalog._fields(doc_id)
             cur.execute(self._sql("INSERT INTO revisions VALUES (?, ?, ?, ?, ?, ?, ?)"),
                         (doc_id, revision + 1, new_status, new_sha, fields_json(current), username, now()))
@@ -191,6 +198,22 @@ class ReviewCatalog:
                           "needs_review, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
                 (doc_id, i, f.name, json.dumps(f.value, ensure_ascii=False, default=str), f.raw, f.confidence,
                  f.page, json.dumps(list(f.box)) if f.box else None, int(f.valid), int(f.needs_review), f.reason))
+
+    def _replace_pages(self, cur, doc_id: str, pages: list[dict[str, Any]]) -> None:
+        cur.execute(self._sql("DELETE FROM pages WHERE document_id = ?"), (doc_id,))
+        for i, p in enumerate(pages, 1):
+            cur.execute(self._sql("INSERT INTO pages VALUES (?, ?, ?, ?)"),
+                        (doc_id, i, p.get("source", ""), json.dumps(p, ensure_ascii=False)))
+        cur.execute(self._sql("UPDATE documents SET pages = ? WHERE id = ?"), (len(pages), doc_id))
+
+    def by_source(self, source_sha256: str) -> list[str]:
+        """Ids of the documents made from this source file (under any settings)."""
+        cur = self.conn.cursor()
+        cur.execute(self._sql("SELECT id FROM documents WHERE source_sha256 = ? ORDER BY created_at"),
+                    (source_sha256,))
+        rows = [r[0] for r in cur.fetchall()]
+        self.conn.commit()
+        return rows
 
     # --- text for search -------------------------------------------------------------------
 
@@ -245,9 +268,12 @@ class ReviewCatalog:
         self.conn.commit()
         return rows
 
-    def set_user(self, username: str, *, disabled: bool | None = None, password_hash: str | None = None) -> bool:
+    def set_user(self, username: str, *, disabled: bool | None = None, password_hash: str | None = None,
+                 role: str | None = None) -> bool:
         cur = self.conn.cursor()
         try:
+            if role is not None:
+                cur.execute(self._sql("UPDATE users SET role = ? WHERE username = ?"), (role, username))
             if disabled is not None:
                 cur.execute(self._sql("UPDATE users SET disabled = ? WHERE username = ?"), (int(disabled), username))
             if password_hash is not None:

@@ -3,6 +3,7 @@ has its own catalog connection (digitize.web.app.Context)."""
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import quote
 from typing import Any
 
 from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
@@ -11,6 +12,7 @@ from pydantic import BaseModel, Field
 
 from digitize.errors import InputError
 from digitize.review import users
+from digitize.review.dossiers import code_for_upload
 from digitize.review.flow import ID_RE, NotFound
 from digitize.review.pages import document_text, page_image
 from digitize.review.roles import ROLES
@@ -103,26 +105,34 @@ def list_documents(request: Request, status: str | None = None, dossier: str | N
 
 @router.post("/documents", status_code=202)
 def upload(request: Request, file: list[UploadFile] = File(...), dossier: str | None = Form(None),
-           profile: str | None = Form(None)) -> JSONResponse:
+           profile: str | None = Form(None), join: bool = Form(False)) -> JSONResponse:
+    """Files into drafts: each its own document, or (`join`) several images as the pages of one.
+    All files of one upload go into one dossier: the code given, else one made for them."""
     who = need(request, "upload")
     c = ctx(request)
     store = c.review().store
     limit = c.station.settings.limits.max_file_bytes
+    dossier = code_for_upload(dossier, [f.filename or "upload" for f in file])
+    files = [(f.filename or "upload", f.file.read(limit + 1)) for f in file]
     items, errors = [], []
-    for f in file:
-        data = f.file.read(limit + 1)
+    batches = [files] if join and len(files) > 1 else [[f] for f in files]
+    for batch in batches:
         try:
-            job = c.intake.submit(store, f.filename or "upload", data, dossier or None, profile or None)
+            if len(batch) > 1:
+                job = c.intake.submit_joined(store, batch, dossier, profile or None)
+            else:
+                job = c.intake.submit(store, batch[0][0], batch[0][1], dossier, profile or None)
         except InputError as e:
-            errors.append({"file": (f.filename or "upload")[:120], "status": "error", "error": str(e)})
+            errors.append({"file": batch[0][0][:120], "status": "error", "error": str(e)})
             continue
-        store.log("uploaded", job.id, who.name, file=job.file, dossier=job.dossier)
+        if job.status != "duplicate":
+            store.log("uploaded", job.id, who.name, file=job.file, dossier=job.dossier)
         items.append(job.as_json())
     if not items:
         first = errors[0]["error"] if errors else "no file"
         raise ApiError(422, "bad_input", first)
     code = 202 if any(i["status"] == "processing" for i in items) else 201
-    return JSONResponse({"items": items, "errors": errors}, code)
+    return JSONResponse({"items": items, "errors": errors, "dossier": items[0]["dossier"]}, code)
 
 
 def _job_or_404(request: Request, doc_id: str) -> dict[str, Any]:
@@ -175,7 +185,16 @@ def get_pdf(doc_id: str, request: Request) -> FileResponse:
     review = ctx(request).review()
     rec = review.record(doc_id)
     review.store.log("exported", rec.id, who.name, sha256=rec.sha256)
-    return FileResponse(rec.pdf, media_type="application/pdf", filename=f"{rec.dossier}.{rec.id[:8]}.pdf")
+    name = f"{rec.dossier}.{rec.id[:8]}.pdf"
+    status, _ = review.store.review.state(rec.id)
+    if status == "signed" or rec.signature is not None:  # the signed bytes as they are
+        return FileResponse(rec.pdf, media_type="application/pdf", filename=name)
+    from digitize.pdfa.watermark import with_draft_mark  # Pillow drawing: only for drafts handed out
+
+    title = rec.metadata.get("original_name") or Path(rec.source).name
+    marked = with_draft_mark(Path(rec.pdf).read_bytes(), title=f"{title} ({i18n.t('st_draft', lang(request))})")
+    return Response(marked, media_type="application/pdf",
+                    headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"})
 
 
 @router.get("/documents/{doc_id}/history")

@@ -75,13 +75,70 @@ TEXT: dict[str, dict[str, str]] = {
     "open": {"vi": "Mở", "en": "Open"},
     "choose_files": {"vi": "Chọn tệp…", "en": "Choose files…"},
     "no_file": {"vi": "Chưa chọn tệp", "en": "No file chosen"},
+    # the dossier, the viewer, the admin page (digitize.web.desk)
+    "dossier_page": {"vi": "Hồ sơ", "en": "Dossier"},
+    "documents_of": {"vi": "Giấy tờ trong hồ sơ", "en": "Documents in the dossier"},
+    "to_check": {"vi": "Còn phải kiểm tra", "en": "Still to check"},
+    "nothing_to_check": {"vi": "Không còn gì phải kiểm tra", "en": "Nothing left to check"},
+    "todo_review": {"vi": "chờ duyệt", "en": "to review"},
+    "todo_sign": {"vi": "chờ ký", "en": "to sign"},
+    "flagged_fields": {"vi": "trường cần kiểm tra", "en": "fields to check"},
+    "dossier_done": {"vi": "Hồ sơ đã ký đủ", "en": "Every document is signed"},
+    "dossier_open": {"vi": "Hồ sơ chưa hoàn tất", "en": "The dossier is not finished"},
+    "originals": {"vi": "Bản gốc đã nhận", "en": "Originals received"},
+    "original_scan": {"vi": "bản quét", "en": "scan"},
+    "original_electronic": {"vi": "bản điện tử", "en": "electronic"},
+    "gov_signature": {"vi": "Chữ ký số trên bản gốc", "en": "Signature on the original"},
+    "no_gov_signature": {"vi": "Bản gốc không có chữ ký số", "en": "The original carries no signature"},
+    "sig_valid": {"vi": "hợp lệ", "en": "valid"},
+    "sig_invalid": {"vi": "không hợp lệ", "en": "invalid"},
+    "sig_indeterminate": {"vi": "chưa xác định được (chưa tin cậy chứng thư)", "en": "indeterminate (certificate not trusted)"},
+    "sig_intact": {"vi": "nội dung còn nguyên vẹn", "en": "content intact"},
+    "sig_broken": {"vi": "nội dung đã bị thay đổi", "en": "content changed"},
+    "signed_at": {"vi": "ký lúc", "en": "signed at"},
+    "verified_at": {"vi": "kiểm tra lúc nhận", "en": "checked on receipt"},
+    "code_ok": {"vi": "Mã hồ sơ đúng định dạng quốc gia.", "en": "The dossier code has the national form."},
+    "code_format": {"vi": "Mã hồ sơ không theo định dạng quốc gia (mã cơ quan-ngày tiếp nhận YYMMDD-số thứ tự 4 chữ số, ví dụ {example}; Thông tư 01/2018/TT-VPCP). Hồ sơ vẫn được nhận với mã này.",
+                    "en": "The dossier code is not of the national form (agency id-receipt date YYMMDD-4-digit sequence, e.g. {example}; Circular 01/2018/TT-VPCP). The dossier is still taken under this code."},
+    "code_date": {"vi": "Ngày tiếp nhận trong mã hồ sơ không có thật (phần YYMMDD, ví dụ {example}). Hồ sơ vẫn được nhận với mã này.",
+                  "en": "The receipt date inside the dossier code does not exist (the YYMMDD part, e.g. {example}). The dossier is still taken under this code."},
+    "join_pages": {"vi": "Ghép các ảnh thành một giấy tờ nhiều trang", "en": "Join the images as pages of one document"},
+    "duplicate_of": {"vi": "đã có trong hồ sơ {dossier}, {status} — không tạo bản mới", "en": "already in dossier {dossier}, {status} — nothing new was made"},
+    "pages_of": {"vi": "Trang {n}/{total}", "en": "Page {n} of {total}"},
+    "zoom_in": {"vi": "Phóng to", "en": "Zoom in"},
+    "zoom_out": {"vi": "Thu nhỏ", "en": "Zoom out"},
+    "zoom_fit": {"vi": "Vừa khung", "en": "Fit"},
+    "prev_page": {"vi": "Trang trước", "en": "Previous page"},
+    "next_page": {"vi": "Trang sau", "en": "Next page"},
+    "edit_pages": {"vi": "Sắp xếp trang", "en": "Arrange pages"},
+    "move_up": {"vi": "Lên", "en": "Up"},
+    "move_down": {"vi": "Xuống", "en": "Down"},
+    "rotate": {"vi": "Xoay phải", "en": "Turn right"},
+    "remove_page": {"vi": "Bỏ trang", "en": "Remove"},
+    "restore_page": {"vi": "Giữ lại", "en": "Keep"},
+    "save_pages": {"vi": "Lưu thứ tự trang", "en": "Save page order"},
+    "change_type": {"vi": "Đổi loại giấy tờ", "en": "Change type"},
+    "users_page": {"vi": "Người dùng", "en": "Users"},
+    "add_user": {"vi": "Thêm người dùng", "en": "Add user"},
+    "role": {"vi": "Vai trò", "en": "Role"},
+    "user_state": {"vi": "Tình trạng", "en": "State"},
+    "user_active": {"vi": "Đang hoạt động", "en": "Active"},
+    "user_disabled": {"vi": "Đã khóa", "en": "Disabled"},
+    "disable": {"vi": "Khóa", "en": "Disable"},
+    "enable": {"vi": "Mở khóa", "en": "Enable"},
+    "reset_password": {"vi": "Đặt lại mật khẩu", "en": "Reset password"},
+    "new_password": {"vi": "Mật khẩu mới (ít nhất 8 ký tự)", "en": "New password (8 characters or more)"},
+    "set_role": {"vi": "Đổi vai trò", "en": "Change role"},
+    "done": {"vi": "Đã thực hiện", "en": "Done"},
+    "draft_mark": {"vi": "BẢN NHÁP – CHƯA KÝ", "en": "DRAFT – NOT SIGNED"},
 }
 
 ACTIONS = {
     "stored": ("Tạo hồ sơ", "Stored"), "field_changed": ("Sửa trường", "Field changed"),
     "field_added": ("Thêm trường", "Field added"), "field_removed": ("Xóa trường", "Field removed"),
     "approved": ("Duyệt", "Approved"), "signed": ("Ký số", "Signed"), "exported": ("Xuất", "Exported"),
-    "uploaded": ("Tải lên", "Uploaded"),
+    "uploaded": ("Tải lên", "Uploaded"), "pages_changed": ("Sắp xếp lại trang", "Pages rearranged"),
+    "type_changed": ("Đổi loại giấy tờ", "Document type changed"),
 }
 
 WARNINGS = {
@@ -201,6 +258,11 @@ def warning(text: str, lang: str) -> str:
     where, _, code = text.rpartition(": ")
     page = where.rsplit(":", 1)[1] if ":" in where and where.rsplit(":", 1)[1].isdigit() else "1"
     return f"{t('page', lang)} {page}: {_pair(WARNINGS, code, lang)}"
+
+
+def grouped_warning(g, lang: str) -> str:
+    """One warning kind with its pages: `ảnh xám, quy định yêu cầu ảnh màu: trang 1–28`."""
+    return f"{_pair(WARNINGS, g.code, lang)}: {t('page', lang).lower()} {g.ranges}"
 
 
 def _translate(text: str, table: list[tuple[str, str]], lang: str) -> str:

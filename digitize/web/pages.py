@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from digitize.review.roles import allowed
+from digitize.review.warnings import grouped
 from digitize.web import i18n
 from digitize.web.deps import ApiError, ctx, current, lang
 
@@ -62,6 +63,7 @@ def queue_page(request: Request, status: str | None = Query(None, max_length=20)
     for item in data["items"]:
         item["title"] = titles.get(item["doc_type"], item["doc_type"])
         item["file"] = item.get("metadata", {}).get("original_name") or item["source"].rsplit("/", 1)[-1]
+        item["warning_groups"] = grouped(review.store.pages(item["id"]), item["warnings"])
     return _render(request, "queue.html", items=data["items"], jobs=shown_jobs, total=data["total"],
                    counts=counts, status=status, q=q or "", page=page, profiles=profiles)
 
@@ -74,8 +76,12 @@ def document_page(doc_id: str, request: Request):
     history = review.history(doc["id"])
     profile = _profile(request, doc["doc_type"])
     labels = {name: i18n.field_label(name, profile) for name in doc["fields"]}
+    profiles = ctx(request).station.profiles
+    doc_types = [(p.id, p.title) for p in profiles] if profiles is not None else []
     return _render(request, "document.html", doc=doc, history=list(reversed(history)), pages=doc["page_details"],
-                   labels=labels, title=profile.title if profile else doc["doc_type"])
+                   labels=labels, title=profile.title if profile else doc["doc_type"], doc_types=doc_types,
+                   warning_groups=grouped(doc["page_details"], doc["warnings"]),
+                   originals=[o.as_json() for o in review.store.originals(doc["id"])])
 
 
 def _profile(request: Request, doc_type: str):
@@ -88,9 +94,14 @@ def messages_js(language: str):
     """The words the page's script needs, in the page's language (from digitize.web.i18n)."""
     language = i18n.lang_of(language)
     keys = ("saved", "uploading", "processing_wait", "open", "ok", "check_this", "st_processing", "st_draft",
-            "st_error", "verdict_valid", "verdict_invalid", "verdict_indeterminate")
+            "st_error", "verdict_valid", "verdict_invalid", "verdict_indeterminate", "duplicate_of", "st_reviewed",
+            "st_signed", "st_unsigned", "pages_of", "done", "restore_page", "remove_page")
     words = {k: i18n.t(k, language) for k in keys}
     words.update({f"error_{code}": i18n.error(code, language) for code in i18n.ERRORS})
     body = "window.MSG = " + json.dumps(words, ensure_ascii=False) + ";\n"
     return Response(body, media_type="application/javascript; charset=utf-8",
                     headers={"Cache-Control": "public, max-age=600"})
+
+
+render = _render  # for the routes of digitize.web.desk
+session_or_login = _session_or_login

@@ -61,6 +61,7 @@
       for (const f of $("#upload-file").files) fd.append("file", f);
       if ($("#upload-dossier").value) fd.append("dossier", $("#upload-dossier").value);
       if ($("#upload-profile").value) fd.append("profile", $("#upload-profile").value);
+      if ($("#upload-join") && $("#upload-join").checked) fd.append("join", "true");
       const bar = $("#upload-progress");
       const list = $("#upload-results");
       bar.hidden = false;
@@ -92,9 +93,37 @@
     });
   }
 
+  // the dossier code is checked against the national form as it is typed (a hint: other codes are kept too)
+  const dossierInput = $("#upload-dossier");
+  if (dossierInput) {
+    let timer = null;
+    dossierInput.addEventListener("input", () => {
+      clearTimeout(timer);
+      const el = $("#dossier-check");
+      if (!dossierInput.value.trim()) { el.textContent = ""; return; }
+      timer = setTimeout(async () => {
+        try {
+          const r = await api("GET", "/api/dossier-code?code=" + encodeURIComponent(dossierInput.value));
+          el.textContent = r.message;
+          el.className = "code-check " + (r.national ? "okay" : "warn");
+        } catch (e) { el.textContent = e.message; }
+      }, 250);
+    });
+  }
+
   function watchUpload(item, list) {
     const li = document.createElement("li");
     li.dataset.id = item.id;
+    if (item.status === "duplicate") {  // nothing was made: where the file already is
+      const a = document.createElement("a");
+      a.href = "/documents/" + item.existing.id;
+      a.className = "duplicate";
+      a.textContent = item.file + ": " + M.duplicate_of.replace("{dossier}", item.existing.dossier)
+        .replace("{status}", (M["st_" + item.existing.status] || item.existing.status).toLowerCase());
+      li.appendChild(a);
+      list.appendChild(li);
+      return;
+    }
     li.textContent = item.file + ": " + M.processing_wait;
     list.appendChild(li);
     const poll = async () => {
@@ -136,6 +165,7 @@
   const revision = () => Number(doc.dataset.revision);
 
   function showBox(row) {
+    if (window.Viewer) { window.Viewer.showField(row); return; }
     $$(".page .box").forEach((b) => { b.hidden = true; });
     $$(".field.current").forEach((r) => r.classList.remove("current"));
     row.classList.add("current");
@@ -154,7 +184,7 @@
   }
 
   $$(".field").forEach((row) => {
-    const input = $("input", row);
+    const input = $(".value", row);
     row.addEventListener("click", () => showBox(row));
     input.addEventListener("focus", () => showBox(row));
     let timer = null;
@@ -180,6 +210,7 @@
     const typing = ev.target.tagName === "INPUT" || ev.target.tagName === "TEXTAREA";
     if (ev.key === "Escape" && typing) { ev.target.blur(); return; }
     if (ev.ctrlKey || ev.metaKey || ev.altKey) return;
+    if (ev.shiftKey && ev.key === "Enter" && ev.target.tagName === "TEXTAREA") return;  // a new line in a value
     const inField = typing && ev.target.closest(".field");
     if (!(inField && ev.key === "Enter") && (typing || (ev.key !== "n" && ev.key !== "N"))) return;
     ev.preventDefault();
@@ -187,7 +218,7 @@
     if (!rows.length) return;
     const cur = rows.indexOf($(".field.current"));
     const next = rows[(cur + 1) % rows.length];
-    $("input", next).focus();
+    $(".value", next).focus();
   });
 
   const form = $("#fields-form");
@@ -195,7 +226,7 @@
     form.addEventListener("submit", async (ev) => {
       ev.preventDefault();
       const fields = {};
-      $$(".field input").forEach((i) => { if (i.value !== i.dataset.original) fields[i.name] = i.value === "" ? null : i.value; });
+      $$(".field .value").forEach((i) => { if (i.value !== i.dataset.original) fields[i.name] = i.value === "" ? null : i.value; });
       const newName = $("#new-name").value.trim();
       if (newName) fields[newName] = $("#new-value").value;
       if (!Object.keys(fields).length) return;
