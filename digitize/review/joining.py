@@ -26,8 +26,10 @@ def join_images(images: list[bytes], names: list[str], assumed_dpi: float = 200.
     import pikepdf
 
     out, parts = pikepdf.new(), []
+    name = names[0] if names else "upload"  # the file an error names
     try:
-        for data, name in zip(images, names):
+        for data, current in zip(images, names, strict=False):
+            name = current
             dpi = _dpi(data, assumed_dpi)
             one = img2pdf.convert(data, layout_fun=img2pdf.get_fixed_dpi_layout_fun((dpi, dpi)))
             parts.append(pikepdf.open(io.BytesIO(one)))  # open until the joined file is written
