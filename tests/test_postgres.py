@@ -3,52 +3,20 @@ temporary folder on a free port, used by `batch --store postgresql://...` with o
 shared path; a second run is a no-op and the password never shows in output."""
 from __future__ import annotations
 
-import glob
-import os
-import shutil
-import subprocess
-import tempfile
-from pathlib import Path
 
 import pytest
 
 from digitize.errors import ExitCode
-from support import digitize, free_port, make_archive
+from support import digitize, make_archive
+from support.postgres import postgres_server
 
 pytestmark = [pytest.mark.system, pytest.mark.slow]  # a PostgreSQL server, whole batches
 
 
 @pytest.fixture(scope="module")
-def postgres(tmp_path_factory):
-    bins = sorted(glob.glob("/usr/lib/postgresql/*/bin"))
-    assert bins, "PostgreSQL server binaries missing (make setup installs the postgresql package)"
-    bin_dir = Path(bins[-1])
-    # not under pytest's 0700 temp root: the server runs as another user and must reach its folder
-    base = Path(tempfile.mkdtemp(prefix="digitize-pg-"))
-    data, sock = base / "data", base / "sock"
-    sock.mkdir()
-    as_user: list[str] = []
-    if os.geteuid() == 0:  # the server refuses to run as root
-        shutil.chown(base, "postgres")
-        shutil.chown(sock, "postgres")
-        as_user = ["runuser", "-u", "postgres", "--"]
-    pwfile = base / "pw"
-    pwfile.write_text("s3cret-pg\n")
-    if as_user:
-        shutil.chown(pwfile, "postgres")
-    subprocess.run(as_user + [str(bin_dir / "initdb"), "-D", str(data), "-U", "digitize", "--pwfile", str(pwfile),
-                              "-A", "scram-sha-256", "-E", "UTF8", "--no-sync"],
-                   check=True, capture_output=True, timeout=120)
-    port = free_port()
-    subprocess.run(as_user + [str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(base / "log"), "-w", "-t", "60",
-                              "-o", f"-p {port} -k {sock} -c listen_addresses=127.0.0.1 -c fsync=off", "start"],
-                   check=True, capture_output=True, timeout=90)
-    try:
-        yield f"postgresql://digitize:s3cret-pg@127.0.0.1:{port}/postgres"
-    finally:
-        subprocess.run(as_user + [str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
-                       capture_output=True, timeout=60)
-        shutil.rmtree(base, ignore_errors=True)
+def postgres():
+    with postgres_server() as url:
+        yield url
 
 
 def test_batch_with_postgres_catalog(postgres, tmp_path):
