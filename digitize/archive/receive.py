@@ -64,6 +64,10 @@ def import_packages(store, paths: list[Path], trust_files: list[Path], username:
 def import_package(store, path: Path, roots, trust_files: list[Path], username: str) -> ImportResult:
     if not path.exists():
         raise PackageRefused(str(path), "no such package")
+    from digitize.verify.files import load_trust
+
+    # roots earlier imports were verified under count too (the station's import has no --trust)
+    roots = list(roots) + load_trust(sorted((Path(store.keys_dir) / "trusted").glob("*.pem")))
     pkg = open_package(path)
     try:
         return _import(store, pkg, path, roots, trust_files, username)

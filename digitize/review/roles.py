@@ -14,6 +14,10 @@ RIGHTS: dict[str, frozenset[str]] = {
     "sign": frozenset({"signer"}),
     "verify": frozenset({"auditor", "signer", "staff", "admin"}),
     "users": frozenset({"admin"}),
+    "people": frozenset({"staff", "signer", "auditor"}),  # look a person's records up (audited)
+    "reuse": frozenset({"staff"}),  # attach a still-valid record to a dossier by reference
+    "audit": frozenset({"auditor", "admin"}),  # read the look-up audit log
+    "import": frozenset({"admin"}),  # take in another office's packages
 }
 
 

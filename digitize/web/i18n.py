@@ -200,6 +200,9 @@ ERRORS = {
     "bad_input": ("Tệp hoặc dữ liệu không hợp lệ.", "Invalid file or data."),
     "signing": ("Không ký được.", "Signing failed."),
     "internal": ("Lỗi hệ thống, vui lòng báo quản trị viên.", "Internal error; tell the administrator."),
+    "lookup_throttled": ("Tra cứu quá nhiều lần trong một phút, hãy thử lại sau.",
+                         "Too many look-ups in a minute; try again later."),
+    "refused": ("Gói tin không hợp lệ, không có gì được nhập.", "Package refused; nothing was imported."),
 }
 
 UPLOAD_REASONS: list[tuple[str, str]] = [
