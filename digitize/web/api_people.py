@@ -32,7 +32,7 @@ def person_records(person: str, request: Request, valid_on: str | None = Query(N
     try:
         found = find_person(store, person[:120], who.name, reason, dossier, valid_on, type, include_invalid=all)
     except Throttled as e:
-        raise ApiError(429, "lookup_throttled", str(e).splitlines()[0], {"Retry-After": str(Throttled.retry_after)})
+        raise ApiError(429, "lookup_throttled", str(e).splitlines()[0], {"Retry-After": str(Throttled.retry_after)}) from None
     return found.as_json(this_office())
 
 
@@ -76,5 +76,5 @@ def import_zip(request: Request, file: UploadFile = File(...)) -> dict[str, Any]
         try:
             result = import_package(ctx(request).review().store, path, load_trust([]), [], who.name)
         except PackageRefused as e:
-            raise ApiError(422, "refused", str(e).split(": ", 1)[-1])
+            raise ApiError(422, "refused", str(e).split(": ", 1)[-1]) from None
     return {**result.as_json(), "package": (file.filename or "package.zip")[:120]}
