@@ -28,14 +28,12 @@ def _mark_alpha(text: str) -> Image.Image:
 
 def _mark_xobject(pdf: pikepdf.Pdf, alpha: Image.Image) -> pikepdf.Stream:
     w, h = alpha.size
-    mask = pikepdf.Stream(pdf, zlib.compress(alpha.tobytes()))
-    mask.update(Type=pikepdf.Name.XObject, Subtype=pikepdf.Name.Image, Width=w, Height=h,
-                ColorSpace=pikepdf.Name.DeviceGray, BitsPerComponent=8, Filter=pikepdf.Name.FlateDecode)
-    colour = pikepdf.Stream(pdf, zlib.compress(bytes(COLOUR) * (w * h)))
-    colour.update(Type=pikepdf.Name.XObject, Subtype=pikepdf.Name.Image, Width=w, Height=h,
-                  ColorSpace=pikepdf.Name.DeviceRGB, BitsPerComponent=8, Filter=pikepdf.Name.FlateDecode,
-                  SMask=mask)
-    return colour
+    def image(data: bytes, space: str, **extra) -> pikepdf.Stream:
+        return pdf.make_stream(zlib.compress(data), pikepdf.Dictionary(
+            Type=pikepdf.Name.XObject, Subtype=pikepdf.Name.Image, Width=w, Height=h,
+            ColorSpace=pikepdf.Name(space), BitsPerComponent=8, Filter=pikepdf.Name.FlateDecode, **extra))
+
+    return image(bytes(COLOUR) * (w * h), "/DeviceRGB", SMask=image(alpha.tobytes(), "/DeviceGray"))
 
 
 def with_draft_mark(pdf: bytes, text: str = DRAFT_MARK, title: str | None = None) -> bytes:

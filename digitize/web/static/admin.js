@@ -7,7 +7,7 @@
   if (!table) return;
   const lang = ($('meta[name="lang"]') || {}).content || "vi";
   const csrf = () => ($('meta[name="csrf"]') || {}).content || "";
-  const M = window.MSG || {};
+  const M = new Proxy({}, { get: (_, k) => (window.MSG || {})[k] });  // /i18n/<lang>.js loads after this script
 
   async function post(path, body) {
     const res = await fetch(path + "?lang=" + lang, {

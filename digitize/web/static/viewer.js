@@ -8,7 +8,7 @@
   const $$ = (sel, root) => Array.from((root || document).querySelectorAll(sel));
   const doc = $("#doc");
   if (!doc) return;
-  const M = window.MSG || {};
+  const M = new Proxy({}, { get: (_, k) => (window.MSG || {})[k] });  // /i18n/<lang>.js loads after this script
   const lang = ($('meta[name="lang"]') || {}).content || "vi";
   const csrf = () => ($('meta[name="csrf"]') || {}).content || "";
   const stage = $("#stage");
