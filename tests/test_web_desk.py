@@ -16,16 +16,13 @@ import httpx
 import pikepdf
 import pytest
 from PIL import Image, ImageDraw, ImageFont
-from playwright.sync_api import sync_playwright
 
 from support import CORPUS
+from support.browser import chromium
 from support.pages import FONT, render_text_page
 from support.station import PASSWORDS, start_station
 
 pytestmark = [pytest.mark.system, pytest.mark.slow]
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
 SCREENS = Path("/tmp/digitize-screens/desk")
 PROCESSING_TIMEOUT_MS = 300_000  # a few pages through OCR on a busy 2-core machine
 DESK = {"width": 1366, "height": 768}
@@ -43,10 +40,8 @@ def station(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser():
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+    with chromium() as b:
         yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")

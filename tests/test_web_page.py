@@ -12,15 +12,12 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
-from playwright.sync_api import sync_playwright
 
+from support.browser import chromium
 from support.station import PASSWORDS, start_station
 
 pytestmark = [pytest.mark.system, pytest.mark.slow]
 SAMPLE = Path(__file__).resolve().parents[1] / "samples" / "types" / "giay_khai_sinh_1.jpg"
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
 SCREENS = Path("/tmp/digitize-screens")
 PROCESSING_TIMEOUT_MS = 240_000  # one page through OCR on a busy 2-core machine
 
@@ -34,10 +31,8 @@ def station(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser():
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+    with chromium() as b:
         yield b
-        b.close()
 
 
 def _shot(page, folder: Path, name: str) -> None:

@@ -1,0 +1,23 @@
+"""Debian's chromium driven by Playwright, started the one way the browser tests share."""
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+
+from playwright.sync_api import Browser, sync_playwright
+
+CHROMIUM = "/usr/bin/chromium"
+# without the background-networking flags chromium keeps dialling hosts the closed network refuses
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"]
+
+
+@contextlib.contextmanager
+def chromium() -> Iterator[Browser]:
+    """A headless chromium for the length of the block."""
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
