@@ -7,7 +7,7 @@ Variants: base (the pipeline as it is), no-deskew, deskew-0.5 (rotate only when 
 nearest (rotate without interpolation), cubic, shear-all (whole-pixel shears for every page class),
 rebinarise (linear, then thresholded back to black and white: bilevel pages before shears), no-flatten (no paper
 flattening), no-regions (no seal/stamp/table handling), no-filter (no unreadable-line filter); steps of the
-per-class plan (stages/preprocess.py) switched off: no-colour (coloured ink left grey), no-scribbles (black-pen
+per-class plan (stages/ocr/preprocess.py) switched off: no-colour (coloured ink left grey), no-scribbles (black-pen
 strokes left), and saturation (coloured ink found by the earlier saturation threshold). One process; a few pages
 only.
 """
@@ -29,7 +29,8 @@ import bench_ocr as bench  # noqa: E402
 
 from digitize.pipeline.pages import process_page  # noqa: E402
 from digitize.settings import Settings  # noqa: E402
-from digitize.stages import geometry, ingest, ocr, preprocess, strokes  # noqa: E402
+from digitize.stages import geometry, ingest  # noqa: E402
+from digitize.stages.ocr import page as ocr, preprocess, strokes
 from digitize.vn.metrics import char_errors  # noqa: E402
 
 

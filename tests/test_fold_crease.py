@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from digitize.model import PageRef
 from digitize.settings import Settings
-from digitize.stages import geometry, ingest, ocr, preprocess
+from digitize.stages import geometry, ingest
+from digitize.stages.ocr import page as ocr, preprocess
 from digitize.vn.metrics import normalise
 from support import SAMPLES
 

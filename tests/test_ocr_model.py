@@ -11,7 +11,7 @@ import pytest
 from digitize.errors import MissingDependency, UsageError
 from digitize.model import Page, PageRef
 from digitize.settings import ocr_model, tessdata_best
-from digitize.stages import ocr
+from digitize.stages.ocr import page as ocr
 from digitize.tools import tesseract
 from digitize.vn.metrics import normalise
 from support import REPO, render_text_page

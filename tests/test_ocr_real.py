@@ -9,7 +9,8 @@ import pytest
 
 from digitize.model import PageRef
 from digitize.settings import Settings
-from digitize.stages import geometry, ingest, ocr
+from digitize.stages import geometry, ingest
+from digitize.stages.ocr import page as ocr
 from digitize.vn.metrics import cer, normalise
 from support import CORPUS, REPO
 

@@ -8,7 +8,8 @@ import pytest
 
 from digitize.model import Page, PageRef
 from digitize.settings import Settings
-from digitize.stages import ingest, ocr, regions
+from digitize.stages import ingest
+from digitize.stages.ocr import page as ocr, regions
 from digitize.vn.metrics import normalise
 from support import CORPUS, SAMPLES
 
@@ -80,7 +81,7 @@ def test_incoming_mail_stamp_gone_on_reported_page():
 
 def test_unreadable_lines_dropped_digits_kept():
     from digitize.model import Word
-    from digitize.stages.ocr_filter import drop_unreadable_lines
+    from digitize.stages.ocr.readable import drop_unreadable_lines
 
     def line(n, *tokens):
         return [Word(t, c, (0, 0, 1, 1), n) for t, c in tokens]

@@ -3,7 +3,7 @@ the roman numeral of a first section heading; never inside a token with a digit.
 from __future__ import annotations
 
 from digitize.model import OcrPage, Word
-from digitize.stages.ocr_repair import drop_foreign_letter, repair
+from digitize.stages.ocr.repair import drop_foreign_letter, repair
 
 
 def _page(*lines: str) -> OcrPage:
@@ -40,7 +40,8 @@ def test_superscript_unit_judged_on_the_ink(tmp_path):
     """A raised `²` reads `m²`; a `2` printed on the baseline stays `m2` (both as tesseract reads them)."""
     from digitize.model import PageRef
     from digitize.settings import Settings
-    from digitize.stages import ingest, ocr
+    from digitize.stages import ingest
+    from digitize.stages.ocr import page as ocr
     from support import render_text_page
 
     lines = ("c) Diện tích: 189,6 m²", "Diện tích sàn: 375,9 m²", "Phòng chờ: 3 m2 cho mỗi người",
@@ -55,14 +56,14 @@ def test_list_dash_read_as_tilde_is_a_dash():
     dash = Word("~", 47.0, (276, 862, 286, 866), 0)  # faint: below the noise confidence
     words = (dash, Word("Mật", 90.0, (296, 850, 350, 880), 0), Word("độ", 90.0, (360, 850, 400, 880), 0),
              Word("~", 47.0, (500, 950, 540, 980), 1), Word("Ghi", 90.0, (550, 950, 600, 980), 1))
-    from digitize.stages import ocr
+    from digitize.stages.ocr import page as ocr
 
     page = repair(ocr.reading_order(OcrPage(words, (), 1000, 1000)))
     assert page.lines == ("- Mật độ", "Ghi")  # a tall `~` is not a dash: noise, dropped
 
 
 def test_guess_far_taller_than_its_line_dropped_digits_kept():
-    from digitize.stages.ocr_filter import drop_unreadable_lines
+    from digitize.stages.ocr.readable import drop_unreadable_lines
 
     line = [Word("xã", 97.0, (980, 1076, 1019, 1107), 0), Word("Quỳnh", 97.0, (1033, 1075, 1150, 1116), 0),
             Word("Phú", 96.0, (1164, 1075, 1239, 1113), 0)]

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from digitize.model import Page, PageRef
-from digitize.stages import ocr
+from digitize.stages.ocr import page as ocr
 from digitize.vn.metrics import normalise
 from samples.docbase import Doc, header, signer, title
 from samples.layout import Gap, Line, Para, render

@@ -11,7 +11,8 @@ from bench import build_lm
 from digitize.model import OcrPage, PageRef, Word
 from digitize.settings import Settings
 from digitize.settings import ocr_tones as tones_setting
-from digitize.stages import ingest, ocr, ocr_tones
+from digitize.stages import ingest
+from digitize.stages.ocr import page as ocr, tones as ocr_tones
 from digitize.tools.tesseract import CliEngine
 from digitize.vn import lm
 from support.paths import CORPUS

@@ -8,7 +8,8 @@ from digitize.errors import DigitizeError, InputError
 from digitize.model import Geometry, OcrPage, PageRef, PageResult
 from digitize.pipeline.outcome import contained
 from digitize.settings import Settings
-from digitize.stages import geometry, ingest, ocr, quality
+from digitize.stages import geometry, ingest, quality
+from digitize.stages.ocr import page as ocr
 from digitize.tools import poppler
 
 _WORKER_PROFILES = None  # the profile set, sent once to each worker by its initialiser

@@ -8,7 +8,7 @@ tesseract on the same pages (bench/ablate_ocr.py, README "OCR preprocessing by p
 - paper flattening (grey and colour pages): uneven light, folds, yellowing and show-through become white paper;
   a bilevel page has no paper tone to flatten, so it is left as scanned;
 - black-pen scribbles painted out by stroke shape (grey and colour pages); bilevel pages, where seal, stamp
-  and signature are all black, are handled by the region detectors (`stages/regions.py`).
+  and signature are all black, are handled by the region detectors (`stages/ocr/regions.py`).
 """
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ import cv2
 import numpy as np
 
 from digitize.model import Region
-from digitize.stages import strokes
+from digitize.stages.ocr import strokes
 from digitize.stages.quality import is_bilevel
 
 UNEVEN_SPREAD = 12.0  # paper brightness spread (grey levels, 5th-95th percentile) of an unevenly lit sheet

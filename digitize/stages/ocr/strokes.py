@@ -17,7 +17,7 @@ import cv2
 import numpy as np
 
 from digitize.model import Region
-from digitize.stages.regions import _overlap as overlap  # the one box-overlap measure of the page regions
+from digitize.stages.ocr.regions import _overlap as overlap  # the one box-overlap measure of the page regions
 
 COLOUR_RATIO = 0.25  # chroma over darkness: black print ~0.05, blue pen ~0.6, red seal ~0.75
 WORK_DPI = 100.0

@@ -16,8 +16,8 @@ import cv2
 import numpy as np
 
 from digitize.model import Region, Word
-from digitize.stages.ocr_filter import reads_as_print
-from digitize.stages.regions import inside
+from digitize.stages.ocr.readable import reads_as_print
+from digitize.stages.ocr.regions import inside
 from digitize.tools import tesseract
 
 BLOCK_PSM = 6  # one uniform block of text: no layout analysis left to call the block a picture
