@@ -30,7 +30,8 @@ import bench_ocr as bench  # noqa: E402
 from digitize.pipeline.pages import process_page  # noqa: E402
 from digitize.settings import Settings  # noqa: E402
 from digitize.stages import geometry, ingest  # noqa: E402
-from digitize.stages.ocr import page as ocr, preprocess, strokes
+from digitize.stages.ocr import page as ocr
+from digitize.stages.ocr import preprocess, strokes
 from digitize.vn.metrics import char_errors  # noqa: E402
 
 

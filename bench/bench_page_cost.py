@@ -47,7 +47,9 @@ def instrument() -> None:
     """Wrap each stage where the pipeline looks it up (module attributes)."""
     from digitize.pipeline import pages
     from digitize.stages import geometry
-    from digitize.stages.ocr import page as ocr, tones as ocr_tones, preprocess, regions, signer_block, strokes
+    from digitize.stages.ocr import page as ocr
+    from digitize.stages.ocr import preprocess, regions, signer_block, strokes
+    from digitize.stages.ocr import tones as ocr_tones
     from digitize.tools import tesseract
 
     targets = [
@@ -87,7 +89,8 @@ def main(argv: list[str] | None = None) -> dict:
     if "synthetic" in wanted:
         pages += bench_ocr.synthetic_pages(REPO / "samples" / "degraded", "synthetic")[:args.limit]
     from digitize.pipeline.pages import init_worker, process_page
-    from digitize.stages.ocr import page as ocr, signer_block
+    from digitize.stages.ocr import page as ocr
+    from digitize.stages.ocr import signer_block
 
     init_worker("vie")
     block = ocr.engine("vie", "fast", signer_block.BLOCK_PSM)  # loaded on first use in the pipeline: not page cost

@@ -4,7 +4,8 @@ from __future__ import annotations
 from digitize.model import PageRef
 from digitize.settings import Settings
 from digitize.stages import geometry, ingest
-from digitize.stages.ocr import page as ocr, preprocess
+from digitize.stages.ocr import page as ocr
+from digitize.stages.ocr import preprocess
 from digitize.vn.metrics import normalise
 from support import SAMPLES
 

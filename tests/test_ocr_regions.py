@@ -9,7 +9,8 @@ import pytest
 from digitize.model import Page, PageRef
 from digitize.settings import Settings
 from digitize.stages import ingest
-from digitize.stages.ocr import page as ocr, regions
+from digitize.stages.ocr import page as ocr
+from digitize.stages.ocr import regions
 from digitize.vn.metrics import normalise
 from support import CORPUS, SAMPLES
 

@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 from digitize.model import Page, PageRef
-from digitize.stages.ocr import page as ocr, preprocess
+from digitize.stages.ocr import page as ocr
+from digitize.stages.ocr import preprocess
 from digitize.vn.metrics import normalise
 from samples.generate import make_page
 from samples.realmarks import bilevel

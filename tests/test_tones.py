@@ -12,7 +12,8 @@ from digitize.model import OcrPage, PageRef, Word
 from digitize.settings import Settings
 from digitize.settings import ocr_tones as tones_setting
 from digitize.stages import ingest
-from digitize.stages.ocr import page as ocr, tones as ocr_tones
+from digitize.stages.ocr import page as ocr
+from digitize.stages.ocr import tones as ocr_tones
 from digitize.tools.tesseract import CliEngine
 from digitize.vn import lm
 from support.paths import CORPUS

@@ -5,7 +5,8 @@ from __future__ import annotations
 from digitize.model import OcrPage, PageRef, Word
 from digitize.settings import Settings
 from digitize.stages import ingest
-from digitize.stages.ocr import page as ocr, tones as ocr_tones
+from digitize.stages.ocr import page as ocr
+from digitize.stages.ocr import tones as ocr_tones
 from digitize.tools import tesseract
 from digitize.vn import lm
 from support.paths import CORPUS

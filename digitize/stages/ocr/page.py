@@ -18,8 +18,9 @@ from dataclasses import replace
 import numpy as np
 
 from digitize.model import OcrPage, Page, Region, Word
-from digitize.stages.ocr import tones as ocr_tones, preprocess, signer_block
+from digitize.stages.ocr import preprocess, signer_block
 from digitize.stages.ocr import regions as page_regions
+from digitize.stages.ocr import tones as ocr_tones
 from digitize.stages.ocr.readable import drop_unreadable_lines
 from digitize.stages.ocr.repair import list_dashes, repair, superscript_units
 from digitize.tools import tesseract
