@@ -3,7 +3,6 @@ boxes, so a PDF that is already searchable is not OCRed again (unless --redo-ocr
 pdf2image) rasterises a scanned PDF page that is not simply one JPEG."""
 from __future__ import annotations
 
-import subprocess
 import unicodedata
 import xml.etree.ElementTree as ET
 
@@ -15,6 +14,10 @@ from pdf2image.exceptions import PDFPageCountError, PDFSyntaxError
 from digitize.errors import InputError
 from digitize.model import OcrPage, PageRef, Word
 from digitize.tools import require
+from digitize.tools import run as tools_run
+
+TIMEOUT_S = 120  # a page's text layer; a slower PDF is refused, naming the page
+PDFTOTEXT_MINIMUM = (0, 86)  # -bbox-layout
 
 
 def rasterise(ref: PageRef, dpi: float = 300, size: tuple[int, int] | None = None) -> np.ndarray:
@@ -31,13 +34,13 @@ def rasterise(ref: PageRef, dpi: float = 300, size: tuple[int, int] | None = Non
 
 def text_layer(path: str, page: int, width_px: int, height_px: int) -> OcrPage:
     """Words of one page scaled from PDF points to the page image's pixels."""
-    proc = subprocess.run(
-        [require("pdftotext", "poppler-utils"), "-bbox-layout", "-f", str(page), "-l", str(page), path, "-"],
-        capture_output=True, timeout=120, check=False,
-    )
+    label = f"{path}:{page}"
+    tools_run.version("pdftotext", "poppler-utils", PDFTOTEXT_MINIMUM, ("-v",))
+    proc = tools_run.run("pdftotext", "poppler-utils", ["-bbox-layout", "-f", str(page), "-l", str(page), path, "-"],
+                         label=label, timeout=TIMEOUT_S)
     if proc.returncode != 0:
-        raise InputError(f"{path}:{page}", f"cannot read text layer: {proc.stderr.decode(errors='replace')[:160]}")
-    root = ET.fromstring(proc.stdout.decode("utf-8", errors="replace").replace('xmlns="http://www.w3.org/1999/xhtml"', ""))
+        raise InputError(label, f"cannot read text layer: {proc.stderr[:160]}")
+    root = ET.fromstring(proc.stdout.replace('xmlns="http://www.w3.org/1999/xhtml"', ""))
     pg = root.find(".//page")
     if pg is None:
         return OcrPage((), (), width_px, height_px)
