@@ -12,7 +12,7 @@ import typer
 from digitize.cli import common as c
 from digitize.cli.archive import export_eark
 from digitize.cli.errors import run_cli
-from digitize.errors import InputError, UsageError
+from digitize.errors import ExitCode, InputError, UsageError
 from digitize.intake.folders import expand_inputs
 from digitize.pipeline.scheduler import run_documents
 from digitize.store import open_store
@@ -44,7 +44,7 @@ def run(
         for outcome in run_documents(docs, ctx.telling(c.PageProgress(progress))):
             failures += 0 if outcome.ok else 1
             c.emit(outcome, as_json, debug, show_fields=len(docs) <= 20)
-    raise typer.Exit(1 if failures else 0)
+    raise typer.Exit(ExitCode.of(bool(failures)))
 
 
 @store_app.command("ls")

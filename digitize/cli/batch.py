@@ -13,7 +13,7 @@ from rich.progress import Progress
 from digitize.batch.manifest import count_dossiers, parse_date
 from digitize.batch.run import BatchOptions, parse_rate, run_batch
 from digitize.cli import common as c
-from digitize.errors import UsageError
+from digitize.errors import ExitCode, UsageError
 from digitize.intake.hotfolder import Watcher
 from digitize.reports.batch import BatchReport
 
@@ -84,7 +84,7 @@ def batch(
     c.stderr.print(f"dossiers: {d['done']} done, {d['skipped']} skipped, {d['failed']} failed · "
                    f"{totals.pages} pages in {totals.seconds:.1f} s"
                    + (f" · report: {reporter.paths['html']}" if reporter else ""), highlight=False)
-    raise typer.Exit(1 if printer.failures else 0)
+    raise typer.Exit(ExitCode.of(bool(printer.failures)))
 
 
 @c.processing_command
@@ -106,7 +106,7 @@ def watch(
         watcher = Watcher(folder, c.keeping_originals(c.open_run(opts, store, review=review), keep_source), settle)
         watcher.run(once=once, poll=poll, report=lambda line: _watch_line(line, as_json))
     except KeyboardInterrupt:
-        raise typer.Exit(130) from None
+        raise typer.Exit(ExitCode.INTERRUPTED) from None
 
 
 def _watch_line(result, as_json: bool) -> None:

@@ -9,7 +9,7 @@ import json
 import typer
 
 from digitize.cli import common as c
-from digitize.errors import UsageError
+from digitize.errors import ExitCode, UsageError
 from digitize.profiles.loader import load_profiles
 from digitize.review.flow import Actor, Review
 from digitize.settings import acting_user, profile_dirs
@@ -111,7 +111,7 @@ def sign(doc_ids: list[str] = typer.Argument(..., help="Reviewed documents to si
                 typer.echo(json.dumps(row, ensure_ascii=False))
         else:
             _out(row, as_json, f"{row['id']} signed (revision {row['revision']})")
-    raise typer.Exit(1 if failed else 0)
+    raise typer.Exit(ExitCode.of(bool(failed)))
 
 
 def register(app: typer.Typer) -> None:
