@@ -19,14 +19,14 @@ def one_thread() -> None:
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
 
-def run(program: str, package: str, args: Sequence[str], *, label: str, timeout: float,
-        text: bool = True) -> subprocess.CompletedProcess:
-    """`program args…` with its output captured. The exit status is the caller's to judge; a timeout is an
-    InputError about `label` (the file), a program that cannot start a MissingDependency."""
+def run(program: str, package: str, args: Sequence[str], *, label: str,
+        timeout: float) -> subprocess.CompletedProcess[str]:
+    """`program args…` with its output captured as text. The exit status is the caller's to judge; a timeout is
+    an InputError about `label` (the file), a program that cannot start a MissingDependency."""
     exe = require(program, package)
     try:
-        return subprocess.run([exe, *args], capture_output=True, timeout=timeout, check=False, text=text,
-                              **({"errors": "replace"} if text else {}))
+        return subprocess.run([exe, *args], capture_output=True, timeout=timeout, check=False, text=True,
+                              errors="replace")
     except subprocess.TimeoutExpired:
         raise InputError(label, f"{program} took longer than {timeout:g} s") from None
     except OSError as e:
