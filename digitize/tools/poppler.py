@@ -24,7 +24,9 @@ def rasterise(ref: PageRef, dpi: float = 300, size: tuple[int, int] | None = Non
     """One PDF page as a BGR image at `dpi`, or scaled to `size` (width, height) in pixels."""
     require("pdftoppm", "poppler-utils")
     try:
-        images = convert_from_path(ref.path, dpi=dpi, first_page=ref.page, last_page=ref.page, size=size)
+        # pdf2image's hints say int and tuple; it passes both on to pdftoppm as text
+        images = convert_from_path(ref.path, dpi=dpi, first_page=ref.page, last_page=ref.page,  # type: ignore[arg-type]
+                                   size=size)  # type: ignore[arg-type]
     except (PDFPageCountError, PDFSyntaxError) as e:
         raise InputError(str(ref), f"cannot rasterise PDF page: {str(e).splitlines()[0][:160]}") from None
     if not images:
@@ -54,8 +56,8 @@ def text_layer(path: str, page: int, width_px: int, height_px: int) -> OcrPage:
             text = unicodedata.normalize("NFC", (w.text or "").strip())
             if not text:
                 continue
-            box = (int(float(w.get("xMin")) * sx), int(float(w.get("yMin")) * sy),
-                   int(float(w.get("xMax")) * sx), int(float(w.get("yMax")) * sy))
+            x0, y0, x1, y1 = (float(w.get(k) or 0) for k in ("xMin", "yMin", "xMax", "yMax"))
+            box = (int(x0 * sx), int(y0 * sy), int(x1 * sx), int(y1 * sy))
             words.append(Word(text, 100.0, box, len(lines)))
             texts.append(text)
         if texts:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import importlib
 import os
 import unicodedata
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 from PIL import Image
@@ -69,7 +69,7 @@ def _to_pil(image: np.ndarray) -> Image.Image:
     return Image.fromarray(image[:, :, ::-1])  # BGR -> RGB
 
 
-_APIS: dict[tuple[str, str], object] = {}  # (tessdata folder, language) -> the process's one loaded model
+_APIS: dict[tuple[str, str], Any] = {}  # (tessdata folder, language) -> the process's one loaded model
 
 
 class TesserocrEngine:
