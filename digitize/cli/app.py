@@ -31,7 +31,7 @@ def run(
     store: str = c.StoreOpt, as_json: bool = c.JsonOpt, debug: bool = c.DebugOpt,
     review: bool = typer.Option(False, "--review", help="Store unsigned drafts to check before signing (digitize review)"),
     keep_source: bool = typer.Option(False, "--keep-source/--no-keep-source", help=c.KEEP_SOURCE_HELP),
-    opts: c.ProcessingOptions = None,
+    opts: c.ProcessingOptions = c.GIVEN_BY_DECORATOR,
 ) -> None:
     """Process scans into the store: one result line per document."""
     # before the progress display: a signer may prompt

@@ -59,11 +59,11 @@ def batch(
     retry_failed: bool = RetryOpt, qa_sample: str = QaOpt, qa_seed: str = QaSeedOpt,
     as_json: bool = c.JsonOpt, debug: bool = c.DebugOpt,
     keep_source: bool = typer.Option(True, "--keep-source/--no-keep-source", help=c.KEEP_SOURCE_HELP),
-    opts: c.ProcessingOptions = None,
+    opts: c.ProcessingOptions = c.GIVEN_BY_DECORATOR,
 ) -> None:
     """Process an archive: still-valid dossiers only, in parallel, resumable, with a report."""
     try:
-        day = parse_date(valid_on) if valid_on else date.today()
+        day = (parse_date(valid_on) if valid_on else None) or date.today()
     except ValueError as e:
         raise typer.BadParameter(str(e), param_hint="--valid-on") from None
     options = BatchOptions(day, retry_failed, parse_rate(qa_sample), qa_seed, cluster)
@@ -97,7 +97,7 @@ def watch(
     review: bool = typer.Option(False, "--review", help="Store unsigned drafts to check before signing (digitize review)"),
     as_json: bool = c.JsonOpt, debug: bool = c.DebugOpt,
     keep_source: bool = typer.Option(False, "--keep-source/--no-keep-source", help=c.KEEP_SOURCE_HELP),
-    opts: c.ProcessingOptions = None,
+    opts: c.ProcessingOptions = c.GIVEN_BY_DECORATOR,
 ) -> None:
     """Intake hot folder: settled dossiers are processed and moved to done/ or failed/."""
     if not folder.is_dir():

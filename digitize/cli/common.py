@@ -9,6 +9,7 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 import typer
 from rich.console import Console
@@ -97,6 +98,10 @@ _SHARED = (
 )
 
 
+# the default of a processing command's `opts` parameter: processing_command always passes the real one
+GIVEN_BY_DECORATOR = cast("ProcessingOptions", None)
+
+
 def processing_command(func):
     """Give a command the shared processing options: typer sees them as its own parameters, the
     command receives them gathered as `opts: ProcessingOptions` (so `run`, `batch` and `watch`
@@ -179,7 +184,7 @@ def error_line(text: str) -> str:
 def emit(outcome: Outcome, as_json: bool, debug: bool, show_fields: bool = False) -> None:
     """One line per document: JSON on stdout, or a readable line; errors always on stderr.
     `show_fields` lists the extracted fields under it, those to check marked, for staff at the desk."""
-    if outcome.ok:
+    if outcome.ok and outcome.record is not None:
         rec = outcome.record
         if as_json:
             sys.stdout.write(json.dumps(rec.as_json(), ensure_ascii=False) + "\n")

@@ -83,6 +83,6 @@ def import_(packages: list[Path] = typer.Argument(..., help="E-ARK package folde
 
 
 def register(app: typer.Typer) -> None:
-    store_app = next(g.typer_instance for g in app.registered_groups if g.name == "store")
+    store_app = next(g.typer_instance for g in app.registered_groups if g.name == "store" and g.typer_instance)
     store_app.command("find")(find)
     store_app.command("import")(import_)

@@ -98,7 +98,7 @@ def approve(doc_id: str, revision: int = typer.Option(None, "--revision"), store
 @review_app.command("sign")
 @c.processing_command
 def sign(doc_ids: list[str] = typer.Argument(..., help="Reviewed documents to sign"), store: str = c.StoreOpt,
-         user: str = UserOpt, as_json: bool = c.JsonOpt, opts: c.ProcessingOptions = None) -> None:
+         user: str = UserOpt, as_json: bool = c.JsonOpt, opts: c.ProcessingOptions = c.GIVEN_BY_DECORATOR) -> None:
     """Sign reviewed documents with --signer; the signed PDF carries the reviewed values."""
     review = _review(store, opts)
     ids = [review.record(d, prefix=True).id for d in doc_ids]

@@ -12,7 +12,7 @@ def serve(
     store: str = c.StoreOpt,
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (default: this machine only)"),
     port: int = typer.Option(8000, "--port", help="TCP port"),
-    opts: c.ProcessingOptions = None,
+    opts: c.ProcessingOptions = c.GIVEN_BY_DECORATOR,
 ) -> None:
     """Serve the review station: staff check and correct fields, signers sign (opened once here)."""
     try:  # the web stack is loaded only by this command, so other commands start fast

@@ -21,8 +21,8 @@ class Signing:
     """A ready signer (opened once per run) and its options (digitize.stages.sign.SignOptions).
     `review`: store each document as an unsigned draft; it is signed once reviewed (digitize.review)."""
 
-    signer: Signer
-    options: SignOptions
+    signer: Signer | None  # None with `review`: drafts now, signed later by whoever holds the key
+    options: SignOptions | None
     review: bool = False
 
 

@@ -242,7 +242,7 @@ def _drawn_image(page, images: list):
         return None
     try:
         ops = [(str(op), [float(v) for v in operands if isinstance(v, (int, float, Decimal))])
-               for operands, op in pikepdf.parse_content_stream(page)]
+               for operands, op in pikepdf.parse_content_stream(page)]  # type: ignore[misc]  # (operands, operator) pairs
     except pikepdf.PdfError:
         return None
     names = [op for op, _ in ops]
