@@ -9,7 +9,7 @@ import unicodedata
 import pytest
 
 from digitize.store import open_store
-from digitize.store.search_text import marked, snippet, terms
+from digitize.store.search_text import fitting, marked, snippet, terms
 from support import digitize, make_archive, render_text_page
 from support.search_docs import put_document
 
@@ -89,3 +89,11 @@ def test_a_record_written_by_run_and_batch_is_found_by_its_page_text(tmp_path):
         assert s.get(rows[0][0]).source.endswith(name)
     assert s.review.text(rows[0][0])  # the page text is kept, not read again from the PDF
     assert "text" not in s.pages(rows[0][0])[0]  # and not copied into the page's summary
+
+
+def test_words_typed_with_marks_are_marked_where_written_with_them():
+    text = "Hà Nội, ngày 05 tháng 6 năm 2026 … Nơi nhận: các bộ"
+    assert marked(text, terms("Hà Nội")).count("<mark>") == 1  # not "Nơi"
+    assert "<mark>Nơi</mark>" in marked(text, terms("ha noi"))  # typed without marks: every spelling
+    only_other = "NOI NHAN: cac bo"  # found by the index (marks ignored), marked all the same
+    assert "<mark>" in snippet(only_other, fitting(terms("nội"), [only_other]))

@@ -102,14 +102,14 @@ def _login(ctx, url: str, user: str):
     return page
 
 
-# words of the page's text that a line break cuts in two (codes and file names may break anywhere)
+# syllables (runs of letters and digits) that a line break cuts in two; codes and file names may break anywhere
 BROKEN_WORDS = """() => {
   const out = [];
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
     const el = node.parentElement;
     if (!el || el.closest(".code, .file, script, style, [hidden], option") || !el.offsetParent) continue;
-    for (const m of node.textContent.matchAll(/\\S+/g)) {
+    for (const m of node.textContent.matchAll(/[\\p{L}\\p{M}\\p{N}]+/gu)) {
       const range = document.createRange();
       range.setStart(node, m.index);
       range.setEnd(node, m.index + m[0].length);

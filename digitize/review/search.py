@@ -103,6 +103,13 @@ def _text(value) -> str:
     return "" if value is None else str(value)
 
 
+def document_terms(q: str, texts: list[str]) -> search_text.Terms | None:
+    """The words of `q` as they are to be marked in a document of these texts (page text and field
+    values; see search_text.fitting)."""
+    terms = search_text.terms(q)
+    return search_text.fitting(terms, texts) if terms is not None else None
+
+
 def page_hits(texts: list[str], terms: search_text.Terms | None) -> list[int]:
     """The numbers of the pages whose text has the words."""
     if terms is None:

@@ -36,13 +36,26 @@ def index_words(text: str) -> str:
 
 @dataclass(frozen=True)
 class Terms:
-    """The folded words of a query; the last one also matches the words it begins."""
+    """The folded words of a query; the last one also matches the words it begins. `typed`: each
+    word as typed (lower case) when it carries marks, else "". With `exact`, a word typed with
+    marks is marked only where it is written with them ("Hà Nội" marks "Nội", not "Nơi"); the
+    index finds both, and a document that has only other spellings is marked by `loose()`."""
 
     words: tuple[str, ...]
+    typed: tuple[str, ...] = ()
+    exact: bool = False
 
     def hit(self, word: str) -> bool:
         w = fold(word)
-        return w in self.words or w.startswith(self.words[-1])
+        if not self.exact:
+            return w in self.words or w.startswith(self.words[-1])
+        low = nfc(word).lower()
+        last = len(self.words) - 1
+        return any((low if t else w) == (t or f) or (i == last and (low if t else w).startswith(t or f))
+                   for i, (f, t) in enumerate(zip(self.words, self.typed)))
+
+    def loose(self) -> Terms:
+        return Terms(self.words, self.typed, exact=False)
 
     def fts5(self) -> str:
         """An FTS5 MATCH expression: every word, the last as a prefix."""
@@ -56,8 +69,23 @@ class Terms:
 
 def terms(query: str | None) -> Terms | None:
     """The query's words, or None when it has none (an empty or punctuation-only query)."""
-    words = tuple(dict.fromkeys(fold(w) for w in WORD.findall(nfc(query or ""))))[:MAX_TERMS]
-    return Terms(words) if words else None
+    seen: dict[str, str] = {}
+    for w in WORD.findall(nfc(query or "")):
+        low = w.lower()
+        seen.setdefault(fold(w), low if fold(w) != low else "")
+    words = tuple(seen)[:MAX_TERMS]
+    if not words:
+        return None
+    typed = tuple(seen[w] for w in words)
+    return Terms(words, typed, exact=any(typed))
+
+
+def fitting(query: Terms, texts: list[str]) -> Terms:
+    """`query` when its words, as typed, are in one of `texts`; else the query that ignores marks
+    (the document was found by another spelling)."""
+    if query.exact and not any(spans(nfc(t or ""), query) for t in texts):
+        return query.loose()
+    return query
 
 
 def spans(text: str, query: Terms) -> list[tuple[int, int]]:
@@ -110,6 +138,7 @@ def hits(query: Terms, fields: dict[str, str], pages: list[str], dossier: str = 
     places = [{"where": "field", "field": name, "text": value} for name, value in fields.items()]
     places += [{"where": "dossier", "text": dossier}, {"where": "file", "text": files}]
     places += [{"where": "page", "page": n, "text": text} for n, text in enumerate(pages, 1)]
+    query = fitting(query, [p["text"] for p in places])
     out = []
     for place in places:
         passage = snippet(place.pop("text"), query)

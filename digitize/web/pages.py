@@ -11,7 +11,6 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from digitize.review import search as finding
 from digitize.review.roles import allowed
 from digitize.review.warnings import grouped
-from digitize.store import search_text
 from digitize.web import i18n, search
 from digitize.web.deps import ApiError, ctx, current, lang
 
@@ -83,9 +82,10 @@ def document_page(doc_id: str, request: Request, q: str = Query("", max_length=2
     _session_or_login(request)
     review = ctx(request).review()
     doc = review.document(doc_id)
-    terms = search_text.terms(q)
+    texts = (review.store.review.text(doc["id"]) or []) if q else []
+    terms = finding.document_terms(q, texts + [str(f.get("value") or "") for f in doc["fields"].values()])
     found = {"q": q if terms else "", "fields": finding.field_hits(doc["fields"], terms),
-             "pages": finding.page_hits(review.store.review.text(doc["id"]) or [], terms) if terms else []}
+             "pages": finding.page_hits(texts, terms)}
     history = review.history(doc["id"])
     profile = _profile(request, doc["doc_type"])
     labels = {name: i18n.field_label(name, profile) for name in doc["fields"]}

@@ -12,7 +12,6 @@ from digitize.errors import InputError
 from digitize.review import search as finding
 from digitize.review.flow import NotFound
 from digitize.review.pages import page_image
-from digitize.store import search_text
 from digitize.web import i18n
 from digitize.web.deps import ctx, need
 
@@ -47,7 +46,9 @@ def page_word_boxes(doc_id: str, n: int, request: Request, q: str = Query("", ma
     rec = ctx(request).review().record(doc_id)
     if not 1 <= n <= rec.pages:
         raise NotFound(f"{doc_id}:{n}", "no such page")
-    terms = search_text.terms(q)
+    review = ctx(request).review()
+    texts = (review.store.review.text(rec.id) or []) + [str(f.value or "") for f in rec.fields]
+    terms = finding.document_terms(q, texts)
     _, width, height = page_image(rec.pdf, rec.sha256, n)
     boxes = finding.word_boxes(rec.pdf, n, width, height, terms) if terms else []
     return {"page": n, "width": width, "height": height, "boxes": boxes}

@@ -39,7 +39,13 @@
     label.textContent = label.dataset.template.replace("{n}", current).replace("{total}", total);
     $$(".thumb").forEach((t) => t.classList.toggle("current", Number(t.dataset.page) === current));
     const thumb = $('.thumb[data-page="' + current + '"]');
-    if (thumb) thumb.scrollIntoView({ block: "nearest", inline: "nearest" });
+    const strip = $("#thumbs");
+    if (thumb && strip) {  // along the strip only: scrolling the page or the card would move what is read
+      const left = thumb.offsetLeft - strip.offsetLeft;
+      if (left < strip.scrollLeft || left + thumb.offsetWidth > strip.scrollLeft + strip.clientWidth) {
+        strip.scrollLeft = left - (strip.clientWidth - thumb.offsetWidth) / 2;
+      }
+    }
     $("#prev-page").disabled = current === 1;
     $("#next-page").disabled = current === total;
     if (doc.dataset.q) markWords(pages[current - 1]);
