@@ -97,3 +97,20 @@ def test_words_typed_with_marks_are_marked_where_written_with_them():
     assert "<mark>Nơi</mark>" in marked(text, terms("ha noi"))  # typed without marks: every spelling
     only_other = "NOI NHAN: cac bo"  # found by the index (marks ignored), marked all the same
     assert "<mark>" in snippet(only_other, fitting(terms("nội"), [only_other]))
+
+
+@pytest.mark.slow
+def test_postgresql_folds_and_filters_as_sqlite_does(tmp_path):
+    from support.postgres import new_database, postgres_server
+
+    with postgres_server() as url:
+        s = open_store(new_database(url, "search_test"), objects=str(tmp_path / "objects"))
+        put_document(s, "decree", dossier="H-0001", pages=["Ủy ban nhân dân thành phố Đà Nẵng thi hành"],
+                     doc_type="nghi_dinh", created_at="2026-04-22T03:00:00+00:00")
+        put_document(s, "letter", dossier="H-0002", pages=["Công văn về việc dạy nghề"], doc_type="cong_van",
+                     created_at="2026-05-02T03:00:00+00:00")
+        for q in SPELLINGS:
+            assert _ids(s, q) == (["decree.pdf"], 1), q
+        assert _ids(s, "day ngh")[0] == ["letter.pdf"]  # the last word as it is being typed
+        assert _ids(s, "viec", doc_type="cong_van")[0] == ["letter.pdf"]
+        assert _ids(s, "viec", doc_type="nghi_dinh")[1] == 0
