@@ -161,7 +161,7 @@ def main() -> None:
     ap.add_argument("--pages", type=int, default=40)
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
     ap.add_argument("--set", default=None, help="folder of pages with .gt.json (default: generate --set bench)")
-    ap.add_argument("--skip", default="", help="comma list of sections to skip: ocrmypdf,fields,sign,batch,ocr")
+    ap.add_argument("--skip", default="", help="comma list of sections to skip: ocrmypdf,fields,sign,batch,ocr,web,search,archive,stages")
     args = ap.parse_args()
     skip = set(filter(None, args.skip.split(",")))
     work = Path(tempfile.mkdtemp(prefix="digitize-bench-"))
@@ -194,7 +194,7 @@ def main() -> None:
     print("ratios:", ratios, flush=True)
     for section, module, _func in (("fields", "bench_fields", "bench_fields"), ("sign", "bench_sign", "bench_signing"),
                                   ("batch", "bench_batch", "bench_batch"), ("ocr", "bench_ocr", "main"),
-                                  ("web", "bench_web", "bench_web"),
+                                  ("web", "bench_web", "bench_web"), ("search", "bench_search", "bench_search"),
                                   ("archive", "bench_archive", "bench_archive"),
                                   ("stages", "bench_stages", "bench_stages")):
         if section in skip or not (REPO / "bench" / f"{module}.py").exists():
@@ -214,6 +214,8 @@ def main() -> None:
                 mod.print_result(results[section])
             elif section == "web":
                 results[section] = mod.bench_web()
+            elif section == "search":  # a page of results on 10,000 generated documents, sqlite and PostgreSQL
+                results[section] = mod.bench_search(10_000)
             elif section == "stages":  # page check and sample generation against a reference operation
                 results[section] = mod.bench_stages()
             else:

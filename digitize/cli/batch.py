@@ -17,7 +17,7 @@ from digitize.errors import ExitCode, UsageError
 from digitize.intake.hotfolder import Watcher
 from digitize.reports.batch import BatchReport
 
-ValidOnOpt = typer.Option(None, "--valid-on", help="Keep dossiers valid on this date (YYYY-MM-DD or dd/mm/yyyy) [default: today]")
+ValidOnOpt = typer.Option(None, "--valid-on", help="Keep dossiers valid on this date (YYYY-MM-DD or dd/mm/yyyy; default: today)")
 ClusterOpt = typer.Option(None, "--cluster", help="Dask scheduler address tcp://HOST:PORT (inputs and store on a shared path)")
 ReportOpt = typer.Option(None, "--report", help="Write FILE.json, FILE.csv (fields, UTF-8 with BOM) and FILE.html")
 RetryOpt = typer.Option(False, "--retry-failed", help="Run dossiers that failed in an earlier run of this batch again")

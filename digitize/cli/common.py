@@ -36,23 +36,23 @@ from digitize.store import Store, open_store
 stderr = Console(stderr=True)
 
 # Options shared by the processing commands (typer reads these defaults as declarations).
-StoreOpt = typer.Option(None, "--store", help="Store folder or postgresql:// URL [env DIGITIZE_STORE; default ./digitize-store]")
+StoreOpt = typer.Option(None, "--store", help="Store folder or postgresql:// URL (env DIGITIZE_STORE; default ./digitize-store)")
 ProfileOpt = typer.Option("auto", "--profile", help="Document type id, or auto to classify")
-ProfilesDirOpt = typer.Option(None, "--profiles", help="Extra folder of profile YAML files [env DIGITIZE_PROFILES]")
+ProfilesDirOpt = typer.Option(None, "--profiles", help="Extra folder of profile YAML files (env DIGITIZE_PROFILES)")
 SignOpt = typer.Option(True, "--sign/--no-sign", help="Sign each PDF (PAdES) with --signer")
 SignerOpt = typer.Option("demo", "--signer", help="demo | p12:PATH | pkcs11:module=...;token=...;key=...")
 PdfaOpt = typer.Option("2b", "--pdfa", help="PDF/A part and level: 1b, 2b or 3b")
-JobsOpt = typer.Option(0, "--jobs", "-j", help="Worker processes (default: all cores)")
+JobsOpt = typer.Option(0, "--jobs", "-j", help="Worker processes; 0: one per core")
 JsonOpt = typer.Option(False, "--json", help="One JSON object per document on stdout")
 DebugOpt = typer.Option(False, "--debug", help="Show tracebacks of internal errors")
 TsaOpt = typer.Option(None, "--tsa", help="RFC 3161 time-stamping URL (PAdES B-T)")
 LtvOpt = typer.Option(False, "--ltv", help="Embed validation data (B-LT) and a document time-stamp (B-LTA)")
 StampOpt = typer.Option(True, "--stamp/--no-stamp", help="Visible copy stamp top right of page 1")
-OrgOpt = typer.Option(None, "--organisation", help="Organisation name in the stamp [env DIGITIZE_ORGANISATION]")
+OrgOpt = typer.Option(None, "--organisation", help="Organisation named in the copy stamp and the packages (env DIGITIZE_ORGANISATION)")
 CopyFormOpt = typer.Option("SAO Y", "--copy-form", help="SAO Y, SAO LỤC or TRÍCH SAO")
 PostCorrectOpt = typer.Option(False, "--post-correct/--no-post-correct", help="Vietnamese syllable post-correction")
 RedoOcrOpt = typer.Option(False, "--redo-ocr", help="OCR pages that already have a text layer")
-OcrModelOpt = typer.Option(None, "--ocr-model", help="OCR model: fast or best [env DIGITIZE_OCR_MODEL]")
+OcrModelOpt = typer.Option(None, "--ocr-model", help="OCR model: fast or best (env DIGITIZE_OCR_MODEL)")
 
 
 @dataclass
@@ -219,3 +219,10 @@ def page_progress(enabled: bool) -> Progress:
         TextColumn("{task.fields[rate]}"), TimeRemainingColumn(),
         console=stderr, disable=not enabled, transient=False,
     )
+
+
+def print_columns(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
+    """A plain table on stdout: a header row, columns two spaces apart, the last one as it is."""
+    widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(header[:-1])]
+    for row in [header, *rows]:
+        typer.echo("  ".join([v.ljust(w) for v, w in zip(row, widths)] + [row[-1]]).rstrip())

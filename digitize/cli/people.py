@@ -57,7 +57,8 @@ def _flagged(the_store, as_json: bool) -> None:
 
 def import_(packages: list[Path] = typer.Argument(..., help="E-ARK package folders or ZIPs (store export --format eark-*)"),
             trust: list[Path] = typer.Option(None, "--trust", help="Also trust this root certificate (PEM/DER); repeatable"),
-            store: str = c.StoreOpt, as_json: bool = c.JsonOpt) -> None:
+            store: str = c.StoreOpt,
+            as_json: bool = typer.Option(False, "--json", help="One JSON object per package on stdout")) -> None:
     """Take in another office's packages: every checksum and signature checked first; a package that
     fails is refused whole (nothing of it lands); the same package twice is a no-op; a record already
     held (same signed PDF) is linked. Exit 0 only when every package was imported (or already was)."""

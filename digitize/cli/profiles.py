@@ -15,7 +15,7 @@ stderr = Console(stderr=True)
 stdout = Console()
 profiles_app = typer.Typer(no_args_is_help=True, help="Document-type profiles: list, show, check.")
 
-DirOpt = typer.Option(None, "--profiles", help="Extra folder of profile YAML files [env DIGITIZE_PROFILES]")
+DirOpt = typer.Option(None, "--profiles", help="Extra folder of profile YAML files (env DIGITIZE_PROFILES)")
 JsonOpt = typer.Option(False, "--json", help="JSON on stdout")
 
 

@@ -17,7 +17,9 @@ from digitize.store import open_store
 
 review_app = typer.Typer(no_args_is_help=True, pretty_exceptions_show_locals=False,
                          help="Check, correct, approve and sign drafts (made by `run --review` or the station).")
-UserOpt = typer.Option(None, "--user", help="Who makes the change [env DIGITIZE_USER; default: login name]")
+DocIdArg = typer.Argument(..., help="Document id as `review ls` or `store ls` shows it (or its first characters)")
+ResultOpt = typer.Option(False, "--json", help="The result as one JSON object on stdout")
+UserOpt = typer.Option(None, "--user", help="Who makes the change (env DIGITIZE_USER; default: login name)")
 
 
 def _actor(user: str | None, role: str) -> Actor:
@@ -38,9 +40,12 @@ def _out(data, as_json: bool, text: str) -> None:
 
 
 @review_app.command("ls")
-def ls(store: str = c.StoreOpt, status: str = typer.Option(None, "--status", help="draft | reviewed | signed"),
-       needs_review: bool = typer.Option(None, "--needs-review/--no-needs-review"),
-       q: str = typer.Option(None, "--q", help="Search text and fields"), as_json: bool = c.JsonOpt) -> None:
+def ls(store: str = c.StoreOpt, status: str = typer.Option(None, "--status", help="Only this status: draft | reviewed | signed | unsigned"),
+       needs_review: bool = typer.Option(None, "--needs-review/--no-needs-review",
+                                         help="Only documents with (or without) fields to check"),
+       q: str = typer.Option(None, "--q", help="Only documents with these words in their text, fields, dossier "
+                             "code or file name (case and tone marks do not matter)"),
+       as_json: bool = c.JsonOpt) -> None:
     """List documents, those to review first."""
     data = _review(store).listing(status, None, needs_review, q, per_page=1000)
     for item in data["items"]:
@@ -50,7 +55,7 @@ def ls(store: str = c.StoreOpt, status: str = typer.Option(None, "--status", hel
 
 
 @review_app.command("show")
-def show(doc_id: str, store: str = c.StoreOpt, as_json: bool = c.JsonOpt) -> None:
+def show(doc_id: str = DocIdArg, store: str = c.StoreOpt, as_json: bool = ResultOpt) -> None:
     """One document with its fields (those to check marked) and history."""
     review = _review(store)
     doc = review.document(doc_id, prefix=True)
@@ -69,9 +74,9 @@ def show(doc_id: str, store: str = c.StoreOpt, as_json: bool = c.JsonOpt) -> Non
 
 
 @review_app.command("set")
-def set_fields(doc_id: str, assignments: list[str] = typer.Argument(..., help="FIELD=VALUE (empty VALUE removes)"),
+def set_fields(doc_id: str = DocIdArg, assignments: list[str] = typer.Argument(..., help="FIELD=VALUE (empty VALUE removes)"),
                revision: int = typer.Option(None, "--revision", help="Revision the change is made on (default: current)"),
-               store: str = c.StoreOpt, user: str = UserOpt, as_json: bool = c.JsonOpt) -> None:
+               store: str = c.StoreOpt, user: str = UserOpt, as_json: bool = ResultOpt) -> None:
     """Correct, add or remove fields (a new revision)."""
     changes = {}
     for a in assignments:
@@ -86,8 +91,9 @@ def set_fields(doc_id: str, assignments: list[str] = typer.Argument(..., help="F
 
 
 @review_app.command("approve")
-def approve(doc_id: str, revision: int = typer.Option(None, "--revision"), store: str = c.StoreOpt,
-            user: str = UserOpt, as_json: bool = c.JsonOpt) -> None:
+def approve(doc_id: str = DocIdArg,
+            revision: int = typer.Option(None, "--revision", help="Revision approved (default: current)"),
+            store: str = c.StoreOpt, user: str = UserOpt, as_json: bool = ResultOpt) -> None:
     """Approve a draft: it becomes reviewed, ready to sign."""
     review = _review(store)
     doc = review.document(doc_id, prefix=True)

@@ -81,9 +81,10 @@ class Review:
                 for e in self.store.events(rec.id)]
 
     def listing(self, status=None, dossier=None, needs_review=None, q=None, page: int = 1,
-                per_page: int = 50) -> dict[str, Any]:
+                per_page: int = 50, **filters) -> dict[str, Any]:
+        """One page of documents; `filters`: doc_type, date_from, date_to, user (store.search.Filters)."""
         rows, total = self.store.review.search(status, dossier, needs_review, q, (max(1, page) - 1) * per_page,
-                                               per_page)
+                                               per_page, **filters)
         items = []
         for doc_id, st, rev in rows:
             rec = self.store.review.record(doc_id)

@@ -52,6 +52,12 @@ def _columns(cur, table: str) -> set[str]:
     return {d[0].lower() for d in cur.description}
 
 
+def insert_text(cur, sql, doc_id: str, pages: list[str]) -> None:
+    """A document's page text (page 1 first) in the caller's transaction."""
+    for i, text in enumerate(pages, 1):
+        cur.execute(sql("INSERT INTO document_text VALUES (?, ?, ?)"), (doc_id, i, text))
+
+
 def migrate(conn) -> None:
     """Create the review tables and add the review columns; idempotent."""
     cur = conn.cursor()
@@ -221,8 +227,7 @@ class ReviewCatalog:
         cur = self.conn.cursor()
         try:
             cur.execute(self._sql("DELETE FROM document_text WHERE document_id = ?"), (doc_id,))
-            for i, text in enumerate(pages, 1):
-                cur.execute(self._sql("INSERT INTO document_text VALUES (?, ?, ?)"), (doc_id, i, text))
+            insert_text(cur, self._sql, doc_id, pages)
             search.refresh(cur, self._sql, self.catalog.search_index, doc_id)
             self.conn.commit()
         except Exception:

@@ -24,7 +24,7 @@ from digitize.review.roles import Forbidden
 from digitize.settings import Settings
 from digitize.store import open_store
 from digitize.store.reviews import RevisionConflict
-from digitize.web import api, api_people, desk, i18n, pages
+from digitize.web import api, api_people, desk, i18n, pages, search
 from digitize.web.auth import Sessions
 from digitize.web.deps import ApiError, current, lang
 
@@ -119,6 +119,7 @@ def create_app(station: Station) -> FastAPI:
     app.include_router(api.router)
     app.include_router(desk.router)
     app.include_router(api_people.router)
+    app.include_router(search.router)
     app.include_router(pages.router)
     _install_handlers(app)
     return app

@@ -131,6 +131,19 @@ TEXT: dict[str, dict[str, str]] = {
     "set_role": {"vi": "Đổi vai trò", "en": "Change role"},
     "done": {"vi": "Đã thực hiện", "en": "Done"},
     "draft_mark": {"vi": "BẢN NHÁP – CHƯA KÝ", "en": "DRAFT – NOT SIGNED"},
+    # search, its filters and paging (digitize.web.search)
+    "filters": {"vi": "Bộ lọc", "en": "Filters"},
+    "date_from": {"vi": "Từ ngày", "en": "From"},
+    "date_to": {"vi": "Đến ngày", "en": "To"},
+    "by_user": {"vi": "Người xử lý", "en": "User"},
+    "clear_filters": {"vi": "Bỏ lọc", "en": "Clear filters"},
+    "results_n": {"vi": "{n} kết quả", "en": "{n} results"},
+    "filter_dossier": {"vi": "lọc", "en": "filter"},
+    "found_pages": {"vi": "Có từ cần tìm ở trang", "en": "The words are on page"},
+    "bad_date": {"vi": "Ngày không hợp lệ: nhập dd/mm/yyyy, ngày kết thúc không trước ngày bắt đầu",
+                 "en": "Not a valid date: type dd/mm/yyyy, the end not before the start"},
+    "bad_page": {"vi": "Số trang không hợp lệ", "en": "Not a valid page number"},
+    "bad_filter": {"vi": "Bộ lọc không hợp lệ", "en": "Not a valid filter"},
 }
 
 ACTIONS = {
