@@ -172,6 +172,12 @@ def test_office_b_imports_a_packages_byte_for_byte(office_a, packages, tmp_path)
     assert {r["office"] for r in found} == {ORG_A} and {r["signature"] for r in found} == {"valid"}
     verify = digitize("verify", "--store", str(b), "--json", timeout=600)
     assert verify.returncode == 0, verify.stdout[-2000:]
+    verdicts = [json.loads(line) for line in verify.stdout.splitlines()]
+    assert {v["store"]["record"] for v in verdicts} == {r["id"] for r in _records(b)}  # every imported record
+    for v in verdicts:  # the signer certificate is kept with the imported record, and it is the file's
+        recorded = json.loads(digitize("store", "show", v["store"]["record"], "--store", str(b)).stdout)
+        cert = recorded["signature"]["cert_sha256"]
+        assert len(cert) == 64 and cert in {s["cert_sha256"] for s in v["signatures"]}
     again = digitize("store", "import", *map(str, sips), "--trust", str(root), "--store", str(b), "--json")
     assert again.returncode == 0 and all(json.loads(x)["already_imported"] for x in again.stdout.splitlines())
     zips = sorted(packages["aip"].glob("*.zip"))  # other packages of the same records: linked
