@@ -57,6 +57,13 @@ def attached(code: str, request: Request) -> dict[str, Any]:
     return {"items": reuses(ctx(request).review().store, code[:80])}
 
 
+@router.get("/imports")
+def imports(request: Request) -> dict[str, Any]:
+    """The packages taken in so far (admins): which, from whom, when, by whom, how many records."""
+    need(request, "import")
+    return {"items": ctx(request).review().store.imports()}
+
+
 @router.post("/imports", status_code=201)
 def import_zip(request: Request, file: UploadFile = File(...)) -> dict[str, Any]:
     """An admin takes in another office's package (a ZIP as `store export --zip` writes it)."""
