@@ -81,6 +81,7 @@ def time_lookups(store, cccds: list[str], n: int = 500) -> dict:
     """Latency of the index query and of the whole audited look-up, over n random citizens."""
     from digitize.review.lookup import find_person
 
+    before = os.environ.get("DIGITIZE_LOOKUP_LIMIT")
     os.environ["DIGITIZE_LOOKUP_LIMIT"] = str(10 * n)  # the bench is one user asking many times
     rng = random.Random(7)
     today = dt.date.today().isoformat()
@@ -90,10 +91,15 @@ def time_lookups(store, cccds: list[str], n: int = 500) -> dict:
         t = time.perf_counter()
         found += len(store.people.records(f"cccd:{cccd}", today))
         query.append(1000 * (time.perf_counter() - t))
-    for cccd in sample:
-        t = time.perf_counter()
-        find_person(store, cccd, "bench", dossier="000.00.31.H26-261208-0001")
-        audited.append(1000 * (time.perf_counter() - t))
+    try:
+        for cccd in sample:
+            t = time.perf_counter()
+            find_person(store, cccd, "bench", dossier="000.00.31.H26-261208-0001")
+            audited.append(1000 * (time.perf_counter() - t))
+    finally:
+        os.environ.pop("DIGITIZE_LOOKUP_LIMIT")
+        if before is not None:
+            os.environ["DIGITIZE_LOOKUP_LIMIT"] = before
     return {"lookups": n, "valid_records_per_citizen": round(found / n, 2), "index_query": _percentiles(query),
             "audited_lookup": _percentiles(audited)}
 
