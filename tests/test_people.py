@@ -212,6 +212,28 @@ def test_bad_packages_are_refused_whole(office_a, packages, tmp_path):
     next((missing / "representations" / "rep0-original" / "data").iterdir()).unlink()
     assert "missing: representations/rep0-original/data/" in _refused(missing, tmp_path / "b2", "--trust", root)
     assert "not trusted" in _refused(source, tmp_path / "b3")  # A's key, without --trust
+    garbage = tmp_path / "khong-phai-goi.zip"
+    garbage.write_bytes(b"PK\x03\x04 not really a zip")
+    r = digitize("store", "import", str(garbage), str(source), "--trust", root, "--store", str(tmp_path / "b4"))
+    assert r.returncode == 1 and f"{garbage}: refused, nothing imported: not a ZIP package" in r.stderr
+    assert [x["dossier"] for x in _records(tmp_path / "b4")] == [VALID]  # the next package still went in
+
+
+def test_bulk_index_writes_what_the_record_index_writes(office_a, tmp_path):
+    from digitize.store import open_store
+    from digitize.store.people import index_many
+
+    copy = shutil.copytree(office_a / "store", tmp_path / "store")
+    con = sqlite3.connect(copy / "catalog.sqlite")
+    rows = "SELECT person, kind, document_id, field, issued_on, valid_until FROM person_index ORDER BY 1, 3, 4"
+    before = con.execute(rows).fetchall(), con.execute("SELECT * FROM person_flags ORDER BY 1, 2").fetchall()
+    con.executescript("DELETE FROM person_index; DELETE FROM person_flags;")
+    con.commit()
+    store = open_store(copy)
+    docs = [(r.id, {f.name: f.value for f in r.fields}, r.metadata, r.valid_until) for r in store.records()]
+    assert index_many(store._catalog, docs, chunk=1) == len(before[0]) > 0
+    after = con.execute(rows).fetchall(), con.execute("SELECT * FROM person_flags ORDER BY 1, 2").fetchall()
+    assert after == before and before[1]  # the flagged number is flagged again, not indexed
 
 
 def test_import_and_find_on_postgres(office_a, packages, tmp_path):

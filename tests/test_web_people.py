@@ -83,6 +83,7 @@ def test_staff_attach_a_still_valid_record_to_a_new_dossier(office, station, bro
     page = _login(ctx, station.url, "lan")
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
+    _shot(page, "00-danh-sach-ho-so-moi")
     page.fill("#new-dossier-code", NEW)
     page.click("#new-dossier-form button[type=submit]")
     page.wait_for_selector("#people")

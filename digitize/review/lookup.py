@@ -104,8 +104,8 @@ def reuse(store, doc_id: str, dossier: str, user: str, reason: str = "") -> dict
 def reuses(store, dossier: str) -> list[dict[str, Any]]:
     """Records attached to a dossier by reference, first attached first, with what the dossier page shows."""
     out: dict[str, dict[str, Any]] = {}
-    for e in store.events():
-        if e["kind"] != "record_reused" or (e["data"] or {}).get("dossier") != dossier or e["document_id"] in out:
+    for e in store.people.events_of("record_reused"):
+        if (e["data"] or {}).get("dossier") != dossier or e["document_id"] in out:
             continue
         rec = store.get(e["document_id"])
         issued, until = validity(rec.metadata, rec.valid_until, {f.name: f.value for f in rec.fields}) if rec else \

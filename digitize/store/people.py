@@ -221,6 +221,16 @@ class PeopleCatalog:
         self.conn.commit()
         return rows
 
+    def events_of(self, kind: str, limit: int | None = None) -> list[dict[str, Any]]:
+        """The events of one kind (look-ups, reuses), oldest first; the last `limit` when given."""
+        cur = self.conn.cursor()
+        sql = "SELECT at, kind, document_id, data, username FROM events WHERE kind = ? ORDER BY at DESC"
+        cur.execute(self._sql(sql + (f" LIMIT {int(limit)}" if limit else "")), (kind,))
+        rows = [{"at": a, "kind": k, "document_id": d, "data": json.loads(x), "user": u}
+                for a, k, d, x, u in cur.fetchall()]
+        self.conn.commit()
+        return rows[::-1]
+
     def recent_events(self, kind: str, username: str, since: str) -> int:
         """How many events of `kind` the user caused since the ISO time (the look-up rate limit)."""
         cur = self.conn.cursor()

@@ -40,8 +40,8 @@ def person_records(person: str, request: Request, valid_on: str | None = Query(N
 def lookups(request: Request, limit: int = Query(200, ge=1, le=5000)) -> dict[str, Any]:
     """The look-up audit log (auditors): who looked whom up (masked), when, why."""
     need(request, "audit")
-    events = [e for e in ctx(request).review().store.events() if e["kind"] == EVENT]
-    return {"items": [{"at": e["at"], "user": e["user"], **(e["data"] or {})} for e in events[-limit:]]}
+    events = ctx(request).review().store.people.events_of(EVENT, limit)
+    return {"items": [{"at": e["at"], "user": e["user"], **(e["data"] or {})} for e in events]}
 
 
 @router.post("/dossiers/{code}/reuse", status_code=201)
