@@ -236,7 +236,9 @@ def test_bulk_index_writes_what_the_record_index_writes(office_a, tmp_path):
     assert after == before and before[1]  # the flagged number is flagged again, not indexed
 
 
-def test_import_and_find_on_postgres(office_a, packages, tmp_path):
+def test_import_and_find_on_postgres(office_a, packages, tmp_path, monkeypatch):
+    from digitize.review.lookup import find_person, reuse, reuses
+    from digitize.store import open_store
     from support.postgres import postgres_server
 
     root = str(office_a / "store" / "keys" / "demo-root.crt.pem")
@@ -248,3 +250,12 @@ def test_import_and_find_on_postgres(office_a, packages, tmp_path):
         spring = _find(url, "--person", CCCD, "--valid-on", "2026-03-01", "--reason", "x", **env)
         winter = _find(url, "--person", CCCD, "--valid-on", "2026-12-07", "--reason", "x", **env)
         assert {x["dossier"] for x in spring} == {VALID, EXPIRED} and {x["dossier"] for x in winter} == {VALID}
+        monkeypatch.setenv("DIGITIZE_OBJECTS", env["DIGITIZE_OBJECTS"])  # the station's calls, in-process
+        store = open_store(url)
+        found = find_person(store, CCCD, "lan", dossier="000.00.31.H26-261208-0012", include_invalid=True)
+        valid = next(r for r in found.records if r.dossier == VALID and r.state == "valid")
+        for _ in range(2):  # attaching twice keeps one reference
+            reuse(store, valid.id, "000.00.31.H26-261208-0012", "lan")
+        assert [r["id"] for r in reuses(store, "000.00.31.H26-261208-0012")] == [valid.id]
+        logged = store.people.events_of("person_lookup", 1)
+        assert logged[0]["user"] == "lan" and logged[0]["data"]["person"] == "cccd:001*******45"
