@@ -83,6 +83,8 @@ def test_lookups_are_audited_masked_and_need_a_reason(office_a):
     mine = [json.loads(d) for u, d in rows if u == "lan"]
     assert mine[-1]["person"] == "cccd:001*******45" and mine[-1]["dossier"] == "000.00.31.H26-261207-0001"
     assert all(CCCD not in d for _, d in rows)  # the number itself is never in the audit log
+    listed = digitize("store", "find", "--lookups", "1", "--store", str(store))
+    assert listed.returncode == 0 and "lan  cccd:001*******45  000.00.31.H26-261207-0001" in listed.stdout
 
 
 def test_lookups_are_limited_per_user_per_minute(office_a):
