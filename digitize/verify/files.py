@@ -74,6 +74,9 @@ def verify_file(path: Path, trust: Sequence[Any] = (), store=None, pdfa: bool = 
     elif store_check.sha256_match is False:
         verdicts.append(Verdict.INVALID)
         reasons.append("sha256 differs from the one recorded in the store")
+    elif not _signer_as_recorded(store, store_check.record_id, sigs):
+        verdicts.append(Verdict.INVALID)
+        reasons.append("signer certificate differs from the one recorded in the store")
     return FileVerdict(str(path), Verdict.worst(verdicts), tuple(reasons), sigs, pdfa_check, store_check, sha,
                        time.perf_counter() - started)
 
@@ -89,6 +92,13 @@ def _check_store(path: Path, sha: str, store) -> StoreCheck:
     if rec is not None:
         return StoreCheck(True, False, rec.id)
     return StoreCheck(False, None)
+
+
+def _signer_as_recorded(store, record_id: str | None, sigs: Sequence[SignatureCheck]) -> bool:
+    """The record's signer certificate (signed here, or verified on import) is one the file carries."""
+    rec = store.get(record_id) if store is not None and record_id else None
+    recorded = rec.signature.cert_sha256 if rec is not None and rec.signature is not None else ""
+    return not recorded or not sigs or any(s.cert_sha256 == recorded for s in sigs)
 
 
 def _check_pdfa(data: bytes) -> PdfaCheck:
