@@ -73,7 +73,10 @@ def test_review_flow_on_postgres(postgres, tmp_path):
     set_ = digitize("review", "set", doc_id, "ghi_chu=đã đối chiếu bản gốc", "--user", "lan", "--store", url,
                     "--json", **env)
     assert set_.returncode == 0, set_.stderr
-    assert digitize("review", "approve", doc_id, "--user", "lan", "--store", url, **env).returncode == 0
+    draft = json.loads(digitize("review", "show", doc_id, "--store", url, "--json", **env).stdout)
+    confirm = [a for name in draft["approval"]["unconfirmed"] for a in ("--confirm", name)]
+    approve = digitize("review", "approve", doc_id, *confirm, "--user", "lan", "--store", url, **env)
+    assert approve.returncode == 0, approve.stderr
     signed = digitize("review", "sign", doc_id, "--user", "minh", "--store", url, "--json", **env)
     assert signed.returncode == 0, signed.stderr
     shown = json.loads(digitize("review", "show", doc_id, "--store", url, "--json", **env).stdout)

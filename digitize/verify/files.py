@@ -64,9 +64,10 @@ def verify_file(path: Path, trust: Sequence[Any] = (), store=None, pdfa: bool = 
         reasons.extend(f"{s.field}: {r}" for r in s.reasons)
     verdicts = [s.verdict for s in sigs] + ([Verdict.INVALID] if not sigs else [])
     pdfa_check = _check_pdfa(data) if pdfa else PdfaCheck(None, None, ("not checked",))
-    if pdfa_check.claimed and pdfa_check.ok is False:
+    # broken metadata fails the file even when no claim can be read from it: what was signed is unclear
+    if pdfa_check.ok is False and (pdfa_check.claimed or _xmp_ill_formed(pdfa_check)):
         verdicts.append(Verdict.INDETERMINATE)
-        reasons.extend(f"PDF/A-{pdfa_check.claimed}: {p}" for p in pdfa_check.problems)
+        reasons.extend(f"PDF/A-{pdfa_check.claimed or '?'}: {p}" for p in pdfa_check.problems)
     store_check = _check_store(path, sha, store)
     if store_check.known is False:
         verdicts.append(Verdict.INVALID)
@@ -89,6 +90,12 @@ def _check_store(path: Path, sha: str, store) -> StoreCheck:
     if rec is not None:
         return StoreCheck(True, False, rec.id)
     return StoreCheck(False, None)
+
+
+def _xmp_ill_formed(check: PdfaCheck) -> bool:
+    from digitize.pdfa.checks.xmp import ILL_FORMED
+
+    return any(p.startswith(ILL_FORMED) for p in check.problems)
 
 
 def _check_pdfa(data: bytes) -> PdfaCheck:
