@@ -109,8 +109,32 @@ def test_full_review_flow_in_the_browser(station, browser, tmp_path):
     page.click("#save")
     page.wait_for_selector("#doc[data-revision='2']")
     assert "Sửa trường" in page.locator("#history").inner_text()
+
+    # Duyệt waits for every flagged field to be ticked "đã kiểm tra" or corrected
+    flagged = page.locator(".field[data-flagged='1']")
+    names = [flagged.nth(i).get_attribute("data-name") for i in range(flagged.count())]
+    assert len(names) >= 2, names
+    assert page.locator("#approve").is_disabled() and page.locator("#approve-needs").is_visible()
+    assert page.locator(f"label:has(#confirm-{names[0]})").inner_text().strip() == "đã kiểm tra"
+    # a correction typed and not saved: leaving the page asks, Duyệt saves it first
+    page.fill(f"#f-{names[0]}", "Phường Bến Thành")
+    asked: list[str] = []
+    stay = lambda d: (asked.append(d.type), d.dismiss())  # noqa: E731
+    page.on("dialog", stay)
+    page.click(".doc-head a[href='/queue']")
+    page.wait_for_function("1")  # the dialog is answered during the click
+    page.remove_listener("dialog", stay)
+    assert asked == ["beforeunload"] and page.url.endswith(f"/documents/{doc_id}")
+    for name in names[1:]:
+        assert page.locator("#approve").is_disabled()
+        page.check(f"#confirm-{name}")
+    assert page.locator("#approve").is_enabled() and page.locator("#approve-needs").is_hidden()
+    _shot(page, tmp_path, "04b-da-kiem-tra")
     page.click("#approve")
     page.wait_for_selector("#doc[data-status='reviewed']")
+    assert page.locator("#doc").get_attribute("data-revision") == "4"  # saved (3), then approved (4)
+    assert page.input_value(f"#f-{names[0]}") == "Phường Bến Thành"
+    assert "Xác nhận đã kiểm tra" in page.locator("#history").inner_text()
     assert page.locator("#sign").count() == 0  # staff do not sign
     page.click("#logout")
     page.wait_for_url(station.url + "/login")
@@ -140,9 +164,12 @@ def test_full_review_flow_in_the_browser(station, browser, tmp_path):
                            str(station.store), "--json"], capture_output=True, text=True, timeout=120)
     doc = json.loads(show.stdout)
     assert doc["status"] == "signed" and doc["fields"]["ho_ten"]["value"] == "Đinh Thùy Hường"
+    confirmed = [e["field"] for e in doc["history"] if e["action"] == "field_confirmed"]
+    assert confirmed == names[1:] and doc["fields"][names[0]]["value"] == "Phường Bến Thành"
     verify = subprocess.run([sys.executable, "-m", "digitize.cli.app", "verify", doc["pdf"], "--store",
                              str(station.store), "--json"], capture_output=True, text=True, timeout=300)
     assert verify.returncode == 0 and json.loads(verify.stdout.splitlines()[0])["verdict"] == "valid"
     from digitize.pdfa.reviewed import reviewed_values
 
-    assert reviewed_values(Path(doc["pdf"]).read_bytes())["ho_ten"] == "Đinh Thùy Hường"
+    values = reviewed_values(Path(doc["pdf"]).read_bytes())
+    assert values["ho_ten"] == "Đinh Thùy Hường" and values[names[0]] == "Phường Bến Thành"
