@@ -173,3 +173,61 @@ def test_full_review_flow_in_the_browser(station, browser, tmp_path):
 
     values = reviewed_values(Path(doc["pdf"]).read_bytes())
     assert values["ho_ten"] == "Đinh Thùy Hường" and values[names[0]] == "Phường Bến Thành"
+
+
+def _clean_draft(station, folder: Path, n: int) -> dict:
+    from support.pages import render_text_page
+    from support.station import wait_until_processed
+
+    page = render_text_page(folder / f"xac-nhan-{n}.jpg", size=(1654 + n, 2339))
+    with station.client("lan") as staff:
+        r = staff.post("/api/documents", files={"file": (page.name, page.read_bytes(), "image/jpeg")},
+                       data={"dossier": f"HS-BON-MAT-{n}"})
+        assert r.status_code == 202, r.text
+        return wait_until_processed(staff, r.json()["items"][0]["id"])
+
+
+def test_the_signer_who_approved_is_told_why_and_a_batch_asks_first(station, browser, tmp_path):
+    mine, theirs = _clean_draft(station, tmp_path, 1), _clean_draft(station, tmp_path, 2)
+    with station.client("lan") as staff:
+        r = staff.post(f"/api/documents/{theirs['id']}/approve",
+                       json={"revision": 1, "confirmed": theirs["approval"]["flagged"]})
+        assert r.status_code == 200, r.text
+    ctx = browser.new_context(viewport={"width": 1366, "height": 768}, locale="vi-VN")
+    page = ctx.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    _login(page, station.url, "minh")
+    page.goto(f"{station.url}/documents/{mine['id']}")
+    for name in mine["approval"]["flagged"]:
+        page.check(f"#confirm-{name}")
+    page.click("#approve")
+    page.wait_for_selector("#doc[data-status='reviewed']")
+    page.click("#sign")
+    page.wait_for_selector("#toast.bad:has-text('nguyên tắc bốn mắt')")
+    assert "minh đã duyệt hồ sơ này" in page.locator("#toast").inner_text()
+    assert page.locator("#doc").get_attribute("data-status") == "reviewed"
+    _shot(page, tmp_path, "09-bon-mat")
+
+    asked: list[str] = []
+
+    def answer(dialog):
+        asked.append(dialog.message)
+        dialog.accept()
+
+    page.on("dialog", answer)
+    page.goto(station.url + "/queue")
+    for doc in (mine, theirs):
+        page.check(f".pick[value='{doc['id']}']")
+    page.click("#sign-selected")
+    page.wait_for_selector("#toast.bad:has-text('nguyên tắc bốn mắt')")  # all or nothing: none signed
+    assert asked[0].startswith("Ký số 2 hồ sơ sau?") and "HS-BON-MAT-1" in asked[0] and "HS-BON-MAT-2" in asked[0]
+    page.uncheck(f".pick[value='{mine['id']}']")
+    page.click("#sign-selected")
+    page.wait_for_selector(f".pick[value='{theirs['id']}']", state="detached", timeout=120_000)  # signed: reloaded
+    assert asked[1].startswith("Ký số 1 hồ sơ sau?") and "HS-BON-MAT-2" in asked[1] and "HS-BON-MAT-1" not in asked[1]
+    with station.client("ha") as auditor:
+        states = [auditor.get(f"/api/documents/{d['id']}").json()["status"] for d in (mine, theirs)]
+    assert states == ["reviewed", "signed"]
+    assert not errors, errors
+    ctx.close()
