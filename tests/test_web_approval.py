@@ -79,6 +79,8 @@ def test_cli_approve_needs_confirm_and_a_refusal_is_not_a_store_error(station, t
     doc = _draft(station, tmp_path, 2)
     store = str(station.store)
     flagged = doc["approval"]["flagged"]
+    shown = _cli("review", "show", doc["id"], "--store", store)
+    assert f"to approve: correct or --confirm {', '.join(flagged)}" in shown.stdout, shown.stdout
     refused = _cli("review", "approve", doc["id"], "--store", store, "--user", "lan")
     assert refused.returncode == ExitCode.CONFLICT, refused.stderr
     assert flagged[0] in refused.stderr and len(refused.stderr.strip().splitlines()) == 1

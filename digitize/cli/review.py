@@ -64,6 +64,11 @@ def show(doc_id: str, store: str = c.StoreOpt, as_json: bool = c.JsonOpt) -> Non
     for name, f in doc["fields"].items():
         mark = f"  check: {f['reason'] or 'low confidence'}" if f["needs_review"] else ""
         typer.echo(f"  {name}: {f['value']}{mark}")
+    gaps = doc["approval"]
+    if doc["status"] == "draft" and (gaps["missing"] or gaps["unconfirmed"]):
+        typer.echo("  to approve: " + "; ".join(
+            ([f"fill {', '.join(gaps['missing'])}"] if gaps["missing"] else [])
+            + ([f"correct or --confirm {', '.join(gaps['unconfirmed'])}"] if gaps["unconfirmed"] else [])))
     for e in doc["history"]:
         typer.echo(f"  {e['at']}  {e['user'] or '-'}  {e['action']}")
 

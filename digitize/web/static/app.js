@@ -292,7 +292,8 @@
           rev = (await save(fields)).revision;
           saved = true;
         }
-        const confirmed = $$(".confirm-box:checked").map((c) => c.value);
+        // a ticked field emptied (so removed) has nothing left to confirm
+        const confirmed = $$(".confirm-box:checked").map((c) => c.value).filter((n) => ($("#f-" + n) || {}).value !== "");
         await api("POST", "/api/documents/" + id + "/approve", { revision: rev, confirmed });
         reload();
       } catch (e) {
