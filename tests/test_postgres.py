@@ -83,6 +83,8 @@ def test_review_flow_on_postgres(postgres, tmp_path):
     assert shown["status"] == "signed" and shown["fields"]["ghi_chu"]["value"] == "đã đối chiếu bản gốc"
     assert [e["user"] for e in shown["history"] if e["action"] in ("field_added", "approved", "signed")] == \
         ["lan", "lan", "minh"]
+    assert digitize("review", "four-eyes", "off", "--user", "quan", "--store", url, **env).returncode == 0
+    assert digitize("review", "four-eyes", "--store", url, **env).stdout.strip() == "off"
     verdict = digitize("verify", shown["pdf"], "--store", url, "--json", **env)
     assert verdict.returncode == 0 and json.loads(verdict.stdout)["verdict"] == "valid"
     add = digitize("users", "add", "lan", "--role", "staff", "--store", url, DIGITIZE_PASSWORD="Lan-matkhau-2025", **env)
