@@ -121,8 +121,7 @@ def test_full_review_flow_in_the_browser(station, browser, tmp_path):
     asked: list[str] = []
     stay = lambda d: (asked.append(d.type), d.dismiss())  # noqa: E731
     page.on("dialog", stay)
-    page.click(".doc-head a[href='/queue']")
-    page.wait_for_function("1")  # the dialog is answered during the click
+    page.click(".doc-head a[href='/queue']")  # the dialog is answered (stay) while the click runs
     page.remove_listener("dialog", stay)
     assert asked == ["beforeunload"] and page.url.endswith(f"/documents/{doc_id}")
     for name in names[1:]:

@@ -1,7 +1,8 @@
 """The review flow on a store: read a record with its status and revision, change fields, approve,
 sign. Each change is a new revision made on a named revision (a stale one is refused), and an audit
-event with its user. Signing puts the reviewed values into the draft PDF/A and signs that, so the
-signature covers what was reviewed.
+event with its user. Approval and signing follow the rules of digitize.review.approval (fields checked,
+four eyes, values XML can hold). Signing puts the reviewed values into the draft PDF/A and signs that,
+so the signature covers what was reviewed.
 """
 from __future__ import annotations
 
