@@ -15,7 +15,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from digitize.errors import DigitizeError, InputError, SigningError
+from digitize.errors import ConflictError, DigitizeError, InputError, SigningError
 from digitize.pipeline.context import Signing
 from digitize.profiles.loader import ProfileSet
 from digitize.review.flow import NotFound, Review
@@ -23,7 +23,6 @@ from digitize.review.intake import Intake
 from digitize.review.roles import Forbidden
 from digitize.settings import Settings
 from digitize.store import open_store
-from digitize.store.reviews import RevisionConflict
 from digitize.web import api, api_people, desk, i18n, pages, search
 from digitize.web.auth import Sessions
 from digitize.web.deps import ApiError, current, lang
@@ -40,6 +39,7 @@ class Station:
     settings: Settings
     profiles: ProfileSet | None = None
     signing: Signing | None = None  # None: nobody can sign
+    four_eyes: bool = True  # False (`serve --no-four-eyes`): one person may approve and sign
 
 
 class Context:
@@ -57,7 +57,8 @@ class Context:
     def review(self) -> Review:
         r = getattr(self._local, "review", None)
         if r is None:
-            r = self._local.review = Review(self._open(), self.station.profiles, self.station.signing)
+            r = self._local.review = Review(self._open(), self.station.profiles, self.station.signing,
+                                                self.station.four_eyes)
         return r
 
 
@@ -77,7 +78,7 @@ def _error_response(request: Request, status: int, code: str, reason: str, heade
     return templates.TemplateResponse(request, "error.html", values, status_code=status)
 
 
-_KINDS = ((NotFound, 404, "not_found"), (Forbidden, 403, "forbidden"), (RevisionConflict, 409, "conflict"),
+_KINDS = ((NotFound, 404, "not_found"), (Forbidden, 403, "forbidden"), (ConflictError, 409, "conflict"),
           (SigningError, 503, "signing"), (InputError, 422, "bad_input"))
 
 
