@@ -19,6 +19,7 @@ from digitize.store import faults, imports
 from digitize.store.catalog import Catalog
 from digitize.store.people import PeopleCatalog
 from digitize.store.reviews import ReviewCatalog
+from digitize.store.sessions import SessionCatalog
 
 
 class CatalogStore:
@@ -70,6 +71,11 @@ class CatalogStore:
     def review(self) -> ReviewCatalog:
         """Status, revisions, users and text search (digitize.store.reviews)."""
         return ReviewCatalog(self._catalog)
+
+    @property
+    def sessions(self) -> SessionCatalog:
+        """The review station's log-in sessions (digitize.store.sessions)."""
+        return SessionCatalog(self._catalog)
 
     @property
     def people(self) -> PeopleCatalog:

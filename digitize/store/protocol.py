@@ -71,6 +71,11 @@ class Store(DocumentWriter, Protocol):
         ...
 
     @property
+    def sessions(self) -> Any:
+        """The review station's log-in sessions, tokens hashed (a store.sessions.SessionCatalog)."""
+        ...
+
+    @property
     def people(self) -> Any:
         """The person index: a person's records valid on a date (a store.people.PeopleCatalog)."""
         ...

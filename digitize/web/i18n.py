@@ -203,6 +203,7 @@ ERRORS = {
     "lookup_throttled": ("Tra cứu quá nhiều lần trong một phút, hãy thử lại sau.",
                          "Too many look-ups in a minute; try again later."),
     "refused": ("Gói tin không hợp lệ, không có gì được nhập.", "Package refused; nothing was imported."),
+    "too_large": ("Dữ liệu gửi lên quá lớn.", "The request is too large."),
 }
 
 UPLOAD_REASONS: list[tuple[str, str]] = [
