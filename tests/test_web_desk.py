@@ -158,7 +158,7 @@ def test_files_without_a_code_go_into_one_dossier_and_a_second_upload_says_where
     page = _login(ctx, station.url, "lan")
     two = [render_text_page(files["folder"] / f"don-{n}.jpg", [f"ĐƠN ĐỀ NGHỊ SỐ {n}"]) for n in (1, 2)]
     _upload(page, two)
-    page.wait_for_function("document.querySelectorAll('a.open-draft').length === 2", timeout=PROCESSING_TIMEOUT_MS)
+    page.locator("a.open-draft").nth(1).wait_for(timeout=PROCESSING_TIMEOUT_MS)  # both drafts made
     with station.client("lan") as c:
         ids = [a.get_attribute("href").rsplit("/", 1)[1] for a in page.locator("a.open-draft").all()]
         dossiers = {c.get(f"/api/documents/{i}").json()["dossier"] for i in ids}

@@ -247,3 +247,56 @@ def test_plain_http_beyond_loopback_warns_and_idle_sessions_end(tmp_path):
             assert r.status_code == 200 and "secure" not in r.headers["set-cookie"].lower()
     finally:
         s.stop()
+
+
+@pytest.mark.slow
+def test_pages_work_in_a_browser_under_the_csp(station, draft):
+    """Every page's script and styles come from the station's own files: chromium reports no CSP
+    violation, the scripts run (messages loaded, page images drawn), and the queue cannot be framed."""
+    from support.browser import chromium, wait_for_js
+
+    with chromium() as browser:
+        ctx = browser.new_context(locale="vi-VN")
+        page = ctx.new_page()
+        problems: list[str] = []
+        page.on("console", lambda m: problems.append(m.text) if "Content Security Policy" in m.text else None)
+        page.on("pageerror", lambda e: problems.append(str(e)))
+        page.goto(station.url + "/login")
+        page.fill("#username", "quan")
+        page.fill("#password", PASSWORDS["quan"])
+        page.click("button[type=submit]")
+        page.wait_for_url(station.url + "/queue")
+        assert page.evaluate("typeof window.MSG") == "object"
+        page.goto(station.url + "/admin/users")
+        page.wait_for_selector("tr[data-name='lan']")
+        page.click("#logout")
+        page.wait_for_url(station.url + "/login")
+        page.fill("#username", "lan")
+        page.fill("#password", PASSWORDS["lan"])
+        page.click("button[type=submit]")
+        page.wait_for_url(station.url + "/queue")
+        page.goto(f"{station.url}/documents/{draft['id']}")
+        wait_for_js(page, "[...document.querySelectorAll('.page img')].every(i => i.complete && i.naturalWidth > 0)")
+        page.click("tr.field[data-name='ho_ten'] th")
+        page.wait_for_selector(".page .box:not([hidden])")  # the script places the field's box
+        with page.expect_console_message(lambda m: "frame-ancestors" in m.text, timeout=30_000):
+            page.set_content(f"<iframe src='{station.url}/queue'></iframe>")  # refused: cannot be framed
+        ctx.close()
+    assert not [p for p in problems if "frame-ancestors" not in p], problems
+
+
+def test_behind_a_reverse_proxy_the_forwarded_client_is_throttled(station):
+    """A proxy on this machine (the recipe in docs/station.md) forwards the client's address and
+    scheme: the throttle and the audit see the client, and the cookie is Secure for HTTPS."""
+    stranger = {"X-Forwarded-For": "203.0.113.5", "X-Forwarded-Proto": "https"}
+    with station.client() as proxy:
+        codes = [proxy.post("/api/session", json={"username": "minh", "password": f"doan-{i}"}, headers=stranger
+                            ).status_code for i in range(8)]
+        assert codes[:3] == [401, 401, 401] and 429 in codes[4:], codes
+        r = proxy.post("/api/session", json={"username": "minh", "password": PASSWORDS["minh"]},
+                       headers={"X-Forwarded-For": "198.51.100.7", "X-Forwarded-Proto": "https"})
+        assert r.status_code == 200 and "secure" in r.headers["set-cookie"].lower()
+        assert r.headers["strict-transport-security"].startswith("max-age=")
+    events = open_store(str(station.store)).events()
+    assert any(e["kind"] == "login_failed" and e["data"]["address"] == "203.0.113.5" for e in events)
+    assert any(e["kind"] == "login" and e["data"].get("address") == "198.51.100.7" for e in events)
