@@ -204,11 +204,25 @@ def test_catalog_and_keys_are_owner_only(station, tmp_path):
     assert stat.S_IMODE((station.store / "catalog.sqlite").stat().st_mode) == 0o600
     keys = [p for p in (station.store / "keys").iterdir() if p.is_file()]
     assert keys and all(stat.S_IMODE(p.stat().st_mode) == 0o600 for p in keys)
+    demo = _cli("keys", "demo", "--store", str(tmp_path / "demo-store"))
+    assert demo.returncode == 0, demo.stderr
+    made = [p for p in (tmp_path / "demo-store" / "keys").iterdir() if p.is_file()]
+    assert made and all(stat.S_IMODE(p.stat().st_mode) == 0o600 for p in made)
+    assert stat.S_IMODE((tmp_path / "demo-store" / "keys").stat().st_mode) == 0o700
     old = tmp_path / "old-store"
     open_store(str(old))
     (old / "catalog.sqlite").chmod(0o644)  # as catalogs were made before
     open_store(str(old))
     assert stat.S_IMODE((old / "catalog.sqlite").stat().st_mode) == 0o600
+
+
+def test_tls_needs_both_files(tmp_path):
+    ca, cert, key = server_cert(tmp_path)
+    half = _cli("serve", "--store", str(tmp_path / "store"), "--tls-cert", str(cert))
+    assert half.returncode == 2 and "--tls-key" in half.stderr and half.stderr.count("\n") <= 2, half.stderr
+    missing = _cli("serve", "--store", str(tmp_path / "store"), "--tls-cert", str(cert), "--tls-key",
+                   str(tmp_path / "nowhere.key"))
+    assert missing.returncode == 2 and "nowhere.key: no such file" in missing.stderr
 
 
 def test_https_and_a_session_that_survives_a_restart(tmp_path):
