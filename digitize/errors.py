@@ -20,6 +20,12 @@ class ExitCode(enum.IntEnum):
     SIGNING = 5  # the signer cannot be opened or refused to sign
     UNAVAILABLE = 6  # a service the command needs (a Dask scheduler, a TSA) cannot be reached
     INTERNAL = 70  # a bug: the traceback is shown with --debug
+    INTERRUPTED = 130  # Ctrl-C: what was stored stays stored, the rest is done by the next run
+
+    @classmethod
+    def of(cls, failed: bool) -> ExitCode:
+        """The exit status of a command over many items: 1 if any failed (the rest went on), else 0."""
+        return cls.SOME_FAILED if failed else cls.OK
 
 
 class DigitizeError(Exception):

@@ -15,14 +15,14 @@ from digitize.pipeline.scheduler import run_documents
 from digitize.profiles.loader import load_profiles
 from digitize.review.flow import Actor, NotFound, Review, WrongState
 from digitize.review.roles import Forbidden
-from digitize.settings import Settings
+from digitize.settings import Settings, SigningSettings
 from digitize.signing.signers import SignerSpec, open_signer
 from digitize.stages.sign import SignOptions
 from digitize.store import open_store
 from digitize.store.reviews import RevisionConflict
 
 STAFF, SIGNER, AUDITOR = Actor("lan", "staff"), Actor("minh", "signer"), Actor("ha", "auditor")
-SETTINGS = Settings(sign=True, signing={"signer": "demo"})
+SETTINGS = Settings(sign=True, signing=SigningSettings(signer="demo"))
 
 
 def _draft(store, page):

@@ -79,10 +79,10 @@ def import_(packages: list[Path] = typer.Argument(..., help="E-ARK package folde
             typer.echo(f"{path}: already imported, nothing added" if outcome.already else
                        f"{path}: {outcome.created} record(s) imported, {outcome.linked} already held (linked), "
                        f"from {outcome.organisation or 'an unnamed organisation'}")
-    raise typer.Exit(int(ExitCode.SOME_FAILED) if failed else 0)
+    raise typer.Exit(ExitCode.of(bool(failed)))
 
 
 def register(app: typer.Typer) -> None:
-    store_app = next(g.typer_instance for g in app.registered_groups if g.name == "store")
+    store_app = next(g.typer_instance for g in app.registered_groups if g.name == "store" and g.typer_instance)
     store_app.command("find")(find)
     store_app.command("import")(import_)

@@ -9,7 +9,7 @@ import json
 import typer
 
 from digitize.cli import common as c
-from digitize.errors import UsageError
+from digitize.errors import ExitCode, UsageError
 from digitize.profiles.loader import load_profiles
 from digitize.review.flow import Actor, Review
 from digitize.settings import acting_user, profile_dirs
@@ -98,7 +98,7 @@ def approve(doc_id: str, revision: int = typer.Option(None, "--revision"), store
 @review_app.command("sign")
 @c.processing_command
 def sign(doc_ids: list[str] = typer.Argument(..., help="Reviewed documents to sign"), store: str = c.StoreOpt,
-         user: str = UserOpt, as_json: bool = c.JsonOpt, opts: c.ProcessingOptions = None) -> None:
+         user: str = UserOpt, as_json: bool = c.JsonOpt, opts: c.ProcessingOptions = c.GIVEN_BY_DECORATOR) -> None:
     """Sign reviewed documents with --signer; the signed PDF carries the reviewed values."""
     review = _review(store, opts)
     ids = [review.record(d, prefix=True).id for d in doc_ids]
@@ -111,7 +111,7 @@ def sign(doc_ids: list[str] = typer.Argument(..., help="Reviewed documents to si
                 typer.echo(json.dumps(row, ensure_ascii=False))
         else:
             _out(row, as_json, f"{row['id']} signed (revision {row['revision']})")
-    raise typer.Exit(1 if failed else 0)
+    raise typer.Exit(ExitCode.of(bool(failed)))
 
 
 def register(app: typer.Typer) -> None:

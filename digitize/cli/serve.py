@@ -42,7 +42,7 @@ def serve(
                                        help="Seconds without a request before a session ends"),
     session_max: float = typer.Option(12 * 3600, "--session-max", min=1,
                                       help="Seconds after log-in before a session ends in any case"),
-    opts: c.ProcessingOptions = None,
+    opts: c.ProcessingOptions = c.GIVEN_BY_DECORATOR,
 ) -> None:
     """Serve the review station: staff check and correct fields, signers sign (opened once here)."""
     try:  # the web stack is loaded only by this command, so other commands start fast

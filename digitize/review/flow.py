@@ -14,8 +14,11 @@ from typing import Any
 from digitize.errors import InputError, SigningError
 from digitize.model import Field, Record
 from digitize.pdfa.reviewed import with_reviewed_fields
+from digitize.pipeline.context import Signing
+from digitize.profiles.loader import ProfileSet
 from digitize.review.roles import require
 from digitize.stages.extract.entered import check_value
+from digitize.store.protocol import Store
 from digitize.store.reviews import RevisionConflict, now
 
 ID_RE = re.compile(r"^[0-9a-f]{20}$")
@@ -47,10 +50,10 @@ class Review:
 
     _sign_lock = threading.Lock()  # one token session: signatures are made one at a time
 
-    def __init__(self, store, profiles=None, signing=None):
+    def __init__(self, store: Store, profiles: ProfileSet | None = None, signing: Signing | None = None):
         self.store = store
         self.profiles = profiles
-        self.signing = signing  # digitize.pipeline.context.Signing, opened once at start
+        self.signing = signing  # opened once at start
 
     # --- reads -------------------------------------------------------------------------------
 

@@ -16,9 +16,12 @@ from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from digitize.errors import DigitizeError, InputError, SigningError
+from digitize.pipeline.context import Signing
+from digitize.profiles.loader import ProfileSet
 from digitize.review.flow import NotFound, Review
 from digitize.review.intake import Intake
 from digitize.review.roles import Forbidden
+from digitize.settings import Settings
 from digitize.store import open_store, store_root
 from digitize.store.reviews import RevisionConflict
 from digitize.web import api, api_people, api_session, desk, i18n, pages
@@ -35,9 +38,9 @@ class Station:
     """What the app serves: a store location, the settings drafts are made with, profiles, signer."""
 
     store: str
-    settings: object  # digitize.settings.Settings
-    profiles: object = None
-    signing: object = None  # digitize.pipeline.scheduler.Signing or None (nobody can sign then)
+    settings: Settings
+    profiles: ProfileSet | None = None
+    signing: Signing | None = None  # None: nobody can sign
     lifetimes: Lifetimes = Lifetimes()  # how long a session lasts idle and at most
 
 

@@ -93,7 +93,7 @@ class Sessions:
 
     @staticmethod
     def csrf_ok(session: Session, header: str | None) -> bool:
-        return bool(header) and hmac.compare_digest(session.csrf.encode(), header.encode())
+        return header is not None and hmac.compare_digest(session.csrf.encode(), header.encode())
 
 
 # --- throttling ------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ cookie and refuses, from the headers alone, what must not cost the server anythi
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import MutableHeaders
@@ -37,7 +37,7 @@ HEADERS = {"Content-Security-Policy": CSP, "X-Content-Type-Options": "nosniff", 
 class Guard:
     """`lookup(token) -> Session | None` reads the session (blocking: run on the thread pool)."""
 
-    def __init__(self, app, lookup: Callable[[str | None], Session | None], roots: list[str] = (),
+    def __init__(self, app, lookup: Callable[[str | None], Session | None], roots: Sequence[str] = (),
                  body_limit: int = BODY_LIMIT):
         self.app, self.lookup, self.body_limit = app, lookup, body_limit
         self.scrubber = Scrubber(list(roots))
