@@ -195,6 +195,7 @@ def main() -> None:
     for section, module, _func in (("fields", "bench_fields", "bench_fields"), ("sign", "bench_sign", "bench_signing"),
                                   ("batch", "bench_batch", "bench_batch"), ("ocr", "bench_ocr", "main"),
                                   ("web", "bench_web", "bench_web"), ("search", "bench_search", "bench_search"),
+                                  ("login", "bench_login", "bench_login"),
                                   ("archive", "bench_archive", "bench_archive"),
                                   ("stages", "bench_stages", "bench_stages"),
                                   ("people", "bench_people", "bench_people")):
@@ -217,6 +218,8 @@ def main() -> None:
                 results[section] = mod.bench_web()
             elif section == "search":  # a page of results on 10,000 generated documents, sqlite and PostgreSQL
                 results[section] = mod.bench_search(10_000)
+            elif section == "login":  # log-in flood: time and server memory against one failed log-in
+                results[section] = mod.bench_login()
             elif section == "stages":  # page check and sample generation against a reference operation
                 results[section] = mod.bench_stages()
             elif section == "people":  # look-up latency at 100,000 records (sqlite, PostgreSQL); import rate

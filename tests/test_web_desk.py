@@ -17,6 +17,7 @@ import pikepdf
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
+from digitize.store import open_store
 from support import CORPUS
 from support.browser import chromium
 from support.pages import FONT, render_text_page
@@ -146,7 +147,7 @@ def test_three_images_become_one_document_and_are_reordered(station, browser, fi
         doc = c.get(f"/api/documents/{doc_id}").json()
     assert "BA" in after[0] and "MỘT" in after[1] and len(after) == 2
     assert doc["page_details"][0]["turned"] == 90
-    with pikepdf.open(doc["pdf"]) as pdf:
+    with pikepdf.open(open_store(str(station.store)).object_path(doc["sha256"])) as pdf:
         assert int(pdf.pages[0].obj.get("/Rotate", 0)) == 90 and len(pdf.pages) == 2
     assert not errors, errors
     ctx.close()
@@ -157,7 +158,7 @@ def test_files_without_a_code_go_into_one_dossier_and_a_second_upload_says_where
     page = _login(ctx, station.url, "lan")
     two = [render_text_page(files["folder"] / f"don-{n}.jpg", [f"ĐƠN ĐỀ NGHỊ SỐ {n}"]) for n in (1, 2)]
     _upload(page, two)
-    page.wait_for_function("document.querySelectorAll('a.open-draft').length === 2", timeout=PROCESSING_TIMEOUT_MS)
+    page.locator("a.open-draft").nth(1).wait_for(timeout=PROCESSING_TIMEOUT_MS)  # both drafts made
     with station.client("lan") as c:
         ids = [a.get_attribute("href").rsplit("/", 1)[1] for a in page.locator("a.open-draft").all()]
         dossiers = {c.get(f"/api/documents/{i}").json()["dossier"] for i in ids}
@@ -208,8 +209,8 @@ def test_a_bilevel_pdf_of_28_pages_says_its_colour_warning_once(station, browser
     # the draft handed out is marked and titled after its file; the stored draft is not changed
     with station.client("ha") as c:
         pdf = c.get(f"/api/documents/{doc_id}/pdf")
-        stored = c.get(f"/api/documents/{doc_id}").json()["pdf"]
-    assert pdf.status_code == 200 and pdf.content != Path(stored).read_bytes()
+        stored = open_store(str(station.store)).object_path(c.get(f"/api/documents/{doc_id}").json()["sha256"])
+    assert pdf.status_code == 200 and pdf.content != stored.read_bytes()
     with pikepdf.open(io.BytesIO(pdf.content)) as marked:
         assert str(marked.docinfo["/Title"]).startswith("nghi-dinh-28-trang.pdf")
     assert _red_share(pdf.content, tmp_path / "draft") > 0.01

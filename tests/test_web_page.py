@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from support.browser import chromium
+from support.browser import chromium, wait_for_js
 from support.station import PASSWORDS, start_station
 
 pytestmark = [pytest.mark.system, pytest.mark.slow]
@@ -80,7 +80,7 @@ def test_full_review_flow_in_the_browser(station, browser, tmp_path):
     page.click("#queue a[href^='/documents/']")
     page.wait_for_selector("#doc")
     doc_id = page.locator("#doc").get_attribute("data-id")
-    page.wait_for_function("[...document.querySelectorAll('.page img')].every(i => i.complete && i.naturalWidth > 0)")
+    wait_for_js(page, "[...document.querySelectorAll('.page img')].every(i => i.complete && i.naturalWidth > 0)")
     assert "dưới 200 dpi" in page.locator("#warnings").inner_text()
     original = page.input_value("#f-ho_ten")
     assert original.startswith("Đinh")
@@ -143,7 +143,7 @@ def test_full_review_flow_in_the_browser(station, browser, tmp_path):
     page.goto(f"{station.url}/documents/{doc_id}")
     page.click("#sign")
     page.wait_for_selector("#doc[data-status='signed']", timeout=120_000)
-    page.wait_for_function("[...document.querySelectorAll('.page img')].every(i => i.complete && i.naturalWidth > 0)")
+    wait_for_js(page, "[...document.querySelectorAll('.page img')].every(i => i.complete && i.naturalWidth > 0)")
     page.click("#verify")
     page.wait_for_selector("#verdict:has-text('Chữ ký hợp lệ')", timeout=120_000)
     history = page.locator("#history").inner_text()

@@ -47,8 +47,10 @@ def authenticate(store, name: str, password: str) -> str | None:
 
 
 def disable_user(store, name: str) -> None:
+    """The user can no longer log in, and every session they have ends now."""
     if not store.review.set_user(name, disabled=True):
         raise InputError(name, "no such user")
+    store.sessions.remove_user(name)
 
 
 def enable_user(store, name: str) -> None:
@@ -57,11 +59,13 @@ def enable_user(store, name: str) -> None:
 
 
 def reset_password(store, name: str, password: str) -> None:
-    """A new password for the user (an admin's reset); the old one stops working at once."""
+    """A new password for the user (an admin's reset); the old one, and every session opened
+    with it, stop working at once."""
     if len(password or "") < MIN_PASSWORD:
         raise UsageError(name, f"the password must have at least {MIN_PASSWORD} characters")
     if not store.review.set_user(name, password_hash=_hasher().hash(password)):
         raise InputError(name, "no such user")
+    store.sessions.remove_user(name)
 
 
 def set_role(store, name: str, role: str) -> None:

@@ -16,14 +16,24 @@ from digitize.store.catalog_store import CatalogStore
 from digitize.store.postgres import open_postgres_catalog
 from digitize.store.protocol import Store
 
-__all__ = ["DEFAULT_STORE", "Store", "open_store"]
+__all__ = ["DEFAULT_STORE", "Store", "open_store", "store_root"]
+
+
+def _is_url(location: str) -> bool:
+    return location.startswith(("postgresql://", "postgres://"))
+
+
+def store_root(location: str | os.PathLike | None = None, objects: str | None = None) -> Path:
+    """The folder the store keeps its files in (objects, originals, keys), without opening it."""
+    location = store_location(location)
+    return Path(objects_location(objects) if _is_url(location) else location).absolute()
 
 
 def open_store(location: str | os.PathLike | None = None, objects: str | None = None) -> Store:
     """`location`: a folder (sqlite catalog inside), or a postgresql:// URL with `objects` (or
     env DIGITIZE_OBJECTS) naming the shared folder for objects and keys."""
     location = store_location(location)
-    if location.startswith(("postgresql://", "postgres://")):
+    if _is_url(location):
         root = _folder(objects_location(objects))
         return CatalogStore(root, lambda object_path: open_postgres_catalog(location, object_path))
     root = _folder(location)

@@ -20,7 +20,7 @@ from typing import Any
 import digitize.store.originals as _originals
 from digitize.errors import StoreError
 from digitize.model import Field, Record, SignatureSummary
-from digitize.store import imports, people, reviews, search
+from digitize.store import imports, people, reviews, search, sessions
 
 SCHEMA = [
     """CREATE TABLE IF NOT EXISTS dossiers (
@@ -48,6 +48,7 @@ SCHEMA = [
         documents INTEGER NOT NULL DEFAULT 0, updated_at TEXT NOT NULL, PRIMARY KEY (batch, dossier))""",
     *_originals.SCHEMA,  # kept source files and their links to documents
     *imports.SCHEMA,  # packages taken in from other offices, and their records' provenance
+    *sessions.SCHEMA,  # the review station's log-in sessions (hashed tokens)
     # a document's events are read per document (store show, archive export)
     "CREATE INDEX IF NOT EXISTS events_document ON events (document_id)",
 ]
@@ -265,15 +266,26 @@ class SqliteCatalog(Catalog):
             raise StoreError(str(path), f"cannot open the catalog: {e}") from None
 
 
+def _owner_only(path: Path) -> None:
+    """A catalog made before catalogs were 0600 is tightened when opened (by its owner)."""
+    for p in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        try:
+            if p.stat().st_mode & 0o077:
+                os.chmod(p, 0o600)
+        except OSError:  # missing side file, or a catalog owned by another account: left as it is
+            pass
+
+
 def _create_whole(path: Path) -> None:
     """A new catalog appears with its whole schema or not at all (a run killed while creating it
     leaves no catalog without tables): made under a temporary name, then linked into place, never
     over a catalog another process made meanwhile."""
     if path.exists():
+        _owner_only(path)
         return
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".catalog-", suffix=".sqlite")
     os.close(fd)
-    os.chmod(tmp, 0o644)  # as sqlite would have made it (mkstemp makes 0600)
+    os.chmod(tmp, 0o600)  # password hashes and personal data: the owner only
     try:
         conn = sqlite3.connect(tmp)
         try:

@@ -20,6 +20,7 @@ from digitize.store.catalog import Catalog
 from digitize.store.imports import ImportedDocument, ImportResult
 from digitize.store.people import PeopleCatalog
 from digitize.store.reviews import ReviewCatalog
+from digitize.store.sessions import SessionCatalog
 
 
 class CatalogStore:
@@ -71,6 +72,11 @@ class CatalogStore:
     def review(self) -> ReviewCatalog:
         """Status, revisions, users and text search (digitize.store.reviews)."""
         return ReviewCatalog(self._catalog)
+
+    @property
+    def sessions(self) -> SessionCatalog:
+        """The review station's log-in sessions (digitize.store.sessions)."""
+        return SessionCatalog(self._catalog)
 
     @property
     def people(self) -> PeopleCatalog:

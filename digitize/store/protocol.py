@@ -13,6 +13,7 @@ from digitize.model import Record
 if TYPE_CHECKING:
     from digitize.store.people import PeopleCatalog
     from digitize.store.reviews import ReviewCatalog
+    from digitize.store.sessions import SessionCatalog
 
 
 class DocumentWriter(Protocol):
@@ -72,6 +73,11 @@ class Store(DocumentWriter, Protocol):
     @property
     def review(self) -> ReviewCatalog:
         """Document status and revisions, users, page text for search."""
+        ...
+
+    @property
+    def sessions(self) -> SessionCatalog:
+        """The review station's log-in sessions, tokens hashed."""
         ...
 
     @property

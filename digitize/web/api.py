@@ -18,15 +18,9 @@ from digitize.review.flow import ID_RE, BatchMoved, NotFound
 from digitize.review.pages import document_text, page_image
 from digitize.review.roles import ROLES
 from digitize.web import i18n
-from digitize.web.auth import COOKIE, IDLE_SECONDS
-from digitize.web.deps import ApiError, ctx, lang, need, session
+from digitize.web.deps import ApiError, ctx, lang, need
 
 router = APIRouter(prefix="/api")
-
-
-class Login(BaseModel):
-    username: str = Field(max_length=64)
-    password: str = Field(max_length=1024)
 
 
 class FieldChanges(BaseModel):
@@ -56,42 +50,6 @@ class NewUser(BaseModel):
     username: str = Field(max_length=64)
     role: str
     password: str = Field(max_length=1024)
-
-
-# --- session ------------------------------------------------------------------------------------
-
-
-@router.post("/session")
-def login(body: Login, request: Request, response: Response) -> dict[str, Any]:
-    sessions = ctx(request).sessions
-    name = body.username.strip().lower()
-    wait = sessions.wait_for(name)
-    if wait:
-        raise ApiError(429, "throttled", "too many failed log-ins", {"Retry-After": str(wait)})
-    role = users.authenticate(ctx(request).review().store, name, body.password)
-    if role is None:
-        wait = sessions.failed(name)
-        raise ApiError(401, "bad_login", "wrong user name or password",
-                       {"Retry-After": str(wait)} if wait else None)
-    token, s = sessions.open(name, role)
-    response.set_cookie(COOKIE, token, max_age=IDLE_SECONDS, httponly=True, samesite="strict",
-                        secure=request.url.scheme == "https", path="/")
-    ctx(request).review().store.log("login", None, name)
-    return {"user": s.user, "role": s.role, "csrf": s.csrf}
-
-
-@router.get("/session")
-def whoami(request: Request) -> dict[str, Any]:
-    s = session(request)
-    return {"user": s.user, "role": s.role, "csrf": s.csrf}
-
-
-@router.delete("/session")
-def logout(request: Request, response: Response) -> dict[str, Any]:
-    session(request)
-    ctx(request).sessions.close(request.cookies.get(COOKIE))
-    response.delete_cookie(COOKIE, path="/")
-    return {"ok": True}
 
 
 # --- documents ----------------------------------------------------------------------------------
@@ -308,6 +266,5 @@ def create_user(body: NewUser, request: Request) -> dict[str, Any]:
 @router.post("/users/{name}/disable")
 def disable_user(name: str, request: Request) -> dict[str, Any]:
     need(request, "users")
-    users.disable_user(ctx(request).review().store, name)
-    ctx(request).sessions.close_user(name)
+    users.disable_user(ctx(request).review().store, name)  # ends the user's sessions too
     return {"user": name, "disabled": True}

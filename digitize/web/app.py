@@ -22,10 +22,11 @@ from digitize.review.flow import NotFound, Review
 from digitize.review.intake import Intake
 from digitize.review.roles import Forbidden
 from digitize.settings import Settings
-from digitize.store import open_store
-from digitize.web import api, api_people, desk, i18n, pages, search
-from digitize.web.auth import Sessions
-from digitize.web.deps import ApiError, current, lang
+from digitize.store import open_store, store_root
+from digitize.web import api, api_people, api_session, desk, i18n, pages, search
+from digitize.web.auth import HashLimit, Lifetimes, Sessions, Throttle
+from digitize.web.deps import ApiError, current, error_body, lang
+from digitize.web.guard import Guard
 
 HERE = Path(__file__).parent
 log = logging.getLogger("digitize.web")
@@ -40,6 +41,7 @@ class Station:
     profiles: ProfileSet | None = None
     signing: Signing | None = None  # None: nobody can sign
     four_eyes: bool = True  # False (`serve --no-four-eyes`): one person may approve and sign
+    lifetimes: Lifetimes = Lifetimes()  # how long a session lasts idle and at most
 
 
 class Context:
@@ -47,12 +49,18 @@ class Context:
 
     def __init__(self, station: Station):
         self.station = station
-        self.sessions = Sessions()
+        self.sessions = Sessions(station.lifetimes)
+        self.throttle = Throttle()
+        self.hash_limit = HashLimit()
         self._local = threading.local()
         self.intake = Intake(self._open, station.settings, station.profiles)
 
     def _open(self):
         return open_store(self.station.store)
+
+    def session(self, token: str | None):
+        """The live session of a cookie's token, or None (blocking: a catalog read)."""
+        return self.sessions.get(self.review().store, token)
 
     def review(self) -> Review:
         r = getattr(self._local, "review", None)
@@ -65,10 +73,7 @@ class Context:
 def _error_response(request: Request, status: int, code: str, reason: str, headers=None):
     language = lang(request)
     if request.url.path.startswith("/api"):
-        message = i18n.error(code, language)
-        if reason:
-            message = f"{message} {i18n.upload_reason(reason.split(': ', 1)[-1], language)}"
-        return JSONResponse({"error": reason or code, "code": code, "message": message}, status, headers=headers)
+        return JSONResponse(error_body(code, reason, language), status, headers=headers)
     if status == 401:
         return RedirectResponse("/login", 303)
     templates = request.app.state.templates
@@ -111,16 +116,24 @@ def _install_handlers(app: FastAPI) -> None:
         return _error_response(request, 500, "internal", "")
 
 
+def _server_paths(location: str) -> list[str]:
+    """The store's folder as it may appear in a path (given, absolute, symlinks resolved)."""
+    root = store_root(location)
+    return [str(root), str(root.resolve())]
+
+
 def create_app(station: Station) -> FastAPI:
     app = FastAPI(title="digitize review station", openapi_url="/api/openapi.json", docs_url=None,
                   redoc_url=None)
     app.state.ctx = Context(station)
     app.state.templates = Jinja2Templates(directory=str(HERE / "templates"))
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    app.include_router(api_session.router)
     app.include_router(api.router)
     app.include_router(desk.router)
     app.include_router(api_people.router)
     app.include_router(search.router)
     app.include_router(pages.router)
     _install_handlers(app)
+    app.add_middleware(Guard, lookup=app.state.ctx.session, roots=_server_paths(station.store))
     return app

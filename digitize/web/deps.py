@@ -7,9 +7,11 @@ from fastapi import Request
 from digitize.review.flow import Actor
 from digitize.review.roles import allowed
 from digitize.web import i18n
-from digitize.web.auth import COOKIE, Session
+from digitize.web.auth import COOKIE, Session, Sessions
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+# codes whose message says all: their English reason is not translated into it
+SELF_EXPLAINED = ("unauthenticated", "bad_login", "throttled", "csrf", "too_large")
 
 
 class ApiError(Exception):
@@ -21,12 +23,29 @@ def lang(request: Request) -> str:
     return i18n.lang_of(request.query_params.get("lang") or request.cookies.get("lang"))
 
 
+def lang_of_scope(scope) -> str:
+    """The language of a request not yet made into a Request (the middleware's refusals)."""
+    return lang(Request(scope))
+
+
+def error_body(code: str, reason: str, language: str) -> dict:
+    """The JSON of an API error: `error` (English, for logs and scripts), `code`, `message` (the user's language)."""
+    message = i18n.error(code, language)
+    if reason and code not in SELF_EXPLAINED:
+        message = f"{message} {i18n.upload_reason(reason.split(': ', 1)[-1], language)}"
+    return {"error": reason or code, "code": code, "message": message}
+
+
 def ctx(request: Request):
     return request.app.state.ctx
 
 
 def current(request: Request) -> Session | None:
-    return ctx(request).sessions.get(request.cookies.get(COOKIE))
+    """The request's live session (read once by digitize.web.guard), or None."""
+    state = request.scope.get("state") or {}
+    if "session" in state:
+        return state["session"]
+    return ctx(request).session(request.cookies.get(COOKIE))
 
 
 def session(request: Request) -> Session:
@@ -34,7 +53,7 @@ def session(request: Request) -> Session:
     s = current(request)
     if s is None:
         raise ApiError(401, "unauthenticated")
-    if request.method not in SAFE_METHODS and not ctx(request).sessions.csrf_ok(s, request.headers.get("x-csrf-token")):
+    if request.method not in SAFE_METHODS and not Sessions.csrf_ok(s, request.headers.get("x-csrf-token")):
         raise ApiError(403, "csrf", "missing or wrong X-CSRF-Token")
     return s
 

@@ -142,14 +142,12 @@ def enable_user(name: str, request: Request) -> dict[str, Any]:
 @router.post("/api/users/{name}/password")
 def reset_password(name: str, body: Password, request: Request) -> dict[str, Any]:
     need(request, "users")
-    users.reset_password(ctx(request).review().store, name, body.password)
-    ctx(request).sessions.close_user(name)  # logged out where the old password was used
+    users.reset_password(ctx(request).review().store, name, body.password)  # logged out where the old one was used
     return _user_change(request, name, "password_reset")
 
 
 @router.post("/api/users/{name}/role")
 def set_role(name: str, body: Role, request: Request) -> dict[str, Any]:
     need(request, "users")
-    users.set_role(ctx(request).review().store, name, body.role)
-    ctx(request).sessions.close_user(name)  # the next log-in carries the new role
+    users.set_role(ctx(request).review().store, name, body.role)  # sessions read the role on every request
     return _user_change(request, name, "role_changed", role=body.role)

@@ -246,6 +246,7 @@ ERRORS = {
     "refused": ("Gói tin không hợp lệ, không có gì được nhập.", "Package refused; nothing was imported."),
     "incomplete": ("Chưa duyệt được:", "Cannot approve yet:"),
     "four_eyes": ("Không ký được:", "Cannot sign:"),
+    "too_large": ("Dữ liệu gửi lên quá lớn.", "The request is too large."),
 }
 
 UPLOAD_REASONS: list[tuple[str, str]] = [

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import contextlib
+import time
 from collections.abc import Iterator
 
 from playwright.sync_api import Browser, sync_playwright
@@ -21,3 +22,12 @@ def chromium() -> Iterator[Browser]:
             yield b
         finally:
             b.close()
+
+
+def wait_for_js(page, expression: str, timeout_s: float = 60) -> None:
+    """What `page.wait_for_function` does, without the `eval` the station's CSP refuses (Playwright
+    compiles the predicate inside the page on each poll): the expression evaluated until true, bounded."""
+    deadline = time.monotonic() + timeout_s
+    while not page.evaluate(expression):
+        assert time.monotonic() < deadline, f"still false after {timeout_s}s: {expression}"
+        page.wait_for_timeout(100)

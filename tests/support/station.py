@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import ssl
 import struct
 import subprocess
 import sys
@@ -31,11 +32,15 @@ class Station:
     store: Path
     proc: subprocess.Popen
     log: Path
+    tls_ca: Path | None = None
 
     @contextlib.contextmanager
-    def client(self, user: str | None = None):
-        """An HTTP client, logged in as `user` (its CSRF token in the headers) when given."""
-        with httpx.Client(base_url=self.url, timeout=120) as c:
+    def client(self, user: str | None = None, address: str | None = None):
+        """An HTTP client, logged in as `user` (its CSRF token in the headers) when given;
+        `address`: the local address it connects from (any of 127.0.0.0/8)."""
+        verify = ssl.create_default_context(cafile=str(self.tls_ca)) if self.tls_ca else True
+        transport = httpx.HTTPTransport(local_address=address, verify=verify)
+        with httpx.Client(base_url=self.url, timeout=120, transport=transport) as c:
             if user:
                 r = c.post("/api/session", json={"username": user, "password": PASSWORDS[user]})
                 assert r.status_code == 200, r.text
@@ -61,24 +66,30 @@ def add_user(store: Path, name: str, role: str) -> None:
     assert proc.returncode == 0, proc.stderr
 
 
-def start_station(root: Path, *serve_args: str) -> Station:
-    """`serve_args`: more options for `digitize serve` (`--no-four-eyes`)."""
+def start_station(root: Path, *serve_args: str, host: str = "127.0.0.1", tls_ca: Path | None = None) -> Station:
+    """Users of every role in a new store under `root`, and a server on it (`serve_args` for `digitize serve`)."""
     store = root / "store"
     for name, role in ROLES.items():
         add_user(store, name, role)
+    return serve(store, root / "server.log", *serve_args, host=host, tls_ca=tls_ca)
+
+
+def serve(store: Path, log: Path, *serve_args: str, host: str = "127.0.0.1", tls_ca: Path | None = None) -> Station:
+    """`digitize serve` on an existing store, once it answers; `tls_ca`: it serves HTTPS with a
+    certificate this CA file vouches for."""
     port = free_port()
-    log = root / "server.log"
-    out = open(log, "wb")
+    out = open(log, "ab")
     proc = subprocess.Popen([sys.executable, "-m", "digitize.cli.app", "serve", "--store", str(store),
-                             "--port", str(port), "--signer", "demo", *serve_args], stdout=out, stderr=subprocess.STDOUT,
-                            env={**os.environ, "OMP_THREAD_LIMIT": "1"})
-    url = f"http://127.0.0.1:{port}"
+                             "--host", host, "--port", str(port), "--signer", "demo", *serve_args],
+                            stdout=out, stderr=subprocess.STDOUT, env={**os.environ, "OMP_THREAD_LIMIT": "1"})
+    url = f"{'https' if tls_ca else 'http'}://127.0.0.1:{port}"
     deadline = time.monotonic() + START_DEADLINE
     while True:  # wait for the port to answer (the condition, bounded), not for a fixed time
         if proc.poll() is not None:
             raise AssertionError(f"server exited: {log.read_text()}")
         try:
-            if httpx.get(url + "/api/openapi.json", timeout=5).status_code == 200:
+            verify = ssl.create_default_context(cafile=str(tls_ca)) if tls_ca else True
+            if httpx.get(url + "/api/openapi.json", timeout=5, verify=verify).status_code == 200:
                 break
         except httpx.TransportError:
             pass
@@ -86,7 +97,7 @@ def start_station(root: Path, *serve_args: str) -> Station:
             proc.kill()
             raise AssertionError(f"server did not answer in {START_DEADLINE}s: {log.read_text()}")
         time.sleep(0.2)
-    return Station(url, store, proc, log)
+    return Station(url, store, proc, log, tls_ca)
 
 
 def wait_until_processed(client: httpx.Client, doc_id: str, deadline_s: float = 240, every_s: float = 0.2) -> dict:
