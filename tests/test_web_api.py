@@ -139,7 +139,8 @@ def test_draft_fields_revisions_approve_sign_verify(station, draft):
     doc_id = draft["id"]
     assert draft["doc_type"] == "giay_khai_sinh" and draft["revision"] == 1
     f = draft["fields"]["ho_ten"]
-    assert set(f) == {"value", "raw", "confidence", "page", "box", "valid", "needs_review", "reason"}
+    assert set(f) == {"value", "raw", "confidence", "page", "box", "valid", "needs_review", "reason",
+                      "reasons"}
     with station.client("lan") as staff, station.client("minh") as signer, station.client("ha") as auditor:
         page = staff.get(f"/api/documents/{doc_id}/pages/1")
         assert page.status_code == 200 and page.content[:2] == b"\xff\xd8"
@@ -147,6 +148,7 @@ def test_draft_fields_revisions_approve_sign_verify(station, draft):
         assert staff.get(f"/api/documents/{doc_id}/pages/9").status_code == 404
         bad = staff.get(f"/api/documents/{doc_id}/fields/so_dinh_danh/check", params={"value": "0923"})
         assert bad.json()["valid"] is False and "12 chữ số" in bad.json()["message"]
+        assert [r["code"] for r in bad.json()["reasons"]] == ["reason.cccd_missing"]
         r = staff.patch(f"/api/documents/{doc_id}/fields",
                         json={"revision": 1, "fields": {"ho_ten": "Đinh Thùy Hường", "ghi_chu": "bổ sung"}})
         assert r.status_code == 200 and r.json()["revision"] == 2
@@ -155,6 +157,7 @@ def test_draft_fields_revisions_approve_sign_verify(station, draft):
         kept = staff.patch(f"/api/documents/{doc_id}/fields", json={"revision": 2, "fields": {"so_dinh_danh": "0923"}})
         sdd = kept.json()["fields"]["so_dinh_danh"]
         assert (sdd["value"], sdd["valid"], sdd["needs_review"]) == ("0923", False, True) and sdd["reason"]
+        assert sdd["reasons"][0]["code"] == "reason.cccd_missing"  # stored with its code
         restored = staff.patch(f"/api/documents/{doc_id}/fields",
                                json={"revision": 3, "fields": {"so_dinh_danh": f["value"] and draft["fields"]["so_dinh_danh"]["value"]}})
         assert restored.status_code == 200

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from digitize.archive.originals import KeepOriginals
 from digitize.errors import DigitizeError, InputError
+from digitize.messages import Message
 from digitize.model import DocumentInput
 from digitize.pipeline.assemble import record_id
 from digitize.pipeline.context import RunContext, Signing
@@ -50,11 +51,14 @@ class Job:
     status: str = "processing"  # processing | draft | error | duplicate
     error: str = ""
     existing: dict | None = None  # a duplicate: the document already made of this file (id, dossier, status)
+    message: Message | None = None  # the error's code, rendered by the page in its language
 
     def as_json(self) -> dict:
         data = {"id": self.id, "file": self.file, "dossier": self.dossier, "status": self.status}
         if self.error:
             data["error"] = self.error
+        if self.message is not None:
+            data["reason"] = self.message.as_json()
         if self.existing:
             data["existing"] = self.existing
         return data
@@ -115,7 +119,7 @@ class Intake:
             try:
                 ingest.list_pages(tmp, settings.limits)  # type, size, pixel and page limits, encryption
             except DigitizeError as e:
-                raise InputError(shown, e.reason) from None
+                raise InputError(shown, e.message or e.reason) from None
             sha = sha256_file(tmp)
             return sha, store.write_original(sha, data, SUFFIX.get(kind or "", ".bin"))
         finally:
@@ -156,6 +160,7 @@ class Intake:
                         job.status = "draft"
                     else:
                         job.status, job.error = "error", (outcome.error or "").splitlines()[0]
+                        job.message = outcome.message
                         if store.review.record(job.id) is None:
                             Path(doc.path).unlink(missing_ok=True)  # nothing of a refused scan stays
             except Exception as e:  # the station keeps taking uploads

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import digitize.store.originals as _originals
+from digitize import messages
 from digitize.errors import StoreError
 from digitize.model import Field, Record, SignatureSummary
 from digitize.store import imports, people, reviews, search
@@ -146,7 +147,7 @@ class Catalog:
         )
         return tuple(
             Field(n, json.loads(v) if v is not None else None, r or "", c or 0.0, p,
-                  tuple(json.loads(b)) if b else None, bool(ok), bool(nr), reason or "")
+                  tuple(json.loads(b)) if b else None, bool(ok), bool(nr), messages.decode(reason))
             for n, v, r, c, p, b, ok, nr, reason in cur.fetchall()
         )
 
@@ -197,7 +198,7 @@ class Catalog:
                 self._sql("INSERT INTO fields VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
                 (rec.id, i, f.name, json.dumps(f.value, ensure_ascii=False, default=str), f.raw,
                  f.confidence, f.page, json.dumps(list(f.box)) if f.box else None,
-                 int(f.valid), int(f.needs_review), f.reason),
+                 int(f.valid), int(f.needs_review), messages.encode(f.reasons)),
             )
         for i, p in enumerate(pages, 1):
             cur.execute(self._sql("INSERT INTO pages VALUES (?, ?, ?, ?)"),

@@ -14,6 +14,7 @@ import json
 from datetime import datetime, timezone
 from typing import Any
 
+from digitize import messages
 from digitize.errors import StoreError
 from digitize.model import Field
 from digitize.store import people, search
@@ -68,12 +69,7 @@ def fields_json(fields) -> str:
 
 
 def fields_from_json(text: str) -> tuple[Field, ...]:
-    out = []
-    for d in json.loads(text):
-        box = tuple(d["box"]) if d.get("box") else None
-        out.append(Field(d["name"], d.get("value"), d.get("raw") or "", d.get("confidence") or 0.0, d.get("page"),
-                         box, bool(d.get("valid", True)), bool(d.get("needs_review", False)), d.get("reason") or ""))
-    return tuple(out)
+    return tuple(Field.from_dict(d) for d in json.loads(text))
 
 
 def insert_first_revision(cur, sql, doc_id: str, status: str, sha256: str, fields, username: str) -> None:
@@ -197,7 +193,8 @@ class ReviewCatalog:
                 self._sql("INSERT INTO fields (document_id, ord, name, value, raw, confidence, page, box, valid, "
                           "needs_review, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
                 (doc_id, i, f.name, json.dumps(f.value, ensure_ascii=False, default=str), f.raw, f.confidence,
-                 f.page, json.dumps(list(f.box)) if f.box else None, int(f.valid), int(f.needs_review), f.reason))
+                 f.page, json.dumps(list(f.box)) if f.box else None, int(f.valid), int(f.needs_review),
+                 messages.encode(f.reasons)))
 
     def _replace_pages(self, cur, doc_id: str, pages: list[dict[str, Any]]) -> None:
         cur.execute(self._sql("DELETE FROM pages WHERE document_id = ?"), (doc_id,))

@@ -123,14 +123,15 @@ def upload(request: Request, file: list[UploadFile] = File(...), dossier: str | 
             else:
                 job = c.intake.submit(store, batch[0][0], batch[0][1], dossier, profile or None)
         except InputError as e:
-            errors.append({"file": batch[0][0][:120], "status": "error", "error": str(e)})
+            errors.append({"file": batch[0][0][:120], "status": "error", "error": str(e),
+                           "message": i18n.failure("bad_input", lang(request), e.message, str(e))})
             continue
         if job.status != "duplicate":
             store.log("uploaded", job.id, who.name, file=job.file, dossier=job.dossier)
         items.append(job.as_json())
     if not items:
         first = errors[0]["error"] if errors else "no file"
-        raise ApiError(422, "bad_input", first)
+        raise ApiError(422, "bad_input", first, message=errors[0].get("message"))
     code = 202 if any(i["status"] == "processing" for i in items) else 201
     return JSONResponse({"items": items, "errors": errors, "dossier": items[0]["dossier"]}, code)
 
@@ -139,7 +140,10 @@ def _job_or_404(request: Request, doc_id: str) -> dict[str, Any]:
     job = ctx(request).intake.jobs.get(doc_id) if ID_RE.match(doc_id) else None
     if job is None or job.status == "draft":
         raise NotFound(doc_id[:40], "no such document")
-    return job.as_json()
+    data = job.as_json()
+    if job.status == "error":
+        data["message"] = i18n.failure("bad_input", lang(request), job.message, job.error)
+    return data
 
 
 @router.get("/documents/{doc_id}")
@@ -220,7 +224,7 @@ def check_field(doc_id: str, name: str, request: Request, value: str = Query("",
     need(request, "read")
     f = ctx(request).review().check(doc_id, name, value)
     return {"value": f.value, "valid": f.valid, "needs_review": f.needs_review, "reason": f.reason,
-            "message": i18n.reason(f.reason, lang(request))}
+            "reasons": [r.as_json() for r in f.reasons], "message": i18n.reasons(f, lang(request))}
 
 
 @router.patch("/documents/{doc_id}/fields")

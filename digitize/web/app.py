@@ -58,12 +58,11 @@ class Context:
         return r
 
 
-def _error_response(request: Request, status: int, code: str, reason: str, headers=None):
+def _error_response(request: Request, status: int, code: str, reason: str, headers=None, detail=None,
+                    message: str | None = None):
     language = lang(request)
     if request.url.path.startswith("/api"):
-        message = i18n.error(code, language)
-        if reason:
-            message = f"{message} {i18n.upload_reason(reason.split(': ', 1)[-1], language)}"
+        message = message or i18n.failure(code, language, detail, reason)
         return JSONResponse({"error": reason or code, "code": code, "message": message}, status, headers=headers)
     if status == 401:
         return RedirectResponse("/login", 303)
@@ -81,14 +80,14 @@ _KINDS = ((NotFound, 404, "not_found"), (Forbidden, 403, "forbidden"), (Revision
 def _install_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def api_error(request: Request, exc: ApiError):
-        return _error_response(request, exc.status, exc.code, exc.reason, exc.headers)
+        return _error_response(request, exc.status, exc.code, exc.reason, exc.headers, message=exc.message)
 
     @app.exception_handler(DigitizeError)
     async def digitize_error(request: Request, exc: DigitizeError):
         for kind, status, code in _KINDS:
             if isinstance(exc, kind):
-                return _error_response(request, status, code, str(exc).splitlines()[0])
-        return _error_response(request, 422, "bad_input", str(exc).splitlines()[0])
+                return _error_response(request, status, code, str(exc).splitlines()[0], detail=exc.message)
+        return _error_response(request, 422, "bad_input", str(exc).splitlines()[0], detail=exc.message)
 
     @app.exception_handler(RequestValidationError)
     async def bad_request(request: Request, exc: RequestValidationError):

@@ -13,8 +13,11 @@ SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
 class ApiError(Exception):
-    def __init__(self, status: int, code: str, reason: str = "", headers: dict | None = None):
+    def __init__(self, status: int, code: str, reason: str = "", headers: dict | None = None,
+                 message: str | None = None):
+        """reason: English, for the JSON `error`; message: the page's sentence when it is more than `code`'s."""
         self.status, self.code, self.reason, self.headers = status, code, reason, headers or {}
+        self.message = message
 
 
 def lang(request: Request) -> str:

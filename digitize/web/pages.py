@@ -97,7 +97,7 @@ def messages_js(language: str):
             "st_error", "verdict_valid", "verdict_invalid", "verdict_indeterminate", "duplicate_of", "st_reviewed",
             "st_signed", "st_unsigned", "pages_of", "done", "restore_page", "remove_page")
     words = {k: i18n.t(k, language) for k in keys}
-    words.update({f"error_{code}": i18n.error(code, language) for code in i18n.ERRORS})
+    words.update({f"error_{code}": i18n.error(code, language) for code in i18n.error_codes()})
     body = "window.MSG = " + json.dumps(words, ensure_ascii=False) + ";\n"
     return Response(body, media_type="application/javascript; charset=utf-8",
                     headers={"Cache-Control": "public, max-age=600"})
