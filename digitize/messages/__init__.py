@@ -3,16 +3,19 @@ named parameters (`Message`), rendered in the reader's language from `en.py` or 
 
 To add a message: pick a code in its family (`reason.`, `warning.`, `status.`, `error.`, `input.`, `finding.`,
 `ui.`), add the same code to both catalogs with the same `{placeholders}`, and build it where it arises with
-`msg("reason.my_code", name=value)`. A parameter may itself be a Message (rendered in the same language).
+`msg("reason.my_code", name=value)`. A parameter may itself be a Message (rendered in the same language); dates
+(and ISO date strings) are shown dd/mm/yyyy in Vietnamese.
 This package imports nothing else of digitize, so every layer may use it."""
 from __future__ import annotations
 
+import datetime as dt
 import json
 import string
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
 
 from digitize.messages import en, vi
+from digitize.messages import when as _when
 
 LANGS = ("vi", "en")
 DEFAULT_LANG = "vi"
@@ -37,14 +40,19 @@ class Message:
         return render(self.code, self.params, lang)
 
     def as_json(self) -> dict[str, Any]:
-        return {"code": self.code, "params": {k: v.as_json() if isinstance(v, Message) else v
-                                              for k, v in self.params.items()}}
+        return {"code": self.code, "params": {k: _plain(v) for k, v in self.params.items()}}
 
     @staticmethod
     def from_json(data: Mapping[str, Any]) -> "Message":
         params = {k: Message.from_json(v) if isinstance(v, dict) and "code" in v else v
                   for k, v in (data.get("params") or {}).items()}
         return Message(str(data["code"]), params)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Message):
+        return value.as_json()
+    return value.isoformat() if isinstance(value, (dt.date, dt.datetime)) else value
 
 
 def msg(code: str, /, **params: Any) -> Message:
@@ -68,7 +76,11 @@ class _Params(dict):
 
     def __getitem__(self, key: str) -> Any:
         value = super().__getitem__(key)
-        return value.text(self.lang) if isinstance(value, Message) else value
+        if isinstance(value, Message):
+            return value.text(self.lang)
+        if self.lang == "vi" and isinstance(value, (dt.date, str)):
+            return _when.show_date(value.isoformat() if isinstance(value, dt.date) else value)
+        return value.isoformat() if isinstance(value, dt.date) else value
 
     def __missing__(self, key: str) -> str:
         return "{" + key + "}"

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from asn1crypto import keys, x509
 
+from digitize.messages import Message, msg
 from digitize.verify.bundle import TrustBundle
 from digitize.verify.policy import ArchivalAlgorithms
 
@@ -94,7 +95,7 @@ def context(opts: TrustOptions, dss, moment: dt.datetime | None, online: bool = 
     return vc
 
 
-def missing_issuer(cert: x509.Certificate, pool: list[x509.Certificate], roots) -> str | None:
+def missing_issuer(cert: x509.Certificate, pool: list[x509.Certificate], roots) -> Message | None:
     """Walk issuer names from the signer through the certificates at hand; name the first issuer nobody has."""
     by_subject = {c.subject.dump(): c for c in list(pool) + list(roots)}
     root_subjects = {r.subject.dump() for r in roots}
@@ -104,10 +105,10 @@ def missing_issuer(cert: x509.Certificate, pool: list[x509.Certificate], roots) 
         if cert.issuer.dump() in root_subjects:
             return None
         if cert.self_issued:
-            return f"self-signed certificate '{_cn(cert.subject)}' is not a given trust root"
+            return msg("finding.self_signed", name=_cn(cert.subject))
         nxt = by_subject.get(cert.issuer.dump())
         if nxt is None:
-            return f"issuer certificate '{_cn(cert.issuer)}' is neither in the file nor among the trust roots"
+            return msg("finding.issuer_missing", name=_cn(cert.issuer))
         cert = nxt
     return None
 
