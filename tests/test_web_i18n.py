@@ -34,3 +34,15 @@ def test_errors_in_vietnamese_carry_no_english_detail():
     assert i18n.failure("throttled", "vi", None, "too many failed log-ins").endswith("hãy thử lại sau.")
     assert i18n.failure("bad_input", "vi", msg("input.encrypted_pdf")).endswith("PDF có mật khẩu, không xử lý được")
     assert i18n.failure("bad_login", "en", None, "wrong user name or password").endswith("wrong user name or password")
+
+
+def test_every_profile_field_has_a_label_with_its_tone_marks():
+    from digitize.profiles.loader import load_profiles
+
+    profiles = load_profiles()
+    for profile in profiles:
+        for spec in profile.fields:
+            label = i18n.field_label(spec.name, profile)
+            assert label != spec.name.replace("_", " ").capitalize(), (profile.id, spec.name, label)
+    assert i18n.field_label("ve_viec", None) == "Về việc" and i18n.field_label("ho_ten_2", None) == "Họ và tên (2)"
+    assert i18n.field_label("v_v", None, "V/v:") == "V/v"  # the label the paper printed

@@ -7,6 +7,7 @@ memory, so a report of 50,000 documents costs no more memory than one of 50.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import html
 import json
 import time
@@ -15,6 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from digitize.batch.run import DocStatus, DocumentEvent, DossierEvent, DossierStatus, Totals, reason_kind
+from digitize.messages import lang_of, render
+from digitize.messages.when import show_date, show_time
 from digitize.reports.html import HtmlReport
 
 FIXED_COLUMNS = ["id", "dossier", "source", "status", "reason", "doc_type", "pages", "sha256", "pdf",
@@ -56,8 +59,9 @@ class _Html(HtmlReport):
 class BatchReport:
     """A batch listener writing the three report files; call close() once the batch ends."""
 
-    def __init__(self, base: Path, source: str, valid_on: str, qa_rate: float = 0.0):
+    def __init__(self, base: Path, source: str, valid_on: str, qa_rate: float = 0.0, lang: str = "vi"):
         self.paths = report_paths(base)
+        self.lang = lang_of(lang)  # of the HTML page (the JSON and CSV keep their keys and the pipeline's values)
         self.paths["json"].parent.mkdir(parents=True, exist_ok=True)
         self.source, self.valid_on, self.qa_rate = source, valid_on, qa_rate
         self.started = time.time()
@@ -156,34 +160,44 @@ class BatchReport:
                 fixed[FIXED_COLUMNS.index("needs_review")] = ";".join(row.get("needs_review") or [])
                 w.writerow(["" if v is None else v for v in fixed] + [_csv_value(fields.get(n)) for n in names])
 
+    def _t(self, code: str, **params: Any) -> str:
+        return render("batch." + code, params, self.lang)
+
+    def _statuses(self, counts: Counter) -> dict[str, int]:
+        return {self._t("st_" + k.replace(" ", "_")): v for k, v in counts.items()}
+
     def _write_html(self, summary: dict[str, Any]) -> None:
-        rep = _Html("Batch report", f"{self.source} · valid on {self.valid_on} · started {summary['started']}")
-        rep.counts({"pages": summary["pages"], "pages/s": summary["pages_per_second"] or 0,
-                    "seconds": summary["seconds"], "needs review": self.review})
-        rep.heading("Dossiers by status").counts(dict(self.dossier_status)).bar_chart(dict(self.dossier_status))
-        rep.heading("Documents by status").counts(dict(self.doc_status)).bar_chart(dict(self.doc_status))
+        t = self._t
+        started = show_time(dt.datetime.fromtimestamp(self.started, dt.timezone.utc))
+        rep = _Html(t("title"), t("subtitle", source=self.source, valid_on=show_date(self.valid_on), started=started),
+                    lang=self.lang)
+        rep.counts({t("pages"): summary["pages"], t("pages_per_second"): summary["pages_per_second"] or 0,
+                    t("seconds"): summary["seconds"], t("needs_review"): self.review})
+        dossiers, documents = self._statuses(self.dossier_status), self._statuses(self.doc_status)
+        rep.heading(t("dossiers_by_status")).counts(dossiers).bar_chart(dossiers)
+        rep.heading(t("documents_by_status")).counts(documents).bar_chart(documents)
         if self.doc_types:
-            rep.heading("Documents by type").bar_chart(dict(self.doc_types.most_common()))
+            rep.heading(t("documents_by_type")).bar_chart(dict(self.doc_types.most_common()))
         if self.reasons:
-            rep.heading("Skipped and failed, by reason").bar_chart(dict(self.reasons.most_common(20)))
+            rep.heading(t("by_reason")).bar_chart(dict(self.reasons.most_common(20)))
         if summary["throughput_pages_per_second"]:
-            rep.heading("Throughput over time (pages/s)").bar_chart(summary["throughput_pages_per_second"])
-        rep.heading("Documents needing review")
+            rep.heading(t("throughput")).bar_chart(summary["throughput_pages_per_second"])
+        rep.heading(t("to_review"))
         rows = []
         for row in self._lines(self._docs_tmp):
             if row.get("needs_review") or row.get("qa_sample"):
-                why = ", ".join(row.get("needs_review") or []) + (" · QA sample" if row.get("qa_sample") else "")
+                why = ", ".join(row.get("needs_review") or []) + (f" · {t('qa_sample')}" if row.get("qa_sample") else "")
                 rows.append(f"<tr><td>{_e(row['dossier'])}</td><td>{_link(row.get('pdf'), row.get('id'))}</td>"
                             f"<td>{_e(row.get('doc_type'))}</td><td>{_link(row['source'], Path(row['source']).name)}</td>"
                             f"<td>{_e(why.strip(' ·'))}</td></tr>")
-        rep.raw("<table><thead><tr><th>dossier</th><th>stored PDF</th><th>type</th><th>source</th>"
-                f"<th>why</th></tr></thead><tbody>{''.join(rows)}</tbody></table>" if rows
-                else '<p class="note">none</p>')
+        head = "".join(f"<th>{_e(t(k))}</th>" for k in ("col_dossier", "col_pdf", "col_type", "col_source", "col_why"))
+        rep.raw(f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>" if rows
+                else f'<p class="note">{_e(t("none"))}</p>')
         problems = [d for d in self._lines(self._dossiers_tmp) if d["status"] != "done"]
         if problems:
-            rep.heading("Dossiers skipped or failed")
-            rep.table(["row", "dossier", "status", "reason"],
-                      [[d["row"] or "", d["dossier"], d["status"], d["reason"]] for d in problems])
+            rep.heading(t("problems"))
+            rep.table([t("col_row"), t("col_dossier"), t("col_status"), t("col_reason")],
+                      [[d["row"] or "", d["dossier"], t("st_" + d["status"].replace(" ", "_")), d["reason"]] for d in problems])
         self.paths["html"].write_text(rep.render(), encoding="utf-8")
 
 

@@ -37,6 +37,7 @@ REVIEW_COLUMNS = [
     ("documents", "status", "TEXT"),
     ("documents", "revision", "INTEGER NOT NULL DEFAULT 1"),
     ("events", "username", "TEXT"),
+    ("fields", "label", "TEXT"),  # the label printed for a field read after one (shown with its tone marks)
 ]
 
 
@@ -191,10 +192,10 @@ class ReviewCatalog:
         for i, f in enumerate(fields):
             cur.execute(
                 self._sql("INSERT INTO fields (document_id, ord, name, value, raw, confidence, page, box, valid, "
-                          "needs_review, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+                          "needs_review, reason, label) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
                 (doc_id, i, f.name, json.dumps(f.value, ensure_ascii=False, default=str), f.raw, f.confidence,
                  f.page, json.dumps(list(f.box)) if f.box else None, int(f.valid), int(f.needs_review),
-                 messages.encode(f.reasons)))
+                 messages.encode(f.reasons), f.label))
 
     def _replace_pages(self, cur, doc_id: str, pages: list[dict[str, Any]]) -> None:
         cur.execute(self._sql("DELETE FROM pages WHERE document_id = ?"), (doc_id,))

@@ -12,7 +12,7 @@ from typing import Any
 from digitize.messages import Message
 from digitize.verify import policy
 from digitize.verify.bundle import chain_names, walk_chain
-from digitize.verify.findings import Attempts, Finding, note, problem
+from digitize.verify.findings import Attempts, Finding, note, note_of, problem
 from digitize.verify.trust import TrustOptions, embedded_certs, missing_issuer
 
 
@@ -44,7 +44,7 @@ def judge_trust(emb, status, v: Validation, opts: TrustOptions, dss, is_docts: b
         out.chain = attempt("chain names", lambda: chain_names(cert, pool, opts.bundle, path), [])
     algorithms = getattr(v.vc, "digitize_policy", None)
     if status.trusted:
-        out.findings.extend(note("finding.policy_note", text=t) for t in sorted(getattr(algorithms, "waived", ())))
+        out.findings.extend(note_of(m) for m in sorted(getattr(algorithms, "waived", ()), key=str))
         _weak_path(path or [], opts, v, out)
         if not is_docts and v.poe is None:
             _expired_without_poe(path or [], out)
@@ -57,7 +57,7 @@ def judge_trust(emb, status, v: Validation, opts: TrustOptions, dss, is_docts: b
     own_stamp = getattr(getattr(status, "timestamp_validity", None), "timestamp", None)
     warning = None if is_docts else policy.claimed_time_warning(v.claimed, own_stamp)
     if warning:
-        out.findings.append(note("finding.policy_note", text=warning))
+        out.findings.append(note_of(warning))
     return out
 
 
@@ -67,9 +67,9 @@ def _weak_path(path, opts: TrustOptions, v: Validation, out: Judged) -> None:
     issuers = {path[i].sha256: path[i - 1].public_key for i in range(1, len(path))}
     accepted, refused = policy.weak_certificates(path[1:], set(opts.bundle.by_sha256), v.poe,
                                                  lambda c: issuers.get(c.sha256))
-    out.findings.extend(note("finding.policy_note", text=t) for t in accepted)
+    out.findings.extend(note_of(m) for m in accepted)
     out.findings.extend(problem("CRYPTO_CONSTRAINTS_FAILURE_NO_POE", "finding.policy_refused",
-                                policy=policy.POLICY_NAME, detail=t) for t in refused)
+                                policy=policy.POLICY_NAME, detail=m) for m in refused)
 
 
 def _expired_without_poe(path, out: Judged) -> None:
@@ -94,6 +94,11 @@ def _expired_in_chain(cert, pool, opts: TrustOptions, v: Validation, attempt: At
     return next((c for c in chain if c.not_valid_after < when), None)
 
 
+def _joined(items: list[Message]) -> Message:
+    """`a; b; c` as one message whose parts render in the reader's language."""
+    return items[0] if len(items) == 1 else Message("policy.and", {"first": items[0], "rest": _joined(items[1:])})
+
+
 def _cn(cert) -> str:
     return cert.subject.native.get("common_name") or cert.subject.human_friendly
 
@@ -106,10 +111,10 @@ def _trust_problem(status, cert, pool, opts: TrustOptions, v: Validation, algori
         return problem("REVOKED", "finding.revoked")
     if not opts.roots:
         return problem("NO_CERTIFICATE_CHAIN_FOUND", "finding.no_trust_root", found=found)
-    refused = sorted(getattr(algorithms, "refused", ()))
+    refused = sorted(getattr(algorithms, "refused", ()), key=str)
     if refused and found.startswith("CRYPTO_CONSTRAINTS"):
         return problem("CRYPTO_CONSTRAINTS_FAILURE_NO_POE", "finding.policy_refused", policy=policy.POLICY_NAME,
-                       detail="; ".join(refused))
+                       detail=_joined(refused))
     known = pool + list(opts.intermediates)
     gap = attempt("missing issuer", lambda: missing_issuer(cert, known, opts.roots), None) if cert is not None else None
     if gap:

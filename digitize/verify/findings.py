@@ -133,6 +133,10 @@ def note(code: str, **params: Any) -> Finding:
     return Finding(code, Indication.TOTAL_PASSED, None, params)
 
 
+def note_of(message: Message) -> Finding:
+    return Finding(message.code, Indication.TOTAL_PASSED, None, message.params)
+
+
 def check_failed(check: str, error: BaseException) -> Finding:
     """A check that raised: the answer is not known (INDETERMINATE / GENERIC), and says which check and why."""
     detail = str(error).splitlines()[0][:160] if str(error) else ""

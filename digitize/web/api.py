@@ -215,7 +215,13 @@ def verify(doc_id: str, request: Request) -> dict[str, Any]:
 
     review = ctx(request).review()
     rec = review.record(doc_id)
-    return verify_file(Path(rec.pdf), store=review.store).as_json()
+    data = verify_file(Path(rec.pdf), store=review.store).as_json()
+    status, _ = review.store.review.state(rec.id)
+    # a draft is signed only at the end: no signature is its normal state, not a broken signature
+    data["unsigned_draft"] = status in ("draft", "reviewed") and not data["signatures"]
+    data["message"] = i18n.t("verdict_unsigned_draft" if data["unsigned_draft"] else f"verdict_{data['verdict']}",
+                             lang(request))
+    return data
 
 
 @router.get("/documents/{doc_id}/fields/{name}/check")

@@ -18,16 +18,32 @@ FIELD_NAMES = {
     "co_quan_ban_hanh": "Cơ quan ban hành", "so_van_ban": "Số văn bản", "ngay_ban_hanh": "Ngày ban hành",
     "tieu_de": "Tiêu đề", "nguoi_ky": "Người ký", "ho_ten": "Họ và tên", "ngay_sinh": "Ngày sinh",
     "so_dinh_danh": "Số định danh cá nhân", "noi_cu_tru": "Nơi cư trú", "ma_ho_so": "Mã hồ sơ",
-    "ghi_chu": "Ghi chú", "dia_danh": "Địa danh",
+    "ghi_chu": "Ghi chú", "dia_danh": "Địa danh", "loai_van_ban": "Loại văn bản", "trich_yeu": "Trích yếu",
+    "ve_viec": "Về việc", "noi_nhan": "Nơi nhận", "chuc_vu_nguoi_ky": "Chức vụ người ký",
+    "quyen_han_ky": "Quyền hạn ký",
 }
 
 
-def field_label(name: str, profile) -> str:
-    """The label printed on the paper when the profile knows it, else a plain name."""
+def field_label(name: str, profile, printed: str = "") -> str:
+    """How a field is named on the page, with its tone marks: the profile's label, else the label printed on the
+    paper, else the lexicon's (or a known) Vietnamese name; the internal name only when nothing else is known."""
     spec = profile.field(name) if profile is not None else None
     if spec is not None and spec.labels:
         return spec.labels[0]
-    return FIELD_NAMES.get(name) or name.replace("_", " ").capitalize()
+    if printed.strip(" :"):
+        return printed.strip(" :")
+    base, _, n = name.rpartition("_")
+    if base and n.isdigit():  # ho_ten_2: the second person's
+        return f"{field_label(base, profile)} ({n})"
+    known = FIELD_NAMES.get(name) or _lexicon_label(name)
+    return known or name.replace("_", " ").capitalize()
+
+
+def _lexicon_label(name: str) -> str | None:
+    from digitize.stages.extract.lexicon import LEXICON  # the label lexicon: names -> printed spellings
+
+    entry = LEXICON.get(name)
+    return entry[1][0] if entry else None
 
 
 def lang_of(value: str | None) -> str:

@@ -75,7 +75,10 @@ def document_page(doc_id: str, request: Request):
     doc = review.document(doc_id)
     history = review.history(doc["id"])
     profile = _profile(request, doc["doc_type"])
-    labels = {name: i18n.field_label(name, profile) for name in doc["fields"]}
+    labels = {name: i18n.field_label(name, profile, f.get("label") or "") for name, f in doc["fields"].items()}
+    for e in history:  # fields named in the history that the document no longer has (removed ones)
+        if e.get("field") and e["field"] not in labels:
+            labels[e["field"]] = i18n.field_label(e["field"], profile)
     profiles = ctx(request).station.profiles
     doc_types = [(p.id, p.title) for p in profiles] if profiles is not None else []
     return _render(request, "document.html", doc=doc, history=list(reversed(history)), pages=doc["page_details"],

@@ -23,6 +23,9 @@ something went nothing else yet next previous back queue upload send search
 _WORD = re.compile(r"[^\W\d_]+(?:[-'][^\W\d_]+)*")
 
 
+_CODE = re.compile(r"\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b")  # OUT_OF_BOUNDS_NO_POE: a standard's name, not English
+
+
 def english_words(text: str) -> set[str]:
     """The words of `text` (whole words, Unicode letters) that are in ENGLISH, case-insensitive."""
-    return {w for w in _WORD.findall(text) if w.isascii() and w.lower() in ENGLISH}
+    return {w for w in _WORD.findall(_CODE.sub(" ", text)) if w.isascii() and w.lower() in ENGLISH}

@@ -21,7 +21,7 @@ def check_value(profile: Profile | None, name: str, value, current: dict[str, Fi
     typed = "" if value is None else str(value).strip()
     kept = checked.value if checked.value is not None else (typed or None)  # a failing value is kept, flagged
     new = replace(checked, value=kept, raw=old.raw if old else "", confidence=HUMAN_CONFIDENCE,
-                  box=old.box if old else None)
+                  box=old.box if old else None, label=old.label if old else "")
     if profile is not None:
         others = {**current, name: new}
         cross_check(others, profile)
