@@ -119,12 +119,11 @@ def test_a_vietnamese_day_reads_vietnamese(station, tmp_path):
         assert "22/04/2026" in history and "2026-04-22" not in history
         times = re.findall(r"\d\d/\d\d/\d{4} \d\d:\d\d:\d\d (\S+)", history)
         assert times and set(times) == {"+07:00"}, history
-        assert not _english(history, "lan"), _english(history)
+        assert not _english(history, DECREE.name), _english(history, DECREE.name)
         page.locator("#history").scroll_into_view_if_needed()
         _shot(page, tmp_path, "tu-03-lich-su")
         assert not errors, errors
         ctx.close()
-    api = station.client("lan")
-    with api:
+    with station.client("lan") as api:
         stored = api.get(f"/api/documents/{doc_id}").json()["fields"]["ngay_cap"]
     assert stored["value"] == "2026-04-22"  # stored ISO

@@ -378,4 +378,11 @@ MESSAGES: dict[str, str] = {
     'batch.st_skipped': 'skipped',
     'batch.st_stored': 'stored',
     'batch.st_already_stored': 'already stored',
+    'batch.earlier': 'earlier run',
+    'batch.item_document': 'document',
+    'batch.item_dossier': 'dossier',
+    'batch.kind_expired': 'expired',
+    'batch.kind_not_yet_issued': 'not yet issued',
+    'batch.kind_bad_row': 'bad row',
+    'batch.kind_bad_folder': 'bad folder',
 }

@@ -379,4 +379,11 @@ MESSAGES: dict[str, str] = {
     'batch.st_skipped': 'bỏ qua',
     'batch.st_stored': 'đã lưu',
     'batch.st_already_stored': 'đã có trong kho',
+    'batch.earlier': 'lần chạy trước',
+    'batch.item_document': 'giấy tờ',
+    'batch.item_dossier': 'hồ sơ',
+    'batch.kind_expired': 'hết hiệu lực',
+    'batch.kind_not_yet_issued': 'chưa ban hành',
+    'batch.kind_bad_row': 'dòng sai',
+    'batch.kind_bad_folder': 'thư mục sai',
 }

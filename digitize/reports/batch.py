@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from digitize.batch.run import DocStatus, DocumentEvent, DossierEvent, DossierStatus, Totals, reason_kind
-from digitize.messages import lang_of, render
+from digitize.messages import CATALOGS, lang_of, render
 from digitize.messages.when import show_date, show_time
 from digitize.reports.html import HtmlReport
 
@@ -72,6 +72,7 @@ class BatchReport:
         self.field_names: set[str] = set()
         self.doc_status, self.dossier_status = Counter(), Counter()
         self.doc_types, self.reasons = Counter(), Counter()
+        self._reasons_by_part: Counter = Counter()  # (document|dossier, status, kind): the HTML says them in words
         self.review = 0
         self.throughput = _Throughput(self.started)
 
@@ -93,17 +94,22 @@ class BatchReport:
             if ev.status is DocStatus.STORED:
                 self.throughput.add(ev.at or time.time(), rec.pages)
         else:
-            self.reasons[f"document {ev.status.value}: {reason_kind(_after_where(ev.reason))}"] += 1
+            self._count_reason("document", ev.status.value, ev.reason)
         self._docs.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
 
     def dossier(self, ev: DossierEvent) -> None:
         label = ev.status.value + (" (earlier run)" if ev.earlier else "")
         self.dossier_status[label] += 1
         if ev.status is not DossierStatus.DONE:
-            self.reasons[f"dossier {ev.status.value}: {reason_kind(_after_where(ev.reason))}"] += 1
+            self._count_reason("dossier", ev.status.value, ev.reason)
         self._dossiers.write(json.dumps({"row": ev.row, "dossier": ev.code, "status": ev.status.value,
                                          "reason": ev.reason, "documents": ev.documents, "earlier": ev.earlier},
                                         ensure_ascii=False) + "\n")
+
+    def _count_reason(self, what: str, status: str, reason: str) -> None:
+        kind = reason_kind(_after_where(reason))
+        self.reasons[f"{what} {status}: {kind}"] += 1  # the JSON summary's key, as before
+        self._reasons_by_part[(what, status, kind)] += 1
 
     # --- output --------------------------------------------------------------------------------
 
@@ -163,8 +169,22 @@ class BatchReport:
     def _t(self, code: str, **params: Any) -> str:
         return render("batch." + code, params, self.lang)
 
+    def _status(self, status: str) -> str:
+        earlier = status.endswith(" (earlier run)")
+        word = self._t("st_" + status.removesuffix(" (earlier run)").replace(" ", "_"))
+        return f"{word} ({self._t('earlier')})" if earlier else word
+
     def _statuses(self, counts: Counter) -> dict[str, int]:
-        return {self._t("st_" + k.replace(" ", "_")): v for k, v in counts.items()}
+        return {self._status(k): v for k, v in counts.items()}
+
+    def _reason_words(self) -> dict[str, int]:
+        """`dossier skipped: expired` in the report's language (a reason kind without a code stays as it came)."""
+        out: dict[str, int] = {}
+        for (what, status, kind), n in self._reasons_by_part.most_common(20):
+            code = "kind_" + kind.replace(" ", "_")
+            words = self._t(code) if "batch." + code in CATALOGS["en"] else kind
+            out[f"{self._t('item_' + what)} {self._status(status)}: {words}"] = n
+        return out
 
     def _write_html(self, summary: dict[str, Any]) -> None:
         t = self._t
@@ -179,7 +199,7 @@ class BatchReport:
         if self.doc_types:
             rep.heading(t("documents_by_type")).bar_chart(dict(self.doc_types.most_common()))
         if self.reasons:
-            rep.heading(t("by_reason")).bar_chart(dict(self.reasons.most_common(20)))
+            rep.heading(t("by_reason")).bar_chart(self._reason_words())
         if summary["throughput_pages_per_second"]:
             rep.heading(t("throughput")).bar_chart(summary["throughput_pages_per_second"])
         rep.heading(t("to_review"))
@@ -197,7 +217,7 @@ class BatchReport:
         if problems:
             rep.heading(t("problems"))
             rep.table([t("col_row"), t("col_dossier"), t("col_status"), t("col_reason")],
-                      [[d["row"] or "", d["dossier"], t("st_" + d["status"].replace(" ", "_")), d["reason"]] for d in problems])
+                      [[d["row"] or "", d["dossier"], self._status(d["status"]), d["reason"]] for d in problems])
         self.paths["html"].write_text(rep.render(), encoding="utf-8")
 
 
