@@ -127,12 +127,14 @@ def test_bad_uploads_give_their_reason_and_store_nothing(station, tmp_path, corp
     locked = encrypted_pdf(tmp_path / "khoa.pdf", corpus / "pdfa" / "PDFA-2b_6-1-3-t01-pass-a.pdf")
     before = _stored(station.store)
     with station.client("lan") as staff:
-        for path, words in ((text, "not an image or PDF"), (bomb, "decompression bomb"), (locked, "password")):
+        for path, words, vi in ((text, "not an image or PDF", "không phải ảnh hay PDF"),
+                                (bomb, "decompression bomb", "bom giải nén"), (locked, "password", "PDF có mật khẩu")):
             r = staff.post("/api/documents", files={"file": (path.name, path.read_bytes(), "application/octet-stream")})
             assert r.status_code == 422, r.text
             body = r.json()
             assert body["error"].startswith(path.name + ": ") and words in body["error"], body
-            assert "\n" not in body["error"] and body["message"]
+            # the page's sentence, from the error's code: Vietnamese, nothing of the English line
+            assert "\n" not in body["error"] and vi.lower() in body["message"].lower() and words not in body["message"], body
     assert _stored(station.store) == before
 
 

@@ -44,8 +44,7 @@ def _file_kind(path: str, limits: Limits) -> str:
         raise InputError(path, msg("input.too_big", size=size, limit=limits.max_file_bytes))
     kind = sniff(head)
     if kind is None:
-        looks = "text" if _is_text(head) else "unknown data"
-        raise InputError(path, msg("input.not_scan", looks=looks))
+        raise InputError(path, msg("input.not_text_scan" if _is_text(head) else "input.not_scan"))
     return kind
 
 

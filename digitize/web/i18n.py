@@ -99,5 +99,6 @@ def failure(code: str, lang: str, detail: Message | Mapping[str, Any] | None = N
     (an English detail without one is added to English pages only)."""
     text = error(code, lang)
     if detail is not None:
-        return f"{text} {message(detail, lang)}"
+        said = message(detail, lang)
+        return f"{text} {said[:1].upper()}{said[1:]}"
     return f"{text} {reason}" if reason and lang == "en" else text
