@@ -26,17 +26,19 @@ def check_signatures(data: bytes, opts: TrustOptions) -> list[SignatureCheck]:
 
     reader = PdfFileReader(io.BytesIO(data), strict=False)
     embedded, unverifiable = collect(reader, data)
-    dss = _read_dss(reader)
-    rows = [_check_one(emb, embedded[i + 1:], opts, dss) for i, emb in enumerate(embedded)]
+    attempt = Attempts()
+    dss = attempt("dss", lambda: _read_dss(reader), None)  # a DSS that cannot be read: each row says so
+    rows = [_check_one(emb, embedded[i + 1:], opts, dss, tuple(attempt.findings)) for i, emb in enumerate(embedded)]
     return rows + [_unverifiable_row(u) for u in unverifiable]
 
 
 def _read_dss(reader):
     from pyhanko.sign.validation.dss import DocumentSecurityStore
+    from pyhanko.sign.validation.errors import NoDSSFoundError
 
     try:
         return DocumentSecurityStore.read_dss(reader)
-    except Exception:  # no DSS, or one we cannot read: validate without its data
+    except NoDSSFoundError:  # most files have none
         return None
 
 
@@ -100,8 +102,9 @@ def _validate(emb, later, opts: TrustOptions, dss, is_docts: bool, attempt: Atte
     return out
 
 
-def _check_one(emb, later, opts: TrustOptions, dss) -> SignatureCheck:
+def _check_one(emb, later, opts: TrustOptions, dss, file_findings: tuple[Finding, ...] = ()) -> SignatureCheck:
     attempt = Attempts()
+    attempt.findings.extend(file_findings)
     name = emb.field_name or "?"
     is_docts = _is_docts(emb)
     kind = "document_timestamp" if is_docts else "signature"

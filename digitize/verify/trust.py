@@ -118,29 +118,24 @@ def _cn(name: x509.Name) -> str:
 
 
 def embedded_certs(emb, dss) -> list[x509.Certificate]:
-    out = []
-    try:
-        out += [c.chosen for c in emb.signed_data["certificates"] if c.name == "certificate"]
-    except Exception:
-        pass
+    """The certificates the signature and the DSS carry. Runs as a check (findings.Attempts): data that does not
+    parse is a finding, not a silently shorter list."""
+    out = [c.chosen for c in (emb.signed_data["certificates"] or ()) if c.name == "certificate"]
     if dss is not None:
-        try:
-            out += list(dss.load_certs())
-        except Exception:
-            pass
+        out += list(dss.load_certs())
     return out
 
 
 def proven_time(emb, is_docts: bool) -> dt.datetime | None:
     """The time a signature is proven to exist: its own time-stamp token's genTime (document time-stamp: itself)."""
-    try:
-        if is_docts:
-            sd = emb.signed_data
-        else:
-            from pyhanko.sign.general import find_unique_cms_attribute
+    from pyhanko.sign.general import NonexistentAttributeError, find_unique_cms_attribute
 
+    if is_docts:
+        sd = emb.signed_data
+    else:
+        try:
             token = find_unique_cms_attribute(emb.signer_info["unsigned_attrs"], "signature_time_stamp_token")
-            sd = token["content"]
-        return sd["encap_content_info"]["content"].parsed["gen_time"].native
-    except Exception:  # no token, or one that does not parse: no proof
-        return None
+        except NonexistentAttributeError:  # no time-stamp: no proof (one that does not parse is a finding)
+            return None
+        sd = token["content"]
+    return sd["encap_content_info"]["content"].parsed["gen_time"].native
