@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from digitize.messages import Message, from_dicts
+from digitize.messages import LEGACY, Message, from_dicts
 
 Box = tuple[int, int, int, int]  # x0, y0, x1, y1 in pixels of the straightened page image
 
@@ -144,6 +144,11 @@ class Field:
     needs_review: bool = False
     reasons: tuple[Message, ...] = ()  # why a person should look at it: codes of digitize.messages
     label: str = ""  # the label printed for it, when it was read after one
+
+    def __post_init__(self) -> None:
+        if any(not isinstance(r, Message) for r in self.reasons):  # a plain sentence: kept, shown as written
+            object.__setattr__(self, "reasons", tuple(r if isinstance(r, Message) else Message(LEGACY, {"text": str(r)})
+                                                      for r in self.reasons))
 
     @property
     def reason(self) -> str:
