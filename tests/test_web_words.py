@@ -97,6 +97,8 @@ def test_a_vietnamese_day_reads_vietnamese(station, tmp_path):
         shown = "\n".join(labels + reasons + page.locator("#warnings").all_inner_texts()
                           + page.locator("#originals").all_inner_texts())
         assert not _english(shown), (_english(shown), shown)
+        # the government's signature on the original, and why it is not yet valid offline, in Vietnamese
+        assert page.locator("#originals .finding").count() >= 1
         text = page.evaluate(f"fetch('/api/documents/{doc_id}/text').then(r => r.json())")
         assert not _stripped_labels(labels, "\n".join(text["pages"])), labels
         assert not any(re.fullmatch(r"[a-z0-9_]+", label) for label in labels), labels  # no internal names
