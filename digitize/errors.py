@@ -1,4 +1,6 @@
 """The error tree and the exit codes that follow from it. No third-party imports: every layer may use it.
+A reason may be a digitize.messages Message (a code with parameters): the line says it in English, pages render
+`message` in their language.
 
 Every error the user sees is one line, `error: <where>: <reason>`. The kind of failure decides the exit code:
 a bad document fails only that document (the run exits 1 when some failed), a bad command line or setting
@@ -10,6 +12,8 @@ from __future__ import annotations
 
 import enum
 import traceback
+
+from digitize.messages import Message
 
 
 class ExitCode(enum.IntEnum):
@@ -35,13 +39,14 @@ class DigitizeError(Exception):
 
     exit_code = ExitCode.SOME_FAILED
 
-    def __init__(self, where: str, reason: str):
+    def __init__(self, where: str, reason: str | Message):
         super().__init__(f"{where}: {reason}")
         self.where = where
-        self.reason = reason
+        self.reason = str(reason)  # English, for the error line
+        self.message = reason if isinstance(reason, Message) else None  # the code, for pages in any language
 
     def __reduce__(self):  # crosses process boundaries intact (default pickling passes one arg)
-        return (type(self), (self.where, self.reason))
+        return (type(self), (self.where, self.message or self.reason))
 
 
 class InputError(DigitizeError):
@@ -90,12 +95,12 @@ class InternalError(DigitizeError):
 
     exit_code = ExitCode.INTERNAL
 
-    def __init__(self, where: str, reason: str, trace: str = ""):
+    def __init__(self, where: str, reason: str | Message, trace: str = ""):
         super().__init__(where, reason)
         self.trace = trace
 
     def __reduce__(self):
-        return (type(self), (self.where, self.reason, self.trace))
+        return (type(self), (self.where, self.message or self.reason, self.trace))
 
     @classmethod
     def wrap(cls, where: str, exc: BaseException) -> "InternalError":

@@ -6,10 +6,12 @@ Data flows one way: PageRef -> Page -> (PageQuality, Geometry) -> OcrPage -> Pag
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
+
+from digitize.messages import LEGACY, Message, from_dicts
 
 Box = tuple[int, int, int, int]  # x0, y0, x1, y1 in pixels of the straightened page image
 
@@ -140,8 +142,30 @@ class Field:
     box: Box | None = None
     valid: bool = True
     needs_review: bool = False
-    reason: str = ""
+    reasons: tuple[Message, ...] = ()  # why a person should look at it: codes of digitize.messages
     label: str = ""  # the label printed for it, when it was read after one
+
+    def __post_init__(self) -> None:
+        if any(not isinstance(r, Message) for r in self.reasons):  # a plain sentence: kept, shown as written
+            object.__setattr__(self, "reasons", tuple(r if isinstance(r, Message) else Message(LEGACY, {"text": str(r)})
+                                                      for r in self.reasons))
+
+    @property
+    def reason(self) -> str:
+        """The reasons in English, one line (CLI, logs, the JSON `reason`); pages render `reasons` instead."""
+        return "; ".join(str(r) for r in self.reasons)
+
+    def flag(self, *reasons: Message, valid: bool | None = None) -> "Field":
+        """This field with more reasons to look at it (and needs_review); `valid=False` marks it invalid too."""
+        return replace(self, needs_review=True, reasons=self.reasons + reasons,
+                       valid=self.valid if valid is None else valid)
+
+    @staticmethod
+    def from_dict(d: dict[str, Any]) -> "Field":
+        box = d.get("box")
+        return Field(d["name"], d.get("value"), d.get("raw") or "", d.get("confidence") or 0.0, d.get("page"),
+                     tuple(box) if box else None, bool(d.get("valid", True)), bool(d.get("needs_review", False)),
+                     from_dicts(d.get("reasons"), d.get("reason")), d.get("label") or "")
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -154,6 +178,7 @@ class Field:
             "valid": self.valid,
             "needs_review": self.needs_review,
             "reason": self.reason,
+            "reasons": [r.as_json() for r in self.reasons],
             **({"label": self.label} if self.label else {}),
         }
 

@@ -84,16 +84,17 @@ def test_report_files(first_run):
     assert "<script" not in html and "<link" not in html and "<svg" in html
     assert 'href="http' not in html and 'src=' not in html  # self-contained: nothing fetched
     flagged = [d for d in report["documents"] if d["qa_sample"] or d.get("needs_review")]
-    assert "Documents needing review" in html
+    assert "Giấy tờ cần kiểm tra" in html and 'lang="vi"' in html  # Vietnamese unless --lang en
     assert html.count('href="file://') >= 2 * len(flagged)
-    assert "not yet issued" in html
+    assert "hồ sơ bỏ qua: chưa ban hành" in html  # the reasons chart in words; the rows keep the run's reason
 
 
 @pytest.mark.slow
 def test_every_document_of_a_full_qa_sample_is_listed_for_review(archive, tmp_path):
     """The 50 % sample above may, for four documents, be empty: a sample of 100 % shows the review list."""
     digitize("batch", str(archive / "manifest.csv"), "--store", str(tmp_path / "store"), "--valid-on", "30/06/2025",
-             "--report", str(tmp_path / "report"), "--qa-sample", "100%", "--json", "--jobs", "2", "--no-sign")
+             "--report", str(tmp_path / "report"), "--qa-sample", "100%", "--json", "--jobs", "2", "--no-sign",
+             "--lang", "en")
     report = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
     assert len(report["documents"]) == 4 and all(d["qa_sample"] for d in report["documents"])
     html = (tmp_path / "report.html").read_text(encoding="utf-8")

@@ -37,15 +37,17 @@ TRUST_EXPECTED = {
     "pyhanko_sig-with-ski-sid.pdf": ("indeterminate", "indeterminate", "revocation status unknown"),
     # long-term files: embedded OCSP/CRL answer the revocation question
     "pyhanko_pades-lta-dss-indirect-arrs-test.pdf": ("valid", "valid", None),
-    # issuers that exist nowhere in the corpus: untrusted, and the missing certificate is named
-    "dss_Signature-P-FR_CS-5.pdf": ("invalid", "invalid", "issuer certificate 'Secu Test Intermediate1'"),
-    "dss_Signature-P-PK7-2.pdf": ("invalid", "invalid", "issuer certificate 'LevelBCAOK'"),
+    # issuers that exist nowhere in the corpus: untrusted (indeterminate, EN 319 102-1: NO_CERTIFICATE_CHAIN_FOUND),
+    # and the missing certificate is named
+    "dss_Signature-P-FR_CS-5.pdf": ("invalid", "invalid", "issuer certificate 'Secu Test Intermediate1'"),  # and modified
+    "dss_Signature-P-PK7-2.pdf": ("indeterminate", "indeterminate", "issuer certificate 'LevelBCAOK'"),
     "dss_Test.signed_Certipost-2048-SHA512.extended-LTA.pdf":
-        ("invalid", "invalid", "issuer certificate 'Universign Timestamping CA 2015'"),
+        ("indeterminate", "indeterminate", "issuer certificate 'Universign Timestamping CA 2015'"),
     # pyHanko's difference analysis breaks on a dangling reference of the original document
     "dss_pades-ltv.pdf": ("invalid", "invalid", "modification analysis failed (KeyError"),
     # self-signed signer: trusted only when its own certificate is given (test below)
-    "pyhanko_minimal-signed-twice-both-created.pdf": ("invalid", "invalid", "self-signed certificate 'Lord Testerino'"),
+    "pyhanko_minimal-signed-twice-both-created.pdf": ("invalid", "invalid",  # and the XMP replaced after signing
+                                                      "self-signed certificate 'Lord Testerino'"),
 }
 
 
@@ -136,11 +138,15 @@ def test_trust_and_revocation_of_signed_pdfs(name):
     assert reason is None or any(reason in r for r in v.reasons), v.reasons
     lax = verify_file(SIGNED / name, certs, pdfa=False, revocation=False)
     assert lax.verdict.value == expected_lax, lax.reasons
-    if expected_lax == "indeterminate" and expected != "invalid":
+    untrusted = reason is not None and reason.startswith(("issuer certificate", "self-signed"))
+    if untrusted:
+        assert all(any(f.sub_indication == "NO_CERTIFICATE_CHAIN_FOUND" for f in s.findings)
+                   for s in v.signatures if not s.trusted)
+    elif expected_lax == "indeterminate" and expected != "invalid":
         assert all(NO_POE in r and "OUT_OF_BOUNDS_NO_POE" in r for r in lax.reasons), lax.reasons
     if expected_lax == "valid":
         assert all(s.trusted for s in lax.signatures)
-        assert verify_file(SIGNED / name, [], pdfa=False, revocation=False).verdict is Verdict.INVALID
+        assert verify_file(SIGNED / name, [], pdfa=False, revocation=False).verdict is Verdict.INDETERMINATE
 
 
 def test_old_chains_are_trusted_at_their_time_with_sha1_noted():
@@ -259,6 +265,11 @@ def test_cli_verify_json_and_exit_codes(signed, tmp_path):
     rows = [json.loads(line) for line in r.stdout.splitlines()]
     assert [x["verdict"] for x in rows] == ["valid", "invalid", "invalid"]
     assert rows[1]["reasons"]
+    # each finding carries its code, indication and sub-indication; the English `reasons` stay for compatibility
+    assert [f["code"] for f in rows[1]["findings"]] == ["finding.unreadable_pdf"]
+    attack = [f for sig in rows[2]["signatures"] for f in sig["findings"] if f["indication"] != "TOTAL_PASSED"]
+    assert attack and all(f["code"].startswith("finding.") and f["sub_indication"] for f in attack), attack
+    assert {f["text"] for f in attack} <= {r.split(": ", 1)[1] for r in rows[2]["reasons"]}
     r = _cli("verify", good)  # readable table; no trust root given -> untrusted
     assert r.returncode == 1 and "untrusted" in r.stdout
 

@@ -38,7 +38,9 @@ def test_b_b_online_fetches_from_the_responder(pki, b_b):
 def test_b_b_no_revocation_accepts_the_chain(pki, b_b):
     assert verify_file(b_b, [pki.root_pem], pdfa=False, revocation=False).verdict is Verdict.VALID
     # waiving revocation never makes an unknown root trusted
-    assert verify_file(b_b, [], pdfa=False, revocation=False).verdict is Verdict.INVALID
+    unknown_root = verify_file(b_b, [], pdfa=False, revocation=False)
+    assert unknown_root.verdict is Verdict.INDETERMINATE  # untrusted, not failed (EN 319 102-1)
+    assert unknown_root.signatures[0].indication == "NO_CERTIFICATE_CHAIN_FOUND"
 
 
 def test_b_lt_uses_embedded_ocsp_offline(pki, p12_signer, tmp_path):

@@ -59,7 +59,7 @@ def test_no_session_is_401_and_a_wrong_password_is_401(station):
         assert anon.get("/api/documents").status_code == 401
         assert anon.patch("/api/documents/" + "0" * 20 + "/fields", json={"revision": 1, "fields": {}}).status_code == 401
         r = anon.post("/api/session", json={"username": "lan", "password": "sai-mat-khau"})
-        assert r.status_code == 401 and r.json()["message"].startswith("Sai tên đăng nhập")
+        assert r.status_code == 401 and r.json()["message"] == "Sai tên đăng nhập hoặc mật khẩu."  # nothing more
         assert "set-cookie" not in r.headers
 
 
@@ -82,6 +82,7 @@ def test_repeated_failures_are_slowed_down(station):
         refused = c.post("/api/session", json={"username": "tuan", "password": PASSWORDS["tuan"]})
         # even the right password waits once the name has failed too often
         assert refused.status_code == 429 and int(refused.headers["retry-after"]) >= 1
+        assert refused.json()["message"] == "Đăng nhập sai quá nhiều lần, hãy thử lại sau."  # no English tail
 
 
 def test_state_changes_without_csrf_are_403(station, draft):
@@ -126,12 +127,14 @@ def test_bad_uploads_give_their_reason_and_store_nothing(station, tmp_path, corp
     locked = encrypted_pdf(tmp_path / "khoa.pdf", corpus / "pdfa" / "PDFA-2b_6-1-3-t01-pass-a.pdf")
     before = _stored(station.store)
     with station.client("lan") as staff:
-        for path, words in ((text, "not an image or PDF"), (bomb, "decompression bomb"), (locked, "password")):
+        for path, words, vi in ((text, "not an image or PDF", "không phải ảnh hay PDF"),
+                                (bomb, "decompression bomb", "bom giải nén"), (locked, "password", "PDF có mật khẩu")):
             r = staff.post("/api/documents", files={"file": (path.name, path.read_bytes(), "application/octet-stream")})
             assert r.status_code == 422, r.text
             body = r.json()
             assert body["error"].startswith(path.name + ": ") and words in body["error"], body
-            assert "\n" not in body["error"] and body["message"]
+            # the page's sentence, from the error's code: Vietnamese, nothing of the English line
+            assert "\n" not in body["error"] and vi.lower() in body["message"].lower() and words not in body["message"], body
     assert _stored(station.store) == before
 
 
@@ -139,7 +142,8 @@ def test_draft_fields_revisions_approve_sign_verify(station, draft):
     doc_id = draft["id"]
     assert draft["doc_type"] == "giay_khai_sinh" and draft["revision"] == 1
     f = draft["fields"]["ho_ten"]
-    assert set(f) == {"value", "raw", "confidence", "page", "box", "valid", "needs_review", "reason"}
+    assert set(f) == {"value", "raw", "confidence", "page", "box", "valid", "needs_review", "reason",
+                      "reasons"}
     with station.client("lan") as staff, station.client("minh") as signer, station.client("ha") as auditor:
         page = staff.get(f"/api/documents/{doc_id}/pages/1")
         assert page.status_code == 200 and page.content[:2] == b"\xff\xd8"
@@ -147,6 +151,7 @@ def test_draft_fields_revisions_approve_sign_verify(station, draft):
         assert staff.get(f"/api/documents/{doc_id}/pages/9").status_code == 404
         bad = staff.get(f"/api/documents/{doc_id}/fields/so_dinh_danh/check", params={"value": "0923"})
         assert bad.json()["valid"] is False and "12 chữ số" in bad.json()["message"]
+        assert [r["code"] for r in bad.json()["reasons"]] == ["reason.cccd_missing"]
         r = staff.patch(f"/api/documents/{doc_id}/fields",
                         json={"revision": 1, "fields": {"ho_ten": "Đinh Thùy Hường", "ghi_chu": "bổ sung"}})
         assert r.status_code == 200 and r.json()["revision"] == 2
@@ -155,6 +160,7 @@ def test_draft_fields_revisions_approve_sign_verify(station, draft):
         kept = staff.patch(f"/api/documents/{doc_id}/fields", json={"revision": 2, "fields": {"so_dinh_danh": "0923"}})
         sdd = kept.json()["fields"]["so_dinh_danh"]
         assert (sdd["value"], sdd["valid"], sdd["needs_review"]) == ("0923", False, True) and sdd["reason"]
+        assert sdd["reasons"][0]["code"] == "reason.cccd_missing"  # stored with its code
         restored = staff.patch(f"/api/documents/{doc_id}/fields",
                                json={"revision": 3, "fields": {"so_dinh_danh": f["value"] and draft["fields"]["so_dinh_danh"]["value"]}})
         assert restored.status_code == 200

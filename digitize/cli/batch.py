@@ -56,6 +56,7 @@ class _Printer:
 def batch(
     source: Path = typer.Argument(..., help="Manifest (CSV or XLSX) or a folder of dossier folders"),
     store: str = c.StoreOpt, valid_on: str = ValidOnOpt, cluster: str = ClusterOpt, report: Path = ReportOpt,
+    lang: str = typer.Option("vi", "--lang", help="Language of the HTML batch report: vi (default) or en"),
     retry_failed: bool = RetryOpt, qa_sample: str = QaOpt, qa_seed: str = QaSeedOpt,
     as_json: bool = c.JsonOpt, debug: bool = c.DebugOpt,
     keep_source: bool = typer.Option(True, "--keep-source/--no-keep-source", help=c.KEEP_SOURCE_HELP),
@@ -66,6 +67,8 @@ def batch(
         day = (parse_date(valid_on) if valid_on else None) or date.today()
     except ValueError as e:
         raise typer.BadParameter(str(e), param_hint="--valid-on") from None
+    if lang not in ("vi", "en"):
+        raise typer.BadParameter("vi or en", param_hint="--lang")
     options = BatchOptions(day, retry_failed, parse_rate(qa_sample), qa_seed, cluster)
     # before the progress display: a signer may prompt for its password
     ctx = c.keeping_originals(c.open_run(opts, store), keep_source)
@@ -73,7 +76,8 @@ def batch(
         dtask = progress.add_task("dossiers", total=count_dossiers(source), rate="")
         ctx = ctx.telling(c.PageProgress(progress))
         printer = _Printer(source, as_json, debug, progress, dtask)
-        reporter = BatchReport(report, str(source.resolve()), day.isoformat(), options.qa_rate) if report else None
+        reporter = BatchReport(report, str(source.resolve()), day.isoformat(), options.qa_rate, lang) \
+            if report else None
         totals = None
         try:
             totals = run_batch(source, ctx, options, [printer] + ([reporter] if reporter else []))

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from digitize.errors import DigitizeError, InternalError
+from digitize.messages import Message
 from digitize.model import DocumentInput, Record
 
 T = TypeVar("T")
@@ -25,6 +26,7 @@ class Outcome:
     error: str | None = None
     created: bool = False  # False when the same input + settings was already stored
     trace: str = ""  # traceback of an internal error, shown with --debug only
+    message: Message | None = None  # the error's code (digitize.messages), for pages in any language
 
     @property
     def ok(self) -> bool:
@@ -32,7 +34,7 @@ class Outcome:
 
     @classmethod
     def failed(cls, doc_input: DocumentInput, error: DigitizeError) -> "Outcome":
-        return cls(doc_input, error=str(error), trace=getattr(error, "trace", ""))
+        return cls(doc_input, error=str(error), trace=getattr(error, "trace", ""), message=error.message)
 
     def as_json(self) -> dict[str, Any]:
         if self.record is not None:

@@ -7,6 +7,7 @@ memory, so a report of 50,000 documents costs no more memory than one of 50.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import html
 import json
 import time
@@ -15,6 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from digitize.batch.run import DocStatus, DocumentEvent, DossierEvent, DossierStatus, Totals, reason_kind
+from digitize.messages import CATALOGS, lang_of, render
+from digitize.messages.when import show_date, show_time
 from digitize.reports.html import HtmlReport
 
 FIXED_COLUMNS = ["id", "dossier", "source", "status", "reason", "doc_type", "pages", "sha256", "pdf",
@@ -56,8 +59,9 @@ class _Html(HtmlReport):
 class BatchReport:
     """A batch listener writing the three report files; call close() once the batch ends."""
 
-    def __init__(self, base: Path, source: str, valid_on: str, qa_rate: float = 0.0):
+    def __init__(self, base: Path, source: str, valid_on: str, qa_rate: float = 0.0, lang: str = "vi"):
         self.paths = report_paths(base)
+        self.lang = lang_of(lang)  # of the HTML page (the JSON and CSV keep their keys and the pipeline's values)
         self.paths["json"].parent.mkdir(parents=True, exist_ok=True)
         self.source, self.valid_on, self.qa_rate = source, valid_on, qa_rate
         self.started = time.time()
@@ -68,6 +72,7 @@ class BatchReport:
         self.field_names: set[str] = set()
         self.doc_status, self.dossier_status = Counter(), Counter()
         self.doc_types, self.reasons = Counter(), Counter()
+        self._reasons_by_part: Counter = Counter()  # (document|dossier, status, kind): the HTML says them in words
         self.review = 0
         self.throughput = _Throughput(self.started)
 
@@ -89,17 +94,22 @@ class BatchReport:
             if ev.status is DocStatus.STORED:
                 self.throughput.add(ev.at or time.time(), rec.pages)
         else:
-            self.reasons[f"document {ev.status.value}: {reason_kind(_after_where(ev.reason))}"] += 1
+            self._count_reason("document", ev.status.value, ev.reason)
         self._docs.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
 
     def dossier(self, ev: DossierEvent) -> None:
         label = ev.status.value + (" (earlier run)" if ev.earlier else "")
         self.dossier_status[label] += 1
         if ev.status is not DossierStatus.DONE:
-            self.reasons[f"dossier {ev.status.value}: {reason_kind(_after_where(ev.reason))}"] += 1
+            self._count_reason("dossier", ev.status.value, ev.reason)
         self._dossiers.write(json.dumps({"row": ev.row, "dossier": ev.code, "status": ev.status.value,
                                          "reason": ev.reason, "documents": ev.documents, "earlier": ev.earlier},
                                         ensure_ascii=False) + "\n")
+
+    def _count_reason(self, what: str, status: str, reason: str) -> None:
+        kind = reason_kind(_after_where(reason))
+        self.reasons[f"{what} {status}: {kind}"] += 1  # the JSON summary's key, as before
+        self._reasons_by_part[(what, status, kind)] += 1
 
     # --- output --------------------------------------------------------------------------------
 
@@ -156,34 +166,58 @@ class BatchReport:
                 fixed[FIXED_COLUMNS.index("needs_review")] = ";".join(row.get("needs_review") or [])
                 w.writerow(["" if v is None else v for v in fixed] + [_csv_value(fields.get(n)) for n in names])
 
+    def _t(self, code: str, **params: Any) -> str:
+        return render("batch." + code, params, self.lang)
+
+    def _status(self, status: str) -> str:
+        earlier = status.endswith(" (earlier run)")
+        word = self._t("st_" + status.removesuffix(" (earlier run)").replace(" ", "_"))
+        return f"{word} ({self._t('earlier')})" if earlier else word
+
+    def _statuses(self, counts: Counter) -> dict[str, int]:
+        return {self._status(k): v for k, v in counts.items()}
+
+    def _reason_words(self) -> dict[str, int]:
+        """`dossier skipped: expired` in the report's language (a reason kind without a code stays as it came)."""
+        out: dict[str, int] = {}
+        for (what, status, kind), n in self._reasons_by_part.most_common(20):
+            code = "kind_" + kind.replace(" ", "_")
+            words = self._t(code) if "batch." + code in CATALOGS["en"] else kind
+            out[f"{self._t('item_' + what)} {self._status(status)}: {words}"] = n
+        return out
+
     def _write_html(self, summary: dict[str, Any]) -> None:
-        rep = _Html("Batch report", f"{self.source} · valid on {self.valid_on} · started {summary['started']}")
-        rep.counts({"pages": summary["pages"], "pages/s": summary["pages_per_second"] or 0,
-                    "seconds": summary["seconds"], "needs review": self.review})
-        rep.heading("Dossiers by status").counts(dict(self.dossier_status)).bar_chart(dict(self.dossier_status))
-        rep.heading("Documents by status").counts(dict(self.doc_status)).bar_chart(dict(self.doc_status))
+        t = self._t
+        started = show_time(dt.datetime.fromtimestamp(self.started, dt.timezone.utc))
+        rep = _Html(t("title"), t("subtitle", source=self.source, valid_on=show_date(self.valid_on), started=started),
+                    lang=self.lang)
+        rep.counts({t("pages"): summary["pages"], t("pages_per_second"): summary["pages_per_second"] or 0,
+                    t("seconds"): summary["seconds"], t("needs_review"): self.review})
+        dossiers, documents = self._statuses(self.dossier_status), self._statuses(self.doc_status)
+        rep.heading(t("dossiers_by_status")).counts(dossiers).bar_chart(dossiers)
+        rep.heading(t("documents_by_status")).counts(documents).bar_chart(documents)
         if self.doc_types:
-            rep.heading("Documents by type").bar_chart(dict(self.doc_types.most_common()))
+            rep.heading(t("documents_by_type")).bar_chart(dict(self.doc_types.most_common()))
         if self.reasons:
-            rep.heading("Skipped and failed, by reason").bar_chart(dict(self.reasons.most_common(20)))
+            rep.heading(t("by_reason")).bar_chart(self._reason_words())
         if summary["throughput_pages_per_second"]:
-            rep.heading("Throughput over time (pages/s)").bar_chart(summary["throughput_pages_per_second"])
-        rep.heading("Documents needing review")
+            rep.heading(t("throughput")).bar_chart(summary["throughput_pages_per_second"])
+        rep.heading(t("to_review"))
         rows = []
         for row in self._lines(self._docs_tmp):
             if row.get("needs_review") or row.get("qa_sample"):
-                why = ", ".join(row.get("needs_review") or []) + (" · QA sample" if row.get("qa_sample") else "")
+                why = ", ".join(row.get("needs_review") or []) + (f" · {t('qa_sample')}" if row.get("qa_sample") else "")
                 rows.append(f"<tr><td>{_e(row['dossier'])}</td><td>{_link(row.get('pdf'), row.get('id'))}</td>"
                             f"<td>{_e(row.get('doc_type'))}</td><td>{_link(row['source'], Path(row['source']).name)}</td>"
                             f"<td>{_e(why.strip(' ·'))}</td></tr>")
-        rep.raw("<table><thead><tr><th>dossier</th><th>stored PDF</th><th>type</th><th>source</th>"
-                f"<th>why</th></tr></thead><tbody>{''.join(rows)}</tbody></table>" if rows
-                else '<p class="note">none</p>')
+        head = "".join(f"<th>{_e(t(k))}</th>" for k in ("col_dossier", "col_pdf", "col_type", "col_source", "col_why"))
+        rep.raw(f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>" if rows
+                else f'<p class="note">{_e(t("none"))}</p>')
         problems = [d for d in self._lines(self._dossiers_tmp) if d["status"] != "done"]
         if problems:
-            rep.heading("Dossiers skipped or failed")
-            rep.table(["row", "dossier", "status", "reason"],
-                      [[d["row"] or "", d["dossier"], d["status"], d["reason"]] for d in problems])
+            rep.heading(t("problems"))
+            rep.table([t("col_row"), t("col_dossier"), t("col_status"), t("col_reason")],
+                      [[d["row"] or "", d["dossier"], self._status(d["status"]), d["reason"]] for d in problems])
         self.paths["html"].write_text(rep.render(), encoding="utf-8")
 
 

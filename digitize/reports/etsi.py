@@ -1,6 +1,7 @@
 """ETSI TS 119 102-2 validation report (XML) of a `verify` run: one SignatureValidationReport per signature row, in
 the order of the rows, with the main indication of our verdict (valid: total-passed, invalid: total-failed,
-indeterminate: indeterminate), the EN 319 102-1 sub-indication when it belongs to that main indication, the
+indeterminate: indeterminate), the EN 319 102-1 sub-indication of its main finding (verify/findings.py: for
+INDETERMINATE as for TOTAL_FAILED), the
 policy applied, and each reason. The per-signature parts come from pyHanko's generator
 (pyhanko.sign.validation.report.tools); a row it cannot describe (a document time-stamp, a signature that cannot be
 read) gets a minimal entry."""
@@ -10,10 +11,11 @@ import dataclasses
 from typing import Sequence
 
 from digitize.errors import MissingDependency
+from digitize.verify.findings import SUB_INDICATIONS, Indication
 
-MAIN = {"valid": "urn:etsi:019102:mainindication:total-passed",
-        "invalid": "urn:etsi:019102:mainindication:total-failed",
-        "indeterminate": "urn:etsi:019102:mainindication:indeterminate"}
+INDICATION = {"valid": Indication.TOTAL_PASSED, "invalid": Indication.TOTAL_FAILED,
+              "indeterminate": Indication.INDETERMINATE}
+MAIN = {verdict: indication.urn for verdict, indication in INDICATION.items()}
 REASON_TYPE = "urn:digitize:reason"
 
 
@@ -45,11 +47,9 @@ def etsi_report(verdicts: Sequence) -> str:
 
 
 def _with_our_verdict(part, sig, file: str, vr):
-    from pyhanko.sign.ades.report import AdESFailure, AdESIndeterminate
-
-    family = {"invalid": AdESFailure, "indeterminate": AdESIndeterminate}.get(sig.verdict.value)
+    main = INDICATION[sig.verdict.value]
     sub = ()
-    if family is not None and sig.indication in family.__members__:
+    if main is not Indication.TOTAL_PASSED and sig.indication in SUB_INDICATIONS[main]:
         sub = (f"urn:etsi:019102:subindication:{sig.indication}",)
     reasons = [f"{file}: {sig.field}"] + list(sig.reasons) + list(sig.notes)
     data = vr.ValidationReportDataType(additional_validation_report_data=vr.AdditionalValidationReportDataType(

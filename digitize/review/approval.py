@@ -13,9 +13,10 @@ from collections.abc import Iterable
 from typing import Any
 
 from digitize.errors import ConflictError, InputError
+from digitize.messages import Message, msg
 from digitize.model import Field
 from digitize.review.roles import Forbidden
-from digitize.vn.text import bad_character, nfc
+from digitize.vn.text import bad_character_at, nfc
 
 MAX_VALUE_CHARS = 4000
 MAX_FIELDS = 200
@@ -26,7 +27,7 @@ CONTENT_CHANGES = EDITS + ("field_removed", "type_changed", "pages_changed")
 class ApprovalIncomplete(ConflictError):
     """Approval refused: required fields without a value, flagged fields neither edited nor confirmed."""
 
-    def __init__(self, where: str, reason: str, missing: Iterable[str] = (), unconfirmed: Iterable[str] = ()):
+    def __init__(self, where: str, reason: str | Message, missing: Iterable[str] = (), unconfirmed: Iterable[str] = ()):
         super().__init__(where, reason)
         self.missing, self.unconfirmed = list(missing), list(unconfirmed)
 
@@ -63,40 +64,38 @@ def check_approval(doc_id: str, fields: tuple[Field, ...], profile, events: list
     names = {f.name for f in fields}
     unknown = [n for n in confirmed if n not in names]
     if unknown:
-        raise InputError(doc_id, f"confirmed field {unknown[0]!r} is not a field of the document")
+        raise InputError(doc_id, msg("approval.unknown_field", field=unknown[0]))
     missing, unconfirmed = approval_gaps(fields, profile, events, confirmed)
     if missing or unconfirmed:
-        parts = ([f"required fields without a value: {', '.join(missing)}"] if missing else []) + \
-            ([f"flagged fields neither corrected nor confirmed: {', '.join(unconfirmed)}"] if unconfirmed else [])
-        raise ApprovalIncomplete(doc_id, "; ".join(parts), missing, unconfirmed)
+        gaps = msg("approval.gaps", missing=", ".join(missing) or "—", unconfirmed=", ".join(unconfirmed) or "—")
+        raise ApprovalIncomplete(doc_id, gaps, missing, unconfirmed)
 
 
-def four_eyes_reason(signer: str, events: list[dict[str, Any]], revision: int) -> str:
-    """Why `signer` may not sign `revision` of the record with these events ("" when they may)."""
+def four_eyes_reason(signer: str, events: list[dict[str, Any]], revision: int) -> Message | None:
+    """Why `signer` may not sign `revision` of the record with these events (None when they may)."""
     upto = [e for e in events if int(e["data"].get("revision") or 0) <= revision]
     approvals = [e for e in upto if e["kind"] == "approved"]
     if approvals and approvals[-1]["user"] == signer:
-        return f"{signer} approved this record: another person must sign it (four eyes)"
+        return msg("approval.four_eyes_approved", user=signer)
     changed = sorted({e["data"].get("field") or e["kind"] for e in upto
                       if e["kind"] in CONTENT_CHANGES and e["user"] == signer})
     if changed:
-        return f"{signer} changed this record ({', '.join(changed)}): another person must sign it (four eyes)"
-    return ""
+        return msg("approval.four_eyes_changed", user=signer, fields=", ".join(changed))
+    return None
 
 
 def clean_value(name: str, value: str) -> str:
     """The value as kept: NFC; refused (InputError naming the field) when too long or holding a character
     XML cannot hold (it would make the signed file's XMP ill-formed)."""
-    problem = bad_character(value)
-    if problem:
-        raise InputError(name, f"the value of {name} has {problem}")
+    found = bad_character_at(value)
+    if found:
+        raise InputError(name, msg("value.bad_character", field=name, char=found[0], position=found[1]))
     value = nfc(value)
     if len(value) > MAX_VALUE_CHARS:
-        raise InputError(name, f"the value of {name} has {len(value)} characters, over the limit of "
-                               f"{MAX_VALUE_CHARS}")
+        raise InputError(name, msg("value.too_long", field=name, length=len(value), limit=MAX_VALUE_CHARS))
     return value
 
 
 def check_field_count(doc_id: str, count: int) -> None:
     if count > MAX_FIELDS:
-        raise InputError(doc_id, f"{count} fields, over the limit of {MAX_FIELDS} per document")
+        raise InputError(doc_id, msg("value.too_many_fields", count=count, limit=MAX_FIELDS))

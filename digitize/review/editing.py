@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 import pikepdf
 
 from digitize.errors import InputError
+from digitize.messages import msg
 from digitize.model import Field
 from digitize.review.pages import index_text
 from digitize.review.roles import require
@@ -36,12 +37,12 @@ def _turn_box(box, width: int, height: int, degrees: int):
 
 def _check_edits(edits: list[PageEdit], pages: int) -> None:
     if not edits:
-        raise InputError("pages", "a document keeps at least one page")
+        raise InputError("pages", msg("input.one_page_left"))
     seen = [e.page for e in edits]
     if len(set(seen)) != len(seen) or not all(1 <= n <= pages for n in seen):
-        raise InputError("pages", f"each page 1-{pages} may be named once")
+        raise InputError("pages", msg("input.page_twice", pages=pages))
     if any(e.rotate % 360 not in TURNS for e in edits):
-        raise InputError("pages", "pages turn by 90, 180 or 270 degrees")
+        raise InputError("pages", msg("input.page_turn"))
 
 
 def rebuild_pdf(pdf: bytes, edits: list[PageEdit]) -> bytes:
@@ -120,7 +121,7 @@ def change_type(review, actor, doc_id: str, revision: int, doc_type: str) -> int
     review._editable(rec, revision, "draft", "reviewed")
     profile = review._profile(doc_type)
     if profile is None:
-        raise InputError(str(doc_type)[:64], "unknown document type")
+        raise InputError(str(doc_type)[:64], msg("input.unknown_type", doc_type=str(doc_type)[:64]))
     if doc_type == rec.doc_type:
         return revision
     current = {f.name: f for f in rec.fields}

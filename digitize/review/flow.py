@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from digitize.errors import ConflictError, InputError, SigningError
+from digitize.messages import msg
 from digitize.model import Field, Record
 from digitize.pdfa.reviewed import with_reviewed_fields
 from digitize.pipeline.context import Signing
@@ -243,8 +244,8 @@ class BatchMoved(RevisionConflict):
     """Records of a batch that are no longer reviewed at the revision the signer saw: nothing was signed."""
 
     def __init__(self, moved: list[dict[str, Any]]):
-        names = ", ".join(f"{m['id'][:8]} r{m['revision']} (now r{m['current']} {m['status']})" for m in moved)
-        super().__init__("sign", f"{len(moved)} record(s) changed since they were listed, nothing was signed: {names}")
+        names = ", ".join(f"{m['id'][:8]} r{m['revision']} → r{m['current']}" for m in moved)
+        super().__init__("sign", msg("approval.batch_moved", count=len(moved), records=names))
         self.moved = moved
 
     def __reduce__(self):

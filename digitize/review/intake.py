@@ -16,6 +16,7 @@ from pathlib import Path
 
 from digitize.archive.originals import KeepOriginals
 from digitize.errors import DigitizeError, InputError
+from digitize.messages import Message, msg
 from digitize.model import DocumentInput
 from digitize.pipeline.assemble import record_id
 from digitize.pipeline.context import RunContext, Signing
@@ -24,7 +25,7 @@ from digitize.review.joining import join_images
 from digitize.review.pages import prepare_views
 from digitize.stages import ingest
 from digitize.tools.files import sha256_file, sniff
-from digitize.vn.text import bad_character
+from digitize.vn.text import bad_character_at
 
 SUFFIX = {"jpeg": ".jpg", "png": ".png", "tiff": ".tif", "pdf": ".pdf"}
 
@@ -35,10 +36,10 @@ def _shown(filename: str | None) -> str:
 
 def _checked_names(filename: str | None, dossier: str | None) -> str:
     """The file's name as shown; refused when it or the dossier code holds a NUL or control character."""
-    for what, text in (("file name", filename or ""), ("dossier code", dossier or "")):
-        problem = bad_character(text, allowed="")
-        if problem:
-            raise InputError(repr(text)[1:-1][:120], f"{what} has {problem}")
+    for code, text in (("input.bad_file_name_character", filename or ""), ("input.bad_code_character", dossier or "")):
+        found = bad_character_at(text, allowed="")
+        if found:
+            raise InputError(repr(text)[1:-1][:120], msg(code, char=found[0], position=found[1]))
     return _shown(filename)
 
 
@@ -60,11 +61,14 @@ class Job:
     status: str = "processing"  # processing | draft | error | duplicate
     error: str = ""
     existing: dict | None = None  # a duplicate: the document already made of this file (id, dossier, status)
+    message: Message | None = None  # the error's code, rendered by the page in its language
 
     def as_json(self) -> dict:
         data = {"id": self.id, "file": self.file, "dossier": self.dossier, "status": self.status}
         if self.error:
             data["error"] = self.error
+        if self.message is not None:
+            data["reason"] = self.message.as_json()
         if self.existing:
             data["existing"] = self.existing
         return data
@@ -125,7 +129,7 @@ class Intake:
             try:
                 ingest.list_pages(tmp, settings.limits)  # type, size, pixel and page limits, encryption
             except DigitizeError as e:
-                raise InputError(shown, e.reason) from None
+                raise InputError(shown, e.message or e.reason) from None
             sha = sha256_file(tmp)
             return sha, store.write_original(sha, data, SUFFIX.get(kind or "", ".bin"))
         finally:
@@ -166,6 +170,7 @@ class Intake:
                         job.status = "draft"
                     else:
                         job.status, job.error = "error", (outcome.error or "").splitlines()[0]
+                        job.message = outcome.message
                         if store.review.record(job.id) is None:
                             Path(doc.path).unlink(missing_ok=True)  # nothing of a refused scan stays
             except Exception as e:  # the station keeps taking uploads

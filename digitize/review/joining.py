@@ -9,6 +9,7 @@ import io
 from PIL import Image
 
 from digitize.errors import InputError
+from digitize.messages import msg
 
 
 def _dpi(data: bytes, assumed: float) -> float:
@@ -39,7 +40,7 @@ def join_images(images: list[bytes], names: list[str], assumed_dpi: float = 200.
         out.save(buf, deterministic_id=True)
         return buf.getvalue()
     except (img2pdf.ImageOpenError, img2pdf.AlphaChannelError, ValueError, OSError) as e:
-        raise InputError(name, f"cannot join the images: {e}") from None
+        raise InputError(name, msg("input.cannot_join", detail=str(e))) from None
     finally:
         for part in parts:
             part.close()

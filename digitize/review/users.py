@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from digitize.errors import InputError, MissingDependency, UsageError
+from digitize.messages import msg
 from digitize.review.roles import check_role
 
 NAME_RE = re.compile(r"^[a-z0-9_.-]{2,40}$")
@@ -26,7 +27,7 @@ def add_user(store, name: str, role: str, password: str) -> None:
     if len(password or "") < MIN_PASSWORD:
         raise UsageError(name, f"the password must have at least {MIN_PASSWORD} characters")
     if not store.review.add_user(name, role, _hasher().hash(password)):
-        raise InputError(name, "a user with this name exists")
+        raise InputError(name, msg("input.user_exists", name=name))
 
 
 def authenticate(store, name: str, password: str) -> str | None:
@@ -49,13 +50,13 @@ def authenticate(store, name: str, password: str) -> str | None:
 def disable_user(store, name: str) -> None:
     """The user can no longer log in, and every session they have ends now."""
     if not store.review.set_user(name, disabled=True):
-        raise InputError(name, "no such user")
+        raise InputError(name, msg("input.no_user", name=name))
     store.sessions.remove_user(name)
 
 
 def enable_user(store, name: str) -> None:
     if not store.review.set_user(name, disabled=False):
-        raise InputError(name, "no such user")
+        raise InputError(name, msg("input.no_user", name=name))
 
 
 def reset_password(store, name: str, password: str) -> None:
@@ -64,11 +65,11 @@ def reset_password(store, name: str, password: str) -> None:
     if len(password or "") < MIN_PASSWORD:
         raise UsageError(name, f"the password must have at least {MIN_PASSWORD} characters")
     if not store.review.set_user(name, password_hash=_hasher().hash(password)):
-        raise InputError(name, "no such user")
+        raise InputError(name, msg("input.no_user", name=name))
     store.sessions.remove_user(name)
 
 
 def set_role(store, name: str, role: str) -> None:
     check_role(role)
     if not store.review.set_user(name, role=role):
-        raise InputError(name, "no such user")
+        raise InputError(name, msg("input.no_user", name=name))

@@ -20,6 +20,7 @@ import numpy as np
 from PIL import Image, UnidentifiedImageError
 
 from digitize.errors import InputError
+from digitize.messages import msg
 from digitize.model import Page, PageRef
 from digitize.settings import Limits
 from digitize.tools import poppler
@@ -34,17 +35,16 @@ def _file_kind(path: str, limits: Limits) -> str:
         with open(path, "rb") as f:
             head = f.read(1024)
     except FileNotFoundError:
-        raise InputError(path, "file not found") from None
+        raise InputError(path, msg("input.not_found")) from None
     except OSError as e:
-        raise InputError(path, f"cannot read: {e.strerror or e}") from None
+        raise InputError(path, msg("input.unreadable_file", detail=str(e.strerror or e))) from None
     if size == 0:
-        raise InputError(path, "empty file (0 bytes)")
+        raise InputError(path, msg("input.empty"))
     if size > limits.max_file_bytes:
-        raise InputError(path, f"file is {size} bytes, over the limit of {limits.max_file_bytes}")
+        raise InputError(path, msg("input.too_big", size=size, limit=limits.max_file_bytes))
     kind = sniff(head)
     if kind is None:
-        looks = "text" if _is_text(head) else "unknown data"
-        raise InputError(path, f"not an image or PDF (content is {looks})")
+        raise InputError(path, msg("input.not_text_scan" if _is_text(head) else "input.not_scan"))
     return kind
 
 
@@ -58,11 +58,10 @@ def _is_text(head: bytes) -> bool:
 
 def _check_pixels(where: str, width: int, height: int, limits: Limits) -> None:
     if width * height > limits.max_pixels_per_page:
-        raise InputError(
-            where, f"page is {width}x{height} px, over the limit of {limits.max_pixels_per_page} pixels"
-        )
+        raise InputError(where, msg("input.too_many_pixels", width=width, height=height,
+                                    limit=limits.max_pixels_per_page))
     if min(width, height) < limits.min_side_px:
-        raise InputError(where, f"image is only {width}x{height} px, too small to be a scan")
+        raise InputError(where, msg("input.too_small", width=width, height=height))
 
 
 def list_pages(path: str, limits: Limits) -> list[PageRef]:
@@ -75,7 +74,7 @@ def list_pages(path: str, limits: Limits) -> list[PageRef]:
             with Image.open(path) as img:
                 n = getattr(img, "n_frames", 1)
                 if n > limits.max_pages_per_file:
-                    raise InputError(path, f"{n} pages, over the limit of {limits.max_pages_per_file}")
+                    raise InputError(path, msg("input.too_many_pages", pages=n, limit=limits.max_pages_per_file))
                 refs = []
                 for i in range(n):
                     img.seek(i)
@@ -84,9 +83,9 @@ def list_pages(path: str, limits: Limits) -> list[PageRef]:
                     refs.append(ref)
                 return refs
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise InputError(path, "image is over the pixel limit (decompression bomb)") from None
+        raise InputError(path, msg("input.bomb")) from None
     except (UnidentifiedImageError, OSError, EOFError, SyntaxError, ValueError) as e:
-        raise InputError(path, f"unreadable {kind}: {e}") from None
+        raise InputError(path, msg("input.unreadable", kind=kind, detail=str(e))) from None
 
 
 def load_page(ref: PageRef, limits: Limits) -> Page:
@@ -104,16 +103,16 @@ def load_page(ref: PageRef, limits: Limits) -> Page:
                 code = cv2.COLOR_RGB2BGR if arr.ndim == 3 else cv2.COLOR_GRAY2BGR
                 return Page(ref, cv2.cvtColor(arr, code), dpi, None)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise InputError(str(ref), "image is over the pixel limit (decompression bomb)") from None
+        raise InputError(str(ref), msg("input.bomb")) from None
     except (OSError, EOFError, SyntaxError, ValueError) as e:
-        raise InputError(str(ref), f"truncated or corrupt image: {e}") from None
+        raise InputError(str(ref), msg("input.corrupt_image", detail=str(e))) from None
     # JPEG and PNG: OpenCV decodes straight to BGR in one buffer (PIL would need three copies)
     data = Path(ref.path).read_bytes()
     if fmt == "JPEG" and b"\xff\xd9" not in data[-1024:]:
-        raise InputError(str(ref), "truncated or corrupt image: JPEG data ends before its end marker")
+        raise InputError(str(ref), msg("input.corrupt_image", detail="JPEG data ends before its end marker"))
     image = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR | cv2.IMREAD_IGNORE_ORIENTATION)
     if image is None:
-        raise InputError(str(ref), f"truncated or corrupt image: {fmt} data cannot be decoded")
+        raise InputError(str(ref), msg("input.corrupt_image", detail=f"{fmt} data cannot be decoded"))
     keep = fmt == "JPEG" and orientation in (None, 1) and _jpeg_channels(data) in (1, 3)
     return Page(ref, image, dpi, data if keep else None)
 
@@ -162,9 +161,9 @@ def _open_pdf(path: str):
     try:
         return pikepdf.open(path)
     except pikepdf.PasswordError:
-        raise InputError(path, "PDF is password-protected") from None
+        raise InputError(path, msg("input.encrypted_pdf")) from None
     except pikepdf.PdfError as e:
-        raise InputError(path, f"corrupt PDF: {str(e).splitlines()[0][:160]}") from None
+        raise InputError(path, msg("input.corrupt_pdf", detail=str(e).splitlines()[0][:160])) from None
 
 
 def _page_images(page) -> list:
@@ -199,9 +198,9 @@ def _pdf_pages(path: str, limits: Limits) -> list[PageRef]:
     with _open_pdf(path) as pdf:
         n = len(pdf.pages)
         if n == 0:
-            raise InputError(path, "PDF has no pages")
+            raise InputError(path, msg("input.no_pages"))
         if n > limits.max_pages_per_file:
-            raise InputError(path, f"{n} pages, over the limit of {limits.max_pages_per_file}")
+            raise InputError(path, msg("input.too_many_pages", pages=n, limit=limits.max_pages_per_file))
         refs = []
         for i, page in enumerate(pdf.pages):
             ref = PageRef(path, i + 1, n)

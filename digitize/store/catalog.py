@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import digitize.store.originals as _originals
+from digitize import messages
 from digitize.errors import StoreError
 from digitize.model import Field, Record, SignatureSummary
 from digitize.store import imports, people, reviews, search, sessions
@@ -141,14 +142,14 @@ class Catalog:
     def _fields(self, doc_id: str) -> tuple[Field, ...]:
         cur = self.conn.cursor()
         cur.execute(
-            self._sql("SELECT name, value, raw, confidence, page, box, valid, needs_review, reason "
+            self._sql("SELECT name, value, raw, confidence, page, box, valid, needs_review, reason, label "
                       "FROM fields WHERE document_id = ? ORDER BY ord"),
             (doc_id,),
         )
         return tuple(
             Field(n, json.loads(v) if v is not None else None, r or "", c or 0.0, p,
-                  tuple(json.loads(b)) if b else None, bool(ok), bool(nr), reason or "")
-            for n, v, r, c, p, b, ok, nr, reason in cur.fetchall()
+                  tuple(json.loads(b)) if b else None, bool(ok), bool(nr), messages.decode(reason), label or "")
+            for n, v, r, c, p, b, ok, nr, reason, label in cur.fetchall()
         )
 
     def _record(self, row: tuple) -> Record:
@@ -196,10 +197,11 @@ class Catalog:
         )
         for i, f in enumerate(rec.fields):
             cur.execute(
-                self._sql("INSERT INTO fields VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+                self._sql("INSERT INTO fields (document_id, ord, name, value, raw, confidence, page, box, valid, "
+                          "needs_review, reason, label) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
                 (rec.id, i, f.name, json.dumps(f.value, ensure_ascii=False, default=str), f.raw,
                  f.confidence, f.page, json.dumps(list(f.box)) if f.box else None,
-                 int(f.valid), int(f.needs_review), f.reason),
+                 int(f.valid), int(f.needs_review), messages.encode(f.reasons), f.label),
             )
         for i, p in enumerate(pages, 1):
             summary = {k: v for k, v in p.items() if k != "text"}

@@ -14,7 +14,8 @@ import json
 from datetime import datetime, timezone
 from typing import Any
 
-from digitize.errors import ConflictError
+from digitize import messages
+from digitize.errors import ConflictError, StoreError
 from digitize.model import Field
 from digitize.store import people, search
 
@@ -39,6 +40,7 @@ REVIEW_COLUMNS = [
     ("documents", "status", "TEXT"),
     ("documents", "revision", "INTEGER NOT NULL DEFAULT 1"),
     ("events", "username", "TEXT"),
+    ("fields", "label", "TEXT"),  # the label printed for a field read after one (shown with its tone marks)
 ]
 
 
@@ -77,12 +79,7 @@ def fields_json(fields) -> str:
 
 
 def fields_from_json(text: str) -> tuple[Field, ...]:
-    out = []
-    for d in json.loads(text):
-        box = tuple(d["box"]) if d.get("box") else None
-        out.append(Field(d["name"], d.get("value"), d.get("raw") or "", d.get("confidence") or 0.0, d.get("page"),
-                         box, bool(d.get("valid", True)), bool(d.get("needs_review", False)), d.get("reason") or ""))
-    return tuple(out)
+    return tuple(Field.from_dict(d) for d in json.loads(text))
 
 
 def insert_first_revision(cur, sql, doc_id: str, status: str, sha256: str, fields, username: str) -> None:
@@ -204,9 +201,10 @@ class ReviewCatalog:
         for i, f in enumerate(fields):
             cur.execute(
                 self._sql("INSERT INTO fields (document_id, ord, name, value, raw, confidence, page, box, valid, "
-                          "needs_review, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+                          "needs_review, reason, label) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
                 (doc_id, i, f.name, json.dumps(f.value, ensure_ascii=False, default=str), f.raw, f.confidence,
-                 f.page, json.dumps(list(f.box)) if f.box else None, int(f.valid), int(f.needs_review), f.reason))
+                 f.page, json.dumps(list(f.box)) if f.box else None, int(f.valid), int(f.needs_review),
+                 messages.encode(f.reasons), f.label))
 
     def _replace_pages(self, cur, doc_id: str, pages: list[dict[str, Any]]) -> None:
         cur.execute(self._sql("DELETE FROM pages WHERE document_id = ?"), (doc_id,))

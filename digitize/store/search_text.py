@@ -18,6 +18,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from digitize.errors import InputError
+from digitize.messages import msg
 from digitize.vn.text import fold, nfc
 
 WORD = re.compile(r"[^\W_]+")
@@ -200,7 +201,7 @@ def day(value: str | None, field: str) -> date | None:
             return datetime.strptime(value, fmt).date()
         except ValueError:
             continue
-    raise InputError(field, f"not a date (dd/mm/yyyy): {value[:20]!r}")
+    raise InputError(field, msg("input.not_a_date", value=repr(value[:20])))
 
 
 def day_start_utc(d: date, after: bool = False) -> str:

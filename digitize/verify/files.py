@@ -15,6 +15,7 @@ from asn1crypto import x509
 
 from digitize.settings import trust_dir
 from digitize.verify.bundle import load_bundle, load_certs
+from digitize.verify.findings import Finding, failed, indeterminate, verdict_of
 from digitize.verify.signatures import check_signatures
 from digitize.verify.trust import TrustOptions
 from digitize.verify.verdict import FileVerdict, PdfaCheck, SignatureCheck, StoreCheck, Verdict, _short  # noqa: F401
@@ -40,7 +41,7 @@ def verify_file(path: Path, trust: Sequence[Any] = (), store=None, pdfa: bool = 
     try:
         data = path.read_bytes()
     except OSError as e:
-        return FileVerdict(str(path), Verdict.INVALID, (f"cannot read file: {e.strerror}",))
+        return FileVerdict(str(path), Verdict.INVALID, (failed("finding.unreadable_file", detail=str(e.strerror)),))
     roots = load_trust(trust)
     if store is not None:
         from digitize.signing.signers import demo_root
@@ -51,34 +52,29 @@ def verify_file(path: Path, trust: Sequence[Any] = (), store=None, pdfa: bool = 
         # roots the store's imports were verified under (`store import --trust`)
         roots.extend(load_trust(sorted((Path(store.keys_dir) / "trusted").glob("*.pem"))))
     sha = hashlib.sha256(data).hexdigest()
-    reasons: list[str] = []
+    findings: list[Finding] = []
     sigs: tuple[SignatureCheck, ...] = ()
     bundle = load_bundle(builtin_trust, trust_dir(), roots)  # a bad trust source is the caller's error
     try:
         sigs = tuple(check_signatures(data, TrustOptions(bundle, revocation, online, etsi)))
         if not sigs:
-            reasons.append("no signature")
-    except Exception as e:
-        reasons.append(f"unreadable PDF: {type(e).__name__}: {_short(e)}")
-    for s in sigs:
-        reasons.extend(f"{s.field}: {r}" for r in s.reasons)
-    verdicts = [s.verdict for s in sigs] + ([Verdict.INVALID] if not sigs else [])
+            findings.append(failed("finding.no_signature"))
+    except Exception as e:  # noqa: BLE001 — a file pyHanko cannot read is this file's finding
+        findings.append(failed("finding.unreadable_pdf", "FORMAT_FAILURE", error=type(e).__name__, detail=_short(e)))
     pdfa_check = _check_pdfa(data) if pdfa else PdfaCheck(None, None, ("not checked",))
     # broken metadata fails the file even when no claim can be read from it: what was signed is unclear
     if pdfa_check.ok is False and (pdfa_check.claimed or _xmp_ill_formed(pdfa_check)):
-        verdicts.append(Verdict.INDETERMINATE)
-        reasons.extend(f"PDF/A-{pdfa_check.claimed or '?'}: {p}" for p in pdfa_check.problems)
+        findings.extend(indeterminate("finding.pdfa", part=pdfa_check.claimed or "?", problem=p)
+                        for p in pdfa_check.problems)
     store_check = _check_store(path, sha, store)
     if store_check.known is False:
-        verdicts.append(Verdict.INVALID)
-        reasons.append("not in the store")
+        findings.append(failed("finding.not_in_store"))
     elif store_check.sha256_match is False:
-        verdicts.append(Verdict.INVALID)
-        reasons.append("sha256 differs from the one recorded in the store")
+        findings.append(failed("finding.store_differs", "HASH_FAILURE"))
     elif not _signer_as_recorded(store, store_check.record_id, sigs):
-        verdicts.append(Verdict.INVALID)
-        reasons.append("signer certificate differs from the one recorded in the store")
-    return FileVerdict(str(path), Verdict.worst(verdicts), tuple(reasons), sigs, pdfa_check, store_check, sha,
+        findings.append(failed("finding.signer_differs", "SIG_CONSTRAINTS_FAILURE"))
+    verdict = Verdict.worst([s.verdict for s in sigs] + [verdict_of(findings)])
+    return FileVerdict(str(path), verdict, tuple(findings), sigs, pdfa_check, store_check, sha,
                        time.perf_counter() - started)
 
 

@@ -30,6 +30,8 @@ from dataclasses import dataclass, field
 from asn1crypto import algos, keys, x509
 from pyhanko_certvalidator.policy_decl import AlgorithmUsageConstraint, AlgorithmUsagePolicy
 
+from digitize.messages import Message, msg
+
 POLICY_NAME = "digitize-vn-archival-2026"
 SHA1_SUNSET = dt.datetime(2019, 1, 1, tzinfo=dt.timezone.utc)
 RSA1024_SUNSET = dt.datetime(2014, 1, 1, tzinfo=dt.timezone.utc)
@@ -61,25 +63,25 @@ class ArchivalAlgorithms(AlgorithmUsagePolicy):
 
     poe: dt.datetime | None = None
     pinned_issuer_keys: frozenset[bytes] = frozenset()
-    waived: set[str] = field(default_factory=set)
-    refused: set[str] = field(default_factory=set)
+    waived: set[Message] = field(default_factory=set)  # codes policy.* of digitize.messages
+    refused: set[Message] = field(default_factory=set)
 
     def _when(self) -> dt.datetime:
         return _utc(self.poe) or dt.datetime.now(dt.timezone.utc)
 
-    def _proof(self) -> str:
-        return f"proven at {self.poe.date()}" if self.poe else "no time-stamp proves an earlier time"
+    def _proof(self) -> Message:
+        return _proof(self.poe)
 
     def digest_algorithm_allowed(self, algo: algos.DigestAlgorithm, moment: dt.datetime | None):
         name = algo["algorithm"].native
         if name in NEVER:
-            self.refused.add(f"{name.upper()} is never accepted")
+            self.refused.add(msg("policy.never", name=name.upper()))
             return AlgorithmUsageConstraint(False, failure_reason=f"{name} is never accepted")
         if name == "sha1":
             if self._when() < SHA1_SUNSET:
-                self.waived.add(f"SHA-1 accepted: {self._proof()}, before the SHA-1 sunset {SHA1_SUNSET.date()}")
+                self.waived.add(msg("policy.sha1_waived", proof=self._proof(), sunset=SHA1_SUNSET.date()))
                 return AlgorithmUsageConstraint(True)
-            self.refused.add(f"SHA-1 used ({self._proof()}), not accepted after the SHA-1 sunset {SHA1_SUNSET.date()}")
+            self.refused.add(msg("policy.sha1_refused", proof=self._proof(), sunset=SHA1_SUNSET.date()))
             return AlgorithmUsageConstraint(False, not_allowed_after=SHA1_SUNSET,
                                             failure_reason=f"SHA-1 not accepted after {SHA1_SUNSET.date()}")
         return AlgorithmUsageConstraint(True)
@@ -97,11 +99,11 @@ class ArchivalAlgorithms(AlgorithmUsagePolicy):
         if public_key is not None and name.startswith("rsa"):
             bits = public_key.bit_size
             if bits < 1024 or (bits < 2048 and self._when() >= RSA1024_SUNSET):
-                self.refused.add(f"RSA key of {bits} bits ({self._proof()}), not accepted after "
-                                 f"{RSA1024_SUNSET.date()}" if bits >= 1024 else f"RSA key of {bits} bits")
+                self.refused.add(msg("policy.rsa_refused", bits=bits, proof=self._proof(), sunset=RSA1024_SUNSET.date())
+                                 if bits >= 1024 else msg("policy.rsa_too_small", bits=bits))
                 return AlgorithmUsageConstraint(False, failure_reason=f"RSA key of {bits} bits too small then")
             if bits < 2048:
-                self.waived.add(f"RSA-{bits} accepted: {self._proof()}, before {RSA1024_SUNSET.date()}")
+                self.waived.add(msg("policy.rsa_waived", bits=bits, proof=self._proof(), sunset=RSA1024_SUNSET.date()))
         try:
             hash_algo = algo.hash_algo
         except ValueError:
@@ -110,12 +112,13 @@ class ArchivalAlgorithms(AlgorithmUsagePolicy):
 
 
 def weak_certificates(path_certs, pinned: set[str], poe: dt.datetime | None, issuer_key_of
-                      ) -> tuple[list[str], list[str]]:
+                      ) -> tuple[list[Message], list[Message]]:
     """(accepted, refused) statements for the weak signatures on the certificates of a validated path (the anchor
     excluded: nobody checks a root's own signature). `issuer_key_of(cert)` gives the issuer's public key."""
-    accepted, refused = [], []
+    accepted: list[Message] = []
+    refused: list[Message] = []
     when = _utc(poe) or dt.datetime.now(dt.timezone.utc)
-    proof = f"proven at {poe.date()}" if poe else "no time-stamp proves an earlier time"
+    proof = _proof(poe)
     for cert in path_certs:
         weak = _weakness(cert, issuer_key_of(cert))
         if weak is None:
@@ -123,13 +126,13 @@ def weak_certificates(path_certs, pinned: set[str], poe: dt.datetime | None, iss
         what, sunset = weak
         name = cert.subject.native.get("common_name") or cert.subject.human_friendly
         if cert.sha256.hex() in pinned:
-            accepted.append(f"{what} on certificate '{name}' accepted: it is pinned by its SHA-256 fingerprint "
-                            f"in the trust store")
+            accepted.append(msg("policy.pinned", what=what, name=name))
         elif sunset is not None and when < sunset:
-            accepted.append(f"{what} on certificate '{name}' accepted: {proof}, before the sunset {sunset.date()}")
+            accepted.append(msg("policy.before_sunset", what=what, name=name, proof=proof, sunset=sunset.date()))
+        elif sunset is not None:
+            refused.append(msg("policy.after_sunset", what=what, name=name, proof=proof, sunset=sunset.date()))
         else:
-            refused.append(f"{what} on certificate '{name}' ({proof}), not accepted after the sunset "
-                           f"{sunset.date() if sunset else '(never accepted)'}")
+            refused.append(msg("policy.never_sunset", what=what, name=name, proof=proof))
     return accepted, refused
 
 
@@ -140,16 +143,20 @@ def _weakness(cert: x509.Certificate, issuer_key: keys.PublicKeyInfo | None):
     except ValueError:
         digest = None
     if digest in NEVER:
-        return f"{digest.upper()} signature", None
+        return msg("policy.weak_signature", algorithm=digest.upper()), None
     if digest == "sha1":
-        return "SHA-1 signature", SHA1_SUNSET
+        return msg("policy.weak_signature", algorithm="SHA-1"), SHA1_SUNSET
     if issuer_key is not None and issuer_key.algorithm == "rsa" and issuer_key.bit_size < 2048:
         bits = issuer_key.bit_size
-        return f"RSA-{bits} signature", RSA1024_SUNSET if bits >= 1024 else None
+        return msg("policy.weak_signature", algorithm=f"RSA-{bits}"), RSA1024_SUNSET if bits >= 1024 else None
     return None
 
 
-def claimed_time_warning(claimed: dt.datetime | None, stamped: dt.datetime | None) -> str | None:
+def _proof(poe: dt.datetime | None) -> Message:
+    return msg("policy.proven", date=poe.date()) if poe else msg("policy.unproven")
+
+
+def claimed_time_warning(claimed: dt.datetime | None, stamped: dt.datetime | None) -> Message | None:
     """A warning when the claimed signing time does not fit the time-stamp (see the module docstring)."""
     claimed, stamped = _utc(claimed), _utc(stamped)
     if claimed is None or stamped is None:
@@ -158,8 +165,7 @@ def claimed_time_warning(claimed: dt.datetime | None, stamped: dt.datetime | Non
     if abs(delta) <= CLAIM_TOLERANCE:
         return None
     if abs(delta - VIETNAM_OFFSET) <= CLAIM_TOLERANCE:
-        return (f"claimed signing time {claimed.isoformat()} is about 7 hours after the time-stamp "
-                f"{stamped.isoformat()}: Vietnam local time (UTC+7) labelled UTC; the time-stamp counts")
+        return msg("policy.vietnam_time", claimed=claimed.isoformat(), stamped=stamped.isoformat())
     minutes = int(delta.total_seconds() // 60)
-    return (f"claimed signing time {claimed.isoformat()} differs from the time-stamp {stamped.isoformat()} by "
-            f"{minutes} minutes (tolerance {int(CLAIM_TOLERANCE.total_seconds() // 60)}); the time-stamp counts")
+    return msg("policy.claimed_differs", claimed=claimed.isoformat(), stamped=stamped.isoformat(), minutes=minutes,
+               tolerance=int(CLAIM_TOLERANCE.total_seconds() // 60))

@@ -1,10 +1,12 @@
 """Every signature a PDF holds, including the ones pyHanko passes over: a legacy or unknown SubFilter
 (adbe.pkcs7.sha1, adbe.x509.rsa_sha1), signature data (CMS) that does not parse, and signature dictionaries no
 form field points to any more (a file rewritten after signing, whose byte range no longer covers it). Those come
-back as `Unverifiable` items, each with its reason; the others as pyHanko's EmbeddedPdfSignature."""
+back as `Unverifiable` items, each with its finding; the others as pyHanko's EmbeddedPdfSignature."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from digitize.verify.findings import Finding, problem
 
 SUPPORTED = {"/adbe.pkcs7.detached", "/ETSI.CAdES.detached", "/ETSI.RFC3161"}
 LEGACY = {"/adbe.pkcs7.sha1", "/adbe.x509.rsa_sha1"}
@@ -15,8 +17,7 @@ class Unverifiable:
     field: str
     kind: str  # signature | document_timestamp
     subfilter: str | None
-    reason: str
-    indication: str  # EN 319 102-1 sub-indication
+    finding: Finding
     signer: str | None = None  # from the signature data, when it parses
     signing_time: str | None = None
 
@@ -33,19 +34,16 @@ def collect(reader, data: bytes) -> tuple[list, list[Unverifiable]]:
         kind = "document_timestamp" if str(sig.get("/Type", "")) == "/DocTimeStamp" else "signature"
         subfilter = str(sig.get("/SubFilter")) if sig.get("/SubFilter") is not None else None
         if subfilter not in SUPPORTED:
-            what = "legacy" if subfilter in LEGACY else "unknown"
-            broken.append(Unverifiable(
-                fq_name, kind, subfilter,
-                f"cannot be validated: {what} SubFilter {subfilter} (not allowed by PAdES; ISO 32000-2 deprecates "
-                f"it)", "FORMAT_FAILURE", *_cms_facts(sig)))
+            code = "finding.subfilter_legacy" if subfilter in LEGACY else "finding.subfilter_unknown"
+            broken.append(Unverifiable(fq_name, kind, subfilter, problem("FORMAT_FAILURE", code, subfilter=str(subfilter)),
+                                       *_cms_facts(sig)))
             continue
         try:
             emb = EmbeddedPdfSignature(reader, sig_field, fq_name)
             _ = emb.signer_cert, emb.signed_revision  # parse now: bad data is this row's problem, not the file's
-        except Exception as e:
+        except Exception as e:  # noqa: BLE001 — kept as this row's finding
             broken.append(Unverifiable(fq_name, kind, subfilter,
-                                       f"cannot be validated: the signature data (CMS) does not parse "
-                                       f"({type(e).__name__})", "FORMAT_FAILURE"))
+                                       problem("FORMAT_FAILURE", "finding.cms_unparsable", error=type(e).__name__)))
             continue
         embedded.append(emb)
     broken.extend(_orphans(data, seen))
@@ -83,15 +81,13 @@ def _orphans(data: bytes, seen: set) -> list[Unverifiable]:
             if byte_range in seen:
                 continue
             covered = byte_range is not None and len(byte_range) == 4 and byte_range[2] + byte_range[3] == len(data)
-            how = ("its byte range no longer ends at the end of the file" if covered is False and byte_range else
-                   "it is not attached to any signature field")
-            reason = (f"signature present but not verifiable: {how} (ByteRange {list(byte_range or [])}, file "
-                      f"{len(data)} bytes): the file was changed or rewritten after signing")
+            code = "finding.orphan_range" if covered is False and byte_range else "finding.orphan_unattached"
+            finding = problem("HASH_FAILURE", code, byte_range=str(list(byte_range or [])), size=len(data))
             signer, when = _cms_facts(obj, pikepdf_obj=True)
             kind = "document_timestamp" if str(obj.get("/Type", "")) == "/DocTimeStamp" else "signature"
             out.append(Unverifiable(f"(unattached object {obj.objgen[0]})", kind,
-                                    str(obj.get("/SubFilter")) if "/SubFilter" in obj else None, reason,
-                                    "HASH_FAILURE", signer, when))
+                                    str(obj.get("/SubFilter")) if "/SubFilter" in obj else None, finding,
+                                    signer, when))
     return out
 
 

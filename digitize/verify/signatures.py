@@ -9,11 +9,13 @@ import io
 
 from asn1crypto import x509
 
+from digitize.messages import Message
 from digitize.verify import policy
 from digitize.verify.assess import Validation, judge_trust
+from digitize.verify.findings import Attempts, Finding, main_finding, problem, verdict_of
 from digitize.verify.sigfields import Unverifiable, collect
 from digitize.verify.trust import TrustOptions, context, key_usage, proven_time
-from digitize.verify.verdict import SignatureCheck, Verdict, _safe, _short
+from digitize.verify.verdict import SignatureCheck, Verdict, _short
 from digitize.verify.xmp import xmp_changed
 
 HARMLESS = ("NONE", "LTA_UPDATES")
@@ -24,24 +26,30 @@ def check_signatures(data: bytes, opts: TrustOptions) -> list[SignatureCheck]:
 
     reader = PdfFileReader(io.BytesIO(data), strict=False)
     embedded, unverifiable = collect(reader, data)
-    dss = _read_dss(reader)
-    rows = [_check_one(emb, embedded[i + 1:], opts, dss) for i, emb in enumerate(embedded)]
+    attempt = Attempts()
+    dss = attempt("dss", lambda: _read_dss(reader), None)  # a DSS that cannot be read: each row says so
+    rows = [_check_one(emb, embedded[i + 1:], opts, dss, tuple(attempt.findings)) for i, emb in enumerate(embedded)]
     return rows + [_unverifiable_row(u) for u in unverifiable]
 
 
 def _read_dss(reader):
     from pyhanko.sign.validation.dss import DocumentSecurityStore
+    from pyhanko.sign.validation.errors import NoDSSFoundError
 
     try:
         return DocumentSecurityStore.read_dss(reader)
-    except Exception:  # no DSS, or one we cannot read: validate without its data
+    except NoDSSFoundError:  # most files have none
         return None
 
 
 def _unverifiable_row(u: Unverifiable) -> SignatureCheck:
     return SignatureCheck(u.field, u.kind, u.signer, None, None, None, None, None, False, None, u.signing_time,
-                          None, None, None, Verdict.INVALID, (u.reason,), policy=policy.POLICY_NAME,
-                          indication=u.indication, subfilter=u.subfilter)
+                          None, None, None, u.finding.verdict, (u.finding,), policy=policy.POLICY_NAME,
+                          indication=u.finding.sub_indication, subfilter=u.subfilter)
+
+
+def _is_docts(emb) -> bool:
+    return emb.sig_object.get("/Type") == "/DocTimeStamp"  # sig_object was parsed when the field was collected
 
 
 def _poe(emb, later, is_docts: bool) -> dt.datetime | None:
@@ -49,16 +57,15 @@ def _poe(emb, later, is_docts: bool) -> dt.datetime | None:
     own = proven_time(emb, is_docts)
     if own is not None or is_docts:
         return own
-    times = [t for e in later if _safe(lambda e=e: e.sig_object_type, None) == "/DocTimeStamp"
-             for t in [proven_time(e, True)] if t is not None]
+    times = [t for e in later if _is_docts(e) for t in [proven_time(e, True)] if t is not None]
     return min(times, default=None)
 
 
-def _validate(emb, later, opts: TrustOptions, dss, is_docts: bool) -> Validation:
+def _validate(emb, later, opts: TrustOptions, dss, is_docts: bool, attempt: Attempts) -> Validation:
     from pyhanko.sign.validation import validate_pdf_signature, validate_pdf_timestamp
 
-    claimed = _safe(lambda: emb.self_reported_timestamp, None)
-    poe = _poe(emb, later, is_docts)
+    claimed = attempt("claimed_time", lambda: emb.self_reported_timestamp, None)
+    poe = attempt("proof_of_existence", lambda: _poe(emb, later, is_docts), None)
     # judge the certificates when the signature is proven to exist (its time-stamp), else when it says it was made
     moment = poe or claimed
     out = Validation(poe=poe, claimed=claimed)
@@ -76,60 +83,62 @@ def _validate(emb, later, opts: TrustOptions, dss, is_docts: bool) -> Validation
         try:
             out.status, out.vc = run(moment, skip_diff)
             break
-        except Exception as e:
+        except Exception as e:  # noqa: BLE001 — kept: a validation that breaks is the row's finding (diff_failed)
             out.diff_failed = f"{type(e).__name__}: {_short(e)}"
     status = out.status
     if status is not None and not status.trusted and opts.roots and not status.revoked:
         # online: fetch revocation data (certvalidator allows that at the present only); offline: the present may
         # lie inside the chain's validity when the claimed time does not. Keep the better answer.
-        retry = _safe(lambda: run(None, out.diff_failed is not None, opts.online), None)
+        retry = attempt("validation_now", lambda: run(None, out.diff_failed is not None, opts.online), None)
         if retry is not None and retry[0].trusted:
             out.status, out.vc = retry
     status = out.status
     if status is not None and not status.trusted and opts.roots and opts.revocation and not status.revoked:
         # hard-fail reports missing revocation data as a general chain failure: the chain is fine when the same
         # validation without revocation checking trusts it
-        lax = _safe(lambda: run(moment, True, o=dataclasses.replace(opts, revocation=False)), None)
+        lax = attempt("validation_without_revocation",
+                      lambda: run(moment, True, o=dataclasses.replace(opts, revocation=False)), None)
         out.revinfo_missing = lax is not None and bool(lax[0].trusted)
     return out
 
 
-def _check_one(emb, later, opts: TrustOptions, dss) -> SignatureCheck:
-    name = _safe(lambda: emb.field_name, "?") or "?"
-    is_docts = _safe(lambda: emb.sig_object_type, None) == "/DocTimeStamp"
+def _check_one(emb, later, opts: TrustOptions, dss, file_findings: tuple[Finding, ...] = ()) -> SignatureCheck:
+    attempt = Attempts()
+    attempt.findings.extend(file_findings)
+    name = emb.field_name or "?"
+    is_docts = _is_docts(emb)
     kind = "document_timestamp" if is_docts else "signature"
-    subfilter = _safe(lambda: str(emb.sig_object.get("/SubFilter")), None)
-    v = _validate(emb, later, opts, dss, is_docts)
+    subfilter = str(emb.sig_object.get("/SubFilter")) if emb.sig_object.get("/SubFilter") is not None else None
+    v = _validate(emb, later, opts, dss, is_docts, attempt)
     status = v.status
     if status is None:
+        findings = (problem("FORMAT_FAILURE", "finding.cannot_validate", detail=v.diff_failed or ""),
+                    *attempt.findings)
         return SignatureCheck(name, kind, None, None, None, None, None, None, None, None, _iso(v.claimed), None,
-                              None, None, Verdict.INVALID, (f"cannot validate: {v.diff_failed}",),
-                              policy=policy.POLICY_NAME, indication="FORMAT_FAILURE", subfilter=subfilter)
-    reasons, verdicts, indications = [], [], []
-    facts = _integrity(emb, status, later, v.diff_failed, reasons, verdicts, indications)
-    judged = judge_trust(emb, status, v, opts, dss, is_docts)
-    reasons += judged.reasons
-    verdicts += judged.verdicts
-    indications += judged.indications
+                              None, None, Verdict.INVALID, findings, policy=policy.POLICY_NAME,
+                              indication="FORMAT_FAILURE", subfilter=subfilter)
+    findings: list[Finding] = []
+    facts = _integrity(emb, status, later, v.diff_failed, findings, attempt)
+    judged = judge_trust(emb, status, v, opts, dss, is_docts, attempt)
+    findings += judged.findings
     timestamp = None
     tsv = status if is_docts else getattr(status, "timestamp_validity", None)
     if tsv is not None:
         timestamp = {"time": _iso(tsv.timestamp), "valid": bool(tsv.intact and tsv.valid), "trusted": bool(tsv.trusted)}
         if not is_docts and not (tsv.intact and tsv.valid):
-            reasons.append("signature timestamp invalid")
-            verdicts.append(Verdict.INVALID)
-            indications.append("TIMESTAMP_ORDER_FAILURE")
+            findings.append(problem("SIG_CRYPTO_FAILURE", "finding.timestamp_invalid"))
+    level = _level(emb, status, later, is_docts, attempt)
+    findings += attempt.findings
     cert = status.signing_cert
-    verdict = Verdict.worst(verdicts)
-    indication = next((i for i, vd in zip(indications, verdicts) if vd is verdict), None) if verdicts else "OK"
+    main = main_finding(findings)
     check = SignatureCheck(
         field=name, kind=kind, signer=_signer_name(cert) if cert is not None else None,
         intact=bool(status.intact), valid=bool(status.valid), trusted=bool(status.trusted), coverage=facts[0],
         modification=facts[1], covers_whole_file=facts[2], modified_after_signing=facts[3],
         signing_time=_iso(getattr(status, "signer_reported_dt", None) or v.claimed), timestamp=timestamp,
-        level=_level(emb, status, later, is_docts), cert_sha256=cert.sha256.hex() if cert is not None else None,
-        verdict=verdict, reasons=tuple(reasons), notes=tuple(judged.notes), chain=tuple(judged.chain),
-        policy=policy.POLICY_NAME, indication=indication, subfilter=subfilter,
+        level=level, cert_sha256=cert.sha256.hex() if cert is not None else None,
+        verdict=verdict_of(findings), findings=tuple(findings), chain=tuple(judged.chain),
+        policy=policy.POLICY_NAME, indication=main.sub_indication if main else "OK", subfilter=subfilter,
     )
     if opts.etsi:
         from digitize.verify.etsi import signature_report
@@ -138,33 +147,29 @@ def _check_one(emb, later, opts: TrustOptions, dss) -> SignatureCheck:
     return check
 
 
-def _integrity(emb, status, later, diff_failed, reasons, verdicts, indications):
+def _integrity(emb, status, later, diff_failed, findings: list[Finding], attempt: Attempts):
     """Is the file what was signed? Appends findings; returns (coverage, modification, whole, modified)."""
-    def finding(reason, indication):
-        reasons.append(reason)
-        verdicts.append(Verdict.INVALID)
-        indications.append(indication)
-
     if diff_failed:
-        finding(f"modification analysis failed ({diff_failed})", "FORMAT_FAILURE")
+        findings.append(problem("FORMAT_FAILURE", "finding.diff_failed", detail=diff_failed))
     coverage = status.coverage.name if status.coverage is not None else None
     modification = status.modification_level.name if status.modification_level is not None else None
     if not status.intact:
-        finding("not intact: the signed bytes were changed", "HASH_FAILURE")
+        findings.append(problem("HASH_FAILURE", "finding.not_intact"))
     if not status.valid:
-        finding("cryptographic signature invalid", "SIG_CRYPTO_FAILURE")
+        findings.append(problem("SIG_CRYPTO_FAILURE", "finding.crypto_invalid"))
     whole = coverage == "ENTIRE_FILE"
     harmless = whole or (coverage == "ENTIRE_REVISION" and (
         modification in HARMLESS or (modification == "FORM_FILLING" and _only_later_signatures(status, later))))
     modified = None if diff_failed and not whole else not harmless
-    xmp_replaced = not whole and coverage == "ENTIRE_REVISION" and _safe(lambda: xmp_changed(emb), True)
+    xmp_replaced = not whole and coverage == "ENTIRE_REVISION" and attempt("xmp_changed", lambda: xmp_changed(emb),
+                                                                          True)
     if xmp_replaced and not modified:
         # pyHanko accepts any XMP update as LTA_UPDATES; for an archived copy the XMP is content
         modified, modification = True, "XMP"
     if coverage not in ("ENTIRE_FILE", "ENTIRE_REVISION"):
-        finding(f"nonstandard byte range coverage ({coverage})", "FORMAT_FAILURE")
+        findings.append(problem("FORMAT_FAILURE", "finding.coverage", coverage=str(coverage)))
     elif modified:
-        finding(f"modified after signing ({_modification_words(modification)})", "HASH_FAILURE")
+        findings.append(problem("HASH_FAILURE", "finding.modified", what=_modification_words(modification)))
     return coverage, modification, whole, modified
 
 
@@ -175,30 +180,27 @@ def _only_later_signatures(status, later) -> bool:
     changed = getattr(diff, "changed_form_fields", None)
     if changed is None:
         return False
-    later_names = {_safe(lambda e=e: e.field_name, None) for e in later}
+    later_names = {e.field_name for e in later}
     return all(name in later_names for name in changed)
 
 
-def _modification_words(level: str | None) -> str:
-    return {
-        "FORM_FILLING": "form fields changed",
-        "ANNOTATIONS": "annotations added or changed",
-        "OTHER": "content or structure changed",
-        "XMP": "XMP metadata replaced",
-    }.get(level or "", f"modification level {level}")
+def _modification_words(level: str | None) -> Message:
+    if level in ("FORM_FILLING", "ANNOTATIONS", "OTHER", "XMP"):
+        return Message(f"modification.{level}")
+    return Message("modification.level", {"level": str(level)})
 
 
-def _level(emb, status, later, is_docts: bool) -> str:
+def _level(emb, status, later, is_docts: bool, attempt: Attempts) -> str:
     if is_docts:
         return "DocTimeStamp"
-    subfilter = str(_safe(lambda: emb.sig_object.get("/SubFilter"), ""))
+    subfilter = str(emb.sig_object.get("/SubFilter"))
     if subfilter != "/ETSI.CAdES.detached":
         return "legacy" + ("-T" if getattr(status, "timestamp_validity", None) else "")
-    later_docts = [e for e in later if _safe(lambda e=e: e.sig_object_type, None) == "/DocTimeStamp"]
+    later_docts = [e for e in later if _is_docts(e)]
     timestamped = getattr(status, "timestamp_validity", None) is not None or bool(later_docts)
     if not timestamped:
         return "B-B"
-    dss_after = _safe(lambda: "/DSS" in emb.reader.root, False)
+    dss_after = attempt("dss_present", lambda: "/DSS" in emb.reader.root, False)
     if not dss_after:
         return "B-T"
     # LTA: a document timestamp over the DSS, i.e. one that is not the signature's own B-T timestamp

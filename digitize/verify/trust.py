@@ -18,6 +18,7 @@ from typing import Any
 
 from asn1crypto import keys, x509
 
+from digitize.messages import Message, msg
 from digitize.verify.bundle import TrustBundle
 from digitize.verify.policy import ArchivalAlgorithms
 
@@ -100,7 +101,7 @@ def context(opts: TrustOptions, dss, moment: dt.datetime | None, online: bool = 
     return vc
 
 
-def missing_issuer(cert: x509.Certificate, pool: list[x509.Certificate], roots) -> str | None:
+def missing_issuer(cert: x509.Certificate, pool: list[x509.Certificate], roots) -> Message | None:
     """Walk issuer names from the signer through the certificates at hand; name the first issuer nobody has."""
     by_subject = {c.subject.dump(): c for c in list(pool) + list(roots)}
     root_subjects = {r.subject.dump() for r in roots}
@@ -110,10 +111,10 @@ def missing_issuer(cert: x509.Certificate, pool: list[x509.Certificate], roots) 
         if cert.issuer.dump() in root_subjects:
             return None
         if cert.self_issued:
-            return f"self-signed certificate '{_cn(cert.subject)}' is not a given trust root"
+            return msg("finding.self_signed", name=_cn(cert.subject))
         nxt = by_subject.get(cert.issuer.dump())
         if nxt is None:
-            return f"issuer certificate '{_cn(cert.issuer)}' is neither in the file nor among the trust roots"
+            return msg("finding.issuer_missing", name=_cn(cert.issuer))
         cert = nxt
     return None
 
@@ -123,29 +124,24 @@ def _cn(name: x509.Name) -> str:
 
 
 def embedded_certs(emb, dss) -> list[x509.Certificate]:
-    out = []
-    try:
-        out += [c.chosen for c in emb.signed_data["certificates"] if c.name == "certificate"]
-    except Exception:
-        pass
+    """The certificates the signature and the DSS carry. Runs as a check (findings.Attempts): data that does not
+    parse is a finding, not a silently shorter list."""
+    out = [c.chosen for c in (emb.signed_data["certificates"] or ()) if c.name == "certificate"]
     if dss is not None:
-        try:
-            out += list(dss.load_certs())
-        except Exception:
-            pass
+        out += list(dss.load_certs())
     return out
 
 
 def proven_time(emb, is_docts: bool) -> dt.datetime | None:
     """The time a signature is proven to exist: its own time-stamp token's genTime (document time-stamp: itself)."""
-    try:
-        if is_docts:
-            sd = emb.signed_data
-        else:
-            from pyhanko.sign.general import find_unique_cms_attribute
+    from pyhanko.sign.general import NonexistentAttributeError, find_unique_cms_attribute
 
+    if is_docts:
+        sd = emb.signed_data
+    else:
+        try:
             token = find_unique_cms_attribute(emb.signer_info["unsigned_attrs"], "signature_time_stamp_token")
-            sd = token["content"]
-        return sd["encap_content_info"]["content"].parsed["gen_time"].native
-    except Exception:  # no token, or one that does not parse: no proof
-        return None
+        except NonexistentAttributeError:  # no time-stamp: no proof (one that does not parse is a finding)
+            return None
+        sd = token["content"]
+    return sd["encap_content_info"]["content"].parsed["gen_time"].native

@@ -1,29 +1,13 @@
-"""What `verify` finds: the verdict scale, one row per signature, the PDF/A and store checks, one verdict per file.
-Plain data, imported by the checks (signatures.py, files.py) and by the reports."""
+"""What `verify` finds: one row per signature, the PDF/A and store checks, one verdict per file, each made of
+findings (findings.py). Plain data, imported by the checks (signatures.py, files.py) and by the reports."""
 from __future__ import annotations
 
-import enum
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any
 
+from digitize.verify.findings import Finding, Verdict
 
-class Verdict(str, enum.Enum):
-    """Ordered: VALID < INDETERMINATE < INVALID; a file's verdict is the worst of its findings."""
-
-    VALID = "valid"
-    INDETERMINATE = "indeterminate"
-    INVALID = "invalid"
-
-    @property
-    def rank(self) -> int:
-        return ("valid", "indeterminate", "invalid").index(self.value)
-
-    def __lt__(self, other: "Verdict") -> bool:  # type: ignore[override]
-        return self.rank < other.rank
-
-    @staticmethod
-    def worst(verdicts: Iterable["Verdict"]) -> "Verdict":
-        return max(verdicts, key=lambda v: v.rank, default=Verdict.VALID)
+__all__ = ["FileVerdict", "Finding", "PdfaCheck", "SignatureCheck", "StoreCheck", "Verdict"]
 
 
 @dataclass(frozen=True)
@@ -43,13 +27,22 @@ class SignatureCheck:
     level: str | None
     cert_sha256: str | None
     verdict: Verdict
-    reasons: tuple[str, ...] = ()
-    notes: tuple[str, ...] = ()  # policy choices and warnings that did not change the verdict
+    findings: tuple[Finding, ...] = ()  # problems, and notes (TOTAL_PASSED: policy choices, warnings)
     chain: tuple[dict, ...] = ()  # signer first: {"name", "sha256", "trust_store", "role", "confirmed"}
     policy: str | None = None  # the validation policy applied (policy.POLICY_NAME)
     indication: str | None = None  # EN 319 102-1 sub-indication behind the verdict (OK, HASH_FAILURE, ...)
     subfilter: str | None = None
     etsi_xml: str | None = field(default=None, compare=False, repr=False)  # pyHanko's report of this signature
+
+    @property
+    def reasons(self) -> tuple[str, ...]:
+        """The problems in English (the verdict's reasons)."""
+        return tuple(str(f) for f in self.findings if f.is_problem)
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """Policy choices and warnings that did not change the verdict, in English."""
+        return tuple(str(f) for f in self.findings if not f.is_problem)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -60,6 +53,7 @@ class SignatureCheck:
             "modification": self.modification, "cert_sha256": self.cert_sha256, "verdict": self.verdict.value,
             "reasons": list(self.reasons), "notes": list(self.notes), "chain": list(self.chain),
             "policy": self.policy, "indication": self.indication, "subfilter": self.subfilter,
+            "findings": [f.as_json() for f in self.findings],
         }
 
 
@@ -87,26 +81,26 @@ class StoreCheck:
 class FileVerdict:
     file: str
     verdict: Verdict
-    reasons: tuple[str, ...]
+    findings: tuple[Finding, ...]  # of the file itself (unreadable, no signature, PDF/A, store)
     signatures: tuple[SignatureCheck, ...] = ()
     pdfa: PdfaCheck = PdfaCheck(None, None)
     store: StoreCheck = StoreCheck()
     sha256: str | None = None
     seconds: float = 0.0
 
+    @property
+    def reasons(self) -> tuple[str, ...]:
+        """Every problem in English: each signature's (`field: reason`), then the file's."""
+        signatures = [f"{s.field}: {r}" for s in self.signatures for r in s.reasons]
+        return tuple(signatures + [str(f) for f in self.findings if f.is_problem])
+
     def as_json(self) -> dict[str, Any]:
         return {
             "file": self.file, "verdict": self.verdict.value, "reasons": list(self.reasons),
+            "findings": [f.as_json() for f in self.findings],
             "signatures": [s.as_json() for s in self.signatures], "pdfa": self.pdfa.as_json(),
             "store": self.store.as_json(), "sha256": self.sha256,
         }
-
-
-def _safe(fn, default):
-    try:
-        return fn()
-    except Exception:
-        return default
 
 
 def _short(e: Exception) -> str:

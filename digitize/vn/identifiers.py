@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from stdnum import exceptions as stdnum_exceptions
 from stdnum.vn import mst
 
+from digitize.messages import Message, msg
 from digitize.vn.text import fold, nfc, parse_date
 
 
@@ -19,7 +20,7 @@ from digitize.vn.text import fold, nfc, parse_date
 class Checked:
     value: str | None
     valid: bool
-    reason: str = ""
+    reason: Message | None = None  # why not (or a note on a valid value): a code of digitize.messages
 
 
 # Birth-registration province codes of the 63 pre-2025 provinces; numbers do not change after mergers.
@@ -69,29 +70,29 @@ def check_cccd(text: str, birth_date: str | None = None, sex: str | None = None)
     """12-digit personal ID: province, century/sex digit, birth year; cross-checked with DOB and sex."""
     d = _first_digit_run(text, (12,))
     if d is None:
-        return Checked(None, False, "no 12-digit personal ID number")
+        return Checked(None, False, msg("reason.cccd_missing"))
     if d[:3] not in PROVINCE_CODES:
-        return Checked(d, False, f"unknown province code {d[:3]}")
+        return Checked(d, False, msg("reason.cccd_province", code=d[:3]))
     century, id_sex = cccd_century_sex(d)
     year = century + int(d[4:6])
     if year > _dt.date.today().year:
-        return Checked(d, False, f"birth year {year} in the future")
+        return Checked(d, False, msg("reason.cccd_future_year", year=year))
     if birth_date:
         iso = parse_date(birth_date) or (birth_date if re.fullmatch(r"\d{4}", birth_date) else None)
         if iso and int(iso[:4]) != year:
-            return Checked(d, False, f"birth year {year} in the ID does not match {iso[:4]}")
+            return Checked(d, False, msg("reason.cccd_birth_year", year=year, birth_year=iso[:4]))
     if sex:
         s = normalise_sex(sex)
         if s and s != id_sex:
-            return Checked(d, False, f"sex digit says {id_sex}, document says {s}")
+            return Checked(d, False, msg("reason.cccd_sex", id_sex=id_sex, sex=s))
     return Checked(d, True)
 
 
 def check_cmnd(text: str) -> Checked:
     d = _first_digit_run(text, (9, 12))
     if d is None:
-        return Checked(None, False, "no 9- or 12-digit ID card number")
-    return Checked(d, True, "old ID card (CMND), unusable after 2024-12-31" if len(d) == 9 else "")
+        return Checked(None, False, msg("reason.cmnd_missing"))
+    return Checked(d, True, msg("reason.cmnd_old") if len(d) == 9 else None)
 
 
 def check_tax_code(text: str) -> Checked:
@@ -99,20 +100,20 @@ def check_tax_code(text: str) -> Checked:
     (not 000), validated by python-stdnum's `stdnum.vn.mst`."""
     m = re.search(r"(\d[\d .]{8,14}\d)(?:\s*-\s*(\d{3}))?", fix_digits(text))
     if not m:
-        return Checked(None, False, "no tax code")
+        return Checked(None, False, msg("reason.tax_missing"))
     d = re.sub(r"\D", "", m.group(1))
     branch = m.group(2)
     if len(d) == 13 and branch is None:
         d, branch = d[:10], d[10:]
     if len(d) != 10:
-        return Checked(d, False, f"tax code has {len(d)} digits, expected 10")
+        return Checked(d, False, msg("reason.tax_length", digits=len(d)))
     value = d + (f"-{branch}" if branch else "")
     try:
         mst.validate(d + (branch or ""))
     except stdnum_exceptions.InvalidChecksum:
-        return Checked(value, False, "tax code check digit wrong")
+        return Checked(value, False, msg("reason.tax_check_digit"))
     except stdnum_exceptions.ValidationError:
-        return Checked(value, False, "branch suffix 000" if branch == "000" else "not a valid tax code")
+        return Checked(value, False, msg("reason.tax_branch_000" if branch == "000" else "reason.tax_invalid"))
     return Checked(value, True)
 
 
@@ -128,12 +129,12 @@ def check_dossier_code(text: str) -> Checked:
     """Mã hồ sơ: agency id - receipt date YYMMDD - daily sequence, e.g. 000.00.31.H26-250616-0007."""
     m = re.search(rf"({_AGENCY})-(\d{{2}})(\d{{2}})(\d{{2}})-(\d{{4}})", _compact(text))
     if not m:
-        return Checked(None, False, "no dossier code of the form 000.00.00.X00-YYMMDD-NNNN")
+        return Checked(None, False, msg("reason.dossier_code_form"))
     value = m.group(0)
     try:
         _dt.date(2000 + int(m.group(2)), int(m.group(3)), int(m.group(4)))
     except ValueError:
-        return Checked(value, False, "receipt date inside the dossier code is impossible")
+        return Checked(value, False, msg("reason.dossier_code_date"))
     return Checked(value, True)
 
 
@@ -141,7 +142,7 @@ def check_procedure_code(text: str) -> Checked:
     """Mã TTHC: 1.004227, optionally with agency id and variant (2.000815.000.00.00.H55.02)."""
     m = re.search(rf"(?<![\d.])([1-3])\.(\d{{6}})(?:\.({_AGENCY})(?:\.(\d{{2}}))?)?(?![\d])", _compact(text))
     if not m:
-        return Checked(None, False, "no procedure code of the form N.NNNNNN")
+        return Checked(None, False, msg("reason.procedure_code_form"))
     return Checked(m.group(0), True)
 
 
@@ -157,42 +158,42 @@ def check_document_number(text: str) -> Checked:
     if not m and re.fullmatch(r"\d{1,7}", t.strip()):
         return Checked(t.strip(), True)  # a register number without a symbol (civil status books)
     if not m:
-        return Checked(None, False, "no document number of the form N/SYMBOL")
+        return Checked(None, False, msg("reason.document_number_form"))
     num, year, sym = m.group(1), m.group(2), re.sub(r"\s", "", m.group(3))
     value = f"{num}/{year + '/' if year else ''}{sym}"
     if not re.search(r"[A-Za-zĐđ]", sym):
-        return Checked(value, False, "document symbol has no letters")
+        return Checked(value, False, msg("reason.document_symbol_letters"))
     return Checked(value, True)
 
 
 def check_parcel(text: str) -> Checked:
     m = re.search(r"(?<!\d)(\d{1,5})(?!\d)", fix_digits(text))
-    return Checked(m.group(1).lstrip("0") or "0", True) if m else Checked(None, False, "no parcel number")
+    return Checked(m.group(1).lstrip("0") or "0", True) if m else Checked(None, False, msg("reason.parcel_missing"))
 
 
 def check_map_sheet(text: str) -> Checked:
     m = re.search(r"(?<!\d)(\d{1,4}[a-z]?)(?![\d])", nfc(text))
-    return Checked(m.group(1).lstrip("0") or "0", True) if m else Checked(None, False, "no map sheet number")
+    return Checked(m.group(1).lstrip("0") or "0", True) if m else Checked(None, False, msg("reason.map_sheet_missing"))
 
 
 def check_register_entry(text: str) -> Checked:
     """Số vào sổ cấp GCN, e.g. 'CS 05494'."""
     m = re.search(r"\b(C[HST])\s?(\d{5,6})\b", nfc(text).upper())
-    return Checked(m.group(1) + m.group(2), True) if m else Checked(None, False, "no register entry CH/CS/CT + digits")
+    return Checked(m.group(1) + m.group(2), True) if m else Checked(None, False, msg("reason.register_entry_form"))
 
 
 def check_date(text: str, not_after_today: bool = False) -> Checked:
     iso = parse_date(text)
     if iso is None:
-        return Checked(None, False, "no valid date")
+        return Checked(None, False, msg("reason.date_invalid"))
     if not_after_today and iso > _dt.date.today().isoformat():
-        return Checked(iso, False, "date in the future")
+        return Checked(iso, False, msg("reason.date_future"))
     return Checked(iso, True)
 
 
 def check_year(text: str) -> Checked:
     m = re.search(r"(?<!\d)(1[89]\d\d|20\d\d)(?!\d)", nfc(text))
-    return Checked(m.group(1), True) if m else Checked(None, False, "no year")
+    return Checked(m.group(1), True) if m else Checked(None, False, msg("reason.year_missing"))
 
 
 def normalise_sex(text: str) -> str | None:
@@ -208,7 +209,7 @@ def parse_area(text: str) -> Checked:
     """'1.234,5 m²' -> '1234.5' (square metres)."""
     m = re.search(r"(\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d+))?", nfc(text))
     if not m:
-        return Checked(None, False, "no area")
+        return Checked(None, False, msg("reason.area_missing"))
     value = m.group(1).replace(".", "") + (f".{m.group(2)}" if m.group(2) else "")
     return Checked(value, True)
 
@@ -217,7 +218,7 @@ def parse_amount(text: str) -> Checked:
     """'5.000.000.000 đồng' -> '5000000000'."""
     m = re.search(r"\d{1,3}(?:[.,]\d{3})+|\d+", nfc(text))
     if not m:
-        return Checked(None, False, "no amount")
+        return Checked(None, False, msg("reason.amount_missing"))
     return Checked(re.sub(r"\D", "", m.group(0)), True)
 
 

@@ -53,6 +53,10 @@ def name_key(name: str, birth: str) -> str | None:
     return f"{folded}|{iso}" if folded and iso else None
 
 
+def _why(c: ids.Checked) -> str:
+    return str(c.reason) if c.reason else ""  # stored with the person flags in English, as the log is
+
+
 def _number_key(kind: str, field: str, text: str, birth: str | None, sex: str | None) -> PersonKey:
     if kind == "mst":
         digits = ids.digits_only(text)
@@ -60,14 +64,14 @@ def _number_key(kind: str, field: str, text: str, birth: str | None, sex: str | 
             kind = "cccd"
         else:
             c = ids.check_tax_code(text)
-            return PersonKey("mst", c.value or digits, field, c.valid and bool(c.value), c.reason)
+            return PersonKey("mst", c.value or digits, field, c.valid and bool(c.value), _why(c))
     if kind == "cccd" and len(ids.digits_only(text)) == 9:
         kind = "cmnd"  # "Giấy tờ tùy thân" often holds the old 9-digit card
     if kind == "cmnd":
         c = ids.check_cmnd(text)
-        return PersonKey("cmnd", c.value or ids.digits_only(text), field, c.value is not None, c.reason)
+        return PersonKey("cmnd", c.value or ids.digits_only(text), field, c.value is not None, _why(c))
     c = ids.check_cccd(text, birth, sex)
-    return PersonKey("cccd", c.value or ids.digits_only(text), field, c.valid, c.reason)
+    return PersonKey("cccd", c.value or ids.digits_only(text), field, c.valid, _why(c))
 
 
 def person_keys(values: Mapping[str, Any]) -> list[PersonKey]:

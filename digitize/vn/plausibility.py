@@ -18,12 +18,13 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from digitize.messages import Message, msg
 from digitize.vn import admin_units as au
 from digitize.vn.text import fold, match_key
 
 _DATA = Path(__file__).resolve().parent / "data"
 _CORE = re.compile(r"^(\W*)(.*?)(\W*)$", re.UNICODE)
-ROLE_NAMES = {"F": "family-name", "M": "middle-name", "G": "given-name"}
+ROLE_NAMES = {"F": "family", "M": "middle", "G": "given"}  # codes role.* and why.* of digitize.messages
 # First words of an issuing body (Decree 30/2020 headers) that OCR reads with a wrong diacritic
 # ('SƠ TÀI CHÍNH'); folded -> spelling. Used only as the first word of an issuer.
 AGENCY_WORDS = {"so": "sở", "bo": "bộ", "cuc": "cục", "phong": "phòng", "vien": "viện", "toa": "tòa"}
@@ -32,8 +33,8 @@ AGENCY_WORDS = {"so": "sở", "bo": "bộ", "cuc": "cục", "phong": "phòng", "
 @dataclass(frozen=True)
 class Review:
     value: str
-    corrections: tuple[str, ...] = ()  # 'Cấm Thủy -> Cẩm Thủy (commune of Thanh Hóa)'
-    doubts: tuple[str, ...] = ()  # reasons a person should look at the value
+    corrections: tuple[Message, ...] = ()  # reason.corrected: 'Cấm Thủy -> Cẩm Thủy (commune of Thanh Hóa)'
+    doubts: tuple[Message, ...] = ()  # reasons a person should look at the value
 
 
 def _like(model: str, word: str) -> str:
@@ -81,7 +82,8 @@ def _positions(n: int) -> list[str]:
 
 def check_name(name: str) -> Review:
     words = name.split()
-    fixes, doubts = [], []
+    fixes: list[Message] = []
+    doubts: list[Message] = []
     lex = name_lexicon()
     for i, (word, allowed) in enumerate(zip(words, _positions(len(words)))):
         pre, core, post = _split(word)
@@ -100,9 +102,9 @@ def check_name(name: str) -> Review:
         if len(pick) == 1:
             fixed = _like(core, pick[0])
             words[i] = pre + fixed + post
-            fixes.append(f"{core} -> {fixed} ({role} syllable)")
+            fixes.append(msg("reason.corrected", read=core, fixed=fixed, why=msg(f"why.{role}")))
         else:
-            doubts.append(f"'{core}' is not a usual {role} syllable")
+            doubts.append(msg("reason.unusual_syllable", syllable=core, role=msg(f"role.{role}")))
     return Review(" ".join(words), tuple(fixes), tuple(doubts))
 
 
@@ -143,7 +145,7 @@ def fix_phrases(text: str) -> Review:
                 new = [_like(c, w) for (_, c, _), w in zip(span, form.split())]
                 for k, ((pre, _, post), w) in enumerate(zip(span, new)):
                     toks[i + k] = pre + w + post
-                fixes.append(f"{read} -> {' '.join(new)} (known phrase)")
+                fixes.append(msg("reason.corrected", read=read, fixed=" ".join(new), why=msg("why.phrase")))
             break
         i += step
     return Review(" ".join(toks), tuple(fixes))
@@ -173,8 +175,8 @@ def _is_old(text: str) -> bool:
     return any(f" {lvl} " in f for lvl in au.OLD_LEVELS)
 
 
-def _check_unit(words: list[str], start: int, end: int, kind: str, pool, where: str,
-                fixes: list[str], doubts: list[str]) -> None:
+def _check_unit(words: list[str], start: int, end: int, kind: str, pool, where: Message | str,
+                fixes: list[Message], doubts: list[Message]) -> None:
     """Check the unit name words[start:end] against `pool`; fix it in place or note a doubt."""
     cores = [_split(w) for w in words[start:end]]
     if not cores or not all(_letters_only(c) for _, c, _ in cores):
@@ -185,11 +187,11 @@ def _check_unit(words: list[str], start: int, end: int, kind: str, pool, where: 
         new = [_like(c, w) for (_, c, _), w in zip(cores, known.split())]
         for k, ((pre, _, post), w) in enumerate(zip(cores, new)):
             words[start + k] = pre + w + post
-        fixes.append(f"{read} -> {' '.join(new)} ({' '.join(x for x in (kind, where) if x)})")
+        fixes.append(msg("reason.corrected", read=read, fixed=" ".join(new), why=msg("why.unit", kind=kind, where=where)))
     elif how is au.Match.AMBIGUOUS:
-        doubts.append(f"{kind} '{read}': several known units differ only by diacritics")
+        doubts.append(msg("reason.unit_ambiguous", kind=kind, read=read))
     elif how is au.Match.UNKNOWN:
-        doubts.append(f"{kind} '{read}' is not a known unit {where}")
+        doubts.append(msg("reason.unit_unknown", kind=kind, read=read, where=where))
 
 
 def check_address(text: str) -> Review:
@@ -215,8 +217,8 @@ def check_address(text: str) -> Review:
                 end = e + 1
                 break
         units.append((i + n, end, kind))
-    fixes: list[str] = []
-    doubts: list[str] = []
+    fixes: list[Message] = []
+    doubts: list[Message] = []
     province = None
     prov = [u for u in units if u[2] in au.PROVINCE_TYPES]
     if prov:
@@ -226,7 +228,7 @@ def check_address(text: str) -> Review:
     for a, b, kind in units:
         if kind in au.COMMUNE_TYPES:
             pool = province.communes if province else au.all_communes()
-            where = f"of {province.unit.name}" if province else "in Vietnam"
+            where = msg("where.province", province=province.unit.name) if province else msg("where.country")
             _check_unit(words, a, b, kind, pool, where, fixes, doubts)
     return Review(" ".join(words), tuple(fixes), tuple(doubts))
 
@@ -235,14 +237,14 @@ def check_issuer(text: str) -> Review:
     """An issuing body: its first agency word ('SƠ' -> 'SỞ'), and a commune or province it names
     ('ỦY BAN NHÂN DÂN XÃ CẤM THỦY')."""
     words = text.split()
-    fixes: list[str] = []
-    doubts: list[str] = []
+    fixes: list[Message] = []
+    doubts: list[Message] = []
     if len(words) >= 2:
         pre, core, post = _split(words[0])
         want = AGENCY_WORDS.get(fold(core))
         if want and _letters_only(core) and match_key(core) != want:
             words[0] = pre + _like(core, want) + post
-            fixes.append(f"{core} -> {words[0]} (agency word)")
+            fixes.append(msg("reason.corrected", read=core, fixed=words[0], why=msg("why.agency")))
     if au.provinces() and not _is_old(text):
         for i in range(1, len(words)):
             # after 'ỦY BAN NHÂN DÂN' / 'UBND' / 'CÔNG AN' the kind may be misread; elsewhere it must be exact
@@ -250,7 +252,7 @@ def check_issuer(text: str) -> Review:
             if k and i + k[1] < len(words):
                 kind, n = k
                 pool = au.province_units() if kind in au.PROVINCE_TYPES else au.all_communes()
-                _check_unit(words, i + n, len(words), kind, pool, "in Vietnam", fixes, doubts)
+                _check_unit(words, i + n, len(words), kind, pool, msg("where.country"), fixes, doubts)
                 break
     return Review(" ".join(words), tuple(fixes), tuple(doubts))
 

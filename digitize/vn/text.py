@@ -35,6 +35,15 @@ def _char_problem(ch: str, allowed: str) -> str | None:
     return None
 
 
+def bad_character_at(text: str, allowed: str = "\n\t") -> tuple[str, int] | None:
+    """The first character `text` cannot keep (as U+XXXX) and its position from 1, or None (see bad_character)."""
+    problem = bad_character(text, allowed)
+    if problem is None:
+        return None
+    code, _, position = problem.rpartition(" ")[0].rpartition(" ")[2], None, problem.rsplit(" ", 1)[1]
+    return code, int(position)
+
+
 def bad_character(text: str, allowed: str = "\n\t") -> str | None:
     """Why `text` cannot be kept as a value (XML, and so XMP, cannot hold it), or None: control characters
     other than those `allowed`, noncharacters (U+FFFE, U+FFFF, U+FDD0..U+FDEF...) and lone surrogates."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from digitize.messages import msg
 from digitize.vn import identifiers as ids
 from digitize.vn.text import nfc, parse_date
 
@@ -21,13 +22,13 @@ def check_phone(text: str) -> ids.Checked:
     t = ids.fix_digits(nfc(text))
     m = _PHONE.search(t)
     if not m:
-        return ids.Checked(None, False, "not a phone number")
+        return ids.Checked(None, False, msg("reason.phone_missing"))
     d = re.sub(r"\D", "", m.group(0))
     if d.startswith("84") and len(d) in (11, 12):
         d = "0" + d[2:]
     if len(d) == 10 and d[1] in "35789" or len(d) == 11 and d[1] == "2":
         return ids.Checked(d, True)
-    return ids.Checked(d, False, f"{len(d)} digits is not a Vietnamese phone number")
+    return ids.Checked(d, False, msg("reason.phone_digits", digits=len(d)))
 
 
 def check_email(text: str) -> ids.Checked:
@@ -39,10 +40,10 @@ def check_email(text: str) -> ids.Checked:
         t = re.sub(r"(?<=[\w.])(?=(gmail|yahoo|hotmail|outlook|icloud)\.com)", "@", t, count=1)
     m = _EMAIL.search(t)
     if not m:
-        return ids.Checked(None, False, "not an e-mail address")
+        return ids.Checked(None, False, msg("reason.email_invalid"))
     value = re.sub(r"\s+", "", m.group(0)).lower().rstrip(".")
     ok = value.isascii() and value.count("@") == 1
-    return ids.Checked(value, ok, "" if ok else "not an e-mail address")
+    return ids.Checked(value, ok, None if ok else msg("reason.email_invalid"))
 
 
 def shape_type(text: str) -> str:

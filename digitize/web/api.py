@@ -92,14 +92,15 @@ def upload(request: Request, file: list[UploadFile] = File(...), dossier: str | 
             else:
                 job = c.intake.submit(store, batch[0][0], batch[0][1], dossier, profile or None)
         except InputError as e:
-            errors.append({"file": batch[0][0][:120], "status": "error", "error": str(e)})
+            errors.append({"file": batch[0][0][:120], "status": "error", "error": str(e),
+                           "message": i18n.failure("bad_input", lang(request), e.message, str(e))})
             continue
         if job.status != "duplicate":
             store.log("uploaded", job.id, who.name, file=job.file, dossier=job.dossier)
         items.append(job.as_json())
     if not items:
         first = errors[0]["error"] if errors else "no file"
-        raise ApiError(422, "bad_input", first)
+        raise ApiError(422, "bad_input", first, message=errors[0].get("message"))
     code = 202 if any(i["status"] == "processing" for i in items) else 201
     return JSONResponse({"items": items, "errors": errors, "dossier": items[0]["dossier"]}, code)
 
@@ -108,7 +109,10 @@ def _job_or_404(request: Request, doc_id: str) -> dict[str, Any]:
     job = ctx(request).intake.jobs.get(doc_id) if ID_RE.match(doc_id) else None
     if job is None or job.status == "draft":
         raise NotFound(doc_id[:40], "no such document")
-    return job.as_json()
+    data = job.as_json()
+    if job.status == "error":
+        data["message"] = i18n.failure("bad_input", lang(request), job.message, job.error)
+    return data
 
 
 @router.get("/documents/{doc_id}")
@@ -180,7 +184,13 @@ def verify(doc_id: str, request: Request) -> dict[str, Any]:
 
     review = ctx(request).review()
     rec = review.record(doc_id)
-    return verify_file(Path(rec.pdf), store=review.store).as_json()
+    data = verify_file(Path(rec.pdf), store=review.store).as_json()
+    status, _ = review.store.review.state(rec.id)
+    # a draft is signed only at the end: no signature is its normal state, not a broken signature
+    data["unsigned_draft"] = status in ("draft", "reviewed") and not data["signatures"]
+    data["message"] = i18n.t("verdict_unsigned_draft" if data["unsigned_draft"] else f"verdict_{data['verdict']}",
+                             lang(request))
+    return data
 
 
 @router.get("/documents/{doc_id}/fields/{name}/check")
@@ -189,7 +199,7 @@ def check_field(doc_id: str, name: str, request: Request, value: str = Query("",
     need(request, "read")
     f = ctx(request).review().check(doc_id, name, value)
     return {"value": f.value, "valid": f.valid, "needs_review": f.needs_review, "reason": f.reason,
-            "message": i18n.reason(f.reason, lang(request))}
+            "reasons": [r.as_json() for r in f.reasons], "message": i18n.reasons(f, lang(request))}
 
 
 @router.patch("/documents/{doc_id}/fields")
@@ -203,7 +213,8 @@ def patch_fields(doc_id: str, body: FieldChanges, request: Request) -> dict[str,
 
 def _refused(request: Request, status: int, code: str, e: Exception, **extra) -> JSONResponse:
     """A refusal with what the page needs to show it (the names of the fields, the records)."""
-    message = f"{i18n.error(code, lang(request))} {i18n.reason(e.reason, lang(request))}"
+    said = i18n.message(getattr(e, "message", None), lang(request)) or getattr(e, "reason", "")
+    message = f"{i18n.error(code, lang(request))} {said}"
     return JSONResponse({"error": str(e), "code": code, "message": message, **extra}, status)
 
 

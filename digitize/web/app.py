@@ -70,10 +70,12 @@ class Context:
         return r
 
 
-def _error_response(request: Request, status: int, code: str, reason: str, headers=None):
+def _error_response(request: Request, status: int, code: str, reason: str, headers=None, detail=None,
+                    message: str | None = None):
     language = lang(request)
     if request.url.path.startswith("/api"):
-        return JSONResponse(error_body(code, reason, language), status, headers=headers)
+        return JSONResponse(error_body(code, reason, language, message or i18n.failure(code, language, detail, reason)),
+                            status, headers=headers)
     if status == 401:
         return RedirectResponse("/login", 303)
     templates = request.app.state.templates
@@ -90,14 +92,14 @@ _KINDS = ((NotFound, 404, "not_found"), (Forbidden, 403, "forbidden"), (Conflict
 def _install_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def api_error(request: Request, exc: ApiError):
-        return _error_response(request, exc.status, exc.code, exc.reason, exc.headers)
+        return _error_response(request, exc.status, exc.code, exc.reason, exc.headers, message=exc.message)
 
     @app.exception_handler(DigitizeError)
     async def digitize_error(request: Request, exc: DigitizeError):
         for kind, status, code in _KINDS:
             if isinstance(exc, kind):
-                return _error_response(request, status, code, str(exc).splitlines()[0])
-        return _error_response(request, 422, "bad_input", str(exc).splitlines()[0])
+                return _error_response(request, status, code, str(exc).splitlines()[0], detail=exc.message)
+        return _error_response(request, 422, "bad_input", str(exc).splitlines()[0], detail=exc.message)
 
     @app.exception_handler(RequestValidationError)
     async def bad_request(request: Request, exc: RequestValidationError):

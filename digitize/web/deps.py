@@ -11,12 +11,14 @@ from digitize.web.auth import COOKIE, Session, Sessions
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 # codes whose message says all: their English reason is not translated into it
-SELF_EXPLAINED = ("unauthenticated", "bad_login", "throttled", "csrf", "too_large")
 
 
 class ApiError(Exception):
-    def __init__(self, status: int, code: str, reason: str = "", headers: dict | None = None):
+    def __init__(self, status: int, code: str, reason: str = "", headers: dict | None = None,
+                 message: str | None = None):
+        """reason: English, for the JSON `error`; message: the page's sentence when it is more than `code`'s."""
         self.status, self.code, self.reason, self.headers = status, code, reason, headers or {}
+        self.message = message
 
 
 def lang(request: Request) -> str:
@@ -28,12 +30,10 @@ def lang_of_scope(scope) -> str:
     return lang(Request(scope))
 
 
-def error_body(code: str, reason: str, language: str) -> dict:
-    """The JSON of an API error: `error` (English, for logs and scripts), `code`, `message` (the user's language)."""
-    message = i18n.error(code, language)
-    if reason and code not in SELF_EXPLAINED:
-        message = f"{message} {i18n.upload_reason(reason.split(': ', 1)[-1], language)}"
-    return {"error": reason or code, "code": code, "message": message}
+def error_body(code: str, reason: str, language: str, message: str | None = None) -> dict:
+    """The JSON of an API error: `error` (English, for logs and scripts), `code`, `message` (the user's language:
+    the catalog's sentence for the code, or the message rendered from the error's own code)."""
+    return {"error": reason or code, "code": code, "message": message or i18n.error(code, language)}
 
 
 def ctx(request: Request):

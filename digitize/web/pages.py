@@ -90,7 +90,10 @@ def document_page(doc_id: str, request: Request, q: str = Query("", max_length=2
              "pages": finding.page_hits(texts, terms)}
     history = review.history(doc["id"])
     profile = _profile(request, doc["doc_type"])
-    labels = {name: i18n.field_label(name, profile) for name in doc["fields"]}
+    labels = {name: i18n.field_label(name, profile, f.get("label") or "") for name, f in doc["fields"].items()}
+    for e in history:  # fields named in the history that the document no longer has (removed ones)
+        if e.get("field") and e["field"] not in labels:
+            labels[e["field"]] = i18n.field_label(e["field"], profile)
     profiles = ctx(request).station.profiles
     doc_types = [(p.id, p.title) for p in profiles] if profiles is not None else []
     return _render(request, "document.html", doc=doc, history=list(reversed(history)), pages=doc["page_details"],
@@ -112,7 +115,7 @@ def messages_js(language: str):
             "st_error", "verdict_valid", "verdict_invalid", "verdict_indeterminate", "duplicate_of", "st_reviewed",
             "st_signed", "st_unsigned", "pages_of", "done", "restore_page", "remove_page")
     words = {k: i18n.t(k, language) for k in keys}
-    words.update({f"error_{code}": i18n.error(code, language) for code in i18n.ERRORS})
+    words.update({f"error_{code}": i18n.error(code, language) for code in i18n.error_codes()})
     body = "window.MSG = " + json.dumps(words, ensure_ascii=False) + ";\n"
     return Response(body, media_type="application/javascript; charset=utf-8",
                     headers={"Cache-Control": "public, max-age=600"})

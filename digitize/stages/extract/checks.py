@@ -6,8 +6,7 @@ it is checked against the date of birth and sex printed for the same person (the
 """
 from __future__ import annotations
 
-from dataclasses import replace
-
+from digitize.messages import msg
 from digitize.model import Field
 from digitize.profiles.loader import Profile
 from digitize.vn import identifiers as ids
@@ -23,10 +22,6 @@ def _suffix(name: str, base: str) -> str | None:
     return None
 
 
-def _flag(f: Field, reason: str) -> Field:
-    return replace(f, valid=False, needs_review=True, reason="; ".join(r for r in (f.reason, reason) if r))
-
-
 def cross_check(fields: dict[str, Field], profile: Profile) -> None:
     for name, f in list(fields.items()):
         if f.value is None or not f.valid:
@@ -37,11 +32,11 @@ def cross_check(fields: dict[str, Field], profile: Profile) -> None:
             c = ids.check_cccd(f.value, dob.value if dob and dob.valid else None,
                                sex.value if sex and sex.valid else None)
             if not c.valid:
-                fields[name] = _flag(f, f"conflict: {c.reason}")
+                fields[name] = f.flag(msg("reason.conflict", reason=c.reason), valid=False)
     for spec in profile.fields:
         f = fields.get(spec.name)
         if f is None or f.value is None or "after_issue_date" not in spec.validators:
             continue
         issued = fields.get("ngay_ban_hanh")
         if issued and issued.valid and isinstance(f.value, str) and f.value < str(issued.value):
-            fields[spec.name] = _flag(f, "before the issue date")
+            fields[spec.name] = f.flag(msg("reason.before_issue"), valid=False)

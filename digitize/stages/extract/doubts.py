@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from typing import Sequence
 
+from digitize.messages import Message, msg
 from digitize.stages.extract.lines import Tok, clean_value
 from digitize.vn import admin_units as au
 from digitize.vn.text import fold
@@ -21,42 +22,42 @@ _WORDY = ("text", "address", "issuer", "name")
 _OTHER_SHAPES = ("date", "phone", "cccd", "email", "dossier_code", "procedure_code")
 
 
-def cut_short(toks: Sequence[Tok]) -> str | None:
+def cut_short(toks: Sequence[Tok]) -> Message | None:
     last = toks[-1].text
     if last.endswith((",", "-", "–")) or last.lower() in _NEEDS_NEXT:
-        return f"value may go on (ends with {last!r}): check the next line"
+        return msg("reason.cut_short", last=last)
     return None
 
 
-def holds_label(toks: Sequence[Tok]) -> str | None:
+def holds_label(toks: Sequence[Tok]) -> Message | None:
     for t in toks[1:]:
         if _INNER_LABEL.match(t.text):
-            return f"another label {t.text!r} inside the value"
+            return msg("reason.inner_label", label=t.text)
     return None
 
 
-def shape_mismatch(label_type: str, raw: str) -> str | None:
+def shape_mismatch(label_type: str, raw: str) -> Message | None:
     if label_type not in _WORDY:
         return None
     shape = shape_type(raw)
     if shape in _OTHER_SHAPES:
-        return f"the value reads as a {shape.replace('_', ' ')}, not the {label_type} its label holds"
+        return msg("reason.shape_mismatch", shape=msg(f"kind.{shape}"), label_type=msg(f"kind.{label_type}"))
     return None
 
 
 _PROVINCE_STARTS = tuple(k + " " for k in au.PROVINCE_KEYS + ("tp",))
 
 
-def no_province(raw: str) -> str | None:
+def no_province(raw: str) -> Message | None:
     """An address of a form ends with its province ('…, xã A, tỉnh B'); one that ends before it was cut
     where its line ended, or names no province a person could check it against."""
     last = clean_value(raw).rsplit(",", 1)[-1].strip(" .")
     if (fold(last) + " ").startswith(_PROVINCE_STARTS) or au.find_province(last) is not None:
         return None
-    return f"the address ends with {last!r}, not its province: check the next line"
+    return msg("reason.no_province", last=last)
 
 
-def pair_doubts(label_type: str, toks: Sequence[Tok], raw: str) -> list[str]:
+def pair_doubts(label_type: str, toks: Sequence[Tok], raw: str) -> list[Message]:
     """Every doubt about a `Label: value` pair's value (types that wrap: text and addresses may be cut)."""
     found = [holds_label(toks), shape_mismatch(label_type, raw)]
     if label_type in ("text", "address", "issuer", ""):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
+from digitize.messages import Message, msg
 from digitize.stages.extract.lines import Tok
 from digitize.vn import lm
 from digitize.vn.text import WORD_CORE, canonical, nfc
@@ -44,10 +45,10 @@ def _known(word: str) -> bool:
     return model is not None and canonical(_core(word).lower()) in model.index
 
 
-def ambiguous_marks(toks: Sequence[Tok]) -> str | None:
+def ambiguous_marks(toks: Sequence[Tok]) -> Message | None:
     """A doubt when the model chose marks for a word whose OCR reading is a known syllable too."""
     for t in remarked(toks):
         own = nfc(t.word.marks_from)
         if _known(own):
-            return f"marks of {t.text!r} chosen by the language model (OCR read {own!r})"
+            return msg("reason.marks_by_model", word=t.text, read=own)
     return None

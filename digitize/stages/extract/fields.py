@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Sequence
 
+from digitize.messages import msg
 from digitize.model import Extraction, Field, PageResult
 from digitize.profiles.loader import FieldSpec, Profile, ProfileSet
 from digitize.stages.extract import lexicon, official
@@ -31,8 +32,6 @@ from digitize.vn.values import shape_type
 _field = make_field  # the older name, kept for callers
 
 
-def _flag(f: Field, reason: str) -> Field:
-    return replace(f, needs_review=True, reason="; ".join(r for r in (f.reason, reason) if r))
 
 
 def _located(spec: FieldSpec, lines: Sequence[Line], pages: Sequence[PageResult]) -> Field | None:
@@ -44,9 +43,8 @@ def _located(spec: FieldSpec, lines: Sequence[Line], pages: Sequence[PageResult]
         return None
     f = make_field(spec, found.raw, found.toks, found.page)
     if second_look or _in_reread_block(found, pages):  # read under a seal or signature: a person should confirm it
-        f = _flag(f, "read again under seal/signature")
-    for reason in getattr(found, "doubts", ()):  # e.g. a number or day written by hand into a blank
-        f = _flag(f, reason)
+        f = f.flag(msg("reason.reread"))
+    f = f.flag(*found.doubts) if getattr(found, "doubts", ()) else f  # e.g. a number written by hand into a blank
     return f
 
 
@@ -109,14 +107,13 @@ def _pair_field(p: Pair, name: str) -> Field:
     f = make_field(spec, raw, p.value_toks, p.page)
     f = replace(f, label=p.label)
     if not p.known and spec.type == "text":
-        f = _flag(f, f"label {p.label!r} is not in the lexicon")
+        f = f.flag(msg("reason.label_unknown", label=p.label))
     if p.under:
-        f = _flag(f, "unusual layout: value read on the line under its label")
+        f = f.flag(msg("reason.under_label"))
     if p.wrapped >= MAX_WRAP:
-        f = _flag(f, f"value continued over {p.wrapped + 1} lines: check where it ends")
-    for doubt in pair_doubts(p.type, p.value_toks, raw):
-        f = _flag(f, doubt)
-    return f
+        f = f.flag(msg("reason.wrapped", lines=p.wrapped + 1))
+    doubts = pair_doubts(p.type, p.value_toks, raw)
+    return f.flag(*doubts) if doubts else f
 
 
 def extract_fields(lines: Sequence[Line], profile: Profile, pages: Sequence[PageResult] = (),
@@ -145,7 +142,7 @@ def extract_fields(lines: Sequence[Line], profile: Profile, pages: Sequence[Page
 
 def _missing(spec: FieldSpec) -> Field:
     return Field(name=spec.name, value=None, raw="", confidence=0.0, valid=False, needs_review=True,
-                 reason="required field not found")
+                 reasons=(msg("reason.required_missing"),))
 
 
 def extract(pages: Sequence[PageResult], profiles: ProfileSet, profile: str = "auto",

@@ -14,6 +14,7 @@ from typing import Sequence
 
 from rapidfuzz import fuzz, process
 
+from digitize.messages import Message, msg
 from digitize.model import Field
 from digitize.stages.extract import locate as loc
 from digitize.stages.extract.doubts import cut_short
@@ -30,10 +31,10 @@ _HEADER_SHARE = 0.3  # of the page height: where the header's place-and-date lin
 
 @dataclass(frozen=True)
 class Found(loc.Found):
-    doubts: tuple[str, ...] = ()
+    doubts: tuple[Message, ...] = ()  # codes of digitize.messages
 
 
-def _found(toks: Sequence[Tok], page: int, doubts: Sequence[str] = ()) -> Found | None:
+def _found(toks: Sequence[Tok], page: int, doubts: Sequence[Message] = ()) -> Found | None:
     text = clean_value(" ".join(t.text for t in toks))
     return Found(text, tuple(toks), page, tuple(doubts)) if text else None
 
@@ -92,9 +93,9 @@ def number(lines: Sequence[Line]) -> loc.Found | None:
             continue
         doubts = []
         if m.group(1) is None:
-            doubts.append("number blank on the page (written by hand?): not read")
+            doubts.append(msg("reason.number_blank"))
         elif re.match(r"^\d{1,5}\s+/", rest):
-            doubts.append("number written into a printed blank: check it")
+            doubts.append(msg("reason.number_in_blank"))
         return _found(ln.toks[1:], ln.page, doubts)
     found = loc.number(lines)
     k = _title_index(lines)
@@ -124,7 +125,7 @@ def issue_date(lines: Sequence[Line]) -> loc.Found | None:
             m = _DATE.search(ln.text)
             doubts = []
             if not m.group(1).isdigit():
-                doubts.append("day blank on the page (written by hand?): check it")
+                doubts.append(msg("reason.day_blank"))
             return _found(ln.toks[i:], ln.page, doubts)
     return None
 

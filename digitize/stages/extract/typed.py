@@ -8,6 +8,7 @@ from typing import Sequence
 
 from rapidfuzz import fuzz
 
+from digitize.messages import Message, msg
 from digitize.model import Field
 from digitize.profiles.loader import FieldSpec
 from digitize.stages.extract import evidence
@@ -28,7 +29,7 @@ _PLAUSIBILITY = {"name": "name", "address": "address", "issuer": "issuer", "text
 def typed_value(spec: FieldSpec, raw: str) -> ids.Checked:
     text = clean_value(raw)
     if not text:
-        return ids.Checked(None, False, "empty value")
+        return ids.Checked(None, False, msg("reason.empty"))
     t = spec.type or vals.shape_type(text)
     if t in ("phone", "email"):
         return vals.check_phone(text) if t == "phone" else vals.check_email(text)
@@ -47,15 +48,15 @@ def typed_value(spec: FieldSpec, raw: str) -> ids.Checked:
         return ids.check_date(text, "not_future" in spec.validators)
     if t == "sex":
         s = ids.normalise_sex(text)
-        return ids.Checked(s, s is not None, "" if s else f"not a sex: {text!r}")
+        return ids.Checked(s, s is not None, None if s else msg("reason.sex_invalid", text=text))
     if t == "number":
         m = re.search(r"\d+", text)
-        return ids.Checked(m.group(0), True) if m else ids.Checked(None, False, "no number")
+        return ids.Checked(m.group(0), True) if m else ids.Checked(None, False, msg("reason.number_missing"))
     if t in ("enum", "ethnicity"):
         values = spec.values if t == "enum" else ids.ETHNIC_GROUPS
         best = max(values, key=lambda v: fuzz.ratio(fold(v), fold(text)))
         ok = fuzz.ratio(fold(best), fold(text)) >= 80
-        return ids.Checked(best if ok else text, ok, "" if ok else "not one of the listed values")
+        return ids.Checked(best if ok else text, ok, None if ok else msg("reason.enum_unknown"))
     if t == "term":
         if "lau dai" in fold(text):
             return ids.Checked("Lâu dài", True)
@@ -64,7 +65,7 @@ def typed_value(spec: FieldSpec, raw: str) -> ids.Checked:
         text = _HONORIFIC.sub("", text)
         name = fix_family_name(title_name(re.sub(r"[^\w\s]", " ", text)))
         ok = 2 <= len(name.split()) <= 6 and not any(c.isdigit() for c in name)
-        return ids.Checked(name, ok, "" if ok else "does not look like a full name")
+        return ids.Checked(name, ok, None if ok else msg("reason.name_shape"))
     return ids.Checked(text, True)
 
 
@@ -116,28 +117,28 @@ def make_field(spec: FieldSpec, raw: str, toks: Sequence[Tok], page: int | None)
         marks_doubt = evidence.ambiguous_marks(toks)
     checked = typed_value(spec, raw)
     conf = confidence(toks)
-    reasons = [checked.reason] if checked.reason else []
+    reasons: list[Message] = [checked.reason] if checked.reason else []
     reasons += [marks_doubt] if marks_doubt else []
     value, doubtful = checked.value, bool(marks_doubt)
     if kind and isinstance(value, str) and checked.valid:
         # domain knowledge catches diacritics misread inside well-formed syllables; raw keeps what was read
         rev = plausibility.review(kind, value)
         value, doubtful = rev.value, doubtful or bool(rev.doubts)
-        reasons += [f"corrected {c}" for c in rev.corrections] + list(rev.doubts)
+        reasons += list(rev.corrections) + list(rev.doubts)
     odd = _odd_word(value, kind) if kind and isinstance(value, str) else None
     if odd:
         doubtful = True
-        reasons.append(f"{odd!r} is not a Vietnamese word")
+        reasons.append(msg("reason.not_vietnamese", word=odd))
     # a value read exactly as one of a closed list ("Nữ", "Kinh") is confirmed by the list itself
     confirmed = spec.type in CLOSED_TYPES and checked.valid and clean_value(raw).casefold() == str(value).casefold()
     unsure = bool(toks and conf < LOW_CONFIDENCE and not confirmed)
     if unsure:
-        reasons.append(f"low OCR confidence {conf:.0f}")
+        reasons.append(msg("reason.low_confidence", confidence=round(conf)))
     elif not confirmed and (weak := _weak_word(toks)) is not None:
         unsure = True  # one word misread among well-read ones hides in the mean ('thôn Đồng,' for Đông)
-        reasons.append(f"{weak.text!r} read with low OCR confidence {weak.word.confidence:.0f}")
+        reasons.append(msg("reason.weak_word", word=weak.text, confidence=round(weak.word.confidence)))
     return Field(name=spec.name, value=value, raw=clean_value(raw), confidence=conf, page=page,
                  box=span_box(toks) if toks else None, valid=checked.valid,
-                 needs_review=not checked.valid or doubtful or unsure, reason="; ".join(reasons))
+                 needs_review=not checked.valid or doubtful or unsure, reasons=tuple(reasons))
 
 

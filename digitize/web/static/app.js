@@ -319,8 +319,8 @@
       try {
         const v = await api("GET", "/api/documents/" + id + "/verify");
         const el = $("#verdict");
-        el.textContent = M["verdict_" + v.verdict] || v.verdict;
-        el.className = "verdict v-" + v.verdict;
+        el.textContent = v.message || M["verdict_" + v.verdict] || v.verdict;
+        el.className = "verdict " + (v.unsigned_draft ? "v-unsigned" : "v-" + v.verdict);
       } catch (e) { toast(e.message, true); }
     });
   }
