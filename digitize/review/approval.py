@@ -89,7 +89,8 @@ def clean_value(name: str, value: str) -> str:
     XML cannot hold (it would make the signed file's XMP ill-formed)."""
     found = bad_character_at(value)
     if found:
-        raise InputError(name, msg("value.bad_character", field=name, char=found[0], position=found[1]))
+        kind, char, position = found
+        raise InputError(name, msg("value." + kind, field=name, char=char, position=position))
     value = nfc(value)
     if len(value) > MAX_VALUE_CHARS:
         raise InputError(name, msg("value.too_long", field=name, length=len(value), limit=MAX_VALUE_CHARS))

@@ -39,7 +39,7 @@ def _checked_names(filename: str | None, dossier: str | None) -> str:
     for code, text in (("input.bad_file_name_character", filename or ""), ("input.bad_code_character", dossier or "")):
         found = bad_character_at(text, allowed="")
         if found:
-            raise InputError(repr(text)[1:-1][:120], msg(code, char=found[0], position=found[1]))
+            raise InputError(repr(text)[1:-1][:120], msg(code, char=found[1], position=found[2]))
     return _shown(filename)
 
 

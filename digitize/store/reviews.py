@@ -15,7 +15,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from digitize import messages
-from digitize.errors import ConflictError, StoreError
+from digitize.errors import ConflictError
 from digitize.model import Field
 from digitize.store import people, search
 

@@ -35,25 +35,26 @@ def _char_problem(ch: str, allowed: str) -> str | None:
     return None
 
 
-def bad_character_at(text: str, allowed: str = "\n\t") -> tuple[str, int] | None:
-    """The first character `text` cannot keep (as U+XXXX) and its position from 1, or None (see bad_character)."""
-    problem = bad_character(text, allowed)
-    if problem is None:
-        return None
-    code, _, position = problem.rpartition(" ")[0].rpartition(" ")[2], None, problem.rsplit(" ", 1)[1]
-    return code, int(position)
-
-
-def bad_character(text: str, allowed: str = "\n\t") -> str | None:
-    """Why `text` cannot be kept as a value (XML, and so XMP, cannot hold it), or None: control characters
-    other than those `allowed`, noncharacters (U+FFFE, U+FFFF, U+FDD0..U+FDEF...) and lone surrogates."""
+def bad_character_at(text: str, allowed: str = "\n\t") -> tuple[str, str, int] | None:
+    """The first character `text` cannot keep: its kind (`control_character`, `noncharacter`, `lone_surrogate`),
+    the character as U+XXXX and its position from 1; None when there is none (see bad_character)."""
     for i, ch in enumerate(text):
         if ch.isprintable() or ch in allowed:
             continue  # the common case, without the category look-up
         problem = _char_problem(ch, allowed)
         if problem:
-            return f"{problem} U+{ord(ch):04X} at position {i + 1}"
+            return problem.split(" ", 1)[1].replace(" ", "_"), f"U+{ord(ch):04X}", i + 1
     return None
+
+
+def bad_character(text: str, allowed: str = "\n\t") -> str | None:
+    """Why `text` cannot be kept as a value (XML, and so XMP, cannot hold it), or None: control characters
+    other than those `allowed`, noncharacters (U+FFFE, U+FFFF, U+FDD0..U+FDEF...) and lone surrogates."""
+    found = bad_character_at(text, allowed)
+    if found is None:
+        return None
+    kind, char, position = found
+    return f"a {kind.replace('_', ' ')} {char} at position {position}"
 
 
 @functools.lru_cache(maxsize=1 << 16)  # pure, and called on the same unit names for every value
