@@ -19,7 +19,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from digitize.store import open_store
 from support import CORPUS
-from support.browser import chromium
+from support.browser import chromium, wait_for_js
 from support.pages import FONT, render_text_page
 from support.station import PASSWORDS, start_station
 
@@ -201,7 +201,8 @@ def test_a_bilevel_pdf_of_28_pages_says_its_colour_warning_once(station, browser
     assert page.locator("#warnings").inner_text().count("ảnh xám") == 1
     assert page.locator(".thumb").count() == 28
     page.keyboard.press("PageDown")
-    assert page.locator("#page-no").inner_text() == "Trang 2/28"
+    # the viewer says the page number once the scroll has moved: wait for it, bounded
+    wait_for_js(page, "document.querySelector('#page-no').textContent === 'Trang 2/28'")
     _shot(page, "07-28-trang")
     doc_id = page.locator("#doc").get_attribute("data-id")
     ctx.close()
