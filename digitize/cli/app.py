@@ -12,7 +12,7 @@ import typer
 from digitize.cli import common as c
 from digitize.cli.archive import export_eark
 from digitize.cli.errors import run_cli
-from digitize.errors import InputError, UsageError
+from digitize.errors import ExitCode, InputError, UsageError
 from digitize.intake.folders import expand_inputs
 from digitize.pipeline.scheduler import run_documents
 from digitize.store import open_store
@@ -31,7 +31,7 @@ def run(
     store: str = c.StoreOpt, as_json: bool = c.JsonOpt, debug: bool = c.DebugOpt,
     review: bool = typer.Option(False, "--review", help="Store unsigned drafts to check before signing (digitize review)"),
     keep_source: bool = typer.Option(False, "--keep-source/--no-keep-source", help=c.KEEP_SOURCE_HELP),
-    opts: c.ProcessingOptions = None,
+    opts: c.ProcessingOptions = c.GIVEN_BY_DECORATOR,
 ) -> None:
     """Process scans into the store: one result line per document."""
     # before the progress display: a signer may prompt
@@ -44,7 +44,7 @@ def run(
         for outcome in run_documents(docs, ctx.telling(c.PageProgress(progress))):
             failures += 0 if outcome.ok else 1
             c.emit(outcome, as_json, debug, show_fields=len(docs) <= 20)
-    raise typer.Exit(1 if failures else 0)
+    raise typer.Exit(ExitCode.of(bool(failures)))
 
 
 @store_app.command("ls")

@@ -9,6 +9,7 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 import typer
 from rich.console import Console
@@ -20,7 +21,16 @@ from digitize.model import PageRef
 from digitize.pipeline.context import RunContext, RunEvents, Signing
 from digitize.pipeline.outcome import Outcome
 from digitize.profiles.loader import load_profiles as _load_profiles
-from digitize.settings import OCR_MODELS, Limits, Settings, default_jobs, ocr_model, organisation, profile_dirs
+from digitize.settings import (
+    Limits,
+    Settings,
+    SigningSettings,
+    default_jobs,
+    ocr_model,
+    ocr_tones,
+    organisation,
+    profile_dirs,
+)
 from digitize.store import Store, open_store
 
 stderr = Console(stderr=True)
@@ -63,17 +73,12 @@ class ProcessingOptions:
     ocr_model: str | None = None
 
     def settings(self) -> Settings:
-        if self.pdfa not in ("1b", "2b", "3b"):
-            raise typer.BadParameter(f"--pdfa must be 1b, 2b or 3b, not {self.pdfa!r}")
-        signing = {}
-        if self.sign:
-            signing = {"signer": self.signer.split(":", 1)[0], "tsa": bool(self.tsa), "ltv": self.ltv,
-                       "stamp": self.stamp, "organisation": self.organisation_name(), "copy_form": self.copy_form}
-        model = ocr_model(self.ocr_model)
-        if model not in OCR_MODELS:
-            raise typer.BadParameter(f"--ocr-model must be fast or best, not {model!r}")
+        signing = SigningSettings(
+            signer=self.signer.split(":", 1)[0], tsa=bool(self.tsa), ltv=self.ltv, stamp=self.stamp,
+            organisation=self.organisation_name(), copy_form=self.copy_form) if self.sign else None
         return Settings(pdfa=self.pdfa, profile=self.profile, sign=self.sign, redo_ocr=self.redo_ocr,
-                        ocr_model=model, post_correct=self.post_correct, limits=Limits(), signing=signing,
+                        ocr_model=ocr_model(self.ocr_model), post_correct=self.post_correct, ocr_tones=ocr_tones(),
+                        limits=Limits(), signing=signing,
                         profiles_dir=str(self.profiles_dir) if self.profiles_dir else None)
 
     def organisation_name(self) -> str:
@@ -91,6 +96,10 @@ _SHARED = (
     ("copy_form", str, CopyFormOpt), ("post_correct", bool, PostCorrectOpt), ("redo_ocr", bool, RedoOcrOpt),
     ("ocr_model", str, OcrModelOpt),
 )
+
+
+# the default of a processing command's `opts` parameter: processing_command always passes the real one
+GIVEN_BY_DECORATOR = cast("ProcessingOptions", None)
 
 
 def processing_command(func):
@@ -175,7 +184,7 @@ def error_line(text: str) -> str:
 def emit(outcome: Outcome, as_json: bool, debug: bool, show_fields: bool = False) -> None:
     """One line per document: JSON on stdout, or a readable line; errors always on stderr.
     `show_fields` lists the extracted fields under it, those to check marked, for staff at the desk."""
-    if outcome.ok:
+    if outcome.ok and outcome.record is not None:
         rec = outcome.record
         if as_json:
             sys.stdout.write(json.dumps(rec.as_json(), ensure_ascii=False) + "\n")

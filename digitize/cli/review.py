@@ -9,7 +9,7 @@ import json
 import typer
 
 from digitize.cli import common as c
-from digitize.errors import UsageError
+from digitize.errors import ExitCode, UsageError
 from digitize.profiles.loader import load_profiles
 from digitize.review.flow import Actor, Review
 from digitize.settings import acting_user, profile_dirs
@@ -69,6 +69,11 @@ def show(doc_id: str = DocIdArg, store: str = c.StoreOpt, as_json: bool = Result
     for name, f in doc["fields"].items():
         mark = f"  check: {f['reason'] or 'low confidence'}" if f["needs_review"] else ""
         typer.echo(f"  {name}: {f['value']}{mark}")
+    gaps = doc["approval"]
+    if doc["status"] == "draft" and (gaps["missing"] or gaps["unconfirmed"]):
+        typer.echo("  to approve: " + "; ".join(
+            ([f"fill {', '.join(gaps['missing'])}"] if gaps["missing"] else [])
+            + ([f"correct or --confirm {', '.join(gaps['unconfirmed'])}"] if gaps["unconfirmed"] else [])))
     for e in doc["history"]:
         typer.echo(f"  {e['at']}  {e['user'] or '-'}  {e['action']}")
 
@@ -93,21 +98,25 @@ def set_fields(doc_id: str = DocIdArg, assignments: list[str] = typer.Argument(.
 @review_app.command("approve")
 def approve(doc_id: str = DocIdArg,
             revision: int = typer.Option(None, "--revision", help="Revision approved (default: current)"),
+            confirm: list[str] = typer.Option([], "--confirm", help="A flagged field checked as it is (repeat, "
+                                              "or NAME,NAME); each confirmation is an audit event"),
             store: str = c.StoreOpt, user: str = UserOpt, as_json: bool = ResultOpt) -> None:
-    """Approve a draft: it becomes reviewed, ready to sign."""
+    """Approve a draft: it becomes reviewed, ready to sign. Refused (exit 7) while a required field is
+    empty or a flagged field was neither corrected (`review set`) nor confirmed with --confirm."""
     review = _review(store)
     doc = review.document(doc_id, prefix=True)
-    new = review.approve(_actor(user, "staff"), doc["id"], revision or doc["revision"])
+    names = [n.strip() for item in confirm for n in item.split(",") if n.strip()]
+    new = review.approve(_actor(user, "staff"), doc["id"], revision or doc["revision"], names)
     _out({"id": doc["id"], "status": "reviewed", "revision": new}, as_json, f"{doc['id']} reviewed (revision {new})")
 
 
 @review_app.command("sign")
 @c.processing_command
 def sign(doc_ids: list[str] = typer.Argument(..., help="Reviewed documents to sign"), store: str = c.StoreOpt,
-         user: str = UserOpt, as_json: bool = c.JsonOpt, opts: c.ProcessingOptions = None) -> None:
+         user: str = UserOpt, as_json: bool = c.JsonOpt, opts: c.ProcessingOptions = c.GIVEN_BY_DECORATOR) -> None:
     """Sign reviewed documents with --signer; the signed PDF carries the reviewed values."""
     review = _review(store, opts)
-    ids = [review.record(d, prefix=True).id for d in doc_ids]
+    ids = [(review.record(d, prefix=True).id, None) for d in doc_ids]
     failed = 0
     for row in review.sign_many(_actor(user, "signer"), ids):
         failed += row["status"] != "signed"
@@ -117,7 +126,22 @@ def sign(doc_ids: list[str] = typer.Argument(..., help="Reviewed documents to si
                 typer.echo(json.dumps(row, ensure_ascii=False))
         else:
             _out(row, as_json, f"{row['id']} signed (revision {row['revision']})")
-    raise typer.Exit(1 if failed else 0)
+    raise typer.Exit(ExitCode.of(bool(failed)))
+
+
+@review_app.command("four-eyes")
+def four_eyes(state: str = typer.Argument(None, help="on | off (nothing: show the setting)"), store: str = c.StoreOpt,
+              user: str = UserOpt) -> None:
+    """The four-eyes rule of the store: the signer of a record is not who approved or changed it. `off`
+    is for an office of one; every change is recorded in the audit log with its user."""
+    review = _review(store)
+    if state is None:
+        typer.echo("on" if review.four_eyes_on() else "off")
+        return
+    if state not in ("on", "off"):
+        raise UsageError(state, "expected on or off")
+    review.store.review.set_setting("four_eyes", state, _actor(user, "admin").name)
+    typer.echo(f"four eyes {state}")
 
 
 def register(app: typer.Typer) -> None:

@@ -13,7 +13,7 @@ from rich.table import Table
 
 from digitize import settings
 from digitize.cli.archive import verify_packages
-from digitize.errors import InputError, UsageError
+from digitize.errors import ExitCode, InputError, UsageError
 from digitize.reports.audit import audit_report
 from digitize.store import open_store
 
@@ -91,7 +91,7 @@ def verify(
 
         etsi.write_text(etsi_report(verdicts), encoding="utf-8")
         stderr.print(f"ETSI TS 119 102-2 report: {etsi}", highlight=False)
-    raise typer.Exit(0 if verdicts and all(v.verdict.value == "valid" for v in verdicts) else 1)
+    raise typer.Exit(ExitCode.of(not verdicts or any(v.verdict.value != "valid" for v in verdicts)))
 
 
 def _records(verdicts, store) -> dict:

@@ -58,6 +58,7 @@ def _sign(pdf: bytes, signing: Signing | None) -> tuple[bytes, SignatureSummary 
     # lazy: pyHanko takes ~0.5 s to import, and unsigned runs (and `--help`) never need it
     from digitize.stages import sign
 
+    assert signing.signer is not None and signing.options is not None, "a signing run opens its signer first"
     return sign.sign_pdf(pdf, signing.signer, signing.options)
 
 

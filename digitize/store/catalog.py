@@ -66,7 +66,7 @@ class Catalog:
     """The SQL both backends share; a backend gives the connection and, if needed, its placeholder."""
 
     shared = False  # other coordinators may write the same catalog at once
-    search_index = search.SqliteIndex()  # the backend's full-text index (digitize.store.search)
+    search_index: search.SqliteIndex | search.PostgresIndex = search.SqliteIndex()  # the backend's full-text index (digitize.store.search)
 
     def __init__(self, conn, object_path: Callable[[str], Path] | None = None):
         self.conn = conn

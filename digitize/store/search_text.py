@@ -14,6 +14,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from digitize.errors import InputError
@@ -175,7 +176,7 @@ def hits(query: Terms, fields: dict[str, str], pages: list[str], dossier: str = 
          limit: int = 6) -> list[dict]:
     """Where the query's words are in a document: fields first, then the dossier code, the file
     name and the pages in order; each with a marked passage (HTML)."""
-    places = [{"where": "field", "field": name, "text": value} for name, value in fields.items()]
+    places: list[dict[str, Any]] = [{"where": "field", "field": name, "text": value} for name, value in fields.items()]
     places += [{"where": "dossier", "text": dossier}, {"where": "file", "text": files}]
     places += [{"where": "page", "page": n, "text": text} for n, text in enumerate(pages, 1)]
     query = fitting(query, [p["text"] for p in places])

@@ -13,6 +13,7 @@ from digitize.review.roles import allowed
 from digitize.review.warnings import grouped
 from digitize.web import i18n, search
 from digitize.web.deps import ApiError, ctx, current, lang
+from digitize.web.people_words import words as people_words
 
 router = APIRouter(include_in_schema=False)
 STATUSES = ("draft", "reviewed", "signed", "processing", "error")
@@ -23,6 +24,7 @@ def _render(request: Request, name: str, **values) -> HTMLResponse:
     s = current(request)
     values.update(lang=language, t=i18n.t, i18n=i18n, user=s, can=lambda a: bool(s and allowed(s.role, a)),
                   path=request.url.path)
+    values.setdefault("pw", people_words(language))  # the look-up and import panels' words
     response = request.app.state.templates.TemplateResponse(request, name, values)
     if request.query_params.get("lang") in i18n.LANGS:
         response.set_cookie("lang", language, max_age=365 * 86400, samesite="strict", httponly=True)
