@@ -114,3 +114,31 @@ def test_postgresql_folds_and_filters_as_sqlite_does(tmp_path):
         assert _ids(s, "day ngh")[0] == ["letter.pdf"]  # the last word as it is being typed
         assert _ids(s, "viec", doc_type="cong_van")[0] == ["letter.pdf"]
         assert _ids(s, "viec", doc_type="nghi_dinh")[1] == 0
+
+
+def _text_pdf(path, rotate: int = 0):
+    import pikepdf
+
+    pdf = pikepdf.new()
+    font = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1,
+                                                BaseFont=pikepdf.Name.Helvetica))
+    page = pdf.add_blank_page(page_size=(600, 800))
+    page.obj.Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font))
+    page.obj.Contents = pdf.make_stream(b"BT /F1 24 Tf 100 700 Td (Ha Noi, ngay 05) Tj ET")
+    if rotate:
+        page.obj.Rotate = rotate
+    pdf.save(path)
+    return str(path)
+
+
+def test_word_boxes_are_where_the_page_shows_them_turned_or_not(tmp_path):
+    from digitize.review.search import word_boxes
+
+    upright = word_boxes(_text_pdf(tmp_path / "a.pdf"), 1, terms("ha noi"))
+    turned = word_boxes(_text_pdf(tmp_path / "b.pdf", 90), 1, terms("HA NOI"))
+    assert len(upright) == 2 and len(turned) == 2  # "Ha" and "Noi,", not "ngay"
+    for (x0, y0, x1, y1), (tx0, ty0, tx1, ty1) in zip(upright, turned):
+        assert 150 <= x0 < x1 <= 500 and 100 < y0 < y1 < 160  # 100-250 pt of 600, ~90-125 pt from the top of 800
+        # a quarter turn clockwise: the top of the page is now its right side
+        assert abs(tx0 - (1000 - y1)) <= 2 and abs(tx1 - (1000 - y0)) <= 2
+        assert abs(ty0 - x0) <= 2 and abs(ty1 - x1) <= 2

@@ -70,7 +70,13 @@ def test_the_api_finds_filters_and_pages(station):
         assert not any("<script>" in h["snippet"] for h in tricky)
         bad = c.get("/api/search", params={"date_from": "31/02/2026"})
         assert bad.status_code == 422 and bad.json()["code"] == "bad_input"
+        doc_id = first["items"][0]["id"]
+        blank = c.get(f"/api/documents/{doc_id}/pages/1/hits", params={"q": "hue"}).json()
+        assert blank["boxes"] == [] and blank["width"] == 1000  # a page without a text layer has no boxes
+        assert c.get(f"/api/documents/{doc_id}/pages/2/hits", params={"q": "hue"}).status_code == 404
+        assert c.get("/api/documents/..%2F..%2Fcatalog.sqlite/pages/1/hits").status_code == 404
     assert httpx.get(station.url + "/api/search", params={"q": "hue"}).status_code == 401
+    assert httpx.get(f"{station.url}/api/documents/{doc_id}/pages/1/hits").status_code == 401
 
 
 def test_the_queue_pages_and_keeps_its_filters(station):

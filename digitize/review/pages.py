@@ -79,8 +79,9 @@ def index_text(store, record) -> list[str]:
 
 
 def prepare_views(store, record) -> None:
-    """What a reviewer opens first, made once a draft is stored: its text for search and its page images."""
-    index_text(store, record)
+    """What a reviewer opens first, made once a draft is stored: its page images, and its text for
+    search when the record was stored without it (the pipeline stores its pages' text with it)."""
+    document_text(store, record)
     for n in range(1, record.pages + 1):
         page_image(record.pdf, record.sha256, n)
 

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+import pikepdf
+
 from digitize.errors import InputError
 from digitize.store import search_text
 from digitize.tools import poppler
@@ -17,6 +19,7 @@ from digitize.tools import poppler
 PER_PAGE = 25  # rows of the queue per page: one screen of a 1366x768 desk with passages
 MAX_PER_PAGE = 200
 HITS_PER_ITEM = 3  # passages shown under a result
+BOX_SCALE = 1000  # word boxes in thousandths of the page: the viewer places them in % of the image, at any zoom
 
 
 @dataclass(frozen=True)
@@ -130,8 +133,25 @@ def field_hits(fields: dict[str, dict[str, Any]], terms: search_text.Terms | Non
     return out
 
 
-def word_boxes(pdf_path: str, page_no: int, width: int, height: int, terms: search_text.Terms) -> list[list[int]]:
-    """Boxes (x0, y0, x1, y1 in pixels of a width x height image of the page) of the words of the
-    page's text layer that the query asks for."""
-    layer = poppler.text_layer(pdf_path, page_no, width, height)
-    return [list(w.box) for w in layer.words if any(terms.hit(part) for part in search_text.WORD.findall(w.text))]
+def word_boxes(pdf_path: str, page_no: int, terms: search_text.Terms) -> list[list[int]]:
+    """Boxes (x0, y0, x1, y1) of the words of the page's text layer that the query asks for, in
+    thousandths (BOX_SCALE) of the page's width and height as it is shown, turned by its /Rotate."""
+    layer = poppler.text_layer(pdf_path, page_no, BOX_SCALE, BOX_SCALE)
+    # pdftotext gives a turned page's words in turned coordinates but its size unturned
+    ratio = _turned_ratio(pdf_path, page_no)
+    out = []
+    for w in layer.words:
+        if any(terms.hit(part) for part in search_text.WORD.findall(w.text)):
+            x0, y0, x1, y1 = w.box
+            out.append([round(x0 * ratio), round(y0 / ratio), round(x1 * ratio), round(y1 / ratio)])
+    return out
+
+
+def _turned_ratio(pdf_path: str, page_no: int) -> float:
+    """width / height of the unturned page when /Rotate turns it a quarter, else 1."""
+    with pikepdf.open(pdf_path) as pdf:
+        page = pdf.pages[page_no - 1]
+        if int(page.obj.get("/Rotate", 0)) % 180 == 0:
+            return 1.0
+        x0, y0, x1, y1 = (float(v) for v in page.cropbox)
+    return abs(x1 - x0) / abs(y1 - y0)

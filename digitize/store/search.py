@@ -182,13 +182,21 @@ def find(conn, sql, index, filters: Filters, offset: int = 0, limit: int = 50
         order = "m.rank, "
     cond = (" WHERE " + " AND ".join(where)) if where else ""
     cur = conn.cursor()
-    cur.execute(sql(f"SELECT COUNT(*) FROM {source}{cond}"), tuple(args))
-    total = int(cur.fetchone()[0])
     if not order:
         order = (f"CASE {STATUS_SQL} WHEN 'draft' THEN 0 WHEN 'reviewed' THEN 1 ELSE 2 END, "
                  f"CASE WHEN {REVIEW_SQL} THEN 0 ELSE 1 END, ")
-    cur.execute(sql(f"SELECT d.id, {STATUS_SQL}, d.revision FROM {source}{cond} "
+    # the total comes with the page (one pass over the matches, not two); a page past the end has no
+    # row to carry it, and is counted on its own
+    cur.execute(sql(f"SELECT d.id, {STATUS_SQL}, d.revision, COUNT(*) OVER () FROM {source}{cond} "
                     f"ORDER BY {order}d.created_at DESC, d.id LIMIT ? OFFSET ?"), tuple(args) + (limit, offset))
-    rows = [(i, s, int(r or 1)) for i, s, r in cur.fetchall()]
+    found = cur.fetchall()
+    rows = [(i, s, int(r or 1)) for i, s, r, _ in found]
+    if found:
+        total = int(found[0][3])
+    elif offset:
+        cur.execute(sql(f"SELECT COUNT(*) FROM {source}{cond}"), tuple(args))
+        total = int(cur.fetchone()[0])
+    else:
+        total = 0
     conn.commit()
     return rows, total

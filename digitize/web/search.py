@@ -11,7 +11,6 @@ from fastapi import APIRouter, Query, Request
 from digitize.errors import InputError
 from digitize.review import search as finding
 from digitize.review.flow import NotFound
-from digitize.review.pages import page_image
 from digitize.web import i18n
 from digitize.web.deps import ctx, need
 
@@ -41,7 +40,8 @@ def _item(item: dict[str, Any]) -> dict[str, Any]:
 
 @router.get("/api/documents/{doc_id}/pages/{n}/hits")
 def page_word_boxes(doc_id: str, n: int, request: Request, q: str = Query("", max_length=200)) -> dict[str, Any]:
-    """The boxes of the words of `q` on page n, in pixels of the page's full image (width x height)."""
+    """The boxes of the words of `q` on page n, in thousandths of the page's width and height (as
+    the page is shown, turned or not), from its text layer."""
     need(request, "read")
     rec = ctx(request).review().record(doc_id)
     if not 1 <= n <= rec.pages:
@@ -49,9 +49,8 @@ def page_word_boxes(doc_id: str, n: int, request: Request, q: str = Query("", ma
     review = ctx(request).review()
     texts = (review.store.review.text(rec.id) or []) + [str(f.value or "") for f in rec.fields]
     terms = finding.document_terms(q, texts)
-    _, width, height = page_image(rec.pdf, rec.sha256, n)
-    boxes = finding.word_boxes(rec.pdf, n, width, height, terms) if terms else []
-    return {"page": n, "width": width, "height": height, "boxes": boxes}
+    boxes = finding.word_boxes(rec.pdf, n, terms) if terms else []
+    return {"page": n, "width": finding.BOX_SCALE, "height": finding.BOX_SCALE, "boxes": boxes}
 
 
 def queue_search(request: Request, language: str) -> tuple[finding.Query, dict[str, Any], str]:
