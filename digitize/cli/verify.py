@@ -9,6 +9,7 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from digitize import settings
@@ -75,6 +76,7 @@ def verify(
         verdicts = [verify_file(f, roots, store=the_store, **opts) for f in files]
     else:
         verdicts = verify_store(the_store, roots, **opts)
+    files_ok = _report_store_files(the_store) if the_store is not None and not files else True
     if as_json:
         for v in verdicts:
             sys.stdout.write(json.dumps(v.as_json(), ensure_ascii=False) + "\n")
@@ -88,7 +90,17 @@ def verify(
 
         etsi.write_text(etsi_report(verdicts), encoding="utf-8")
         stderr.print(f"ETSI TS 119 102-2 report: {etsi}", highlight=False)
-    raise typer.Exit(0 if verdicts and all(v.verdict.value == "valid" for v in verdicts) else 1)
+    raise typer.Exit(0 if files_ok and verdicts and all(v.verdict.value == "valid" for v in verdicts) else 1)
+
+
+def _report_store_files(store) -> bool:
+    """Orphan originals, unreferenced PDFs and stuck upload jobs, one line each on stderr."""
+    from digitize.verify.store_files import check_store_files
+
+    found = check_store_files(store)
+    for line in found.lines():
+        stderr.print(f"[yellow]store:[/] {escape(line)}", highlight=False, soft_wrap=True)
+    return found.ok
 
 
 def _print_table(verdicts) -> None:

@@ -16,7 +16,7 @@ from typing import Any
 
 from digitize.errors import StoreError
 from digitize.model import Field
-from digitize.store import people, search
+from digitize.store import jobs, people, search
 
 STATUSES = ("draft", "reviewed", "signed", "unsigned")
 
@@ -30,6 +30,7 @@ REVIEW_SCHEMA = [
     """CREATE TABLE IF NOT EXISTS document_text (
         document_id TEXT NOT NULL, page_no INTEGER NOT NULL, text TEXT NOT NULL,
         PRIMARY KEY (document_id, page_no))""",
+    *jobs.SCHEMA,  # uploads accepted by the station, until (and after) their draft is stored
 ]
 # (table, column, declaration) added to stores made before the review station
 REVIEW_COLUMNS = [
@@ -205,6 +206,23 @@ class ReviewCatalog:
             cur.execute(self._sql("INSERT INTO pages VALUES (?, ?, ?, ?)"),
                         (doc_id, i, p.get("source", ""), json.dumps(p, ensure_ascii=False)))
         cur.execute(self._sql("UPDATE documents SET pages = ? WHERE id = ?"), (len(pages), doc_id))
+
+    def knows_original(self, sha256: str) -> bool:
+        """Whether this source file is kept as an original of some document."""
+        cur = self.conn.cursor()
+        cur.execute(self._sql("SELECT 1 FROM originals WHERE sha256 = ?"), (sha256,))
+        found = cur.fetchone() is not None
+        self.conn.commit()
+        return found
+
+    def knows_pdf(self, sha256: str) -> bool:
+        """Whether a document or one of its revisions (a draft, an earlier signed one) is this PDF."""
+        cur = self.conn.cursor()
+        cur.execute(self._sql("SELECT 1 FROM documents WHERE sha256 = ? UNION ALL "
+                              "SELECT 1 FROM revisions WHERE sha256 = ?"), (sha256, sha256))
+        found = cur.fetchone() is not None
+        self.conn.commit()
+        return found
 
     def by_source(self, source_sha256: str) -> list[str]:
         """Ids of the documents made from this source file (under any settings)."""

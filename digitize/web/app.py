@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -24,6 +24,7 @@ from digitize.store.reviews import RevisionConflict
 from digitize.web import api, api_people, desk, i18n, pages
 from digitize.web.auth import Sessions
 from digitize.web.deps import ApiError, current, lang
+from digitize.web.uploads import UploadLimits
 
 HERE = Path(__file__).parent
 log = logging.getLogger("digitize.web")
@@ -37,6 +38,8 @@ class Station:
     settings: object  # digitize.settings.Settings
     profiles: object = None
     signing: object = None  # digitize.pipeline.scheduler.Signing or None (nobody can sign then)
+    jobs: int = 1  # worker processes the pages of uploads share
+    upload_limits: UploadLimits = field(default_factory=UploadLimits)
 
 
 class Context:
@@ -46,7 +49,9 @@ class Context:
         self.station = station
         self.sessions = Sessions()
         self._local = threading.local()
-        self.intake = Intake(self._open, station.settings, station.profiles)
+        self.upload_limits = station.upload_limits
+        self.intake = Intake(self._open, station.settings, station.profiles, station.jobs)
+        self.intake.start()  # resumes the uploads a stopped server had accepted
 
     def _open(self):
         return open_store(self.station.store)

@@ -203,6 +203,9 @@ ERRORS = {
     "lookup_throttled": ("Tra cứu quá nhiều lần trong một phút, hãy thử lại sau.",
                          "Too many look-ups in a minute; try again later."),
     "refused": ("Gói tin không hợp lệ, không có gì được nhập.", "Package refused; nothing was imported."),
+    "too_large": ("Tệp tải lên quá lớn.", "The upload is too large."),
+    "too_many_files": ("Quá nhiều tệp trong một lần tải lên.", "Too many files in one upload."),
+    "queue_full": ("Hàng đợi xử lý đang đầy, hãy gửi lại sau.", "The processing queue is full; send it again later."),
 }
 
 UPLOAD_REASONS: list[tuple[str, str]] = [
@@ -214,6 +217,10 @@ UPLOAD_REASONS: list[tuple[str, str]] = [
     (r"empty file.*", "tệp rỗng"), (r"file is \d+ bytes, over the limit.*", "tệp quá lớn"),
     (r"image is only .* too small to be a scan", "ảnh quá nhỏ, không phải bản quét"),
     (r"unreadable .*", "tệp hỏng, không đọc được"), (r"unknown profile .*", "loại giấy tờ không có"),
+    (r"upload is at least (\S+ MiB), over the limit of (\S+ MiB)", r"tệp tải lên ít nhất \1, vượt giới hạn \2"),
+    (r"upload is (\S+ MiB), over the limit of (\S+ MiB)", r"tệp tải lên \1, vượt giới hạn \2"),
+    (r"more than (\d+) files in one upload", r"nhiều hơn \1 tệp trong một lần tải lên"),
+    (r"(\d+) uploads are waiting already; send it again later", r"đã có \1 tệp đang chờ xử lý; hãy gửi lại sau"),
 ]
 
 

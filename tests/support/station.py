@@ -54,18 +54,22 @@ def _digitize(*args: str, env: dict | None = None) -> subprocess.CompletedProces
                           timeout=300, env={**os.environ, **(env or {})})
 
 
-def start_station(root: Path) -> Station:
+def start_station(root: Path, *options: str) -> Station:
     store = root / "store"
     for name, role in ROLES.items():
         proc = _digitize("users", "add", name, "--role", role, "--store", str(store),
                          env={"DIGITIZE_PASSWORD": PASSWORDS[name]})
         assert proc.returncode == 0, proc.stderr
+    return serve_station(store, root / "server.log", *options)
+
+
+def serve_station(store: Path, log: Path, *options: str) -> Station:
+    """`digitize serve` on an existing store (its users made already), e.g. again after a kill."""
     port = free_port()
-    log = root / "server.log"
-    out = open(log, "wb")
+    out = open(log, "ab")
     proc = subprocess.Popen([sys.executable, "-m", "digitize.cli.app", "serve", "--store", str(store),
-                             "--port", str(port), "--signer", "demo"], stdout=out, stderr=subprocess.STDOUT,
-                            env={**os.environ, "OMP_THREAD_LIMIT": "1"})
+                             "--port", str(port), "--signer", "demo", *options], stdout=out,
+                            stderr=subprocess.STDOUT, env={**os.environ, "OMP_THREAD_LIMIT": "1"})
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + START_DEADLINE
     while True:  # wait for the port to answer (the condition, bounded), not for a fixed time
