@@ -8,6 +8,7 @@ import hashlib
 import io
 import subprocess
 import sys
+import warnings
 
 import pikepdf
 import pytest
@@ -80,7 +81,8 @@ def test_accepted_uploads_survive_kill_9_and_become_drafts_after_restart(tmp_pat
 
 
 def _pdf_of_pages(source, count: int) -> bytes:
-    with pikepdf.open(source) as src:
+    with pikepdf.open(source) as src, warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the signature widget is not wanted in the copy
         out = pikepdf.new()
         out.pages.extend(src.pages[:count])
         buf = io.BytesIO()

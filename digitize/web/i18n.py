@@ -105,6 +105,7 @@ TEXT: dict[str, dict[str, str]] = {
     "join_pages": {"vi": "Ghép các ảnh thành một giấy tờ nhiều trang", "en": "Join the images as pages of one document"},
     "duplicate_of": {"vi": "đã có trong hồ sơ {dossier}, {status} — không tạo bản mới", "en": "already in dossier {dossier}, {status} — nothing new was made"},
     "pages_of": {"vi": "Trang {n}/{total}", "en": "Page {n} of {total}"},
+    "pages_read": {"vi": "đã đọc {done}/{total} trang", "en": "{done} of {total} pages read"},
     "zoom_in": {"vi": "Phóng to", "en": "Zoom in"},
     "zoom_out": {"vi": "Thu nhỏ", "en": "Zoom out"},
     "zoom_fit": {"vi": "Vừa khung", "en": "Fit"},
