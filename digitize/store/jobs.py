@@ -114,7 +114,7 @@ class JobCatalog:
 
     def stuck(self, before: str) -> list[JobRow]:
         """Pending or running jobs not updated since `before` (ISO time): nothing is working on them."""
-        return self._rows("WHERE status IN ('pending', 'running') AND updated_at < ? ORDER BY created_at",
+        return self._rows("WHERE status IN ('pending', 'running') AND updated_at < ? ORDER BY created_at, id",
                           (before,))
 
     def kept_files(self) -> set[str]:
