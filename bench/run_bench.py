@@ -194,7 +194,7 @@ def main() -> None:
     print("ratios:", ratios, flush=True)
     for section, module, _func in (("fields", "bench_fields", "bench_fields"), ("sign", "bench_sign", "bench_signing"),
                                   ("batch", "bench_batch", "bench_batch"), ("ocr", "bench_ocr", "main"),
-                                  ("web", "bench_web", "bench_web"),
+                                  ("web", "bench_web", "bench_web"), ("intake", "bench_intake", "bench_intake"),
                                   ("archive", "bench_archive", "bench_archive"),
                                   ("stages", "bench_stages", "bench_stages")):
         if section in skip or not (REPO / "bench" / f"{module}.py").exists():
@@ -214,6 +214,8 @@ def main() -> None:
                 mod.print_result(results[section])
             elif section == "web":
                 results[section] = mod.bench_web()
+            elif section == "intake":  # contended upload and upload memory on the station
+                results[section] = mod.bench_intake()
             elif section == "stages":  # page check and sample generation against a reference operation
                 results[section] = mod.bench_stages()
             else:
