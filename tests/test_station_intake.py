@@ -112,9 +112,10 @@ def test_a_one_page_scan_behind_a_long_pdf_is_read_between_its_pages(tmp_path, c
     jobs = open_store(station.store).jobs
     pdf_order, scan_order = jobs.get(pdf_id).read_order, jobs.get(scan_id).read_order
     assert len(pdf_order) == 8 and len(scan_order) == 1
-    # the scan's page was read while the PDF still had pages to go, not after all of them
-    assert min(pdf_order) < scan_order[0] < max(pdf_order), (pdf_order, scan_order)
-    assert sum(n > scan_order[0] for n in pdf_order) >= 8 - 3  # at most the workers' pages ahead of it
+    # the scan's page was read while the PDF still had most of its pages to go, not after all of them:
+    # at most the pages already on the workers were ahead of it
+    assert scan_order[0] < max(pdf_order), (pdf_order, scan_order)
+    assert sum(n > scan_order[0] for n in pdf_order) >= 8 - 3, (pdf_order, scan_order)
     assert (jobs.get(pdf_id).pages_done, jobs.get(pdf_id).pages_total) == (8, 8)
 
 

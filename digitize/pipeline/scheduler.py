@@ -101,13 +101,17 @@ class _Run:
         self.fair, self.documents = fair, documents
         self.exhausted = False
         self.window = max(2, ctx.jobs * 3)
-        # fair: no deeper pool queue than the workers, so a newcomer's page is next, not behind many
-        self.inflight_max = max(1, ctx.jobs) if fair else self.window
+        # fair: no deeper pool queue than the workers, so a newcomer's page is next, not behind many;
+        # and one worker more than that, kept for a document with nothing in flight (a newcomer)
+        self.workers = ctx.jobs + 1 if fair else ctx.jobs
         self.queue: list[_Pending] = []  # admitted documents, in input order
         self.todo: list[tuple[_Pending, PageRef]] = []  # pages not yet sent to a worker
         self.inflight: dict[Future, tuple[_Pending, PageRef]] = {}
         self.retried: set[PageRef] = set()
-        self.pool = _new_pool(ctx) if ctx.jobs > 1 else None
+        self.pool = _new_pool(ctx, self.workers) if ctx.jobs > 1 else None
+        if self.pool is not None and fair:  # every worker started (model loaded) before the first upload:
+            for _ in range(self.workers):  # a pool starts its processes only as work comes otherwise
+                self.pool.submit(int)
 
     def outcomes(self) -> Iterator[Outcome]:
         try:
@@ -185,11 +189,30 @@ class _Run:
             if self.fair or p.error or len(p.results) >= len(p.refs):
                 break  # fair: one page, then newcomers are admitted
 
-    def _read_pooled(self) -> None:
-        while self.todo and len(self.inflight) < self.inflight_max:
-            p, ref = self.todo.pop(0)
-            if not p.error:
+    def _send_pages(self) -> None:
+        if not self.fair:
+            while self.todo and len(self.inflight) < self.window:
+                p, ref = self.todo.pop(0)
+                if not p.error:
+                    self.inflight[self.pool.submit(read_page, ref, p.ctx.settings)] = (p, ref)
+            return
+        busy = len(self.inflight) + sum(1 for p in self.queue if p.assembly and not p.assembly.done())
+        started = {id(p) for p, _ in self.inflight.values()}
+        i = 0
+        while i < len(self.todo) and busy < self.workers:
+            p, ref = self.todo[i]
+            if p.error:
+                self.todo.pop(i)
+            elif busy < self.ctx.jobs or id(p) not in started:  # the spare worker: only for a newcomer
+                self.todo.pop(i)
                 self.inflight[self.pool.submit(read_page, ref, p.ctx.settings)] = (p, ref)
+                started.add(id(p))
+                busy += 1
+            else:
+                i += 1
+
+    def _read_pooled(self) -> None:
+        self._send_pages()
         waiting = list(self.inflight) + [p.assembly for p in self.queue if p.assembly and not p.assembly.done()]
         crashed: list[tuple[_Pending, PageRef]] = []
         if waiting:
@@ -213,7 +236,7 @@ class _Run:
         flight is retried once on a fresh pool; a page that was in flight at two crashes fails its
         document only. Assemblies lost with the pool run again on the new one."""
         self.pool.shutdown(cancel_futures=True)
-        self.pool = _new_pool(self.ctx)
+        self.pool = _new_pool(self.ctx, self.workers)
         crashed = crashed + list(self.inflight.values())
         self.inflight.clear()
         for p, ref in reversed(crashed):
@@ -280,10 +303,10 @@ def _lost(fut: Future) -> bool:
     return not fut.done() or fut.cancelled() or isinstance(fut.exception(), BrokenProcessPool)
 
 
-def _new_pool(ctx: RunContext) -> ProcessPoolExecutor:
+def _new_pool(ctx: RunContext, workers: int) -> ProcessPoolExecutor:
     mp = multiprocessing.get_context("forkserver")
     # the forkserver dies with us (lifeline) and imports the stages once for every worker it forks
     mp.set_forkserver_preload(["__main__", "digitize.pipeline.lifeline", "digitize.pipeline.scheduler",
                                *ASSEMBLY_MODULES])
-    return ProcessPoolExecutor(ctx.jobs, mp_context=mp, initializer=init_worker,
+    return ProcessPoolExecutor(workers, mp_context=mp, initializer=init_worker,
                                initargs=(ctx.settings.ocr_lang, ctx.profiles, ctx.settings.ocr_model))

@@ -108,9 +108,10 @@ class JobCatalog:
         """Pending and running jobs, oldest first (what a restart resumes)."""
         return self._rows("WHERE status IN ('pending', 'running') ORDER BY created_at, id")
 
-    def shown(self) -> list[JobRow]:
-        """What the queue shows besides documents: jobs being processed and those that failed."""
-        return self._rows("WHERE status IN ('pending', 'running', 'error') ORDER BY created_at DESC, id")
+    def shown(self, errors: int = 50) -> list[JobRow]:
+        """What the queue shows besides documents: every job being processed, and the newest that failed."""
+        return (self._rows("WHERE status IN ('pending', 'running') ORDER BY created_at DESC, id")
+                + self._rows(f"WHERE status = 'error' ORDER BY updated_at DESC, id LIMIT {int(errors)}"))
 
     def stuck(self, before: str) -> list[JobRow]:
         """Pending or running jobs not updated since `before` (ISO time): nothing is working on them."""
