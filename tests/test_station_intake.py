@@ -90,9 +90,14 @@ def _pdf_of_pages(source, count: int) -> bytes:
     return buf.getvalue()
 
 
+def _long_pdf(folder, corpus):
+    path = folder / "qd222-first-pages.pdf"
+    path.write_bytes(_pdf_of_pages(corpus / "real-scans" / "qd222-2025" / "222-ttg.signed.pdf", 8))
+    return path
+
+
 def test_a_one_page_scan_behind_a_long_pdf_is_read_between_its_pages(tmp_path, corpus):
-    long_pdf = tmp_path / "qd222-first-pages.pdf"
-    long_pdf.write_bytes(_pdf_of_pages(corpus / "real-scans" / "qd222-2025" / "222-ttg.signed.pdf", 8))
+    long_pdf = _long_pdf(tmp_path, corpus)
     station = start_station(tmp_path)
     try:
         with station.client("lan") as staff:
@@ -121,7 +126,7 @@ def test_a_one_page_scan_behind_a_long_pdf_is_read_between_its_pages(tmp_path, c
 
 @pytest.fixture(scope="module")
 def small_station(tmp_path_factory):
-    station = start_station(tmp_path_factory.mktemp("limits"), "--max-files", "3")
+    station = start_station(tmp_path_factory.mktemp("limits"), "--max-files", "3", "--max-queue", "1")
     yield station
     station.stop()
 
@@ -164,3 +169,23 @@ def test_an_oversized_upload_is_413_naming_its_size_and_nothing_is_kept(small_st
         assert too_many.status_code == 413 and too_many.json()["code"] == "too_many_files", too_many.text
     assert [p.name for p in (small_station.store / "uploads").iterdir()] == []
     assert not (small_station.store / "originals").exists() or not any((small_station.store / "originals").rglob("*.*"))
+
+
+def test_beyond_the_queue_limit_an_upload_is_503_and_nothing_of_it_is_kept(small_station, tmp_path, corpus):
+    long_pdf, scan = _long_pdf(tmp_path, corpus), SCANS[1]
+    scan_sha = hashlib.sha256(scan.read_bytes()).hexdigest()
+    with small_station.client("lan") as staff:
+        both = _upload(staff, long_pdf, scan)  # the station takes one waiting upload (--max-queue 1)
+        assert both.status_code == 202, both.text
+        [taken], [refused] = both.json()["items"], both.json()["errors"]
+        assert refused["file"] == scan.name and refused["code"] == "queue_full"
+        assert "đang chờ xử lý" in refused["message"]
+        again = _upload(staff, scan)  # the PDF's eight pages are still being read
+        assert again.status_code == 503 and again.headers["Retry-After"], again.text
+        assert again.json()["code"] == "queue_full" and "Hàng đợi xử lý đang đầy" in again.json()["message"]
+        assert not list((small_station.store / "originals").glob(f"*/{scan_sha}.*"))
+        assert list((small_station.store / "uploads").glob(".upload-*")) == []
+        assert wait_until_processed(staff, taken["id"])["status"] == "draft"
+        later = _upload(staff, scan)  # room again
+        assert later.status_code == 202, later.text
+        assert wait_until_processed(staff, later.json()["items"][0]["id"])["status"] == "draft"

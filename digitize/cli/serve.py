@@ -14,6 +14,7 @@ def serve(
     port: int = typer.Option(8000, "--port", help="TCP port"),
     max_upload: int = typer.Option(200, "--max-upload", min=1, help="Largest upload accepted, in MiB (413 above)"),
     max_files: int = typer.Option(20, "--max-files", min=1, help="Most files in one upload (413 above)"),
+    max_queue: int = typer.Option(200, "--max-queue", min=1, help="Most uploads waiting to be processed (503 above)"),
     opts: c.ProcessingOptions = None,
 ) -> None:
     """Serve the review station: staff check and correct fields, signers sign (opened once here)."""
@@ -29,7 +30,8 @@ def serve(
     from digitize.web.uploads import MIB, UploadLimits
 
     limits = UploadLimits(max_upload * MIB, max_files)
-    app = create_app(Station(str(store or the_store.root), ctx.settings, ctx.profiles, ctx.signing, ctx.jobs, limits))
+    app = create_app(Station(str(store or the_store.root), ctx.settings, ctx.profiles, ctx.signing, ctx.jobs, limits,
+                             max_queue))
     c.stderr.print(f"review station on http://{host}:{port}/ (store {the_store.root})", highlight=False)
     uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
 

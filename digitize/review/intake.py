@@ -149,6 +149,7 @@ class Intake:
         """Check and keep one received file (a temp file in the store, moved or removed); raises
         InputError (naming the file) when it is refused."""
         shown = _shown(filename)
+        self._make_room(store, shown, upload)
         settings = self._settings(shown, profile)
         sha, original = self._keep(store, shown, upload, settings)
         return self._queue_document(store, shown, sha, original, (dossier or Path(shown).stem)[:120], settings,
@@ -159,6 +160,7 @@ class Intake:
         """Several images, each checked and kept as it came, joined in the order given as the pages
         of ONE document (a PDF of the images, lossless: img2pdf embeds JPEGs as they are)."""
         names = [_shown(name) for name, _ in files]
+        self._make_room(store, names[0], *(path for _, path in files))
         settings = self._settings(names[0], profile)
         images, parts = [], []
         for name, path in files:
@@ -173,6 +175,13 @@ class Intake:
         meta = {"original_name": names[0], "joined_from": " | ".join(names)}
         return self._queue_document(store, shown, sha, original, (dossier or Path(names[0]).stem)[:120],
                                     settings, meta, profile, user, parts)
+
+    def _make_room(self, store, shown: str, *received: Path) -> None:
+        """QueueFull (the received files removed) when as many uploads as the station takes are waiting."""
+        if store.jobs.count_active() >= self.max_pending:
+            for path in received:
+                path.unlink(missing_ok=True)
+            raise QueueFull(shown, f"{self.max_pending} uploads are waiting already, send it again later")
 
     def _settings(self, shown: str, profile: str | None):
         if profile and self.profiles is not None and profile != "auto" and profile not in self.profiles:
@@ -201,8 +210,6 @@ class Intake:
         if existing is not None:  # nothing is made: say where the file already is
             job.id, job.status, job.existing = existing["id"], "duplicate", existing
             return job
-        if store.jobs.count_active() >= self.max_pending:
-            raise QueueFull(shown, f"{self.max_pending} uploads are waiting already; send it again later")
         row = JobRow(doc_id, shown, dossier, _relative(store, original), [_relative(store, p) for p in parts],
                      profile if profile and profile != "auto" else "", metadata, username=user)
         if store.jobs.add(row):  # committed: from here on a restart finishes it

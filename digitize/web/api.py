@@ -11,7 +11,7 @@ from fastapi.responses import FileResponse, JSONResponse
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from digitize.errors import InputError
+from digitize.errors import DigitizeError, InputError
 from digitize.review import users
 from digitize.review.dossiers import code_for_upload
 from digitize.review.flow import ID_RE, NotFound
@@ -140,7 +140,7 @@ def _accept(request: Request, who, received) -> JSONResponse:
     profile = received.fields.get("profile") or None
     join = received.fields.get("join", "").lower() in ("true", "1", "on", "yes")
     files = [(name or "upload", path) for name, path in received.files]
-    items, errors = [], []
+    items, errors, full = [], [], False
     batches = [files] if join and len(files) > 1 else [[f] for f in files]
     for batch in batches:
         try:
@@ -148,19 +148,28 @@ def _accept(request: Request, who, received) -> JSONResponse:
                 job = c.intake.submit_joined(store, batch, dossier, profile, who.name)
             else:
                 job = c.intake.submit(store, batch[0][0], batch[0][1], dossier, profile, who.name)
-        except QueueFull as e:
-            raise ApiError(503, "queue_full", str(e), {"Retry-After": "60"}) from None
         except InputError as e:
-            errors.append({"file": batch[0][0][:120], "status": "error", "error": str(e)})
+            errors.append(_refused(request, batch[0][0], e, "bad_input"))
+            continue
+        except QueueFull as e:  # this file is not taken; those before it are
+            full = True
+            errors.append(_refused(request, batch[0][0], e, "queue_full"))
             continue
         if job.status != "duplicate":
             store.log("uploaded", job.id, who.name, file=job.file, dossier=job.dossier)
         items.append(job.as_json())
+    if not items and full:
+        raise ApiError(503, "queue_full", errors[-1]["error"], {"Retry-After": "60"})
     if not items:
         first = errors[0]["error"] if errors else "no file"
         raise ApiError(422, "bad_input", first)
     code = 202 if any(i["status"] == "processing" for i in items) else 201
     return JSONResponse({"items": items, "errors": errors, "dossier": items[0]["dossier"]}, code)
+
+
+def _refused(request: Request, name: str, e: DigitizeError, code: str) -> dict[str, Any]:
+    return {"file": name[:120], "status": "error", "error": str(e), "code": code,
+            "message": i18n.upload_reason(e.reason, lang(request))}
 
 
 def _job_or_404(request: Request, doc_id: str) -> dict[str, Any]:

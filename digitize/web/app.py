@@ -40,6 +40,7 @@ class Station:
     signing: object = None  # digitize.pipeline.scheduler.Signing or None (nobody can sign then)
     jobs: int = 1  # worker processes the pages of uploads share
     upload_limits: UploadLimits = field(default_factory=UploadLimits)
+    max_queue: int = 200  # uploads waiting at most; beyond, 503
 
 
 class Context:
@@ -50,7 +51,7 @@ class Context:
         self.sessions = Sessions()
         self._local = threading.local()
         self.upload_limits = station.upload_limits
-        self.intake = Intake(self._open, station.settings, station.profiles, station.jobs)
+        self.intake = Intake(self._open, station.settings, station.profiles, station.jobs, station.max_queue)
         self.intake.start()  # resumes the uploads a stopped server had accepted
 
     def _open(self):

@@ -221,7 +221,7 @@ UPLOAD_REASONS: list[tuple[str, str]] = [
     (r"upload is at least (\S+ MiB), over the limit of (\S+ MiB)", r"tệp tải lên ít nhất \1, vượt giới hạn \2"),
     (r"upload is (\S+ MiB), over the limit of (\S+ MiB)", r"tệp tải lên \1, vượt giới hạn \2"),
     (r"more than (\d+) files in one upload", r"nhiều hơn \1 tệp trong một lần tải lên"),
-    (r"(\d+) uploads are waiting already; send it again later", r"đã có \1 tệp đang chờ xử lý; hãy gửi lại sau"),
+    (r"(\d+) uploads are waiting already, send it again later", r"đã có \1 tệp đang chờ xử lý, hãy gửi lại sau"),
 ]
 
 
