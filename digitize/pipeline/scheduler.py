@@ -8,8 +8,8 @@ replaced and the pages it may have held are retried once.
 
 `run_live` is the same run fed while it runs (the review station's uploads): pages of all admitted
 documents are sent to the workers round-robin by document, only as many at a time as there are
-workers, and each outcome is yielded as soon as its document is done, so a one-page scan is not held
-behind a long PDF that came first.
+workers, plus one spare worker for a document with nothing in flight; each outcome is yielded as soon
+as its document is done, so a one-page scan is not held behind a long PDF that came first.
 """
 from __future__ import annotations
 
