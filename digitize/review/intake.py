@@ -254,10 +254,15 @@ class Intake:
         if row is None or row.status not in ("pending", "running"):
             self._settle()
             return None
+        try:
+            settings = self._settings(row.file, row.profile or None)
+        except InputError as e:  # resumed under a profile set that no longer has its profile
+            store.jobs.finished(row.id, str(e))
+            self._settle()
+            return None
         doc = DocumentInput(str(store.root / row.original), row.dossier, 1, row.metadata)
         self._running[id(doc)] = (doc, row.id, row.file)
-        ctx = replace(base, settings=self._settings(row.file, row.profile or None))
-        return doc, ctx
+        return doc, replace(base, settings=settings)
 
     def _progress(self, doc: DocumentInput, done: int, total: int) -> None:
         _, job_id, _ = self._running[id(doc)]
