@@ -196,6 +196,7 @@ def main() -> None:
                                   ("batch", "bench_batch", "bench_batch"), ("ocr", "bench_ocr", "main"),
                                   ("web", "bench_web", "bench_web"), ("search", "bench_search", "bench_search"),
                                   ("login", "bench_login", "bench_login"),
+                                  ("intake", "bench_intake", "bench_intake"),
                                   ("archive", "bench_archive", "bench_archive"),
                                   ("stages", "bench_stages", "bench_stages"),
                                   ("people", "bench_people", "bench_people")):
@@ -220,6 +221,8 @@ def main() -> None:
                 results[section] = mod.bench_search(10_000)
             elif section == "login":  # log-in flood: time and server memory against one failed log-in
                 results[section] = mod.bench_login()
+            elif section == "intake":  # contended upload and upload memory on the station
+                results[section] = mod.bench_intake()
             elif section == "stages":  # page check and sample generation against a reference operation
                 results[section] = mod.bench_stages()
             elif section == "people":  # look-up latency at 100,000 records (sqlite, PostgreSQL); import rate

@@ -47,6 +47,9 @@ def serve(
                                        help="Seconds without a request before a session ends"),
     session_max: float = typer.Option(12 * 3600, "--session-max", min=1,
                                       help="Seconds after log-in before a session ends in any case"),
+    max_upload: int = typer.Option(200, "--max-upload", min=1, help="Largest upload accepted, in MiB (413 above)"),
+    max_files: int = typer.Option(20, "--max-files", min=1, help="Most files in one upload (413 above)"),
+    max_queue: int = typer.Option(200, "--max-queue", min=1, help="Most uploads waiting to be processed (503 above)"),
     opts: c.ProcessingOptions = c.GIVEN_BY_DECORATOR,
 ) -> None:
     """Serve the review station: staff check and correct fields, signers sign (opened once here)."""
@@ -61,12 +64,15 @@ def serve(
     tls = _tls(tls_cert, tls_key)
     ctx = c.open_run(opts, store)  # the signer opens here: PIN or key password from env or prompt, never HTTP
     the_store = ctx.store
+    from digitize.web.uploads import MIB, UploadLimits
+
     if not four_eyes:  # an office of one: the audit log says from when and who started it so
         the_store.log("four_eyes_off", None, acting_user() or f"cli:{getpass.getuser()}", scope="serve")
         c.stderr.print("four eyes off: one person may approve and sign a record (recorded in the audit log)",
                        highlight=False)
     app = create_app(Station(str(store or the_store.root), ctx.settings, ctx.profiles, ctx.signing, four_eyes,
-                             lifetimes=Lifetimes(session_idle, session_max)))
+                             lifetimes=Lifetimes(session_idle, session_max), jobs=ctx.jobs,
+                             upload_limits=UploadLimits(max_upload * MIB, max_files), max_queue=max_queue))
     if not tls and not _loopback(host):
         c.stderr.print(f"warning: listening on {host} without TLS: passwords and records cross the network "
                        "in clear. Use --tls-cert/--tls-key or a TLS reverse proxy (docs/station.md).",

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from digitize import settings
@@ -76,6 +77,7 @@ def verify(
     else:
         verdicts = verify_store(the_store, roots, **opts)
     records = _records(verdicts, the_store)
+    files_ok = _report_store_files(the_store) if the_store is not None and not files else True
     if as_json:
         for v in verdicts:
             rec = records.get(v.file)
@@ -91,7 +93,17 @@ def verify(
 
         etsi.write_text(etsi_report(verdicts), encoding="utf-8")
         stderr.print(f"ETSI TS 119 102-2 report: {etsi}", highlight=False)
-    raise typer.Exit(ExitCode.of(not verdicts or any(v.verdict.value != "valid" for v in verdicts)))
+    raise typer.Exit(ExitCode.of(not files_ok or not verdicts or any(v.verdict.value != "valid" for v in verdicts)))
+
+
+def _report_store_files(store) -> bool:
+    """Orphan originals, unreferenced PDFs and stuck upload jobs, one line each on stderr."""
+    from digitize.verify.store_files import check_store_files
+
+    found = check_store_files(store)
+    for line in found.lines():
+        stderr.print(f"[yellow]store:[/] {escape(line)}", highlight=False, soft_wrap=True)
+    return found.ok
 
 
 def _records(verdicts, store) -> dict:

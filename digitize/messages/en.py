@@ -427,4 +427,15 @@ MESSAGES: dict[str, str] = {
     'value.too_many_fields': '{count} fields, over the limit of {limit} per document',
     'input.bad_file_name_character': 'the file name has the character {char} at position {position}, which is not allowed',
     'input.bad_code_character': 'the dossier code has the character {char} at position {position}, which is not allowed',
+    # uploads streamed to disk and the bounded queue (digitize.web.uploads, digitize.review.intake)
+    'ui.pages_read': '{done} of {total} pages read',
+    'error.too_many_files': 'Too many files in one upload.',
+    'error.queue_full': 'The processing queue is full; send it again later.',
+    'upload.too_large': 'upload is {size}, over the limit of {limit}',
+    'upload.too_large_at_least': 'upload is at least {size}, over the limit of {limit}',
+    'upload.too_many_files': 'more than {limit} files in one upload',
+    'upload.field_too_large': "form field '{field}' is over {limit} bytes",
+    'upload.not_multipart': 'an upload is a multipart/form-data body',
+    'upload.bad_multipart': 'the upload is not a well-formed multipart body',
+    'upload.queue_full': '{waiting} uploads are waiting already, send it again later',
 }

@@ -428,4 +428,15 @@ MESSAGES: dict[str, str] = {
     'value.too_many_fields': '{count} trường, vượt giới hạn {limit} trường mỗi giấy tờ',
     'input.bad_file_name_character': 'tên tệp chứa ký tự không hợp lệ {char} ở vị trí {position}',
     'input.bad_code_character': 'mã hồ sơ chứa ký tự không hợp lệ {char} ở vị trí {position}',
+    # uploads streamed to disk and the bounded queue (digitize.web.uploads, digitize.review.intake)
+    'ui.pages_read': 'đã đọc {done}/{total} trang',
+    'error.too_many_files': 'Quá nhiều tệp trong một lần tải lên.',
+    'error.queue_full': 'Hàng đợi xử lý đang đầy, hãy gửi lại sau.',
+    'upload.too_large': 'tệp tải lên {size}, vượt giới hạn {limit}',
+    'upload.too_large_at_least': 'tệp tải lên ít nhất {size}, vượt giới hạn {limit}',
+    'upload.too_many_files': 'nhiều hơn {limit} tệp trong một lần tải lên',
+    'upload.field_too_large': 'trường “{field}” của biểu mẫu vượt {limit} byte',
+    'upload.not_multipart': 'nội dung tải lên phải là biểu mẫu multipart/form-data',
+    'upload.bad_multipart': 'nội dung tải lên không đúng định dạng multipart',
+    'upload.queue_full': 'đã có {waiting} tệp đang chờ xử lý, hãy gửi lại sau',
 }

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from digitize.model import PageRef
+from digitize.model import DocumentInput, PageRef
 from digitize.profiles.loader import ProfileSet
 from digitize.settings import Settings
 from digitize.store.protocol import DocumentWriter, Store
@@ -34,6 +34,9 @@ class RunEvents:
 
     def page(self, ref: PageRef) -> None:
         """A page was read (or failed)."""
+
+    def document_pages(self, doc: DocumentInput, done: int, total: int) -> None:
+        """`done` of the `total` pages of `doc` are read (0 when it is admitted)."""
 
 
 @dataclass(frozen=True)

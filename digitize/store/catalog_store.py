@@ -18,6 +18,7 @@ from digitize.model import Record
 from digitize.store import faults, imports
 from digitize.store.catalog import Catalog
 from digitize.store.imports import ImportedDocument, ImportResult
+from digitize.store.jobs import JobCatalog
 from digitize.store.people import PeopleCatalog
 from digitize.store.reviews import ReviewCatalog
 from digitize.store.sessions import SessionCatalog
@@ -79,6 +80,11 @@ class CatalogStore:
         return SessionCatalog(self._catalog)
 
     @property
+    def jobs(self) -> JobCatalog:
+        """The station's upload jobs (digitize.store.jobs)."""
+        return JobCatalog(self._catalog)
+
+    @property
     def people(self) -> PeopleCatalog:
         """The person index: a person's records valid on a date (digitize.store.people)."""
         return PeopleCatalog(self._catalog)
@@ -108,6 +114,19 @@ class CatalogStore:
         """A scan received by upload, kept byte for byte (content-addressed like the objects)."""
         return self._write_atomic(self.original_path(sha, suffix), data)
 
+    def adopt_original(self, sha: str, received: Path, suffix: str) -> Path:
+        """A received file (a temp file in this store) moved in as an original, synced, not copied."""
+        target = self.original_path(sha, suffix)
+        if target.exists() and target.stat().st_size == received.stat().st_size:
+            received.unlink()
+            return target
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with open(received, "rb+") as f:
+            os.fsync(f.fileno())
+        os.replace(received, target)
+        _sync_dir(target.parent)
+        return target
+
     def batch_item(self, batch: str, dossier: str) -> tuple[str, str] | None:
         return self._catalog.batch_item(batch, dossier)
 
@@ -133,11 +152,7 @@ class CatalogStore:
                 f.flush()
                 os.fsync(f.fileno())
             os.replace(tmp, target)
-            dir_fd = os.open(target.parent, os.O_RDONLY)
-            try:
-                os.fsync(dir_fd)
-            finally:
-                os.close(dir_fd)
+            _sync_dir(target.parent)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
@@ -159,6 +174,14 @@ class CatalogStore:
         stored = self._catalog.find(record.source_sha256, record.settings_key)
         assert stored is not None
         return stored, created
+
+
+def _sync_dir(folder: Path) -> None:
+    dir_fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
 
 
 def _copy_checked(src: Path, out, sha: str) -> None:

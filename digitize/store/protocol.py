@@ -101,6 +101,15 @@ class Store(DocumentWriter, Protocol):
         """Keep a received scan byte for byte, content-addressed under originals/."""
         ...
 
+    def adopt_original(self, sha256: str, received: Path, suffix: str) -> Path:
+        """Move a file received into this store (a temp file under it) in as an original."""
+        ...
+
+    @property
+    def jobs(self) -> Any:
+        """The review station's upload jobs (digitize.store.jobs)."""
+        ...
+
     def batch_item(self, batch: str, dossier: str) -> tuple[str, str] | None:
         """(status, reason) of a dossier in a batch, or None when it was never finished."""
         ...

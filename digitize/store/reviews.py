@@ -17,7 +17,7 @@ from typing import Any
 from digitize import messages
 from digitize.errors import ConflictError
 from digitize.model import Field
-from digitize.store import people, search
+from digitize.store import jobs, people, search
 
 STATUSES = ("draft", "reviewed", "signed", "unsigned")
 
@@ -34,6 +34,7 @@ REVIEW_SCHEMA = [
     # station rules an office sets for its store (four_eyes ...): the current value; each change is an event
     """CREATE TABLE IF NOT EXISTS station_settings (
         name TEXT PRIMARY KEY, value TEXT NOT NULL, username TEXT NOT NULL, at TEXT NOT NULL)""",
+    *jobs.SCHEMA,  # uploads accepted by the station, until (and after) their draft is stored
 ]
 # (table, column, declaration) added to stores made before the review station
 REVIEW_COLUMNS = [
@@ -212,6 +213,23 @@ class ReviewCatalog:
             cur.execute(self._sql("INSERT INTO pages VALUES (?, ?, ?, ?)"),
                         (doc_id, i, p.get("source", ""), json.dumps(p, ensure_ascii=False)))
         cur.execute(self._sql("UPDATE documents SET pages = ? WHERE id = ?"), (len(pages), doc_id))
+
+    def knows_original(self, sha256: str) -> bool:
+        """Whether this source file is kept as an original of some document."""
+        cur = self.conn.cursor()
+        cur.execute(self._sql("SELECT 1 FROM originals WHERE sha256 = ?"), (sha256,))
+        found = cur.fetchone() is not None
+        self.conn.commit()
+        return found
+
+    def knows_pdf(self, sha256: str) -> bool:
+        """Whether a document or one of its revisions (a draft, an earlier signed one) is this PDF."""
+        cur = self.conn.cursor()
+        cur.execute(self._sql("SELECT 1 FROM documents WHERE sha256 = ? UNION ALL "
+                              "SELECT 1 FROM revisions WHERE sha256 = ?"), (sha256, sha256))
+        found = cur.fetchone() is not None
+        self.conn.commit()
+        return found
 
     def by_source(self, source_sha256: str) -> list[str]:
         """Ids of the documents made from this source file (under any settings)."""

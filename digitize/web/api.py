@@ -6,19 +6,22 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
+from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import FileResponse, JSONResponse
 from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
 
-from digitize.errors import InputError
+from digitize.errors import DigitizeError, InputError
 from digitize.review import users
 from digitize.review.approval import ApprovalIncomplete, FourEyes
 from digitize.review.dossiers import code_for_upload
 from digitize.review.flow import ID_RE, BatchMoved, NotFound
+from digitize.review.intake import QueueFull
 from digitize.review.pages import document_text, page_image
 from digitize.review.roles import ROLES
 from digitize.web import i18n
 from digitize.web.deps import ApiError, ctx, lang, need
+from digitize.web.uploads import UploadRefused, receive
 
 router = APIRouter(prefix="/api")
 
@@ -72,32 +75,60 @@ def list_documents(request: Request, status: str | None = None, dossier: str | N
     return data
 
 
-@router.post("/documents", status_code=202)
-def upload(request: Request, file: list[UploadFile] = File(...), dossier: str | None = Form(None),
-           profile: str | None = Form(None), join: bool = Form(False)) -> JSONResponse:
+UPLOAD_BODY = {"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
+    "type": "object", "required": ["file"], "properties": {
+        "file": {"type": "array", "items": {"type": "string", "format": "binary"}},
+        "dossier": {"type": "string"}, "profile": {"type": "string"}, "join": {"type": "boolean"}}}}}}}
+
+
+@router.post("/documents", status_code=202, openapi_extra=UPLOAD_BODY)
+async def upload(request: Request) -> JSONResponse:
     """Files into drafts: each its own document, or (`join`) several images as the pages of one.
-    All files of one upload go into one dossier: the code given, else one made for them."""
-    who = need(request, "upload")
+    All files of one upload go into one dossier: the code given, else one made for them. Session,
+    role and CSRF are checked from the headers before the body is read; the body streams to disk
+    within the station's limits (413); 202 comes once every file and its job are committed."""
+    who = await run_in_threadpool(need, request, "upload")
+    c = ctx(request)
+    root = await run_in_threadpool(lambda: c.review().store.root)
+    try:
+        received = await receive(request, Path(root) / "uploads", c.upload_limits)
+    except UploadRefused as e:
+        raise ApiError(e.status, e.code, e.reason, message=i18n.failure(e.code, lang(request), e.message)) from None
+    try:
+        return await run_in_threadpool(_accept, request, who, received)
+    finally:
+        received.discard()  # what was not moved into the store (refused files, an error)
+
+
+def _accept(request: Request, who, received) -> JSONResponse:
     c = ctx(request)
     store = c.review().store
-    limit = c.station.settings.limits.max_file_bytes
-    dossier = code_for_upload(dossier, [f.filename or "upload" for f in file])
-    files = [(f.filename or "upload", f.file.read(limit + 1)) for f in file]
-    items, errors = [], []
+    if not received.files:
+        raise ApiError(422, "bad_input", "file: no file in the upload")
+    dossier = code_for_upload(received.fields.get("dossier") or None, [name or "upload" for name, _ in received.files])
+    profile = received.fields.get("profile") or None
+    join = received.fields.get("join", "").lower() in ("true", "1", "on", "yes")
+    files = [(name or "upload", path) for name, path in received.files]
+    items, errors, full = [], [], False
     batches = [files] if join and len(files) > 1 else [[f] for f in files]
     for batch in batches:
         try:
             if len(batch) > 1:
-                job = c.intake.submit_joined(store, batch, dossier, profile or None)
+                job = c.intake.submit_joined(store, batch, dossier, profile, who.name)
             else:
-                job = c.intake.submit(store, batch[0][0], batch[0][1], dossier, profile or None)
+                job = c.intake.submit(store, batch[0][0], batch[0][1], dossier, profile, who.name)
         except InputError as e:
-            errors.append({"file": batch[0][0][:120], "status": "error", "error": str(e),
-                           "message": i18n.failure("bad_input", lang(request), e.message, str(e))})
+            errors.append(_upload_refused(request, batch[0][0], e, "bad_input"))
+            continue
+        except QueueFull as e:  # this file is not taken; those before it are
+            full = True
+            errors.append(_upload_refused(request, batch[0][0], e, "queue_full"))
             continue
         if job.status != "duplicate":
             store.log("uploaded", job.id, who.name, file=job.file, dossier=job.dossier)
         items.append(job.as_json())
+    if not items and full:
+        raise ApiError(503, "queue_full", errors[-1]["error"], {"Retry-After": "60"})
     if not items:
         first = errors[0]["error"] if errors else "no file"
         raise ApiError(422, "bad_input", first, message=errors[0].get("message"))
@@ -105,8 +136,13 @@ def upload(request: Request, file: list[UploadFile] = File(...), dossier: str | 
     return JSONResponse({"items": items, "errors": errors, "dossier": items[0]["dossier"]}, code)
 
 
+def _upload_refused(request: Request, name: str, e: DigitizeError, code: str) -> dict[str, Any]:
+    return {"file": name[:120], "status": "error", "error": str(e), "code": code,
+            "message": i18n.failure(code, lang(request), e.message, str(e))}
+
+
 def _job_or_404(request: Request, doc_id: str) -> dict[str, Any]:
-    job = ctx(request).intake.jobs.get(doc_id) if ID_RE.match(doc_id) else None
+    job = ctx(request).intake.job(doc_id) if ID_RE.match(doc_id) else None
     if job is None or job.status == "draft":
         raise NotFound(doc_id[:40], "no such document")
     data = job.as_json()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -27,6 +27,7 @@ from digitize.web import api, api_people, api_session, desk, i18n, pages, search
 from digitize.web.auth import HashLimit, Lifetimes, Sessions, Throttle
 from digitize.web.deps import ApiError, current, error_body, lang
 from digitize.web.guard import Guard
+from digitize.web.uploads import UploadLimits
 
 HERE = Path(__file__).parent
 log = logging.getLogger("digitize.web")
@@ -42,6 +43,9 @@ class Station:
     signing: Signing | None = None  # None: nobody can sign
     four_eyes: bool = True  # False (`serve --no-four-eyes`): one person may approve and sign
     lifetimes: Lifetimes = Lifetimes()  # how long a session lasts idle and at most
+    jobs: int = 1  # worker processes the pages of uploads share
+    upload_limits: UploadLimits = field(default_factory=UploadLimits)
+    max_queue: int = 200  # uploads waiting at most; beyond, 503
 
 
 class Context:
@@ -53,7 +57,9 @@ class Context:
         self.throttle = Throttle()
         self.hash_limit = HashLimit()
         self._local = threading.local()
-        self.intake = Intake(self._open, station.settings, station.profiles)
+        self.upload_limits = station.upload_limits
+        self.intake = Intake(self._open, station.settings, station.profiles, station.jobs, station.max_queue)
+        self.intake.start()  # resumes the uploads a stopped server had accepted
 
     def _open(self):
         return open_store(self.station.store)

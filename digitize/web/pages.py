@@ -113,7 +113,7 @@ def messages_js(language: str):
     language = i18n.lang_of(language)
     keys = ("saved", "uploading", "processing_wait", "open", "ok", "check_this", "st_processing", "st_draft",
             "st_error", "verdict_valid", "verdict_invalid", "verdict_indeterminate", "duplicate_of", "st_reviewed",
-            "st_signed", "st_unsigned", "pages_of", "done", "restore_page", "remove_page")
+            "st_signed", "st_unsigned", "pages_of", "done", "restore_page", "remove_page", "pages_read")
     words = {k: i18n.t(k, language) for k in keys}
     words.update({f"error_{code}": i18n.error(code, language) for code in i18n.error_codes()})
     body = "window.MSG = " + json.dumps(words, ensure_ascii=False) + ";\n"

@@ -48,6 +48,7 @@
   }
 
   // --- upload with progress ------------------------------------------------------------------
+  let uploading = false;  // the queue does not reload itself under an upload being sent
   const uploadForm = $("#upload-form");
   if (uploadForm) {
     $("#upload-file").addEventListener("change", () => {
@@ -57,6 +58,7 @@
     uploadForm.addEventListener("submit", (ev) => {
       ev.preventDefault();
       if (!$("#upload-file").files.length) return;
+      uploading = true;
       const fd = new FormData();
       for (const f of $("#upload-file").files) fd.append("file", f);
       if ($("#upload-dossier").value) fd.append("dossier", $("#upload-dossier").value);
@@ -70,6 +72,7 @@
       xhr.open("POST", "/api/documents?lang=" + lang);
       xhr.setRequestHeader("X-CSRF-Token", csrf());
       xhr.upload.onprogress = (e) => { if (e.lengthComputable) bar.value = Math.round(100 * e.loaded / e.total); };
+      xhr.onloadend = () => { uploading = false; };
       xhr.onload = () => {
         let data = {};
         try { data = JSON.parse(xhr.responseText); } catch (e) { /* not JSON */ }
@@ -128,7 +131,13 @@
     list.appendChild(li);
     const poll = async () => {
       const doc = await api("GET", "/api/documents/" + item.id).catch((e) => ({ status: "error", error: e.message }));
-      if (doc.status === "processing") { setTimeout(poll, 400); return; }
+      if (doc.status === "processing") {
+        const p = doc.progress;
+        li.textContent = item.file + ": " + M.processing_wait + (p && p.pages_total
+          ? " (" + M.pages_read.replace("{done}", p.pages_done).replace("{total}", p.pages_total) + ")" : "");
+        setTimeout(poll, 400);
+        return;
+      }
       li.textContent = "";
       if (doc.status === "error") {
         li.className = "error upload-error";
@@ -142,6 +151,29 @@
       li.appendChild(a);
     };
     poll();
+  }
+
+  // --- progress of the uploads being processed: the queue refreshes itself while any is ----------
+  const queueTable = $("#queue");
+  if (queueTable && queueTable.querySelector("tr.job .job-progress")) {
+    const refresh = async () => {
+      let data;
+      try { data = await api("GET", "/api/documents?status=processing"); } catch (e) { setTimeout(refresh, 5000); return; }
+      const now = new Map((data.items || []).filter((i) => i.progress).map((i) => [i.id, i.progress]));
+      let finished = false;
+      for (const row of queueTable.querySelectorAll("tr.job")) {
+        const el = row.querySelector(".job-progress");
+        if (!el) continue;
+        const p = now.get(row.dataset.id);
+        if (!p) { finished = true; continue; }
+        el.textContent = M.pages_read.replace("{done}", p.pages_done).replace("{total}", p.pages_total || "…");
+        const bar = row.querySelector(".job-bar");
+        if (bar) { bar.max = p.pages_total || 1; bar.value = p.pages_done; }
+      }
+      if (finished && !uploading) { location.reload(); return; }  // its draft (or error) shows in its place
+      setTimeout(refresh, 2000);
+    };
+    setTimeout(refresh, 2000);
   }
 
   // --- batch signing from the queue ----------------------------------------------------------
