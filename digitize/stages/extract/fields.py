@@ -15,7 +15,7 @@ from typing import Sequence
 
 from digitize.model import Extraction, Field, PageResult
 from digitize.profiles.loader import FieldSpec, Profile, ProfileSet
-from digitize.stages.extract import lexicon, official
+from digitize.stages.extract import lexicon, official, signblock
 from digitize.stages.extract import locate as loc
 from digitize.stages.extract.checks import cross_check
 from digitize.stages.extract.classify import Classification, classify
@@ -39,7 +39,9 @@ def _located(spec: FieldSpec, lines: Sequence[Line], pages: Sequence[PageResult]
     found = official.LOCATORS[spec.locate](lines)
     second_look = False
     if found is None and spec.locate == "signer" and pages:
-        found, second_look = loc.signer_from_image(pages, lines), True
+        found, second_look = loc.signer_from_image(pages, signblock.signing_lines(lines)), True
+    if found is not None and not found.raw and getattr(found, "doubts", ()):
+        return _unread(spec, found)  # written by hand and not read: the place is shown, nothing is guessed
     if not (found and found.raw):
         return None
     f = make_field(spec, found.raw, found.toks, found.page)
@@ -48,6 +50,11 @@ def _located(spec: FieldSpec, lines: Sequence[Line], pages: Sequence[PageResult]
     for reason in getattr(found, "doubts", ()):  # e.g. a number or day written by hand into a blank
         f = _flag(f, reason)
     return f
+
+
+def _unread(spec: FieldSpec, found) -> Field:
+    return Field(name=spec.name, value=None, raw="", confidence=0.0, page=found.page, box=found.box, valid=False,
+                 needs_review=True, reason="; ".join(found.doubts))
 
 
 def _in_reread_block(found, pages: Sequence[PageResult]) -> bool:

@@ -48,7 +48,7 @@ def _upper_ratio(line: Line) -> float:
 
 def _header(lines: Sequence[Line]) -> list[Line]:
     first = [ln for ln in lines if ln.page == 1]
-    return [ln for ln in first if ln.box[1] < 0.25 * ln.page_h]
+    return [ln for ln in first if ln.box[1] < 0.25 * max(ln.page_h, 1.414 * ln.page_w)]  # a strip is still a header
 
 
 _UNIT_NUMBER = re.compile(r"^\d{1,2}$")  # the number some bodies carry in their name: Thuế cơ sở 3, Đội 2
