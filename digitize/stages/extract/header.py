@@ -24,6 +24,7 @@ DAY_HANDWRITTEN = "day or month written into a printed blank: check it"
 
 A4 = 1.414  # height / width of a portrait page
 HEADER_SHARE = 0.3  # of the page height: where the header's number and date lines sit
+RIGHT_COLUMN = 0.35  # share of the page width right of which the place-and-date line starts
 SURE_DIGITS = 85.0  # word confidence under which digits filled into a blank may be misread
 _BODY_HEADS = ("bo", "so", "truong", "cuc", "vu", "vien", "phong", "ban", "trung tam", "tong cuc", "hoc vien",
                "dai hoc", "uy ban", "ubnd", "tong cong ty", "cong ty", "tap doan", "khoa", "chi cuc", "thanh tra",
@@ -137,7 +138,9 @@ def _date_line(lines: Sequence[Line]) -> tuple[Line, re.Match] | None:
         if loc._is_motto(ln) or ln.folded().startswith(("can cu", "theo")):
             continue
         m = _PLACE_DATE.match(ln.text)
-        if m and len(m.group("place").split()) <= 6:
+        # the header's date line stands in its right column; 'Hôm nay, ngày …' opens a record's body
+        if m and len(m.group("place").split()) <= 6 and ln.box[0] > RIGHT_COLUMN * ln.page_w \
+                and not m.group("place").lower().startswith(("hôm nay", "vào ngày", "ngày")):
             return ln, m
     return None
 

@@ -24,7 +24,8 @@ POSITIONS = ("THỦ TƯỚNG", "PHÓ THỦ TƯỚNG", "BỘ TRƯỞNG", "THỨ T
              "TỔNG CỤC TRƯỞNG", "PHÓ TỔNG CỤC TRƯỞNG", "BÍ THƯ", "PHÓ BÍ THƯ", "KẾ TOÁN TRƯỞNG")
 _POSITION_WORDS = frozenset(w for p in (*POSITIONS, "CHÍNH PHỦ", "ỦY BAN NHÂN DÂN") for w in key_tokens(p))
 _FOLDED_POSITIONS = sorted(((" ".join(key_tokens(p)), p) for p in POSITIONS), key=lambda kp: -len(kp[0]))
-HEADINGS = ("chuong", "muc", "dieu", "phan", "phu luc", "mau so", "bieu mau")
+# with their marks: 'Phần' heads a part, 'Phan' is a family name
+HEADINGS = ("chương", "mục", "điều", "phần", "phụ lục", "mẫu số", "biểu mẫu")
 
 
 def is_authority(ln: Line) -> bool:
@@ -38,7 +39,7 @@ def names_position(ln: Line) -> bool:
 
 
 def is_heading(toks: Sequence[Tok]) -> bool:
-    f = " ".join(t.key for t in toks if t.key)
+    f = " ".join(t.text.lower() for t in toks)
     return any(f == h or f.startswith(h + " ") for h in HEADINGS)
 
 
