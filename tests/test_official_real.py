@@ -121,3 +121,17 @@ def test_number_in_a_printed_blank_is_flagged(real_documents):
 def test_recipients_are_read(real_documents):
     f = got_field(real_documents["qd222-2025"], "noi_nhan")
     assert f is not None and "Văn phòng Tổng Bí thư" in f.value.split("; ")
+
+
+def test_title_is_the_subject_not_the_kind_nor_the_authority(real_documents):
+    for doc_id in ("nd199-2026", "qd222-2025", "nd335-2025"):
+        f = got_field(real_documents[doc_id], "tieu_de")
+        assert norm(f.value) == norm(BY_ID[doc_id]["fields"]["trich_yeu"]), (doc_id, f.value)
+
+
+def test_incoming_mail_stamp_stays_out_of_the_header(real_documents):
+    for doc_id in ("nd199-2026", "nd335-2025"):  # the ĐẾN stamp beside the title, a handwritten date in it
+        for f in real_documents[doc_id].fields:
+            if f.page == 1 and f.value is not None:
+                words = str(f.value).split()
+                assert "ĐẾN" not in words and "Giờ:" not in words and "Kính chuyển" not in str(f.value), (doc_id, f)

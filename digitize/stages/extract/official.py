@@ -309,27 +309,6 @@ def _position(ln: Line) -> Found | None:
     return Found(signblock.printed_position(clean_value(" ".join(t.text for t in toks))), tuple(toks), ln.page)
 
 
-def recipients(lines: Sequence[Line]) -> loc.Found | None:
-    """'Nơi nhận:' and its '- …' items, joined with '; '."""
-    for k, ln in enumerate(lines):
-        if not ln.folded().startswith("noi nhan"):
-            continue
-        items: list[list[Tok]] = []
-        for nxt in lines[k + 1 : k + 30]:
-            if nxt.page != ln.page or abs(nxt.box[0] - ln.box[0]) > 0.05 * ln.page_w:
-                break
-            if nxt.toks[0].text in ("-", "–", "~", "+", "•") or nxt.toks[0].text.startswith("-"):
-                items.append([t for t in nxt.toks if t.text not in ("-", "–", "~", "+", "•")])
-            elif items:
-                items[-1] += nxt.toks
-            else:
-                break
-        if items:
-            text = "; ".join(clean_value(" ".join(t.text for t in it)).rstrip(";,.") for it in items if it)
-            return Found(text, tuple(t for it in items for t in it), ln.page)
-    return None
-
-
 def addressee(lines: Sequence[Line]) -> loc.Found | None:
     for ln in lines:
         if ln.keys[:2] == ["kinh", "gui"]:
@@ -360,6 +339,17 @@ def signer(lines: Sequence[Line]) -> loc.Found | None:
     return Found(" ".join(t.text for t in best), tuple(best), page_lines[-1].page) if best else None
 
 
+def title(lines: Sequence[Line]) -> loc.Found | None:
+    """The document's title: a form's printed title ('GIẤY CHỨNG NHẬN …'); for an official text whose title
+    line is only its kind ('QUYẾT ĐỊNH', 'NGHỊ ĐỊNH'), its subject — the kind is `loai_van_ban`."""
+    found = loc.title(lines)
+    if found is None or kind_of_title(found.raw) is None:
+        return found
+    if " ".join(loc.key_tokens(found.raw)) not in _FOLDED_KINDS:
+        return found  # a kind with more words: 'THÔNG BÁO KẾT QUẢ …' is a title of its own
+    return subject(lines)
+
+
 def parent(lines: Sequence[Line]) -> loc.Found | None:
     return header.parent_body(lines)
 
@@ -369,8 +359,8 @@ def place(lines: Sequence[Line]) -> loc.Found | None:
 
 
 LOCATORS = {**loc.LOCATORS, "signer": signer, "issuer": issuer, "number": number, "issue_date": issue_date, "subject": subject,
-            "kind": kind, "authority": authority, "signer_title": signer_title, "recipients": recipients,
-            "addressee": addressee, "parent": parent, "place": place}
+            "kind": kind, "authority": authority, "signer_title": signer_title, "recipients": signblock.recipients,
+            "addressee": addressee, "parent": parent, "place": place, "title": title}
 
 
 def above_header(lines: Sequence[Line]) -> set[int]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Sequence
 
 from digitize.stages.extract import locate as loc
-from digitize.stages.extract.lines import Line, Tok, key_tokens
+from digitize.stages.extract.lines import Line, Tok, clean_value, key_tokens
 from digitize.vn.text import fold
 
 AUTHORITY_KEYS = ("tm", "kt", "q", "tl", "tuq")
@@ -86,3 +86,24 @@ def printed_position(text: str) -> str:
         if folded[:n] == key.split():
             return " ".join([printed, *words[n:]])
     return text
+
+
+def recipients(lines: Sequence[Line]) -> loc.Found | None:
+    """'Nơi nhận:' and its '- …' items, joined with '; '."""
+    for k, ln in enumerate(lines):
+        if not ln.folded().startswith("noi nhan"):
+            continue
+        items: list[list[Tok]] = []
+        for nxt in lines[k + 1 : k + 30]:
+            if nxt.page != ln.page or abs(nxt.box[0] - ln.box[0]) > 0.05 * ln.page_w:
+                break
+            if nxt.toks[0].text in ("-", "–", "~", "+", "•") or nxt.toks[0].text.startswith("-"):
+                items.append([t for t in nxt.toks if t.text not in ("-", "–", "~", "+", "•")])
+            elif items:
+                items[-1] += nxt.toks
+            else:
+                break
+        if items:
+            text = "; ".join(clean_value(" ".join(t.text for t in it)).rstrip(";,.") for it in items if it)
+            return loc.Found(text, tuple(t for it in items for t in it), ln.page)
+    return None
