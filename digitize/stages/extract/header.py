@@ -24,6 +24,7 @@ DAY_HANDWRITTEN = "day or month written into a printed blank: check it"
 
 A4 = 1.414  # height / width of a portrait page
 HEADER_SHARE = 0.3  # of the page height: where the header's number and date lines sit
+BLANK = 0.25  # share of the page width a blank left for the hand may span between two parts of a row
 RIGHT_COLUMN = 0.35  # share of the page width right of which the place-and-date line starts
 SURE_DIGITS = 85.0  # word confidence under which digits filled into a blank may be misread
 _BODY_HEADS = ("bo", "so", "truong", "cuc", "vu", "vien", "phong", "ban", "trung tam", "tong cuc", "hoc vien",
@@ -92,21 +93,38 @@ _SO = ("so", "s0", "s", "sö")
 _NUMBER_CELL = re.compile(r"^[:.\s]*(?P<num>[^/]*?)\s*(?P<sym>/\s*[^\s/]+(?:/[^\s/]+)*(?:\s+[^\W\d_][^\s,/]*){0,2})")
 
 
-def _number_line(lines: Sequence[Line]) -> Line | None:
+def _row_rest(lines: Sequence[Line], ln: Line) -> list[Tok]:
+    """Tokens of the same printed row right of `ln` that the OCR cut off at a blank left for the hand
+    ('Số:' | '/KH-STC', 'Hà Nội, ngày' | 'tháng 4 năm 2026')."""
+    out: list[Tok] = []
+    cy, h, right = (ln.box[1] + ln.box[3]) / 2, ln.box[3] - ln.box[1], ln.box[2]
+    for nxt in lines[ln.index + 1 : ln.index + 4]:
+        ny = (nxt.box[1] + nxt.box[3]) / 2
+        if nxt.page != ln.page or abs(ny - cy) > 0.6 * h or not 0 <= nxt.box[0] - right < BLANK * ln.page_w:
+            continue
+        out += nxt.toks
+        right = nxt.box[2]
+    return out
+
+
+def _number_line(lines: Sequence[Line]) -> tuple[Line, list[Tok]] | None:
     for ln in header_lines(lines):
-        if ln.toks and (ln.toks[0].key in _SO or ln.toks[0].text.rstrip(":").lower() in ("số", "sô", "sồ")) \
-                and "/" in ln.text and (ln.box[0] + ln.box[2]) / 2 < 0.55 * ln.page_w:
-            return ln
+        if not (ln.toks and (ln.toks[0].key in _SO or ln.toks[0].text.rstrip(":").lower() in ("số", "sô", "sồ"))
+                and (ln.box[0] + ln.box[2]) / 2 < 0.55 * ln.page_w):
+            continue
+        toks = list(ln.toks) + ([] if "/" in ln.text else _row_rest(lines, ln))
+        if any("/" in t.text for t in toks):
+            return ln, toks
     return None
 
 
 def number(lines: Sequence[Line]) -> Found | None:
     """'Số: 145/QĐ-UBND': digits and symbol. Digits filled in by hand are flagged; unreadable ones (the
     OCR's '2#5', 'ø02ó..', '2 {') give no value at all, with the symbol's tokens as the place to look."""
-    ln = _number_line(lines)
-    if ln is None:
+    got = _number_line(lines)
+    if got is None:
         return None
-    toks = [t for t in ln.toks[1:]]
+    ln, toks = got[0], got[1][1:]
     if toks and toks[0].text.startswith(":"):
         toks[0] = Tok(toks[0].word, toks[0].text.lstrip(":"), toks[0].key)
     rest = " ".join(t.text for t in toks if t.text)
@@ -116,9 +134,9 @@ def number(lines: Sequence[Line]) -> Found | None:
     num, sym = m.group("num").strip(" .…_"), re.sub(r"\s*/\s*", "/", clean_value(m.group("sym")))
     sym = sym.rstrip(",.;")
     if not num:
-        return Found("", tuple(ln.toks), ln.page, (NUMBER_BLANK,))
+        return Found("", tuple(got[1]), ln.page, (NUMBER_BLANK,))
     if not re.fullmatch(r"\d{1,5}", num):
-        return Found("", tuple(ln.toks), ln.page, (NUMBER_UNREAD,))
+        return Found("", tuple(got[1]), ln.page, (NUMBER_UNREAD,))
     digits = [t for t in toks if any(c.isdigit() for c in t.text)][:1]
     doubts = []
     filled = re.match(r"^[:.\s]*\d{1,5}[\s.…_]+/", rest) is not None  # a gap or dots between digits and symbol
@@ -133,15 +151,16 @@ _PLACE_DATE = re.compile(r"^(?P<place>[^\W\d_][^,]{1,40}?)\s*,\s*(?P<rest>ng.*n[
 _DAY_MONTH = re.compile(r"ng[aà]y\s*(?P<d>\d{1,2})\s*th[aá]ng\s*(?P<m>\d{1,2})\s*n[aăâ]m\s*\d{4}", re.IGNORECASE)
 
 
-def _date_line(lines: Sequence[Line]) -> tuple[Line, re.Match] | None:
+def _date_line(lines: Sequence[Line]) -> tuple[Line, re.Match, list[Tok]] | None:
     for ln in header_lines(lines):
         if loc._is_motto(ln) or ln.folded().startswith(("can cu", "theo")):
             continue
-        m = _PLACE_DATE.match(ln.text)
+        toks = list(ln.toks) + ([] if re.search(r"n[aăâ]m\s*\d{4}", ln.text) else _row_rest(lines, ln))
+        m = _PLACE_DATE.match(" ".join(t.text for t in toks))
         # the header's date line stands in its right column; 'Hôm nay, ngày …' opens a record's body
         if m and len(m.group("place").split()) <= 6 and ln.box[0] > RIGHT_COLUMN * ln.page_w \
                 and not m.group("place").lower().startswith(("hôm nay", "vào ngày", "ngày")):
-            return ln, m
+            return ln, m, toks
     return None
 
 
@@ -150,9 +169,9 @@ def place(lines: Sequence[Line]) -> Found | None:
     got = _date_line(lines)
     if got is None:
         return None
-    ln, m = got
+    ln, m, row = got
     words = m.group("place").split()
-    toks = tuple(ln.toks[: len(words)])
+    toks = tuple(row[: len(words)])
     return Found(clean_value(m.group("place")), toks, ln.page)
 
 
@@ -162,13 +181,13 @@ def issue_date(lines: Sequence[Line]) -> Found | None:
     got = _date_line(lines)
     if got is None:
         return None
-    ln, m = got
-    i = next((k for k, t in enumerate(ln.toks) if t.key.startswith("ng")), 0)
-    for k, t in enumerate(ln.toks):
-        if t.text.rstrip().endswith(",") and k + 1 < len(ln.toks):
+    ln, m, row = got
+    i = next((k for k, t in enumerate(row) if t.key.startswith("ng")), 0)
+    for k, t in enumerate(row):
+        if t.text.rstrip().endswith(",") and k + 1 < len(row):
             i = k + 1
             break
-    toks = tuple(ln.toks[i:])
+    toks = tuple(row[i:])
     dm = _DAY_MONTH.search(m.group("rest"))
     if dm is None:
         return Found("", toks, ln.page, (DAY_UNREAD,))
