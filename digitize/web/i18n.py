@@ -223,6 +223,7 @@ FIELD_NAMES = {
     "tieu_de": "Tiêu đề", "nguoi_ky": "Người ký", "ho_ten": "Họ và tên", "ngay_sinh": "Ngày sinh",
     "so_dinh_danh": "Số định danh cá nhân", "noi_cu_tru": "Nơi cư trú", "ma_ho_so": "Mã hồ sơ",
     "ghi_chu": "Ghi chú", "dia_danh": "Địa danh",
+    "co_quan_chu_quan": "Cơ quan chủ quản", "noi_ban_hanh": "Nơi ban hành",
 }
 
 
