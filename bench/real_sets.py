@@ -21,6 +21,7 @@ TRANSCRIBED: dict[str, list[tuple[str, int, Path]]] = {
     **{f"dl_2025_{n}": [(f"epu-notices/dl_2025_{n}.jpg", 1, DATA / "epu-notices" / f"dl_2025_{n}.gt.txt")]
        for n in ("0003", "0005", "0008")},
     "kh753-2026": [("kh753-2026/kh-753-2026.pdf#1", 4, DATA / "kh753-2026" / "kh753_2026_p1.gt.txt")],
+    "vbpl-signature-page": [("vbpl-pages/signature-page.jpg", 1, DATA / "vbpl-pages" / "signature-page.gt.txt")],
 }
 
 
