@@ -3,8 +3,8 @@ body, the number cell (`Số: 145/QĐ-UBND`) and the place-and-date line, read s
 a printed blank is flagged, never guessed: digits the OCR could not read give no value and a reason, digits it
 read with low confidence are kept and flagged.
 
-The header zone is measured against an A4 page's height even on a short strip, so that a header cut from its
-page is still a header.
+The header zone of a strip (an image much wider than high) is measured against an A4 page's height, so that a
+header cut from its page is still a header; a landscape page keeps its own height.
 """
 from __future__ import annotations
 
@@ -39,8 +39,16 @@ class Found(loc.Found):
     doubts: tuple[str, ...] = ()
 
 
+STRIP = 0.6  # height / width under which an image is a strip cut from a page (a landscape page is 0.71)
+
+
+def page_height(ln: Line) -> float:
+    """The height the header's shares are measured against: the page's, or an A4 page's for a strip."""
+    return A4 * ln.page_w if ln.page_h < STRIP * ln.page_w else ln.page_h
+
+
 def header_lines(lines: Sequence[Line], share: float = HEADER_SHARE) -> list[Line]:
-    return [ln for ln in lines if ln.page == 1 and ln.box[1] < share * max(ln.page_h, A4 * ln.page_w)]
+    return [ln for ln in lines if ln.page == 1 and ln.box[1] < share * page_height(ln)]
 
 
 def _starts_with(keys: str, heads: Sequence[str]) -> bool:
