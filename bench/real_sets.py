@@ -19,9 +19,11 @@ TRANSCRIBED: dict[str, list[tuple[str, int, Path]]] = {
     "qd222-2025": [(f"qd222-2025/222-ttg.signed.pdf#{n}", 28, DATA / "qd222-2025" / f"qd222_2025_p{n:02d}.gt.txt")
                    for n in QD222_PAGES],
     **{f"dl_2025_{n}": [(f"epu-notices/dl_2025_{n}.jpg", 1, DATA / "epu-notices" / f"dl_2025_{n}.gt.txt")]
-       for n in ("0003", "0005", "0008")},
-    "kh753-2026": [("kh753-2026/kh-753-2026.pdf#1", 4, DATA / "kh753-2026" / "kh753_2026_p1.gt.txt")],
-    "vbpl-signature-page": [("vbpl-pages/signature-page.jpg", 1, DATA / "vbpl-pages" / "signature-page.gt.txt")],
+       for n in ("0003", "0005")},
+    # reported pages: their transcriptions apart, in bench/data/reported
+    "dl_2025_0008": [("epu-notices/dl_2025_0008.jpg", 1, DATA / "reported" / "dl_2025_0008.gt.txt")],
+    "kh753-2026": [("kh753-2026/kh-753-2026.pdf#1", 4, DATA / "reported" / "kh753_2026_p1.gt.txt")],
+    "vbpl-signature-page": [("vbpl-pages/signature-page.jpg", 1, DATA / "reported" / "signature-page.gt.txt")],
 }
 
 
