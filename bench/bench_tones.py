@@ -1,5 +1,5 @@
 """The tone-mark corrector's ablation, in one run: the pipeline's text layer with the syllable model
-(DIGITIZE_OCR_TONES=1) and without it (=0), and plain `tesseract IMG - -l vie`, on the same pages.
+(Settings.ocr_tones) and without it, and plain `tesseract IMG - -l vie`, on the same pages.
 
 Reported per set: CER of each; CER with every combining mark removed from both sides (so the difference
 between the two is the share of mark-only errors; đ stays a letter); words the corrector changed per page;
@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import subprocess
 import sys
 import tempfile
 import unicodedata
+from dataclasses import replace
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -57,9 +57,8 @@ def timed_runs(pages, jobs: int, settings: Settings, reps: int) -> dict[str, tup
     (alternating, so a change in the machine's load hits both)."""
     best: dict[str, tuple[list[str], float, float]] = {}
     for _ in range(reps):
-        for name, flag in (("off", "0"), ("on", "1")):
-            os.environ["DIGITIZE_OCR_TONES"] = flag  # the pool's workers inherit it
-            texts, seconds, mib = bench_ocr.run_pipeline(pages, jobs, settings)
+        for name, flag in (("off", False), ("on", True)):
+            texts, seconds, mib = bench_ocr.run_pipeline(pages, jobs, replace(settings, ocr_tones=flag))
             if name not in best or seconds < best[name][1]:
                 best[name] = (texts, seconds, max(mib, best.get(name, ([], 0, 0))[2]))
     return best

@@ -161,7 +161,8 @@ def main() -> None:
     ap.add_argument("--pages", type=int, default=40)
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
     ap.add_argument("--set", default=None, help="folder of pages with .gt.json (default: generate --set bench)")
-    ap.add_argument("--skip", default="", help="comma list of sections to skip: ocrmypdf,fields,sign,batch,ocr,headers")
+    ap.add_argument("--skip", default="", help="comma list of sections to skip: ocrmypdf,fields,sign,batch,ocr,headers,"
+                                               "web,search,archive,stages,people")
     args = ap.parse_args()
     skip = set(filter(None, args.skip.split(",")))
     work = Path(tempfile.mkdtemp(prefix="digitize-bench-"))
@@ -195,9 +196,10 @@ def main() -> None:
     for section, module, _func in (("fields", "bench_fields", "bench_fields"), ("sign", "bench_sign", "bench_signing"),
                                   ("batch", "bench_batch", "bench_batch"), ("ocr", "bench_ocr", "main"),
                                   ("headers", "bench_headers", "bench_headers"),
-                                  ("web", "bench_web", "bench_web"),
+                                  ("web", "bench_web", "bench_web"), ("search", "bench_search", "bench_search"),
                                   ("archive", "bench_archive", "bench_archive"),
-                                  ("stages", "bench_stages", "bench_stages")):
+                                  ("stages", "bench_stages", "bench_stages"),
+                                  ("people", "bench_people", "bench_people")):
         if section in skip or not (REPO / "bench" / f"{module}.py").exists():
             continue
         sys.path.insert(0, str(REPO / "bench"))
@@ -218,8 +220,12 @@ def main() -> None:
                                     for k, r in mod.bench_headers(jobs=args.jobs).items()}
             elif section == "web":
                 results[section] = mod.bench_web()
+            elif section == "search":  # a page of results on 10,000 generated documents, sqlite and PostgreSQL
+                results[section] = mod.bench_search(10_000)
             elif section == "stages":  # page check and sample generation against a reference operation
                 results[section] = mod.bench_stages()
+            elif section == "people":  # look-up latency at 100,000 records (sqlite, PostgreSQL); import rate
+                results[section] = mod.bench_people()
             else:
                 results[section] = mod.bench_batch(pages=48)  # enough pages that pool start-up does not dominate
         except Exception as e:  # one section failing must not hide the others' figures

@@ -3,6 +3,7 @@
 Every error the user sees is one line, `error: <where>: <reason>`. The kind of failure decides the exit code:
 a bad document fails only that document (the run exits 1 when some failed), a bad command line or setting
 exits 2, a missing program 3, a store that cannot be opened, locked or written 4, a signer that cannot sign 5,
+a service out of reach 6, a change the record refuses (stale revision, wrong status, approval incomplete) 7,
 and a bug 70 (its traceback is kept for `--debug`).
 """
 from __future__ import annotations
@@ -19,7 +20,14 @@ class ExitCode(enum.IntEnum):
     STORE = 4  # the store cannot be opened, is locked by another run, or refused a write
     SIGNING = 5  # the signer cannot be opened or refused to sign
     UNAVAILABLE = 6  # a service the command needs (a Dask scheduler, a TSA) cannot be reached
+    CONFLICT = 7  # the record refuses the change: stale revision, wrong status, approval incomplete
     INTERNAL = 70  # a bug: the traceback is shown with --debug
+    INTERRUPTED = 130  # Ctrl-C: what was stored stays stored, the rest is done by the next run
+
+    @classmethod
+    def of(cls, failed: bool) -> ExitCode:
+        """The exit status of a command over many items: 1 if any failed (the rest went on), else 0."""
+        return cls.SOME_FAILED if failed else cls.OK
 
 
 class DigitizeError(Exception):
@@ -56,6 +64,13 @@ class StoreError(DigitizeError):
     """The store cannot be opened, is held by another run, or refused a write."""
 
     exit_code = ExitCode.STORE
+
+
+class ConflictError(DigitizeError):
+    """The record refuses the change as it stands: made on a stale revision, not allowed in its status, or
+    (approval) fields still unchecked. Nothing is wrong with the store."""
+
+    exit_code = ExitCode.CONFLICT
 
 
 class SigningError(DigitizeError):

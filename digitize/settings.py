@@ -30,7 +30,26 @@ class Limits:
 
 
 @dataclass(frozen=True)
+class SigningSettings:
+    """What of the signer goes into the settings key (never a secret: the key password and PIN stay in the
+    environment)."""
+    signer: str = "demo"  # demo | p12 | pkcs11 (the scheme only: a path is not part of the output)
+    tsa: bool = False
+    ltv: bool = False
+    stamp: bool = True
+    organisation: str = DEFAULT_ORGANISATION
+    copy_form: str = "SAO Y"
+
+
+PDFA_LEVELS = ("1b", "2b", "3b")
+OCR_MODELS = ("fast", "best")
+
+
+@dataclass(frozen=True)
 class Settings:
+    """Every switch that reaches the stages: validated here once, carried to the workers as it is, and
+    hashed into the settings key (an environment switch read inside a worker could differ from the
+    coordinator's, and the key would then describe text it was not made with)."""
     pdfa: str = "2b"  # 1b | 2b | 3b
     profile: str = "auto"
     profiles_dir: str | None = None
@@ -44,15 +63,22 @@ class Settings:
     deskew: bool = True
     orient: bool = True
     post_correct: bool = False
+    ocr_tones: bool = True  # tone marks chosen with the syllable language model (DIGITIZE_OCR_TONES)
     limits: Limits = field(default_factory=Limits)
-    signing: dict = field(default_factory=dict)  # signer spec, stamp, tsa... (no secrets)
+    signing: SigningSettings | None = None  # None: documents are not signed
+
+    def __post_init__(self) -> None:
+        if self.pdfa not in PDFA_LEVELS:
+            raise UsageError("--pdfa", f"must be 1b, 2b or 3b, not {self.pdfa!r}")
+        if self.ocr_model not in OCR_MODELS:
+            raise UsageError("--ocr-model", f"must be fast or best, not {self.ocr_model!r}")
 
     def key(self) -> str:
         """Hash of everything that changes the output document: same input + same key = no-op."""
         data = asdict(self)
         data.pop("limits", None)
+        data["signing"] = data["signing"] or {}  # the form keys of earlier versions had
         data["version"] = PIPELINE_VERSION
-        data["ocr_tones"] = ocr_tones()  # an environment switch, but it changes the text layer
         return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
 
@@ -95,7 +121,6 @@ def ocr_engine() -> str:
     return _env("OCR_ENGINE") or "auto"
 
 
-OCR_MODELS = ("fast", "best")
 DEFAULT_OCR_MODEL = "fast"  # see README "OCR model": the benchmark's accuracy per second
 
 

@@ -128,3 +128,19 @@ def test_qa_sample_is_reproducible_and_near_its_rate():
     assert picked == [i for i in ids if qa_selected(i, 0.02, "s1")]
     assert 0.015 < len(picked) / len(ids) < 0.025
     assert picked != [i for i in ids if qa_selected(i, 0.02, "s2")]
+
+
+def test_dossier_codes_with_control_characters_are_bad_rows_named_by_file_and_row(archive, tmp_path):
+    from support import digitize
+
+    manifest = archive / "m.csv"
+    manifest.write_text("dossier_code,path\nHS\x00-1,hs1\nHS\x07-2,hs2\nHS-3,loose.jpg\n", encoding="utf-8")
+    items = list(read_manifest(manifest))
+    assert [(i.row, i.code) for i in items if isinstance(i, RowProblem)] == [(2, "HS\\x00-1"), (3, "HS\\x07-2")]
+    assert "control character U+0000" in items[0].reason and isinstance(items[2], DossierEntry)
+    bad_only = archive / "bad.csv"
+    bad_only.write_text("dossier_code,path\nHS\x00-1,hs1\n", encoding="utf-8")
+    run = digitize("batch", str(bad_only), "--store", str(tmp_path / "store"))
+    assert run.returncode == 1, run.stderr
+    [line] = [x for x in run.stderr.splitlines() if "bad row" in x]
+    assert "bad.csv: row 2" in line and "control character U+0000" in line and "\x00" not in run.stderr

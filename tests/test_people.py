@@ -83,6 +83,8 @@ def test_lookups_are_audited_masked_and_need_a_reason(office_a):
     mine = [json.loads(d) for u, d in rows if u == "lan"]
     assert mine[-1]["person"] == "cccd:001*******45" and mine[-1]["dossier"] == "000.00.31.H26-261207-0001"
     assert all(CCCD not in d for _, d in rows)  # the number itself is never in the audit log
+    listed = digitize("store", "find", "--lookups", "1", "--store", str(store))
+    assert listed.returncode == 0 and "lan  cccd:001*******45  000.00.31.H26-261207-0001" in listed.stdout
 
 
 def test_lookups_are_limited_per_user_per_minute(office_a):
@@ -172,6 +174,12 @@ def test_office_b_imports_a_packages_byte_for_byte(office_a, packages, tmp_path)
     assert {r["office"] for r in found} == {ORG_A} and {r["signature"] for r in found} == {"valid"}
     verify = digitize("verify", "--store", str(b), "--json", timeout=600)
     assert verify.returncode == 0, verify.stdout[-2000:]
+    verdicts = [json.loads(line) for line in verify.stdout.splitlines()]
+    assert {v["store"]["record"] for v in verdicts} == {r["id"] for r in _records(b)}  # every imported record
+    for v in verdicts:  # the signer certificate is kept with the imported record, and it is the file's
+        recorded = json.loads(digitize("store", "show", v["store"]["record"], "--store", str(b)).stdout)
+        cert = recorded["signature"]["cert_sha256"]
+        assert len(cert) == 64 and cert in {s["cert_sha256"] for s in v["signatures"]}
     again = digitize("store", "import", *map(str, sips), "--trust", str(root), "--store", str(b), "--json")
     assert again.returncode == 0 and all(json.loads(x)["already_imported"] for x in again.stdout.splitlines())
     zips = sorted(packages["aip"].glob("*.zip"))  # other packages of the same records: linked
@@ -206,9 +214,33 @@ def test_bad_packages_are_refused_whole(office_a, packages, tmp_path):
     next((missing / "representations" / "rep0-original" / "data").iterdir()).unlink()
     assert "missing: representations/rep0-original/data/" in _refused(missing, tmp_path / "b2", "--trust", root)
     assert "not trusted" in _refused(source, tmp_path / "b3")  # A's key, without --trust
+    garbage = tmp_path / "khong-phai-goi.zip"
+    garbage.write_bytes(b"PK\x03\x04 not really a zip")
+    r = digitize("store", "import", str(garbage), str(source), "--trust", root, "--store", str(tmp_path / "b4"))
+    assert r.returncode == 1 and f"{garbage}: refused, nothing imported: not a ZIP package" in r.stderr
+    assert [x["dossier"] for x in _records(tmp_path / "b4")] == [VALID]  # the next package still went in
 
 
-def test_import_and_find_on_postgres(office_a, packages, tmp_path):
+def test_bulk_index_writes_what_the_record_index_writes(office_a, tmp_path):
+    from digitize.store import open_store
+    from digitize.store.people import index_many
+
+    copy = shutil.copytree(office_a / "store", tmp_path / "store")
+    con = sqlite3.connect(copy / "catalog.sqlite")
+    rows = "SELECT person, kind, document_id, field, issued_on, valid_until FROM person_index ORDER BY 1, 3, 4"
+    before = con.execute(rows).fetchall(), con.execute("SELECT * FROM person_flags ORDER BY 1, 2").fetchall()
+    con.executescript("DELETE FROM person_index; DELETE FROM person_flags;")
+    con.commit()
+    store = open_store(copy)
+    docs = [(r.id, {f.name: f.value for f in r.fields}, r.metadata, r.valid_until) for r in store.records()]
+    assert index_many(store._catalog, docs, chunk=1) == len(before[0]) > 0
+    after = con.execute(rows).fetchall(), con.execute("SELECT * FROM person_flags ORDER BY 1, 2").fetchall()
+    assert after == before and before[1]  # the flagged number is flagged again, not indexed
+
+
+def test_import_and_find_on_postgres(office_a, packages, tmp_path, monkeypatch):
+    from digitize.review.lookup import find_person, reuse, reuses
+    from digitize.store import open_store
     from support.postgres import postgres_server
 
     root = str(office_a / "store" / "keys" / "demo-root.crt.pem")
@@ -220,3 +252,12 @@ def test_import_and_find_on_postgres(office_a, packages, tmp_path):
         spring = _find(url, "--person", CCCD, "--valid-on", "2026-03-01", "--reason", "x", **env)
         winter = _find(url, "--person", CCCD, "--valid-on", "2026-12-07", "--reason", "x", **env)
         assert {x["dossier"] for x in spring} == {VALID, EXPIRED} and {x["dossier"] for x in winter} == {VALID}
+        monkeypatch.setenv("DIGITIZE_OBJECTS", env["DIGITIZE_OBJECTS"])  # the station's calls, in-process
+        store = open_store(url)
+        found = find_person(store, CCCD, "lan", dossier="000.00.31.H26-261208-0012", include_invalid=True)
+        valid = next(r for r in found.records if r.dossier == VALID and r.state == "valid")
+        for _ in range(2):  # attaching twice keeps one reference
+            reuse(store, valid.id, "000.00.31.H26-261208-0012", "lan")
+        assert [r["id"] for r in reuses(store, "000.00.31.H26-261208-0012")] == [valid.id]
+        logged = store.people.events_of("person_lookup", 1)
+        assert logged[0]["user"] == "lan" and logged[0]["data"]["person"] == "cccd:001*******45"

@@ -73,13 +73,18 @@ def test_review_flow_on_postgres(postgres, tmp_path):
     set_ = digitize("review", "set", doc_id, "ghi_chu=đã đối chiếu bản gốc", "--user", "lan", "--store", url,
                     "--json", **env)
     assert set_.returncode == 0, set_.stderr
-    assert digitize("review", "approve", doc_id, "--user", "lan", "--store", url, **env).returncode == 0
+    draft = json.loads(digitize("review", "show", doc_id, "--store", url, "--json", **env).stdout)
+    confirm = [a for name in draft["approval"]["unconfirmed"] for a in ("--confirm", name)]
+    approve = digitize("review", "approve", doc_id, *confirm, "--user", "lan", "--store", url, **env)
+    assert approve.returncode == 0, approve.stderr
     signed = digitize("review", "sign", doc_id, "--user", "minh", "--store", url, "--json", **env)
     assert signed.returncode == 0, signed.stderr
     shown = json.loads(digitize("review", "show", doc_id, "--store", url, "--json", **env).stdout)
     assert shown["status"] == "signed" and shown["fields"]["ghi_chu"]["value"] == "đã đối chiếu bản gốc"
     assert [e["user"] for e in shown["history"] if e["action"] in ("field_added", "approved", "signed")] == \
         ["lan", "lan", "minh"]
+    assert digitize("review", "four-eyes", "off", "--user", "quan", "--store", url, **env).returncode == 0
+    assert digitize("review", "four-eyes", "--store", url, **env).stdout.strip() == "off"
     verdict = digitize("verify", shown["pdf"], "--store", url, "--json", **env)
     assert verdict.returncode == 0 and json.loads(verdict.stdout)["verdict"] == "valid"
     add = digitize("users", "add", "lan", "--role", "staff", "--store", url, DIGITIZE_PASSWORD="Lan-matkhau-2025", **env)

@@ -5,24 +5,29 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import unicodedata
 
 import pytest
 
+from digitize.errors import ExitCode, InputError
 from digitize.model import DocumentInput
 from digitize.pdfa.reviewed import reviewed_values
 from digitize.pipeline.context import RunContext, Signing
 from digitize.pipeline.scheduler import run_documents
 from digitize.profiles.loader import load_profiles
+from digitize.review.approval import ApprovalIncomplete, FourEyes
+from digitize.review.editing import change_type
 from digitize.review.flow import Actor, NotFound, Review, WrongState
 from digitize.review.roles import Forbidden
-from digitize.settings import Settings
+from digitize.settings import Settings, SigningSettings
 from digitize.signing.signers import SignerSpec, open_signer
 from digitize.stages.sign import SignOptions
 from digitize.store import open_store
 from digitize.store.reviews import RevisionConflict
 
 STAFF, SIGNER, AUDITOR = Actor("lan", "staff"), Actor("minh", "signer"), Actor("ha", "auditor")
-SETTINGS = Settings(sign=True, signing={"signer": "demo"})
+SECOND_SIGNER = Actor("thu", "signer")
+SETTINGS = Settings(sign=True, signing=SigningSettings(signer="demo"))
 
 
 def _draft(store, page):
@@ -66,7 +71,12 @@ def test_correct_approve_sign_and_verify(station, tmp_path):
     assert doc["fields"]["ghi_chu"]["value"] == "bổ sung"
     with pytest.raises(WrongState):
         review.sign(SIGNER, rec.id, 2)  # not approved yet
-    assert review.approve(STAFF, rec.id, 2) == 3
+    with pytest.raises(ApprovalIncomplete) as refused:  # the flagged fields nobody touched are not checked yet
+        review.approve(STAFF, rec.id, 2)
+    flagged = [n for n, f in doc["fields"].items() if f["needs_review"] and n not in (name, "ghi_chu")]
+    assert flagged and refused.value.unconfirmed == flagged and refused.value.missing == []
+    assert review.store.review.state(rec.id) == ("draft", 2)  # nothing changed
+    assert review.approve(STAFF, rec.id, 2, confirmed=flagged) == 3
     with pytest.raises(Forbidden):
         review.sign(STAFF, rec.id, 3)
     assert review.sign(SIGNER, rec.id, 3) == 4
@@ -82,6 +92,9 @@ def test_correct_approve_sign_and_verify(station, tmp_path):
     assert verdict["verdict"] == "valid", verdict
     actions = [(e["action"], e["user"]) for e in review.history(rec.id)]
     assert ("field_changed", "lan") in actions and ("approved", "lan") in actions and ("signed", "minh") in actions
+    confirmed = [e for e in review.history(rec.id) if e["action"] == "field_confirmed"]
+    assert [(e["field"], e["user"], e["value"]) for e in confirmed] == \
+        [(n, "lan", doc["fields"][n]["value"]) for n in flagged]
     changed = next(e for e in review.history(rec.id) if e["action"] == "field_changed")
     assert changed["old"] != changed["new"] and "ocr" in changed
     revisions = store.review.revisions(rec.id)
@@ -155,3 +168,101 @@ def test_hot_folder_makes_drafts(tmp_path, clean_page):
     [doc_id] = line["ids"]
     assert Review(open_store(store)).document(doc_id)["status"] == "draft"
     assert open_store(store).get(doc_id).signature is None
+
+
+def test_approval_needs_the_required_values_and_every_flagged_field_checked(station):
+    store, rec, review, _ = station
+    rev = change_type(review, STAFF, rec.id, 1, "cccd")  # an ID card: number, sex, expiry are required
+    with pytest.raises(ApprovalIncomplete) as refused:
+        review.approve(STAFF, rec.id, rev, confirmed=["noi_cu_tru"])
+    assert {"so_dinh_danh", "gioi_tinh", "co_gia_tri_den"} <= set(refused.value.missing)
+    assert refused.value.exit_code == ExitCode.CONFLICT
+    with pytest.raises(InputError):  # a name that is not a field cannot be confirmed
+        review.approve(STAFF, rec.id, rev, confirmed=["khong_co"])
+    rev = review.set_fields(STAFF, rec.id, rev, {"so_dinh_danh": "001190012345", "gioi_tinh": "Nữ",
+                                                 "co_gia_tri_den": "12/03/2035"})
+    doc = review.document(rec.id)
+    edited = {"so_dinh_danh", "gioi_tinh", "co_gia_tri_den"}
+    assert doc["approval"]["missing"] == [] and edited <= set(doc["approval"]["edited"])
+    left = doc["approval"]["unconfirmed"]
+    assert not edited & set(left)  # a field a person corrected counts as checked, even when still flagged
+    with pytest.raises(ApprovalIncomplete) as refused:
+        review.approve(STAFF, rec.id, rev)
+    assert refused.value.unconfirmed == left and left
+    assert review.approve(STAFF, rec.id, rev, confirmed=left) == rev + 1
+    assert [e["field"] for e in review.history(rec.id) if e["action"] == "field_confirmed"] == left
+
+
+def test_four_eyes_the_signer_neither_approved_nor_changed_the_record(station):
+    store, rec, review, _ = station
+    flagged = review.document(rec.id)["approval"]["unconfirmed"]
+    rev = review.set_fields(SIGNER, rec.id, 1, {"ghi_chu": "người ký sửa"})
+    rev = review.approve(STAFF, rec.id, rev, confirmed=flagged)
+    with pytest.raises(FourEyes) as refused:  # minh changed a field of what would be signed
+        review.sign(SIGNER, rec.id, rev)
+    assert "minh changed this record (ghi_chu)" in str(refused.value)
+    assert review.store.review.state(rec.id) == ("reviewed", rev)
+    rev = review.set_fields(STAFF, rec.id, rev, {"ghi_chu": "cán bộ sửa lại"})
+    rev = review.approve(SECOND_SIGNER, rec.id, rev, confirmed=flagged)
+    with pytest.raises(FourEyes) as refused:  # thu approved it
+        review.sign(SECOND_SIGNER, rec.id, rev)
+    assert "thu approved this record" in str(refused.value)
+    with pytest.raises(FourEyes):  # minh's change is still in the values being signed
+        review.sign(SIGNER, rec.id, rev)
+    assert review.sign(Actor("an", "signer"), rec.id, rev) == rev + 1
+
+
+def test_an_office_of_one_turns_four_eyes_off_and_the_audit_log_says_so(station, tmp_path):
+    store, rec, review, _ = station
+    flagged = review.document(rec.id)["approval"]["unconfirmed"]
+    rev = review.approve(SIGNER, rec.id, 1, confirmed=flagged)
+    with pytest.raises(FourEyes):
+        review.sign(SIGNER, rec.id, rev)
+    proc = subprocess.run([sys.executable, "-m", "digitize.cli.app", "review", "four-eyes", "off", "--store",
+                           str(store.root), "--user", "quan"], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert review.sign(SIGNER, rec.id, rev) == rev + 1
+    [event] = [e for e in store.events() if e["kind"] == "setting_changed"]
+    assert (event["user"], event["data"]["name"], event["data"]["old"], event["data"]["new"]) == \
+        ("quan", "four_eyes", None, "off")
+    assert not Review(store, four_eyes=False).four_eyes_on() and not review.four_eyes_on()
+    review.store.review.set_setting("four_eyes", "on", "quan")
+    assert review.four_eyes_on() and not Review(store, four_eyes=False).four_eyes_on()
+
+
+@pytest.mark.parametrize("value, words", [("a\ufffeb", "noncharacter U+FFFE"), ("a\x00b", "control character U+0000"),
+                                          ("\ud800", "lone surrogate U+D800"), ("x" * 4001, "4001 characters"),
+                                          ("a\x1bb", "control character U+001B")])
+def test_values_xml_cannot_hold_or_too_long_are_refused(station, value, words):
+    store, rec, review, _ = station
+    with pytest.raises(InputError) as refused:
+        review.set_fields(STAFF, rec.id, 1, {"ghi_chu": value})
+    assert words in str(refused.value) and "ghi_chu" in str(refused.value)
+    assert store.review.state(rec.id) == ("draft", 1)
+
+
+def test_values_are_nfc_lines_and_tabs_are_kept_and_fields_are_bounded(station):
+    store, rec, review, _ = station
+    decomposed = "Nguye\u0302\u0303n\tVa\u0306n\nA"  # NFD, as some keyboards type it
+    rev = review.set_fields(STAFF, rec.id, 1, {"ghi_chu": decomposed})  # a tab and a new line are fine
+    kept = review.document(rec.id)["fields"]["ghi_chu"]["value"]
+    assert unicodedata.is_normalized("NFC", kept) and "Nguyễn" in kept and "Văn" in kept
+    with pytest.raises(InputError) as refused:
+        review.set_fields(STAFF, rec.id, rev, {f"truong_{i}": "x" for i in range(201)})
+    assert "over the limit of 200" in str(refused.value)
+    rev = review.set_fields(STAFF, rec.id, rev, {f"truong_{i}": "x" for i in range(190)})
+    with pytest.raises(InputError):  # 190 + the document's own fields is over 200
+        review.set_fields(STAFF, rec.id, rev, {f"them_{i}": "x" for i in range(10)})
+
+
+def test_signing_refuses_a_stored_value_xml_cannot_hold(station):
+    """A value that reached the store before values were checked: the signature is refused, naming it."""
+    store, rec, review, _ = station
+    from dataclasses import replace
+
+    bad = [replace(f, value="sai\ufffe") if f.name == "ho_ten" else f for f in rec.fields]
+    rev = store.review.change(rec.id, 1, "lan", status="reviewed", fields=bad)
+    with pytest.raises(InputError) as refused:
+        review.sign(SIGNER, rec.id, rev)
+    assert "field ho_ten" in str(refused.value) and "U+FFFE" in str(refused.value)
+    assert store.review.state(rec.id) == ("reviewed", rev)

@@ -120,8 +120,7 @@ def test_personal_names_are_kept_and_lines_wrap():
     assert [w.text for w in out.words] == " ".join(out.lines).split()
 
 
-def test_cli_engine_gives_no_choices(monkeypatch):
-    monkeypatch.setenv("DIGITIZE_OCR_TONES", "1")
+def test_cli_engine_gives_no_choices():
     engine = CliEngine()
     import numpy as np
 
@@ -146,10 +145,8 @@ def test_real_bilevel_page_marks_fixed_and_nothing_else(monkeypatch):
     """Page 1 of Quyết định 222/QĐ-TTg (G4, 200 dpi): tesseract reads `Luật Tô chức Chính phủ`; with the model
     the text layer says `Tổ`. Every word it changes keeps its letters, digits and codes."""
     page = ingest.load_page(PageRef(str(QD222), 1, 28), Settings().limits)
-    monkeypatch.setenv("DIGITIZE_OCR_TONES", "0")
-    off = ocr.recognise(page)
-    monkeypatch.setenv("DIGITIZE_OCR_TONES", "1")
-    on = ocr.recognise(page)
+    off = ocr.recognise(page, tones=False)
+    on = ocr.recognise(page, tones=True)
     assert "Luật Tô chức Chính phủ" in off.text  # the confusion is there without the model
     assert "Luật Tổ chức Chính phủ" in on.text and "Luật Tô chức" not in on.text
     before, after = _words(off.text), _words(on.text)
@@ -164,10 +161,16 @@ def test_real_bilevel_page_marks_fixed_and_nothing_else(monkeypatch):
 
 
 def test_switching_tone_marks_off_changes_the_settings_key(monkeypatch):
-    """A store digitised with the model off is redone when it is turned on: the key says what made the text."""
+    """A store digitised with the model off is redone when it is turned on: the key says what made the text,
+    and the CLI reads the environment switch once, into the settings the workers get."""
+    from digitize.cli.common import ProcessingOptions
     from digitize.settings import Settings
 
-    monkeypatch.delenv("DIGITIZE_OCR_TONES", raising=False)
-    on = Settings().key()
+    assert Settings(ocr_tones=False).key() != Settings().key()
+    options = ProcessingOptions(profile="auto", profiles_dir=None, sign=False, signer="demo", pdfa="2b", jobs=1,
+                                tsa=None, ltv=False, stamp=True, organisation=None, copy_form="SAO Y",
+                                post_correct=False, redo_ocr=False)
     monkeypatch.setenv("DIGITIZE_OCR_TONES", "0")
-    assert Settings().key() != on
+    assert options.settings().ocr_tones is False
+    monkeypatch.delenv("DIGITIZE_OCR_TONES")
+    assert options.settings().ocr_tones is True

@@ -58,7 +58,6 @@ def test_worth_a_look_is_the_model_alone_beating_the_margin():
 def test_real_page_reads_few_words_again_and_still_fixes_the_marks(monkeypatch):
     """Page 1 of Quyết định 222/QĐ-TTg: `Luật Tô chức` is fixed from the alternatives of the word read again on
     its own; only a few of the page's words are read twice, and every word changed is one of them."""
-    monkeypatch.setenv("DIGITIZE_OCR_TONES", "1")
     page = ingest.load_page(PageRef(str(QD222), 1, 28), Settings().limits)
     engine = ocr.engine()
     asked: list[tuple[int, int, int, int]] = []
@@ -70,9 +69,8 @@ def test_real_page_reads_few_words_again_and_still_fixes_the_marks(monkeypatch):
 
     monkeypatch.setattr(tesseract.TesserocrEngine, "word_choices", recording)
     assert isinstance(engine, tesseract.TesserocrEngine)
-    on = ocr.recognise(page)
-    monkeypatch.setenv("DIGITIZE_OCR_TONES", "0")
-    off = ocr.recognise(page)
+    on = ocr.recognise(page, tones=True)
+    off = ocr.recognise(page, tones=False)
     assert "Luật Tổ chức Chính phủ" in on.text and "Luật Tô chức Chính phủ" in off.text
     assert 0 < len(asked) <= 0.1 * len(off.words)
     changed = [a.box for a, b in zip(off.words, on.words) if a.text != b.text]

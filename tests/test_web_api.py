@@ -100,7 +100,7 @@ def test_roles(station, draft):
         assert auditor.patch(f"/api/documents/{draft['id']}/fields",
                              json={"revision": 1, "fields": {"a": "b"}}).status_code == 403
         assert staff.post(f"/api/documents/{draft['id']}/sign", json={"revision": 1}).status_code == 403
-        assert staff.post("/api/sign", json={"ids": [draft["id"]]}).status_code == 403
+        assert staff.post("/api/sign", json={"items": [{"id": draft["id"], "revision": 1}]}).status_code == 403
         assert staff.get("/api/users").status_code == 403
         assert admin.patch(f"/api/documents/{draft['id']}/fields",
                            json={"revision": 1, "fields": {"a": "b"}}).status_code == 403
@@ -159,11 +159,15 @@ def test_draft_fields_revisions_approve_sign_verify(station, draft):
                                json={"revision": 3, "fields": {"so_dinh_danh": f["value"] and draft["fields"]["so_dinh_danh"]["value"]}})
         assert restored.status_code == 200
         assert staff.post(f"/api/documents/{doc_id}/approve", json={"revision": 3}).status_code == 409
-        approved = staff.post(f"/api/documents/{doc_id}/approve", json={"revision": 4})
+        unchecked = restored.json()["approval"]["unconfirmed"]
+        refused = staff.post(f"/api/documents/{doc_id}/approve", json={"revision": 4})
+        assert refused.status_code == 409 and refused.json()["unconfirmed"] == unchecked
+        approved = staff.post(f"/api/documents/{doc_id}/approve", json={"revision": 4, "confirmed": unchecked})
         assert approved.status_code == 200 and approved.json()["status"] == "reviewed"
         signed = signer.post(f"/api/documents/{doc_id}/sign", json={"revision": 5})
         assert signed.status_code == 200 and signed.json()["status"] == "signed", signed.text
-        assert signer.post("/api/sign", json={"ids": [doc_id]}).json()["items"][0]["status"] == "error"
+        again = signer.post("/api/sign", json={"items": [{"id": doc_id, "revision": 5}]})
+        assert again.status_code == 409 and again.json()["moved"][0]["status"] == "signed"
         verdict = auditor.get(f"/api/documents/{doc_id}/verify").json()
         assert verdict["verdict"] == "valid", verdict
         pdf = auditor.get(f"/api/documents/{doc_id}/pdf")
@@ -174,6 +178,7 @@ def test_draft_fields_revisions_approve_sign_verify(station, draft):
         history = staff.get(f"/api/documents/{doc_id}/history").json()["items"]
     actions = [(e["action"], e["user"]) for e in history]
     for expected in (("uploaded", "lan"), ("field_changed", "lan"), ("field_added", "lan"), ("approved", "lan"),
+                     *((("field_confirmed", "lan"),) if unchecked else ()),
                      ("signed", "minh"), ("exported", "ha")):
         assert expected in actions, actions
     change = next(e for e in history if e["action"] == "field_changed" and e["field"] == "ho_ten")

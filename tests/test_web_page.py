@@ -109,8 +109,31 @@ def test_full_review_flow_in_the_browser(station, browser, tmp_path):
     page.click("#save")
     page.wait_for_selector("#doc[data-revision='2']")
     assert "Sửa trường" in page.locator("#history").inner_text()
+
+    # Duyệt waits for every flagged field to be ticked "đã kiểm tra" or corrected
+    flagged = page.locator(".field[data-flagged='1']")
+    names = [flagged.nth(i).get_attribute("data-name") for i in range(flagged.count())]
+    assert len(names) >= 2, names
+    assert page.locator("#approve").is_disabled() and page.locator("#approve-needs").is_visible()
+    assert page.locator(f"label:has(#confirm-{names[0]})").inner_text().strip() == "đã kiểm tra"
+    # a correction typed and not saved: leaving the page asks, Duyệt saves it first
+    page.fill(f"#f-{names[0]}", "Phường Bến Thành")
+    asked: list[str] = []
+    stay = lambda d: (asked.append(d.type), d.dismiss())  # noqa: E731
+    page.on("dialog", stay)
+    page.click(".doc-head a[href='/queue']")  # the dialog is answered (stay) while the click runs
+    page.remove_listener("dialog", stay)
+    assert asked == ["beforeunload"] and page.url.endswith(f"/documents/{doc_id}")
+    for name in names[1:]:
+        assert page.locator("#approve").is_disabled()
+        page.check(f"#confirm-{name}")
+    assert page.locator("#approve").is_enabled() and page.locator("#approve-needs").is_hidden()
+    _shot(page, tmp_path, "04b-da-kiem-tra")
     page.click("#approve")
     page.wait_for_selector("#doc[data-status='reviewed']")
+    assert page.locator("#doc").get_attribute("data-revision") == "4"  # saved (3), then approved (4)
+    assert page.input_value(f"#f-{names[0]}") == "Phường Bến Thành"
+    assert "Xác nhận đã kiểm tra" in page.locator("#history").inner_text()
     assert page.locator("#sign").count() == 0  # staff do not sign
     page.click("#logout")
     page.wait_for_url(station.url + "/login")
@@ -140,9 +163,70 @@ def test_full_review_flow_in_the_browser(station, browser, tmp_path):
                            str(station.store), "--json"], capture_output=True, text=True, timeout=120)
     doc = json.loads(show.stdout)
     assert doc["status"] == "signed" and doc["fields"]["ho_ten"]["value"] == "Đinh Thùy Hường"
+    confirmed = [e["field"] for e in doc["history"] if e["action"] == "field_confirmed"]
+    assert confirmed == names[1:] and doc["fields"][names[0]]["value"] == "Phường Bến Thành"
     verify = subprocess.run([sys.executable, "-m", "digitize.cli.app", "verify", doc["pdf"], "--store",
                              str(station.store), "--json"], capture_output=True, text=True, timeout=300)
     assert verify.returncode == 0 and json.loads(verify.stdout.splitlines()[0])["verdict"] == "valid"
     from digitize.pdfa.reviewed import reviewed_values
 
-    assert reviewed_values(Path(doc["pdf"]).read_bytes())["ho_ten"] == "Đinh Thùy Hường"
+    values = reviewed_values(Path(doc["pdf"]).read_bytes())
+    assert values["ho_ten"] == "Đinh Thùy Hường" and values[names[0]] == "Phường Bến Thành"
+
+
+def _clean_draft(station, folder: Path, n: int) -> dict:
+    from support.pages import render_text_page
+    from support.station import wait_until_processed
+
+    page = render_text_page(folder / f"xac-nhan-{n}.jpg", size=(1654 + n, 2339))
+    with station.client("lan") as staff:
+        r = staff.post("/api/documents", files={"file": (page.name, page.read_bytes(), "image/jpeg")},
+                       data={"dossier": f"HS-BON-MAT-{n}"})
+        assert r.status_code == 202, r.text
+        return wait_until_processed(staff, r.json()["items"][0]["id"])
+
+
+def test_the_signer_who_approved_is_told_why_and_a_batch_asks_first(station, browser, tmp_path):
+    mine, theirs = _clean_draft(station, tmp_path, 1), _clean_draft(station, tmp_path, 2)
+    with station.client("lan") as staff:
+        r = staff.post(f"/api/documents/{theirs['id']}/approve",
+                       json={"revision": 1, "confirmed": theirs["approval"]["flagged"]})
+        assert r.status_code == 200, r.text
+    ctx = browser.new_context(viewport={"width": 1366, "height": 768}, locale="vi-VN")
+    page = ctx.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    _login(page, station.url, "minh")
+    page.goto(f"{station.url}/documents/{mine['id']}")
+    for name in mine["approval"]["flagged"]:
+        page.check(f"#confirm-{name}")
+    page.click("#approve")
+    page.wait_for_selector("#doc[data-status='reviewed']")
+    page.click("#sign")
+    page.wait_for_selector("#toast.bad:has-text('nguyên tắc bốn mắt')")
+    assert "minh đã duyệt hồ sơ này" in page.locator("#toast").inner_text()
+    assert page.locator("#doc").get_attribute("data-status") == "reviewed"
+    _shot(page, tmp_path, "09-bon-mat")
+
+    asked: list[str] = []
+
+    def answer(dialog):
+        asked.append(dialog.message)
+        dialog.accept()
+
+    page.on("dialog", answer)
+    page.goto(station.url + "/queue")
+    for doc in (mine, theirs):
+        page.check(f".pick[value='{doc['id']}']")
+    page.click("#sign-selected")
+    page.wait_for_selector("#toast.bad:has-text('nguyên tắc bốn mắt')")  # all or nothing: none signed
+    assert asked[0].startswith("Ký số 2 hồ sơ sau?") and "HS-BON-MAT-1" in asked[0] and "HS-BON-MAT-2" in asked[0]
+    page.uncheck(f".pick[value='{mine['id']}']")
+    page.click("#sign-selected")
+    page.wait_for_selector(f".pick[value='{theirs['id']}']", state="detached", timeout=120_000)  # signed: reloaded
+    assert asked[1].startswith("Ký số 1 hồ sơ sau?") and "HS-BON-MAT-2" in asked[1] and "HS-BON-MAT-1" not in asked[1]
+    with station.client("ha") as auditor:
+        states = [auditor.get(f"/api/documents/{d['id']}").json()["status"] for d in (mine, theirs)]
+    assert states == ["reviewed", "signed"]
+    assert not errors, errors
+    ctx.close()

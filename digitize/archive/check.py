@@ -209,7 +209,7 @@ def _check_signatures(pkg, files: set[str], listed: dict, report: PackageCheck, 
         for s in verdict.signatures:
             report.signatures.append({"file": rel, **{k: s.as_json()[k] for k in (
                 "signer", "intact", "trusted", "covers_whole_file", "modified_after_signing", "signing_time",
-                "verdict")}})
+                "verdict", "cert_sha256", "kind")}})
             if not s.intact or s.modified_after_signing:
                 report.problems.append(f"signature broken: {rel}: {s.signer}: {'; '.join(s.reasons) or 'not intact'}")
         if not verdict.signatures:

@@ -24,6 +24,7 @@ PRONOM = {"pdfa-1b": ("PDF/A-1b", "fmt/354"), "pdfa-2b": ("PDF/A-2b", "fmt/477")
 
 # catalog event kinds -> PREMIS event types (id.loc.gov/vocabulary/preservation/eventType)
 _KIND_TO_PREMIS = {"stored": "ingestion", "signed": "digital signature generation", "approved": "validation",
+                   "field_confirmed": "validation",  # a person checked a flagged value as it is
                    "exported": "information package creation", "fixity": "fixity check"}
 
 

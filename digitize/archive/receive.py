@@ -64,11 +64,20 @@ def import_packages(store, paths: list[Path], trust_files: list[Path], username:
 def import_package(store, path: Path, roots, trust_files: list[Path], username: str) -> ImportResult:
     if not path.exists():
         raise PackageRefused(str(path), "no such package")
+    from digitize.signing.signers import demo_root
     from digitize.verify.files import load_trust
 
     # roots earlier imports were verified under count too (the station's import has no --trust)
     roots = list(roots) + load_trust(sorted((Path(store.keys_dir) / "trusted").glob("*.pem")))
-    pkg = open_package(path)
+    own = demo_root(Path(store.keys_dir))  # a package this office signed with its own demo key
+    if own is not None:
+        roots.append(own)
+    try:
+        pkg = open_package(path)
+    except PackageRefused:
+        raise
+    except InputError as e:  # not a ZIP, or not one package folder: refused like any other failed check
+        raise PackageRefused(str(path), f"refused, nothing imported: {str(e).split(': ', 1)[-1]}") from None
     try:
         return _import(store, pkg, path, roots, trust_files, username)
     finally:
@@ -132,7 +141,10 @@ def _documents(store, p: _Package, report: PackageCheck) -> tuple[list[ImportedD
     code = _text(root, "maHoSo")
     procedure = _text(root, "maThuTuc")
     trail = _audit_trail(p)
-    signers = {s["file"]: s for s in report.signatures}
+    signers: dict[str, dict] = {}
+    for s in report.signatures:  # the signer's signature, not a later document timestamp
+        if s.get("kind") != "document_timestamp":
+            signers.setdefault(s["file"], s)
     docs, writes = [], []
     for el in root.iter(f"{{{HS}}}taiLieu"):
         files = {t.get("vaiTro"): (t.text or "").strip() for t in el.iter(f"{{{HS}}}tepTin")}
@@ -148,8 +160,8 @@ def _documents(store, p: _Package, report: PackageCheck) -> tuple[list[ImportedD
                 o = _original(p, t, el)
                 originals.append(o)
                 writes.append((store.original_path(o.sha256, f".{o.ext}"), p.read((t.text or "").strip()), o.sha256))
-        rec = _record(el, p, code, procedure, pdf_rel, pdf_sha, originals, trail)
         sig = signers.get(pdf_rel, {})
+        rec = _record(el, p, code, procedure, pdf_rel, pdf_sha, originals, trail, sig.get("cert_sha256") or "")
         docs.append(ImportedDocument(rec, sig.get("verdict", "unsigned"), sig.get("signer", ""), originals,
                                      trail.get(el.get("id", ""), [])))
     if not docs:
@@ -172,13 +184,14 @@ def _original(p: _Package, t: ET.Element, doc: ET.Element) -> Original:
 
 
 def _record(el: ET.Element, p: _Package, code: str, procedure: str, pdf_rel: str, pdf_sha: str,
-            originals: list[Original], trail: dict) -> Record:
+            originals: list[Original], trail: dict, cert_sha256: str) -> Record:
+    """cert_sha256: of the signer certificate in the signed PDF, as verified on import (hoso.xml has none)."""
     fields = tuple(Field(f.get("ten", ""), (f.text or "").strip() or None, (f.text or "").strip(),
                          float(f.get("doTinCay") or 0), needs_review=f.get("canKiemTra") == "true")
                    for f in el.iter(f"{{{HS}}}truong"))
     sig_el = el.find(f"{{{HS}}}chuKySo")
     signature = None if sig_el is None else SignatureSummary((sig_el.text or "").strip(), sig_el.get("muc", ""),
-                                                             sig_el.get("thoiGian", ""), "")
+                                                             sig_el.get("thoiGian", ""), cert_sha256)
     doc_id = el.get("id") or _text(el, "maDinhDanh")
     events = trail.get(doc_id, [])
     created = next((at for at, kind, _ in events if kind == "stored"), "") or (signature.signing_time if signature

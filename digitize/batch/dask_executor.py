@@ -27,7 +27,7 @@ from digitize.stages import ingest
 try:  # the optional `cluster` extra; without it, asking for a cluster says which extra to install
     from distributed import Client, as_completed
 except ModuleNotFoundError:  # pragma: no cover - exercised only without the extra
-    Client = as_completed = None
+    Client = as_completed = None  # type: ignore[misc,assignment]
 
 Read = tuple[tuple[PageResult, ...], Assembled]  # a document's pages and its assembly
 

@@ -19,6 +19,7 @@ from digitize.errors import DigitizeError, UsageError
 from digitize.intake.folders import archive_children, dossiers_in, folder_scans
 from digitize.model import DocumentInput
 from digitize.stages.ingest import IMAGE_SUFFIXES
+from digitize.vn.text import bad_character
 
 # canonical column -> accepted header spellings (compared after folding, see _norm_header)
 ALIASES = {
@@ -193,6 +194,10 @@ def _manifest_items(rows, header, canon, root: Path, dated: bool, seen: set[str]
         try:
             if not code:
                 raise ValueError("empty dossier_code")
+            problem = bad_character(code, allowed="")
+            if problem:
+                code = repr(code)[1:-1]  # reported as escapes, never as the raw characters
+                raise ValueError(f"dossier_code has {problem}")
             if code in seen:
                 raise ValueError(f"duplicate dossier code {code}")
             issued = parse_date(values.get("issued_on"))
@@ -236,7 +241,10 @@ def resolve_paths(spec: str, root: Path) -> tuple[str, ...]:
 def read_folder(folder: Path) -> Iterator[Item]:
     """An archive folder (digitize.intake.folders): each sub-folder a dossier, each loose scan a dossier."""
     for dossier in dossiers_in(folder):
-        if not dossier.files:
+        problem = bad_character(dossier.code, allowed="")
+        if problem:
+            yield RowProblem(0, repr(dossier.code)[1:-1], f"{repr(str(dossier.folder))[1:-1]}: name has {problem}")
+        elif not dossier.files:
             yield RowProblem(0, dossier.code, f"{dossier.folder}: folder has no scans")
         else:
             yield DossierEntry(0, dossier.code, dossier.files)

@@ -221,10 +221,10 @@ def _to_process(source: Path, key: str, store: Store, options: BatchOptions, tel
                                                       and not options.retry_failed):
                 tell.dossier(DossierEvent(item.row, item.code, DossierStatus(status), reason, earlier=True))
                 continue
-        reason = not_valid_reason(item, options.valid_on)
-        if reason:
-            store.set_batch_item(key, item.code, DossierStatus.SKIPPED.value, reason)
-            tell.dossier(DossierEvent(item.row, item.code, DossierStatus.SKIPPED, reason))
+        not_valid = not_valid_reason(item, options.valid_on)
+        if not_valid:
+            store.set_batch_item(key, item.code, DossierStatus.SKIPPED.value, not_valid)
+            tell.dossier(DossierEvent(item.row, item.code, DossierStatus.SKIPPED, not_valid))
             continue
         yield item
 
@@ -240,7 +240,7 @@ def _settle(entry: DossierEntry, outcomes: list[Outcome], key: str, gate: Validi
         if expiry:
             expired.append(expiry)
             tell.document(DocumentEvent(entry.code, o, DocStatus.SKIPPED, expiry, at=now))
-        elif o.ok:
+        elif o.ok and o.record is not None:
             ok += 1
             qa = qa_selected(o.record.id, options.qa_rate, options.qa_seed)
             status = DocStatus.STORED if o.created else DocStatus.ALREADY_STORED
@@ -250,13 +250,13 @@ def _settle(entry: DossierEntry, outcomes: list[Outcome], key: str, gate: Validi
             errors.append(first)
             tell.document(DocumentEvent(entry.code, o, DocStatus.FAILED, first, at=now))
     if errors:
-        status, reason = DossierStatus.FAILED, errors[0] + (f" (+{len(errors) - 1} more)" if len(errors) > 1 else "")
+        settled, reason = DossierStatus.FAILED, errors[0] + (f" (+{len(errors) - 1} more)" if len(errors) > 1 else "")
     elif not ok and expired:
-        status, reason = DossierStatus.SKIPPED, expired[0]
+        settled, reason = DossierStatus.SKIPPED, expired[0]
     else:
-        status, reason = DossierStatus.DONE, ""
-    store.set_batch_item(key, entry.code, status.value, reason, ok)
-    tell.dossier(DossierEvent(entry.row, entry.code, status, reason, ok))
+        settled, reason = DossierStatus.DONE, ""
+    store.set_batch_item(key, entry.code, settled.value, reason, ok)
+    tell.dossier(DossierEvent(entry.row, entry.code, settled, reason, ok))
 
 
 def reason_kind(reason: str) -> str:

@@ -12,7 +12,7 @@ import typer
 from digitize.cli import common as c
 from digitize.cli.archive import export_eark
 from digitize.cli.errors import run_cli
-from digitize.errors import InputError, UsageError
+from digitize.errors import ExitCode, InputError, UsageError
 from digitize.intake.folders import expand_inputs
 from digitize.pipeline.scheduler import run_documents
 from digitize.store import open_store
@@ -31,7 +31,7 @@ def run(
     store: str = c.StoreOpt, as_json: bool = c.JsonOpt, debug: bool = c.DebugOpt,
     review: bool = typer.Option(False, "--review", help="Store unsigned drafts to check before signing (digitize review)"),
     keep_source: bool = typer.Option(False, "--keep-source/--no-keep-source", help=c.KEEP_SOURCE_HELP),
-    opts: c.ProcessingOptions = None,
+    opts: c.ProcessingOptions = c.GIVEN_BY_DECORATOR,
 ) -> None:
     """Process scans into the store: one result line per document."""
     # before the progress display: a signer may prompt
@@ -44,23 +44,31 @@ def run(
         for outcome in run_documents(docs, ctx.telling(c.PageProgress(progress))):
             failures += 0 if outcome.ok else 1
             c.emit(outcome, as_json, debug, show_fields=len(docs) <= 20)
-    raise typer.Exit(1 if failures else 0)
+    raise typer.Exit(ExitCode.of(bool(failures)))
 
 
 @store_app.command("ls")
-def store_ls(store: str = c.StoreOpt, as_json: bool = c.JsonOpt) -> None:
-    """List stored documents (one JSON object per line with --json)."""
+def store_ls(store: str = c.StoreOpt,
+             as_json: bool = typer.Option(False, "--json", help="One JSON object per stored document")) -> None:
+    """List stored documents: id (give it, or its start, to `store show`), dossier, type, pages,
+    status (draft, reviewed, signed, unsigned), signer and source file."""
     the_store = open_store(store)
+    rows = []
     for rec in the_store.records():
+        status, revision = the_store.review.state(rec.id)
         if as_json:
-            sys.stdout.write(json.dumps(rec.as_json(), ensure_ascii=False) + "\n")
+            data = {**rec.as_json(), "review_status": status, "revision": revision}
+            sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
         else:
-            sig = rec.signature.signer if rec.signature else "unsigned"
-            typer.echo(f"{rec.id}  {rec.dossier}  {rec.doc_type}  {rec.pages}p  {sig}  {rec.source}")
+            rows.append((rec.id, rec.dossier, rec.doc_type, str(rec.pages), status,
+                         rec.signature.signer if rec.signature else "-", rec.source))
+    if not as_json:
+        c.print_columns(("ID", "DOSSIER", "TYPE", "PAGES", "STATUS", "SIGNER", "SOURCE"), rows)
 
 
 @store_app.command("show")
-def store_show(doc_id: str, store: str = c.StoreOpt) -> None:
+def store_show(doc_id: str = typer.Argument(..., help="Document id as `store ls` shows it (or its first characters)"),
+               store: str = c.StoreOpt) -> None:
     """Show one document: record, fields, pages and events, as JSON."""
     the_store = open_store(store)
     rec = the_store.get(doc_id)

@@ -11,6 +11,7 @@ import typer
 from digitize.archive.check import verify_package
 from digitize.archive.export import export_packages
 from digitize.cli import common as c
+from digitize.errors import ExitCode
 from digitize.settings import organisation as default_organisation
 
 
@@ -40,4 +41,4 @@ def verify_packages(packages: list[Path], trust: list[Path], as_json: bool) -> N
                        f"checked, {len(r.signatures)} signature(s)", highlight=False)
         for p in r.problems:
             c.stderr.print(f"  {p}", highlight=False, markup=False)
-    raise typer.Exit(0 if all(r.ok for r in reports) else 1)
+    raise typer.Exit(ExitCode.of(not all(r.ok for r in reports)))

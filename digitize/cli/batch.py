@@ -13,11 +13,11 @@ from rich.progress import Progress
 from digitize.batch.manifest import count_dossiers, parse_date
 from digitize.batch.run import BatchOptions, parse_rate, run_batch
 from digitize.cli import common as c
-from digitize.errors import UsageError
+from digitize.errors import ExitCode, UsageError
 from digitize.intake.hotfolder import Watcher
 from digitize.reports.batch import BatchReport
 
-ValidOnOpt = typer.Option(None, "--valid-on", help="Keep dossiers valid on this date (YYYY-MM-DD or dd/mm/yyyy) [default: today]")
+ValidOnOpt = typer.Option(None, "--valid-on", help="Keep dossiers valid on this date (YYYY-MM-DD or dd/mm/yyyy; default: today)")
 ClusterOpt = typer.Option(None, "--cluster", help="Dask scheduler address tcp://HOST:PORT (inputs and store on a shared path)")
 ReportOpt = typer.Option(None, "--report", help="Write FILE.json, FILE.csv (fields, UTF-8 with BOM) and FILE.html")
 RetryOpt = typer.Option(False, "--retry-failed", help="Run dossiers that failed in an earlier run of this batch again")
@@ -59,11 +59,11 @@ def batch(
     retry_failed: bool = RetryOpt, qa_sample: str = QaOpt, qa_seed: str = QaSeedOpt,
     as_json: bool = c.JsonOpt, debug: bool = c.DebugOpt,
     keep_source: bool = typer.Option(True, "--keep-source/--no-keep-source", help=c.KEEP_SOURCE_HELP),
-    opts: c.ProcessingOptions = None,
+    opts: c.ProcessingOptions = c.GIVEN_BY_DECORATOR,
 ) -> None:
     """Process an archive: still-valid dossiers only, in parallel, resumable, with a report."""
     try:
-        day = parse_date(valid_on) if valid_on else date.today()
+        day = (parse_date(valid_on) if valid_on else None) or date.today()
     except ValueError as e:
         raise typer.BadParameter(str(e), param_hint="--valid-on") from None
     options = BatchOptions(day, retry_failed, parse_rate(qa_sample), qa_seed, cluster)
@@ -84,7 +84,7 @@ def batch(
     c.stderr.print(f"dossiers: {d['done']} done, {d['skipped']} skipped, {d['failed']} failed · "
                    f"{totals.pages} pages in {totals.seconds:.1f} s"
                    + (f" · report: {reporter.paths['html']}" if reporter else ""), highlight=False)
-    raise typer.Exit(1 if printer.failures else 0)
+    raise typer.Exit(ExitCode.of(bool(printer.failures)))
 
 
 @c.processing_command
@@ -97,7 +97,7 @@ def watch(
     review: bool = typer.Option(False, "--review", help="Store unsigned drafts to check before signing (digitize review)"),
     as_json: bool = c.JsonOpt, debug: bool = c.DebugOpt,
     keep_source: bool = typer.Option(False, "--keep-source/--no-keep-source", help=c.KEEP_SOURCE_HELP),
-    opts: c.ProcessingOptions = None,
+    opts: c.ProcessingOptions = c.GIVEN_BY_DECORATOR,
 ) -> None:
     """Intake hot folder: settled dossiers are processed and moved to done/ or failed/."""
     if not folder.is_dir():
@@ -106,7 +106,7 @@ def watch(
         watcher = Watcher(folder, c.keeping_originals(c.open_run(opts, store, review=review), keep_source), settle)
         watcher.run(once=once, poll=poll, report=lambda line: _watch_line(line, as_json))
     except KeyboardInterrupt:
-        raise typer.Exit(130) from None
+        raise typer.Exit(ExitCode.INTERRUPTED) from None
 
 
 def _watch_line(result, as_json: bool) -> None:

@@ -9,6 +9,7 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 import typer
 from rich.console import Console
@@ -20,29 +21,38 @@ from digitize.model import PageRef
 from digitize.pipeline.context import RunContext, RunEvents, Signing
 from digitize.pipeline.outcome import Outcome
 from digitize.profiles.loader import load_profiles as _load_profiles
-from digitize.settings import OCR_MODELS, Limits, Settings, default_jobs, ocr_model, organisation, profile_dirs
+from digitize.settings import (
+    Limits,
+    Settings,
+    SigningSettings,
+    default_jobs,
+    ocr_model,
+    ocr_tones,
+    organisation,
+    profile_dirs,
+)
 from digitize.store import Store, open_store
 
 stderr = Console(stderr=True)
 
 # Options shared by the processing commands (typer reads these defaults as declarations).
-StoreOpt = typer.Option(None, "--store", help="Store folder or postgresql:// URL [env DIGITIZE_STORE; default ./digitize-store]")
+StoreOpt = typer.Option(None, "--store", help="Store folder or postgresql:// URL (env DIGITIZE_STORE; default ./digitize-store)")
 ProfileOpt = typer.Option("auto", "--profile", help="Document type id, or auto to classify")
-ProfilesDirOpt = typer.Option(None, "--profiles", help="Extra folder of profile YAML files [env DIGITIZE_PROFILES]")
+ProfilesDirOpt = typer.Option(None, "--profiles", help="Extra folder of profile YAML files (env DIGITIZE_PROFILES)")
 SignOpt = typer.Option(True, "--sign/--no-sign", help="Sign each PDF (PAdES) with --signer")
 SignerOpt = typer.Option("demo", "--signer", help="demo | p12:PATH | pkcs11:module=...;token=...;key=...")
 PdfaOpt = typer.Option("2b", "--pdfa", help="PDF/A part and level: 1b, 2b or 3b")
-JobsOpt = typer.Option(0, "--jobs", "-j", help="Worker processes (default: all cores)")
+JobsOpt = typer.Option(0, "--jobs", "-j", help="Worker processes; 0: one per core")
 JsonOpt = typer.Option(False, "--json", help="One JSON object per document on stdout")
 DebugOpt = typer.Option(False, "--debug", help="Show tracebacks of internal errors")
 TsaOpt = typer.Option(None, "--tsa", help="RFC 3161 time-stamping URL (PAdES B-T)")
 LtvOpt = typer.Option(False, "--ltv", help="Embed validation data (B-LT) and a document time-stamp (B-LTA)")
 StampOpt = typer.Option(True, "--stamp/--no-stamp", help="Visible copy stamp top right of page 1")
-OrgOpt = typer.Option(None, "--organisation", help="Organisation name in the stamp [env DIGITIZE_ORGANISATION]")
+OrgOpt = typer.Option(None, "--organisation", help="Organisation named in the copy stamp and the packages (env DIGITIZE_ORGANISATION)")
 CopyFormOpt = typer.Option("SAO Y", "--copy-form", help="SAO Y, SAO LỤC or TRÍCH SAO")
 PostCorrectOpt = typer.Option(False, "--post-correct/--no-post-correct", help="Vietnamese syllable post-correction")
 RedoOcrOpt = typer.Option(False, "--redo-ocr", help="OCR pages that already have a text layer")
-OcrModelOpt = typer.Option(None, "--ocr-model", help="OCR model: fast or best [env DIGITIZE_OCR_MODEL]")
+OcrModelOpt = typer.Option(None, "--ocr-model", help="OCR model: fast or best (env DIGITIZE_OCR_MODEL)")
 
 
 @dataclass
@@ -63,17 +73,12 @@ class ProcessingOptions:
     ocr_model: str | None = None
 
     def settings(self) -> Settings:
-        if self.pdfa not in ("1b", "2b", "3b"):
-            raise typer.BadParameter(f"--pdfa must be 1b, 2b or 3b, not {self.pdfa!r}")
-        signing = {}
-        if self.sign:
-            signing = {"signer": self.signer.split(":", 1)[0], "tsa": bool(self.tsa), "ltv": self.ltv,
-                       "stamp": self.stamp, "organisation": self.organisation_name(), "copy_form": self.copy_form}
-        model = ocr_model(self.ocr_model)
-        if model not in OCR_MODELS:
-            raise typer.BadParameter(f"--ocr-model must be fast or best, not {model!r}")
+        signing = SigningSettings(
+            signer=self.signer.split(":", 1)[0], tsa=bool(self.tsa), ltv=self.ltv, stamp=self.stamp,
+            organisation=self.organisation_name(), copy_form=self.copy_form) if self.sign else None
         return Settings(pdfa=self.pdfa, profile=self.profile, sign=self.sign, redo_ocr=self.redo_ocr,
-                        ocr_model=model, post_correct=self.post_correct, limits=Limits(), signing=signing,
+                        ocr_model=ocr_model(self.ocr_model), post_correct=self.post_correct, ocr_tones=ocr_tones(),
+                        limits=Limits(), signing=signing,
                         profiles_dir=str(self.profiles_dir) if self.profiles_dir else None)
 
     def organisation_name(self) -> str:
@@ -91,6 +96,10 @@ _SHARED = (
     ("copy_form", str, CopyFormOpt), ("post_correct", bool, PostCorrectOpt), ("redo_ocr", bool, RedoOcrOpt),
     ("ocr_model", str, OcrModelOpt),
 )
+
+
+# the default of a processing command's `opts` parameter: processing_command always passes the real one
+GIVEN_BY_DECORATOR = cast("ProcessingOptions", None)
 
 
 def processing_command(func):
@@ -175,7 +184,7 @@ def error_line(text: str) -> str:
 def emit(outcome: Outcome, as_json: bool, debug: bool, show_fields: bool = False) -> None:
     """One line per document: JSON on stdout, or a readable line; errors always on stderr.
     `show_fields` lists the extracted fields under it, those to check marked, for staff at the desk."""
-    if outcome.ok:
+    if outcome.ok and outcome.record is not None:
         rec = outcome.record
         if as_json:
             sys.stdout.write(json.dumps(rec.as_json(), ensure_ascii=False) + "\n")
@@ -210,3 +219,10 @@ def page_progress(enabled: bool) -> Progress:
         TextColumn("{task.fields[rate]}"), TimeRemainingColumn(),
         console=stderr, disable=not enabled, transient=False,
     )
+
+
+def print_columns(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
+    """A plain table on stdout: a header row, columns two spaces apart, the last one as it is."""
+    widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(header[:-1])]
+    for row in [header, *rows]:
+        typer.echo("  ".join([v.ljust(w) for v, w in zip(row, widths)] + [row[-1]]).rstrip())

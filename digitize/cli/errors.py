@@ -34,5 +34,5 @@ def run_cli(app: Callable[[], object], argv: Sequence[str] | None = None) -> Non
     except Exception as e:  # a bug: one line, the traceback with --debug
         sys.exit(report(InternalError.wrap("digitize", e), debug))
     except KeyboardInterrupt:
-        sys.exit(130)
+        sys.exit(ExitCode.INTERRUPTED)
     sys.exit(ExitCode.OK)

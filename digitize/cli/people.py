@@ -11,7 +11,7 @@ import typer
 
 from digitize.cli import common as c
 from digitize.errors import ExitCode
-from digitize.review.lookup import find_person, this_office
+from digitize.review.lookup import EVENT, find_person, this_office
 from digitize.settings import acting_user
 from digitize.store import open_store
 from digitize.vn.persons import mask
@@ -27,6 +27,7 @@ def find(person: str = typer.Option(None, "--person", help="CCCD / số định 
          reason: str = typer.Option(None, "--reason", help="Why you look this person up (kept in the audit log)"),
          dossier: str = typer.Option(None, "--dossier", help="The dossier (mã hồ sơ) the look-up is for"),
          flagged: bool = typer.Option(False, "--flagged", help="List identifier fields that failed their check instead"),
+         lookups: int = typer.Option(0, "--lookups", help="List the last N look-ups (the audit log, masked) instead"),
          store: str = c.StoreOpt, as_json: bool = c.JsonOpt) -> None:
     """A person's records valid on a day: id, dossier, type, issued on, valid until, signature, office.
     Every look-up is an audit event (who, whose identifier — masked, when, why); a user may make
@@ -34,8 +35,10 @@ def find(person: str = typer.Option(None, "--person", help="CCCD / số định 
     the_store = open_store(store)
     if flagged:
         return _flagged(the_store, as_json)
+    if lookups:
+        return _lookups(the_store, lookups, as_json)
     if not person:
-        raise typer.BadParameter("give --person ID (or --flagged)")
+        raise typer.BadParameter("give --person ID (or --flagged, --lookups N)")
     found = find_person(the_store, person, _user(), reason or "", dossier or "", valid_on, doc_type)
     office = this_office()
     if as_json:
@@ -55,9 +58,18 @@ def _flagged(the_store, as_json: bool) -> None:
                    f"{row['document_id']}  {row['field']}  {row['value']}  {row['reason']}")
 
 
+def _lookups(the_store, last: int, as_json: bool) -> None:
+    for e in the_store.people.events_of(EVENT, last):
+        d = e["data"] or {}
+        typer.echo(json.dumps({"at": e["at"], "user": e["user"], **d}, ensure_ascii=False) if as_json else
+                   f"{e['at']}  {e['user'] or '-'}  {d.get('person', '?')}  {d.get('dossier') or d.get('reason') or '-'}  "
+                   f"{d.get('valid_on', '')}  {d.get('refused') or str(d.get('results', 0)) + ' record(s)'}")
+
+
 def import_(packages: list[Path] = typer.Argument(..., help="E-ARK package folders or ZIPs (store export --format eark-*)"),
             trust: list[Path] = typer.Option(None, "--trust", help="Also trust this root certificate (PEM/DER); repeatable"),
-            store: str = c.StoreOpt, as_json: bool = c.JsonOpt) -> None:
+            store: str = c.StoreOpt,
+            as_json: bool = typer.Option(False, "--json", help="One JSON object per package on stdout")) -> None:
     """Take in another office's packages: every checksum and signature checked first; a package that
     fails is refused whole (nothing of it lands); the same package twice is a no-op; a record already
     held (same signed PDF) is linked. Exit 0 only when every package was imported (or already was)."""
@@ -79,10 +91,10 @@ def import_(packages: list[Path] = typer.Argument(..., help="E-ARK package folde
             typer.echo(f"{path}: already imported, nothing added" if outcome.already else
                        f"{path}: {outcome.created} record(s) imported, {outcome.linked} already held (linked), "
                        f"from {outcome.organisation or 'an unnamed organisation'}")
-    raise typer.Exit(int(ExitCode.SOME_FAILED) if failed else 0)
+    raise typer.Exit(ExitCode.of(bool(failed)))
 
 
 def register(app: typer.Typer) -> None:
-    store_app = next(g.typer_instance for g in app.registered_groups if g.name == "store")
+    store_app = next(g.typer_instance for g in app.registered_groups if g.name == "store" and g.typer_instance)
     store_app.command("find")(find)
     store_app.command("import")(import_)

@@ -8,13 +8,14 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from digitize.errors import ExitCode
 from digitize.profiles.loader import BUILTIN_DIR, check_profiles, load_profiles, user_dirs
 
 stderr = Console(stderr=True)
 stdout = Console()
 profiles_app = typer.Typer(no_args_is_help=True, help="Document-type profiles: list, show, check.")
 
-DirOpt = typer.Option(None, "--profiles", help="Extra folder of profile YAML files [env DIGITIZE_PROFILES]")
+DirOpt = typer.Option(None, "--profiles", help="Extra folder of profile YAML files (env DIGITIZE_PROFILES)")
 JsonOpt = typer.Option(False, "--json", help="JSON on stdout")
 
 
@@ -81,4 +82,4 @@ def check(paths: list[Path] = typer.Argument(None, help="Profile files or folder
             stderr.print(f"[red]error:[/] {e}", highlight=False, soft_wrap=True)
     if not problems and not as_json:
         stderr.print("all profiles ok")
-    raise typer.Exit(1 if problems else 0)
+    raise typer.Exit(ExitCode.of(bool(problems)))

@@ -13,14 +13,14 @@ from rich.table import Table
 
 from digitize import settings
 from digitize.cli.archive import verify_packages
-from digitize.errors import InputError, UsageError
+from digitize.errors import ExitCode, InputError, UsageError
 from digitize.reports.audit import audit_report
 from digitize.store import open_store
 
 stderr = Console(stderr=True)
 keys_app = typer.Typer(no_args_is_help=True, help="Signing keys: the demo key, and what a PKCS#11 token holds.")
 
-StoreOpt = typer.Option(None, "--store", help="Store folder [env DIGITIZE_STORE; default ./digitize-store]")
+StoreOpt = typer.Option(None, "--store", help="Store folder or postgresql:// URL (env DIGITIZE_STORE; default ./digitize-store)")
 
 
 def register(app: typer.Typer) -> None:
@@ -75,11 +75,14 @@ def verify(
         verdicts = [verify_file(f, roots, store=the_store, **opts) for f in files]
     else:
         verdicts = verify_store(the_store, roots, **opts)
+    records = _records(verdicts, the_store)
     if as_json:
         for v in verdicts:
-            sys.stdout.write(json.dumps(v.as_json(), ensure_ascii=False) + "\n")
+            rec = records.get(v.file)
+            named = {"record_id": rec.id, "dossier": rec.dossier} if rec is not None else {}
+            sys.stdout.write(json.dumps({**v.as_json(), **named}, ensure_ascii=False) + "\n")
     else:
-        _print_table(verdicts)
+        _print_table(verdicts, records)
     if the_store is not None and not files or report is not None:
         _write_report(verdicts, report or Path(the_store.root) / "reports", the_store, lang)
     if etsi is not None:
@@ -88,21 +91,36 @@ def verify(
 
         etsi.write_text(etsi_report(verdicts), encoding="utf-8")
         stderr.print(f"ETSI TS 119 102-2 report: {etsi}", highlight=False)
-    raise typer.Exit(0 if verdicts and all(v.verdict.value == "valid" for v in verdicts) else 1)
+    raise typer.Exit(ExitCode.of(not verdicts or any(v.verdict.value != "valid" for v in verdicts)))
 
 
-def _print_table(verdicts) -> None:
+def _records(verdicts, store) -> dict:
+    """file -> the stored record it is the PDF of, for files the store knows."""
+    out = {}
+    for v in verdicts:
+        rec = store.get(v.store.record_id) if store is not None and v.store.record_id else None
+        if rec is not None:
+            out[v.file] = rec
+    return out
+
+
+def _print_table(verdicts, records: dict) -> None:
+    """One row per file; a stored one named by its record id and dossier, as `store ls` shows them."""
     # a pipe or log gets full rows; a terminal gets its own width
     out = Console() if sys.stdout.isatty() else Console(width=240, soft_wrap=True)
     table = Table(show_lines=False)
-    for col in ("file", "verdict", "signer", "level", "signing time", "PDF/A", "store", "reasons"):
-        table.add_column(col)
+    named = bool(records)
+    for col in (("id", "dossier") if named else ()) + ("file", "verdict", "signer", "level", "signing time",
+                                                         "PDF/A", "store", "reasons"):
+        table.add_column(col, overflow="fold" if col == "file" else "ellipsis")
     colours = {"valid": "green", "invalid": "red", "indeterminate": "yellow"}
     for v in verdicts:
         sig = next((s for s in reversed(v.signatures) if s.kind == "signature"), None)
         pdfa = f"{v.pdfa.claimed or '-'} {'ok' if v.pdfa.ok else ('problems' if v.pdfa.ok is False else '?')}"
         store = "-" if v.store.known is None else ("ok" if v.store.sha256_match else "MISMATCH" if v.store.known else "unknown")
-        table.add_row(v.file, f"[{colours[v.verdict.value]}]{v.verdict.value}[/]", sig.signer if sig else "-",
+        rec = records.get(v.file)
+        ids = ((rec.id, rec.dossier) if rec is not None else ("-", "-")) if named else ()
+        table.add_row(*ids, v.file, f"[{colours[v.verdict.value]}]{v.verdict.value}[/]", sig.signer if sig else "-",
                       sig.level if sig else "-", sig.signing_time if sig else "-", pdfa, store,
                       "\n".join(v.reasons) or "-")
     out.print(table)
@@ -120,19 +138,15 @@ def _write_report(verdicts, folder: Path, store, lang: str = "vi") -> None:
                                                      "policy": describe(),
                                                      "files": [v.as_json() for v in verdicts]},
                                                     ensure_ascii=False, indent=1), encoding="utf-8")
-    html = audit_report(verdicts, subtitle, lang, _record_labels(verdicts, store))
+    html = audit_report(verdicts, subtitle, lang, _record_labels(_records(verdicts, store)))
     base.with_suffix(".html").write_text(html, encoding="utf-8")
     stderr.print(f"audit report: {base}.json, {base}.html", highlight=False)
 
 
-def _record_labels(verdicts, store) -> dict:
+def _record_labels(records: dict) -> dict:
     """file -> dossier code and document ordinal, for files the store knows."""
-    out = {}
-    for v in verdicts:
-        rec = store.get(v.store.record_id) if store is not None and v.store.record_id else None
-        if rec is not None:
-            out[v.file] = {"dossier": rec.dossier, "document": rec.metadata.get("doc_ordinal") or rec.id[:12]}
-    return out
+    return {file: {"dossier": rec.dossier, "document": rec.metadata.get("doc_ordinal") or rec.id[:12]}
+            for file, rec in records.items()}
 
 
 @keys_app.command("demo")
@@ -150,7 +164,8 @@ def keys_demo(store: str = StoreOpt,
 
 
 @keys_app.command("show")
-def keys_show(store: str = StoreOpt, as_json: bool = typer.Option(False, "--json")) -> None:
+def keys_show(store: str = StoreOpt,
+              as_json: bool = typer.Option(False, "--json", help="The certificate's details as one JSON object")) -> None:
     """Show the demo certificate of a store: subject, issuer, validity, SHA-256 fingerprint."""
     # lazy: pyHanko takes ~0.5 s to import; only the key commands need it
     from pyhanko.keys import load_cert_from_pemder
@@ -169,7 +184,7 @@ def keys_show(store: str = StoreOpt, as_json: bool = typer.Option(False, "--json
 
 @keys_app.command("list")
 def keys_list(signer: str = typer.Option(..., "--signer", help="pkcs11:module=PATH;token=LABEL"),
-              as_json: bool = typer.Option(False, "--json")) -> None:
+              as_json: bool = typer.Option(False, "--json", help="One JSON object per key or certificate")) -> None:
     """List the keys and certificates on a PKCS#11 token (PIN from DIGITIZE_PIN or a prompt)."""
     # lazy: pyHanko takes ~0.5 s to import; only the key commands need it
     from digitize.signing.signers import SignerSpec, list_token

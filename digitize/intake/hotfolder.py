@@ -122,7 +122,7 @@ class Watcher:
             return
         for entry, outcomes in run_groups(todo, self.ctx):
             errors = [(o.error or "").splitlines()[0] for o in outcomes if not o.ok]
-            yield self._finish(entry, [o.record.id for o in outcomes if o.ok], errors)
+            yield self._finish(entry, [o.record.id for o in outcomes if o.ok and o.record is not None], errors)
 
     def _finish(self, entry: Path, ids: list[str], errors: list[str]) -> IntakeResult:
         status = FAILED if errors else DONE

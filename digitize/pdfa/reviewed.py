@@ -17,7 +17,8 @@ from xml.sax.saxutils import escape, unescape
 import pikepdf
 
 from digitize.errors import InputError
-from digitize.pdfa.xmp import DIGITIZE_NS, DIGITIZE_PROPERTIES
+from digitize.pdfa.xmp import DIGITIZE_NS, DIGITIZE_PROPERTIES, well_formed
+from digitize.vn.text import bad_character
 
 REVIEW_PROPERTIES = ("reviewedFields", "reviewRevision", "reviewedBy", "reviewedAt")
 FIELDS_NAME = "fields.json"
@@ -50,7 +51,12 @@ def reviewed_xmp(xmp: str, values: dict[str, str]) -> str:
 
 def with_reviewed_fields(pdf: bytes, fields: list[dict[str, Any]], revision: int, reviewed_by: list[str],
                          reviewed_at: str) -> bytes:
-    """`pdf` (an unsigned digitize PDF/A) with the reviewed field records in it."""
+    """`pdf` (an unsigned digitize PDF/A) with the reviewed field records in it. A value XML cannot hold is
+    refused naming its field, and the packet is parsed before it is written: no signature on false XMP."""
+    for f in fields:
+        problem = bad_character(str(f["value"])) if f["value"] is not None else None
+        if problem:
+            raise InputError(f"field {f['name']}", f"value has {problem}: correct it before signing")
     values = {
         "reviewedFields": json.dumps({f["name"]: f["value"] for f in fields}, ensure_ascii=False, default=str),
         "reviewRevision": str(revision),
@@ -59,7 +65,7 @@ def with_reviewed_fields(pdf: bytes, fields: list[dict[str, Any]], revision: int
     }
     with pikepdf.open(io.BytesIO(pdf)) as doc:
         xmp = bytes(doc.Root.Metadata.read_bytes()).decode("utf-8")
-        doc.Root.Metadata.write(reviewed_xmp(xmp, values).encode("utf-8"))
+        doc.Root.Metadata.write(well_formed(reviewed_xmp(xmp, values)))
         _replace_embedded_fields(doc, fields)
         out = io.BytesIO()
         doc.save(out, object_stream_mode=pikepdf.ObjectStreamMode.disable, compress_streams=True,

@@ -21,9 +21,9 @@ def _mark_alpha(text: str) -> Image.Image:
     """The text as an 8-bit alpha image, turned 30 degrees."""
     font = ImageFont.truetype(str(FONT), 160) if FONT.exists() else ImageFont.load_default(160)
     left, top, right, bottom = font.getbbox(text)
-    img = Image.new("L", (right - left + 80, bottom - top + 80), 0)
+    img = Image.new("L", (int(right - left) + 80, int(bottom - top) + 80), 0)
     ImageDraw.Draw(img).text((40 - left, 40 - top), text, fill=int(255 * OPACITY), font=font)
-    return img.rotate(30, expand=True, resample=Image.BICUBIC)
+    return img.rotate(30, expand=True, resample=Image.Resampling.BICUBIC)
 
 
 def _mark_xobject(pdf: pikepdf.Pdf, alpha: Image.Image) -> pikepdf.Stream:

@@ -6,10 +6,12 @@ validator rejects them as unknown.
 """
 from __future__ import annotations
 
+import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from xml.sax.saxutils import escape
 
+from digitize.errors import InputError
 from digitize.pdfa import namespaces as ns
 
 DIGITIZE_NS = ns.DIGITIZE
@@ -97,6 +99,20 @@ def _extension_schema() -> str:
     )
 
 
+def well_formed(xml: str) -> bytes:
+    """The packet as UTF-8, parsed once to be sure: a value with a character XML cannot hold (U+FFFE, a
+    control character, a lone surrogate) would make the file's metadata, and so its PDF/A claim, false.
+    Such a packet is never written (InputError)."""
+    try:
+        data = xml.encode("utf-8")
+        ET.fromstring(data)
+    except UnicodeEncodeError as e:
+        raise InputError("xmp", f"metadata holds a lone surrogate U+{ord(e.object[e.start]):04X}") from None
+    except ET.ParseError as e:
+        raise InputError("xmp", f"metadata would not be well-formed XML ({e})") from None
+    return data
+
+
 def build_xmp(meta: DocMeta, part: int, conformance: str) -> bytes:
     date = xmp_date(meta.created)
     custom = "".join(
@@ -130,4 +146,4 @@ def build_xmp(meta: DocMeta, part: int, conformance: str) -> bytes:
         + (" " * 99 + "\n") * 20  # padding lets a later writer update in place
         + '<?xpacket end="w"?>'
     )
-    return xml.encode("utf-8")
+    return well_formed(xml)

@@ -48,6 +48,7 @@ def _page_summary(p: PageResult) -> dict[str, Any]:
         "rotation": p.geometry.rotation, "deskew": round(p.geometry.deskew, 2),
         "warnings": [w.value for w in p.quality.warnings], "ocr_confidence": round(p.ocr.mean_confidence, 1),
         "brightness": round(p.quality.brightness, 1), "contrast": round(p.quality.contrast, 1),
+        "text": p.ocr.text,  # kept by the store for search, in the document's own transaction
     }
 
 
@@ -57,6 +58,7 @@ def _sign(pdf: bytes, signing: Signing | None) -> tuple[bytes, SignatureSummary 
     # lazy: pyHanko takes ~0.5 s to import, and unsigned runs (and `--help`) never need it
     from digitize.stages import sign
 
+    assert signing.signer is not None and signing.options is not None, "a signing run opens its signer first"
     return sign.sign_pdf(pdf, signing.signer, signing.options)
 
 

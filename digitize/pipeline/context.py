@@ -3,11 +3,17 @@ down from the CLI (or a test) through batch, intake and the scheduler."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING
 
 from digitize.model import PageRef
+from digitize.profiles.loader import ProfileSet
 from digitize.settings import Settings
 from digitize.store.protocol import DocumentWriter, Store
+
+if TYPE_CHECKING:  # pyHanko is loaded only by those who sign
+    from pyhanko.sign.signers import Signer
+
+    from digitize.stages.sign import SignOptions
 
 
 @dataclass
@@ -15,8 +21,8 @@ class Signing:
     """A ready signer (opened once per run) and its options (digitize.stages.sign.SignOptions).
     `review`: store each document as an unsigned draft; it is signed once reviewed (digitize.review)."""
 
-    signer: Any
-    options: Any
+    signer: Signer | None  # None with `review`: drafts now, signed later by whoever holds the key
+    options: SignOptions | None
     review: bool = False
 
 
@@ -34,7 +40,7 @@ class RunEvents:
 class RunContext:
     settings: Settings
     store: Store
-    profiles: Any = None  # the profile set (digitize.profiles.loader); None: no field extraction
+    profiles: ProfileSet | None = None  # None: no field extraction
     signing: Signing | None = None  # None: documents are stored unsigned
     jobs: int = 1  # worker processes for page work (1: in this process)
     events: RunEvents = field(default_factory=RunEvents)

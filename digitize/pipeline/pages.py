@@ -40,7 +40,7 @@ def process_page(ref: PageRef, settings: Settings) -> PageResult:
         geo, words = Geometry(), poppler.text_layer(ref.path, ref.page, w, h)
     else:
         page, geo = geometry.straighten(page, settings) if settings.deskew or settings.orient else (page, Geometry())
-        words = ocr.recognise(page, settings.ocr_lang, settings.ocr_model)
+        words = ocr.recognise(page, settings.ocr_lang, settings.ocr_model, settings.ocr_tones)
     jpeg = page.encoded
     if jpeg is None:
         ok, buf = cv2.imencode(".jpg", page.image, [cv2.IMWRITE_JPEG_QUALITY, settings.jpeg_quality])

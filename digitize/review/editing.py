@@ -124,7 +124,7 @@ def change_type(review, actor, doc_id: str, revision: int, doc_type: str) -> int
     if doc_type == rec.doc_type:
         return revision
     current = {f.name: f for f in rec.fields}
-    fields = {}
+    fields: dict[str, Field] = {}
     for f in rec.fields:
         checked = check_value(profile, f.name, f.value, {**current, **fields})
         fields[f.name] = replace(checked, raw=f.raw, confidence=f.confidence, box=f.box, page=f.page)

@@ -1,7 +1,8 @@
 """The review flow on a store: read a record with its status and revision, change fields, approve,
 sign. Each change is a new revision made on a named revision (a stale one is refused), and an audit
-event with its user. Signing puts the reviewed values into the draft PDF/A and signs that, so the
-signature covers what was reviewed.
+event with its user. Approval and signing follow the rules of digitize.review.approval (fields checked,
+four eyes, values XML can hold). Signing puts the reviewed values into the draft PDF/A and signs that,
+so the signature covers what was reviewed.
 """
 from __future__ import annotations
 
@@ -11,11 +12,16 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
-from digitize.errors import InputError, SigningError
+from digitize.errors import ConflictError, InputError, SigningError
 from digitize.model import Field, Record
 from digitize.pdfa.reviewed import with_reviewed_fields
-from digitize.review.roles import require
+from digitize.pipeline.context import Signing
+from digitize.profiles.loader import ProfileSet
+from digitize.review import approval
+from digitize.review.approval import FourEyes
+from digitize.review.roles import Forbidden, require
 from digitize.stages.extract.entered import check_value
+from digitize.store.protocol import Store
 from digitize.store.reviews import RevisionConflict, now
 
 ID_RE = re.compile(r"^[0-9a-f]{20}$")
@@ -47,10 +53,12 @@ class Review:
 
     _sign_lock = threading.Lock()  # one token session: signatures are made one at a time
 
-    def __init__(self, store, profiles=None, signing=None):
+    def __init__(self, store: Store, profiles: ProfileSet | None = None, signing: Signing | None = None,
+                 four_eyes: bool = True):
         self.store = store
         self.profiles = profiles
-        self.signing = signing  # digitize.pipeline.context.Signing, opened once at start
+        self.signing = signing  # opened once at start
+        self.four_eyes = four_eyes  # False: this station (`serve --no-four-eyes`) lets one person approve and sign
 
     # --- reads -------------------------------------------------------------------------------
 
@@ -69,8 +77,23 @@ class Review:
         data = rec.as_json()
         data.update(status=status, revision=revision, fields={f.name: field_object(f) for f in rec.fields},
                     needs_review=any(f.needs_review for f in rec.fields), created_at=rec.created_at,
-                    page_details=self.store.pages(rec.id), metadata=rec.metadata)
+                    page_details=self.store.pages(rec.id), metadata=rec.metadata,
+                    approval=self._approval_state(rec))
         return data
+
+    def _approval_state(self, rec: Record) -> dict[str, list[str]]:
+        """What the page needs to enable approval: required fields, flagged ones, those a person edited."""
+        profile = self._profile(rec.doc_type)
+        events = self.store.events(rec.id)
+        missing, unconfirmed = approval.approval_gaps(rec.fields, profile, events, ())
+        return {"required": [s.name for s in profile.fields if s.required] if profile is not None else [],
+                "missing": missing, "flagged": [f.name for f in rec.fields if f.needs_review],
+                "edited": sorted(approval.edited_fields(events) & {f.name for f in rec.fields}),
+                "unconfirmed": unconfirmed}
+
+    def four_eyes_on(self) -> bool:
+        """The rule holds unless this station or the store's setting turned it off."""
+        return self.four_eyes and self.store.review.setting("four_eyes") != "off"
 
     def history(self, doc_id: str) -> list[dict[str, Any]]:
         rec = self.record(doc_id)
@@ -78,9 +101,10 @@ class Review:
                 for e in self.store.events(rec.id)]
 
     def listing(self, status=None, dossier=None, needs_review=None, q=None, page: int = 1,
-                per_page: int = 50) -> dict[str, Any]:
+                per_page: int = 50, **filters) -> dict[str, Any]:
+        """One page of documents; `filters`: doc_type, date_from, date_to, user (store.search.Filters)."""
         rows, total = self.store.review.search(status, dossier, needs_review, q, (max(1, page) - 1) * per_page,
-                                               per_page)
+                                               per_page, **filters)
         items = []
         for doc_id, st, rev in rows:
             rec = self.store.review.record(doc_id)
@@ -120,6 +144,7 @@ class Review:
         fields = {f.name: f for f in rec.fields}
         profile = self._profile(rec.doc_type)
         events = []
+        approval.check_field_count(rec.id, len(changes))
         for name, value in changes.items():
             if not isinstance(name, str) or not re.fullmatch(r"[a-z0-9_]{1,64}", name):
                 raise InputError(str(name)[:64], "a field name is lower-case letters, digits and _")
@@ -130,23 +155,31 @@ class Review:
                 del fields[name]
                 events.append(("field_removed", {"field": name, "old": old.value, "ocr": old.raw}))
                 continue
-            new = check_value(profile, name, str(value), fields)
+            new = check_value(profile, name, approval.clean_value(name, str(value)), fields)
             fields[name] = new
             events.append(("field_changed" if old else "field_added",
                            {"field": name, "old": old.value if old else None, "new": new.value,
                             "ocr": old.raw if old else "", "valid": new.valid, "reason": new.reason}))
         if not events:
             return revision
+        approval.check_field_count(rec.id, len(fields))
         return self.store.review.change(rec.id, revision, actor.name, status="draft",
                                         fields=list(fields.values()), events=events)
 
-    def approve(self, actor: Actor, doc_id: str, revision: int) -> int:
+    def approve(self, actor: Actor, doc_id: str, revision: int, confirmed: list[str] = ()) -> int:
+        """Approve a draft: refused (ApprovalIncomplete) while a required field has no value or a flagged
+        field was neither corrected by a person nor named in `confirmed`; each confirmation is an event."""
         require(actor.role, "approve", actor.name)
         rec = self.record(doc_id)
         self._editable(rec, revision, "draft")
+        confirmed = list(dict.fromkeys(str(n) for n in confirmed))
+        approval.check_approval(rec.id, rec.fields, self._profile(rec.doc_type), self.store.events(rec.id),
+                                confirmed)
         flagged = [f.name for f in rec.fields if f.needs_review]
+        values = {f.name: f.value for f in rec.fields}
+        events = [("field_confirmed", {"field": n, "value": values[n]}) for n in confirmed]
         return self.store.review.change(rec.id, revision, actor.name, status="reviewed",
-                                        events=[("approved", {"flagged": flagged})])
+                                        events=events + [("approved", {"flagged": flagged, "confirmed": confirmed})])
 
     def sign(self, actor: Actor, doc_id: str, revision: int | None = None) -> int:
         """Sign a reviewed record: the draft PDF/A with the reviewed values in it, then PAdES."""
@@ -157,6 +190,7 @@ class Review:
         status, current = self.store.review.state(rec.id)
         revision = current if revision is None else revision
         self._editable(rec, revision, "reviewed")
+        self._check_four_eyes(actor, rec.id, revision)
         from digitize.stages.sign import sign_pdf  # pyHanko: loaded only by those who sign
 
         reviewers = sorted({r["user"] for r in self.store.review.revisions(rec.id) if r["user"]})
@@ -171,13 +205,47 @@ class Review:
                                         events=[("signed", {"sha256": sha, "draft_sha256": rec.sha256,
                                                             "signer": summary.signer, "level": summary.level})])
 
-    def sign_many(self, actor: Actor, ids: list[str]) -> list[dict[str, Any]]:
-        """Sign each approved record; one result per id, the rest go on when one fails."""
+    def _check_four_eyes(self, actor: Actor, doc_id: str, revision: int) -> None:
+        if not self.four_eyes_on():
+            return
+        why = approval.four_eyes_reason(actor.name, self.store.events(doc_id), revision)
+        if why:
+            raise FourEyes(doc_id, why)
+
+    def check_batch(self, actor: Actor, items: list[tuple[str, int]]) -> None:
+        """Before a batch signs anything: every item is still reviewed at the revision named (else
+        BatchMoved naming them all) and the signer may sign each (else FourEyes)."""
+        require(actor.role, "sign", actor.name)
+        moved = []
+        for doc_id, revision in items:
+            rec = self.record(doc_id)
+            status, current = self.store.review.state(rec.id)
+            if status != "reviewed" or current != revision:
+                moved.append({"id": rec.id, "revision": revision, "current": current, "status": status})
+        if moved:
+            raise BatchMoved(moved)
+        for doc_id, revision in items:
+            self._check_four_eyes(actor, doc_id, revision)
+
+    def sign_many(self, actor: Actor, items: list[tuple[str, int | None]]) -> list[dict[str, Any]]:
+        """Sign each (id, revision) (None: the current one); one result per item, the rest go on when one fails."""
         require(actor.role, "sign", actor.name)
         results = []
-        for doc_id in ids:
+        for doc_id, revision in items:
             try:
-                results.append({"id": doc_id, "status": "signed", "revision": self.sign(actor, str(doc_id))})
-            except (InputError, RevisionConflict, SigningError) as e:
+                results.append({"id": doc_id, "status": "signed", "revision": self.sign(actor, str(doc_id), revision)})
+            except (InputError, ConflictError, SigningError, Forbidden) as e:
                 results.append({"id": str(doc_id)[:40], "status": "error", "error": str(e)})
         return results
+
+
+class BatchMoved(RevisionConflict):
+    """Records of a batch that are no longer reviewed at the revision the signer saw: nothing was signed."""
+
+    def __init__(self, moved: list[dict[str, Any]]):
+        names = ", ".join(f"{m['id'][:8]} r{m['revision']} (now r{m['current']} {m['status']})" for m in moved)
+        super().__init__("sign", f"{len(moved)} record(s) changed since they were listed, nothing was signed: {names}")
+        self.moved = moved
+
+    def __reduce__(self):
+        return (type(self), (self.moved,))

@@ -24,12 +24,22 @@ from digitize.review.joining import join_images
 from digitize.review.pages import prepare_views
 from digitize.stages import ingest
 from digitize.tools.files import sha256_file, sniff
+from digitize.vn.text import bad_character
 
 SUFFIX = {"jpeg": ".jpg", "png": ".png", "tiff": ".tif", "pdf": ".pdf"}
 
 
 def _shown(filename: str | None) -> str:
     return os.path.basename(filename or "upload").strip()[:120] or "upload"
+
+
+def _checked_names(filename: str | None, dossier: str | None) -> str:
+    """The file's name as shown; refused when it or the dossier code holds a NUL or control character."""
+    for what, text in (("file name", filename or ""), ("dossier code", dossier or "")):
+        problem = bad_character(text, allowed="")
+        if problem:
+            raise InputError(repr(text)[1:-1][:120], f"{what} has {problem}")
+    return _shown(filename)
 
 
 def duplicate_of(store, doc_id: str, source_sha256: str) -> dict | None:
@@ -74,7 +84,7 @@ class Intake:
 
     def submit(self, store, filename: str, data: bytes, dossier: str | None, profile: str | None) -> Job:
         """Check and keep one upload; raises InputError (naming the file) when it is refused."""
-        shown = _shown(filename)
+        shown = _checked_names(filename, dossier)
         settings = self._settings(shown, profile)
         sha, original = self._keep(store, shown, data, settings)
         return self._queue_document(store, shown, sha, original, (dossier or Path(shown).stem)[:120], settings,
@@ -84,7 +94,7 @@ class Intake:
                       profile: str | None) -> Job:
         """Several images, each checked and kept as it came, joined in the order given as the pages
         of ONE document (a PDF of the images, lossless: img2pdf embeds JPEGs as they are)."""
-        names = [_shown(name) for name, _ in files]
+        names = [_checked_names(name, dossier) for name, _ in files]
         settings = self._settings(names[0], profile)
         for name, data in files:
             kind = sniff(data[:1024])

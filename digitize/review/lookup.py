@@ -86,17 +86,31 @@ def reuse(store, doc_id: str, dossier: str, user: str, reason: str = "") -> dict
     dossier = dossier.strip()[:80]
     if not dossier:
         raise UsageError("dossier", "name the dossier the record is attached to")
+    if rec.signature is None:  # only a signed digitised copy stands in for the paper
+        raise UsageError(doc_id, "not signed: only a signed record can be reused")
     today = dt.date.today().isoformat()
     issued, until = validity(rec.metadata, rec.valid_until, {f.name: f.value for f in rec.fields})
     if (until and until < today) or (issued and issued > today):
         raise UsageError(doc_id, f"not valid today (valid until {until})" if until and until < today
                          else f"not yet issued (issued on {issued})")
+    answer = {"id": rec.id, "dossier": dossier, "doc_type": rec.doc_type, "valid_until": until, "reused": True}
+    if any(r["id"] == rec.id for r in reuses(store, dossier)):
+        return {**answer, "already": True}  # attached before: one reference is enough
     store.log("record_reused", rec.id, user, dossier=dossier, reason=reason.strip()[:200],
               note="đã có bản số hóa còn hiệu lực", valid_until=until or "")
-    return {"id": rec.id, "dossier": dossier, "doc_type": rec.doc_type, "valid_until": until, "reused": True}
+    return {**answer, "already": False}
 
 
 def reuses(store, dossier: str) -> list[dict[str, Any]]:
-    """Records attached to a dossier by reference."""
-    return [{"id": e["document_id"], "at": e["at"], "user": e["user"]}
-            for e in store.events() if e["kind"] == "record_reused" and (e["data"] or {}).get("dossier") == dossier]
+    """Records attached to a dossier by reference, first attached first, with what the dossier page shows."""
+    out: dict[str, dict[str, Any]] = {}
+    for e in store.people.events_of("record_reused"):
+        if (e["data"] or {}).get("dossier") != dossier or e["document_id"] in out:
+            continue
+        rec = store.get(e["document_id"])
+        issued, until = validity(rec.metadata, rec.valid_until, {f.name: f.value for f in rec.fields}) if rec else \
+            (None, None)
+        out[e["document_id"]] = {"id": e["document_id"], "at": e["at"], "user": e["user"],
+                                 "doc_type": rec.doc_type if rec else "", "issued_on": issued, "valid_until": until,
+                                 "office": (rec.metadata.get("imported_from") or "") if rec else ""}
+    return list(out.values())

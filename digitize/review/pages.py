@@ -36,7 +36,7 @@ def page_image(pdf_path: str, sha: str, page_no: int, width: int = SCREEN_WIDTH)
         images = list(page.images.values())
         if not images:
             raise InputError(f"page {page_no}", "page has no image")
-        raw = pikepdf.PdfImage(images[0])
+        raw = pikepdf.PdfImage(images[0])  # type: ignore[arg-type]  # page.images holds streams
         full_w, full_h = (raw.height, raw.width) if turn % 180 else (raw.width, raw.height)
         if raw.filters == ["/DCTDecode"] and full_w <= width and not turn:
             data = bytes(images[0].read_raw_bytes())  # the scanner's JPEG as it is
@@ -51,6 +51,7 @@ def page_image(pdf_path: str, sha: str, page_no: int, width: int = SCREEN_WIDTH)
 
 
 def _scaled_jpeg(image, raw, width: int, turn: int) -> bytes:
+    img: Image.Image
     if raw.filters == ["/DCTDecode"]:
         img = Image.open(io.BytesIO(bytes(image.read_raw_bytes())))
         img.draft("RGB", (width, width * 2))  # decode at 1/2, 1/4...: a fraction of the work
@@ -60,7 +61,7 @@ def _scaled_jpeg(image, raw, width: int, turn: int) -> bytes:
     if turn:
         img = img.rotate(-turn, expand=True)  # /Rotate turns clockwise; PIL turns counter-clockwise
     if img.width > width:
-        img = img.resize((width, round(img.height * width / img.width)), Image.LANCZOS)
+        img = img.resize((width, round(img.height * width / img.width)), Image.Resampling.LANCZOS)
     buf = io.BytesIO()
     img.save(buf, "JPEG", quality=80)
     return buf.getvalue()

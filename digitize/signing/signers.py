@@ -193,7 +193,7 @@ def open_signer(spec: SignerSpec, keys_dir: Path, prompt: bool = True) -> signer
 
 def _token_session(spec: SignerSpec, pin: str | None):
     where = f"pkcs11:{spec.token or spec.module}"
-    if not Path(spec.module or "").is_file():
+    if not spec.module or not Path(spec.module).is_file():
         raise SigningError(str(spec.module), "PKCS#11 module not found")
     try:
         return open_pkcs11_session(spec.module, token_criteria=TokenCriteria(label=spec.token) if spec.token else None,

@@ -241,8 +241,8 @@ def _drawn_image(page, images: list):
     if len(images) != 1:
         return None
     try:
-        ops = [(str(op), [float(v) for v in operands if isinstance(v, (int, float, Decimal))])
-               for operands, op in pikepdf.parse_content_stream(page)]
+        ops = [(str(ins.operator), [float(v) for v in ins.operands if isinstance(v, (int, float, Decimal))])
+               for ins in pikepdf.parse_content_stream(page)]
     except pikepdf.PdfError:
         return None
     names = [op for op, _ in ops]

@@ -98,7 +98,7 @@ def is_bilevel(image: np.ndarray) -> bool:
     if sample.ndim == 3:
         sample = cv2.cvtColor(sample, cv2.COLOR_BGR2GRAY)
     pure = np.count_nonzero(sample == 0) + np.count_nonzero(sample == 255)
-    return pure >= BILEVEL_SHARE * sample.size
+    return bool(pure >= BILEVEL_SHARE * sample.size)
 
 
 def _downscale(image: np.ndarray, dpi: float) -> np.ndarray:
@@ -120,7 +120,7 @@ def _is_colour(small: np.ndarray) -> bool:
         return True
     if float(np.percentile(spread, 99)) >= COLOUR_SPREAD:
         return True
-    return np.count_nonzero(spread >= 40) >= COLOUR_MARK_SHARE * spread.size
+    return bool(np.count_nonzero(spread >= 40) >= COLOUR_MARK_SHARE * spread.size)
 
 
 def _ink(grey: np.ndarray) -> tuple[np.ndarray, int, tuple[int, int, int, int]]:

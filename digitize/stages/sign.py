@@ -111,6 +111,8 @@ def sign_pdf(pdf: bytes, signer: signers.Signer, options: SignOptions = SignOpti
     except Exception as e:  # network, token, chain: name the class only, library text may quote paths or data
         raise SigningError("sign", f"signing failed at level {level}: {type(e).__name__}: {_short(e)}") from None
     cert = signer.signing_cert
+    if cert is None:  # open_signer loads it up front; a signer without one cannot have signed
+        raise SigningError("sign", "the signer has no certificate")
     summary = SignatureSummary(
         signer=signer_name(cert),
         level=level,

@@ -66,7 +66,7 @@ class Catalog:
     """The SQL both backends share; a backend gives the connection and, if needed, its placeholder."""
 
     shared = False  # other coordinators may write the same catalog at once
-    search_index = search.SqliteIndex()  # the backend's full-text index (digitize.store.search)
+    search_index: search.SqliteIndex | search.PostgresIndex = search.SqliteIndex()  # the backend's full-text index (digitize.store.search)
 
     def __init__(self, conn, object_path: Callable[[str], Path] | None = None):
         self.conn = conn
@@ -184,7 +184,8 @@ class Catalog:
 
     def insert_rows(self, cur, rec: Record, pages: list[dict[str, Any]], event: dict[str, Any], draft: bool = False,
                     username: str | None = None, original=None, originals=()) -> None:
-        """A document's rows inside the caller's transaction (insert; a package import writes several)."""
+        """A document's rows inside the caller's transaction (insert; a package import writes several).
+        A page's "text" (its OCR text) is kept for search, not in the page's summary."""
         cur.execute(
             self._sql(f"INSERT INTO documents ({_DOC_COLUMNS}) VALUES ({', '.join('?' * 14)})"),
             (rec.id, rec.dossier, rec.source, rec.source_sha256, rec.settings_key, rec.doc_type,
@@ -200,8 +201,10 @@ class Catalog:
                  int(f.valid), int(f.needs_review), f.reason),
             )
         for i, p in enumerate(pages, 1):
+            summary = {k: v for k, v in p.items() if k != "text"}
             cur.execute(self._sql("INSERT INTO pages VALUES (?, ?, ?, ?)"),
-                        (rec.id, i, p.get("source", ""), json.dumps(p, ensure_ascii=False)))
+                        (rec.id, i, p.get("source", ""), json.dumps(summary, ensure_ascii=False)))
+        reviews.insert_text(cur, self._sql, rec.id, [p["text"] for p in pages if "text" in p])
         cur.execute(
             self._sql("INSERT INTO dossiers (code, metadata, created_at) SELECT ?, ?, ? "
                       "WHERE NOT EXISTS (SELECT 1 FROM dossiers WHERE code = ?)"),

@@ -17,6 +17,7 @@ from digitize.errors import StoreError
 from digitize.model import Record
 from digitize.store import faults, imports
 from digitize.store.catalog import Catalog
+from digitize.store.imports import ImportedDocument, ImportResult
 from digitize.store.people import PeopleCatalog
 from digitize.store.reviews import ReviewCatalog
 
@@ -82,8 +83,8 @@ class CatalogStore:
     def imports(self) -> list[dict[str, Any]]:
         return imports.listing(self._catalog)
 
-    def import_package(self, result: imports.ImportResult, docs: list[imports.ImportedDocument],
-                       files: list[tuple[Path, bytes | Path, str]], username: str) -> imports.ImportResult:
+    def import_package(self, result: ImportResult, docs: list[ImportedDocument],
+                       files: list[tuple[Path, bytes | Path, str]], username: str) -> ImportResult:
         """Another office's package: its files (target, bytes or a checked file, sha256) first, then
         every record in one catalog transaction (digitize.store.imports)."""
         for target, data, sha in files:

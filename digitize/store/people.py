@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -85,6 +86,44 @@ def index_document(catalog, cur, doc_id: str, values: dict[str, Any], metadata: 
             cur.execute(sql("INSERT INTO person_index (person, kind, document_id, field, issued_on, valid_until) "
                             "VALUES (?, ?, ?, ?, ?, ?)"), (k.key, k.kind, doc_id, k.field, issued, until))
     return flagged
+
+
+def index_many(catalog, documents: Iterable[tuple[str, dict[str, Any], dict[str, Any], str | None]],
+               chunk: int = 5000) -> int:
+    """Index many documents at once, in one transaction, rows written in chunks (a large backfill, the
+    bench's generated set). Each item: (document id, field values, metadata, valid until) of a document
+    not indexed yet. Returns the rows written; numbers that fail their check go to person_flags."""
+    sql, cur = catalog._sql, catalog.conn.cursor()
+    put = sql("INSERT INTO person_index (person, kind, document_id, field, issued_on, valid_until) "
+              "VALUES (?, ?, ?, ?, ?, ?)")
+    flag = sql("INSERT INTO person_flags (document_id, field, kind, value, reason) VALUES (?, ?, ?, ?, ?)")
+    rows: list[tuple] = []
+    flags: list[tuple] = []
+    written = 0
+    try:
+        for doc_id, values, metadata, valid_until in documents:
+            issued, until = validity(metadata, valid_until, values)
+            seen = set()
+            for k in person_keys(values):
+                if not k.valid:
+                    flags.append((doc_id, k.field, k.kind, k.value, k.reason))
+                elif (k.key, k.field) not in seen:
+                    seen.add((k.key, k.field))
+                    rows.append((k.key, k.kind, doc_id, k.field, issued, until))
+            if len(rows) >= chunk:
+                cur.executemany(put, rows)
+                written += len(rows)
+                rows = []
+        if rows:
+            cur.executemany(put, rows)
+            written += len(rows)
+        if flags:
+            cur.executemany(flag, flags)
+        catalog.conn.commit()
+    except Exception:
+        catalog.conn.rollback()
+        raise
+    return written
 
 
 def index_record(catalog, cur, rec) -> list[PersonKey]:
@@ -181,6 +220,16 @@ class PeopleCatalog:
         rows = [{"document_id": d, "field": f, "kind": k, "value": v, "reason": r} for d, f, k, v, r in cur.fetchall()]
         self.conn.commit()
         return rows
+
+    def events_of(self, kind: str, limit: int | None = None) -> list[dict[str, Any]]:
+        """The events of one kind (look-ups, reuses), oldest first; the last `limit` when given."""
+        cur = self.conn.cursor()
+        sql = "SELECT at, kind, document_id, data, username FROM events WHERE kind = ? ORDER BY at DESC"
+        cur.execute(self._sql(sql + (f" LIMIT {int(limit)}" if limit else "")), (kind,))
+        rows = [{"at": a, "kind": k, "document_id": d, "data": json.loads(x), "user": u}
+                for a, k, d, x, u in cur.fetchall()]
+        self.conn.commit()
+        return rows[::-1]
 
     def recent_events(self, kind: str, username: str, since: str) -> int:
         """How many events of `kind` the user caused since the ISO time (the look-up rate limit)."""

@@ -6,9 +6,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from digitize.model import Record
+
+if TYPE_CHECKING:
+    from digitize.store.people import PeopleCatalog
+    from digitize.store.reviews import ReviewCatalog
 
 
 class DocumentWriter(Protocol):
@@ -66,13 +70,13 @@ class Store(DocumentWriter, Protocol):
     # --- review (digitize.store.reviews) -----------------------------------------------------
 
     @property
-    def review(self) -> Any:
-        """Document status and revisions, users, page text for search (a ReviewCatalog)."""
+    def review(self) -> ReviewCatalog:
+        """Document status and revisions, users, page text for search."""
         ...
 
     @property
-    def people(self) -> Any:
-        """The person index: a person's records valid on a date (a store.people.PeopleCatalog)."""
+    def people(self) -> PeopleCatalog:
+        """The person index: a person's records valid on a date."""
         ...
 
     def imported(self, import_id: str) -> bool:

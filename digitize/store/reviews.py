@@ -14,7 +14,7 @@ import json
 from datetime import datetime, timezone
 from typing import Any
 
-from digitize.errors import StoreError
+from digitize.errors import ConflictError
 from digitize.model import Field
 from digitize.store import people, search
 
@@ -30,6 +30,9 @@ REVIEW_SCHEMA = [
     """CREATE TABLE IF NOT EXISTS document_text (
         document_id TEXT NOT NULL, page_no INTEGER NOT NULL, text TEXT NOT NULL,
         PRIMARY KEY (document_id, page_no))""",
+    # station rules an office sets for its store (four_eyes ...): the current value; each change is an event
+    """CREATE TABLE IF NOT EXISTS station_settings (
+        name TEXT PRIMARY KEY, value TEXT NOT NULL, username TEXT NOT NULL, at TEXT NOT NULL)""",
 ]
 # (table, column, declaration) added to stores made before the review station
 REVIEW_COLUMNS = [
@@ -39,7 +42,7 @@ REVIEW_COLUMNS = [
 ]
 
 
-class RevisionConflict(StoreError):
+class RevisionConflict(ConflictError):
     """The change was made on a revision that is no longer the current one."""
 
 
@@ -50,6 +53,12 @@ def now() -> str:
 def _columns(cur, table: str) -> set[str]:
     cur.execute(f"SELECT * FROM {table} WHERE 1 = 0")
     return {d[0].lower() for d in cur.description}
+
+
+def insert_text(cur, sql, doc_id: str, pages: list[str]) -> None:
+    """A document's page text (page 1 first) in the caller's transaction."""
+    for i, text in enumerate(pages, 1):
+        cur.execute(sql("INSERT INTO document_text VALUES (?, ?, ?)"), (doc_id, i, text))
 
 
 def migrate(conn) -> None:
@@ -221,8 +230,7 @@ class ReviewCatalog:
         cur = self.conn.cursor()
         try:
             cur.execute(self._sql("DELETE FROM document_text WHERE document_id = ?"), (doc_id,))
-            for i, text in enumerate(pages, 1):
-                cur.execute(self._sql("INSERT INTO document_text VALUES (?, ?, ?)"), (doc_id, i, text))
+            insert_text(cur, self._sql, doc_id, pages)
             search.refresh(cur, self._sql, self.catalog.search_index, doc_id)
             self.conn.commit()
         except Exception:
@@ -235,6 +243,33 @@ class ReviewCatalog:
         rows = [r[0] for r in cur.fetchall()]
         self.conn.commit()
         return rows or None
+
+    # --- station settings ------------------------------------------------------------------
+
+    def setting(self, name: str) -> str | None:
+        cur = self.conn.cursor()
+        cur.execute(self._sql("SELECT value FROM station_settings WHERE name = ?"), (name,))
+        row = cur.fetchone()
+        self.conn.commit()
+        return row[0] if row else None
+
+    def set_setting(self, name: str, value: str, username: str) -> None:
+        """Set a station rule for the store, with an audit event `setting_changed` (who, old, new)."""
+        cur = self.conn.cursor()
+        try:
+            cur.execute(self._sql("SELECT value FROM station_settings WHERE name = ?"), (name,))
+            row = cur.fetchone()
+            if row is None:
+                cur.execute(self._sql("INSERT INTO station_settings VALUES (?, ?, ?, ?)"), (name, value, username, now()))
+            else:
+                cur.execute(self._sql("UPDATE station_settings SET value = ?, username = ?, at = ? WHERE name = ?"),
+                            (value, username, now(), name))
+            self.catalog._event(cur, "setting_changed", None,
+                                {"name": name, "old": row[0] if row else None, "new": value}, username)
+            self.conn.commit()
+        except Exception:
+            self.conn.rollback()
+            raise
 
     # --- users -----------------------------------------------------------------------------
 

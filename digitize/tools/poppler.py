@@ -3,7 +3,6 @@ boxes, so a PDF that is already searchable is not OCRed again (unless --redo-ocr
 pdf2image) rasterises a scanned PDF page that is not simply one JPEG."""
 from __future__ import annotations
 
-import subprocess
 import unicodedata
 import xml.etree.ElementTree as ET
 
@@ -15,13 +14,19 @@ from pdf2image.exceptions import PDFPageCountError, PDFSyntaxError
 from digitize.errors import InputError
 from digitize.model import OcrPage, PageRef, Word
 from digitize.tools import require
+from digitize.tools import run as tools_run
+
+TIMEOUT_S = 120  # a page's text layer; a slower PDF is refused, naming the page
+PDFTOTEXT_MINIMUM = (0, 86)  # -bbox-layout
 
 
 def rasterise(ref: PageRef, dpi: float = 300, size: tuple[int, int] | None = None) -> np.ndarray:
     """One PDF page as a BGR image at `dpi`, or scaled to `size` (width, height) in pixels."""
     require("pdftoppm", "poppler-utils")
     try:
-        images = convert_from_path(ref.path, dpi=dpi, first_page=ref.page, last_page=ref.page, size=size)
+        # pdf2image's hints say int and tuple; it passes both on to pdftoppm as text
+        images = convert_from_path(ref.path, dpi=dpi, first_page=ref.page, last_page=ref.page,  # type: ignore[arg-type]
+                                   size=size)  # type: ignore[arg-type]
     except (PDFPageCountError, PDFSyntaxError) as e:
         raise InputError(str(ref), f"cannot rasterise PDF page: {str(e).splitlines()[0][:160]}") from None
     if not images:
@@ -31,13 +36,13 @@ def rasterise(ref: PageRef, dpi: float = 300, size: tuple[int, int] | None = Non
 
 def text_layer(path: str, page: int, width_px: int, height_px: int) -> OcrPage:
     """Words of one page scaled from PDF points to the page image's pixels."""
-    proc = subprocess.run(
-        [require("pdftotext", "poppler-utils"), "-bbox-layout", "-f", str(page), "-l", str(page), path, "-"],
-        capture_output=True, timeout=120, check=False,
-    )
+    label = f"{path}:{page}"
+    tools_run.version("pdftotext", "poppler-utils", PDFTOTEXT_MINIMUM, ("-v",))
+    proc = tools_run.run("pdftotext", "poppler-utils", ["-bbox-layout", "-f", str(page), "-l", str(page), path, "-"],
+                         label=label, timeout=TIMEOUT_S)
     if proc.returncode != 0:
-        raise InputError(f"{path}:{page}", f"cannot read text layer: {proc.stderr.decode(errors='replace')[:160]}")
-    root = ET.fromstring(proc.stdout.decode("utf-8", errors="replace").replace('xmlns="http://www.w3.org/1999/xhtml"', ""))
+        raise InputError(label, f"cannot read text layer: {proc.stderr[:160]}")
+    root = ET.fromstring(proc.stdout.replace('xmlns="http://www.w3.org/1999/xhtml"', ""))
     pg = root.find(".//page")
     if pg is None:
         return OcrPage((), (), width_px, height_px)
@@ -51,8 +56,8 @@ def text_layer(path: str, page: int, width_px: int, height_px: int) -> OcrPage:
             text = unicodedata.normalize("NFC", (w.text or "").strip())
             if not text:
                 continue
-            box = (int(float(w.get("xMin")) * sx), int(float(w.get("yMin")) * sy),
-                   int(float(w.get("xMax")) * sx), int(float(w.get("yMax")) * sy))
+            x0, y0, x1, y1 = (float(w.get(k) or 0) for k in ("xMin", "yMin", "xMax", "yMax"))
+            box = (int(x0 * sx), int(y0 * sy), int(x1 * sx), int(y1 * sy))
             words.append(Word(text, 100.0, box, len(lines)))
             texts.append(text)
         if texts:

@@ -7,20 +7,20 @@ commons-logging, javax.activation (FileDataSource) and jaxb-api (DatatypeConvert
 from __future__ import annotations
 
 import os
-import re
-import subprocess
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from functools import lru_cache
 
 from digitize.errors import InputError, InternalError, MissingDependency
 from digitize.settings import java_dir
-from digitize.tools import on_file, require
+from digitize.tools import on_file
+from digitize.tools import run as tools_run
 
 JAVA_DIR = java_dir()
 JARS = ("preflight", "pdfbox2", "fontbox2", "xmpbox", "commons-logging", "javax.activation", "jaxb-api")
 MAIN_CLASS = "org.apache.pdfbox.preflight.Validator_A1b"
 _TIMEOUT_S = 300
+PREFLIGHT_MINIMUM = (2, 0)  # PDFBox 2 Preflight
 
 
 @dataclass(frozen=True)
@@ -34,10 +34,6 @@ class PreflightResult:
         return frozenset(code for code, _ in self.errors)
 
 
-def _java() -> str:
-    return require("java", "default-jre-headless")
-
-
 @lru_cache(maxsize=1)
 def classpath() -> str:
     paths = [os.path.join(JAVA_DIR, f"{jar}.jar") for jar in JARS]
@@ -48,15 +44,10 @@ def classpath() -> str:
     return os.pathsep.join(paths)
 
 
-@lru_cache(maxsize=1)
 def preflight_version() -> str:
     """Preflight prints its version in the usage text (no arguments, exit status 1)."""
-    proc = subprocess.run([_java(), "-cp", classpath(), MAIN_CLASS], capture_output=True, text=True,
-                          timeout=120)
-    m = re.search(r"Version\s*:\s*(\S+)", proc.stdout + proc.stderr)
-    if not m:
-        raise MissingDependency("preflight", f"cannot start Preflight: {(proc.stderr or proc.stdout).strip()[:200]}")
-    return m.group(1)
+    return tools_run.version("java", "libpdfbox2-java", PREFLIGHT_MINIMUM, ("-cp", classpath(), MAIN_CLASS),
+                             pattern=r"Version\s*:\s*(\S+)")
 
 
 def preflight(pdf: str | os.PathLike | bytes) -> PreflightResult:
@@ -65,11 +56,9 @@ def preflight(pdf: str | os.PathLike | bytes) -> PreflightResult:
 
 
 def _run(path: str, label: str) -> PreflightResult:
-    try:
-        proc = subprocess.run([_java(), "-cp", classpath(), MAIN_CLASS, "xml", path],
-                              capture_output=True, text=True, errors="replace", timeout=_TIMEOUT_S)
-    except subprocess.TimeoutExpired:
-        raise InputError(label, f"Preflight took longer than {_TIMEOUT_S} s") from None
+    preflight_version()
+    proc = tools_run.run("java", "default-jre-headless", ["-cp", classpath(), MAIN_CLASS, "xml", path],
+                         label=label, timeout=_TIMEOUT_S)
     raw = proc.stdout
     start = raw.find("<?xml")
     if start < 0:

@@ -2,12 +2,9 @@
 from __future__ import annotations
 
 import os
-import re
-import subprocess
-from functools import lru_cache
 
-from digitize.errors import InputError, MissingDependency
-from digitize.tools import on_file, require
+from digitize.tools import on_file
+from digitize.tools import run as tools_run
 
 # Lines qpdf always prints; they say nothing about the file.
 _BOILERPLATE = (
@@ -18,17 +15,11 @@ _BOILERPLATE = (
 _TIMEOUT_S = 120
 
 
-def _qpdf() -> str:
-    return require("qpdf", "qpdf")
+QPDF_MINIMUM = (10, 0)  # --check's messages as parsed here
 
 
-@lru_cache(maxsize=1)
 def qpdf_version() -> str:
-    out = subprocess.run([_qpdf(), "--version"], capture_output=True, text=True, timeout=30).stdout
-    m = re.search(r"qpdf version (\S+)", out)
-    if not m:
-        raise MissingDependency("qpdf", f"unexpected --version output: {out[:80]!r}")
-    return m.group(1)
+    return tools_run.version("qpdf", "qpdf", QPDF_MINIMUM, pattern=r"qpdf version (\S+)")
 
 
 def qpdf_check(pdf: str | os.PathLike | bytes) -> tuple[bool, tuple[str, ...]]:
@@ -38,11 +29,8 @@ def qpdf_check(pdf: str | os.PathLike | bytes) -> tuple[bool, tuple[str, ...]]:
 
 
 def _check(path: str, label: str) -> tuple[bool, tuple[str, ...]]:
-    try:
-        proc = subprocess.run([_qpdf(), "--check", "--", path], capture_output=True, text=True,
-                              errors="replace", timeout=_TIMEOUT_S)
-    except subprocess.TimeoutExpired:
-        raise InputError(label, f"qpdf --check took longer than {_TIMEOUT_S} s") from None
+    qpdf_version()
+    proc = tools_run.run("qpdf", "qpdf", ["--check", "--", path], label=label, timeout=_TIMEOUT_S)
     lines = (proc.stdout + "\n" + proc.stderr).replace(path, label).splitlines()
     messages = tuple(ln.strip() for ln in lines if ln.strip() and not ln.strip().startswith(_BOILERPLATE))
     # Exit status: 0 clean, 2 errors, 3 warnings only.

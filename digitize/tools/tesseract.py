@@ -3,26 +3,25 @@ libtesseract) when available, the CLI through pytesseract otherwise. Both produc
 TSV, parsed here into OcrPage, so the two paths give the same structure.
 
 Tesseract's own OpenMP threading makes it several times slower on small machines; we
-parallelise pages across processes instead, so OMP_THREAD_LIMIT=1 is set before the library
-loads.
+parallelise pages across processes instead, so the engine factory limits it to one thread
+(tools.run.one_thread) before the library loads.
 """
 from __future__ import annotations
 
 import importlib
 import os
-import subprocess
 import unicodedata
-from typing import Protocol
+from typing import Any, Protocol
 
-os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+import numpy as np
+from PIL import Image
 
-import numpy as np  # noqa: E402
-from PIL import Image  # noqa: E402
+from digitize.errors import MissingDependency, UsageError
+from digitize.model import OcrPage, Word
+from digitize.settings import OCR_MODELS, ocr_engine, tessdata_best
+from digitize.tools import run as tools_run
 
-from digitize.errors import MissingDependency, UsageError  # noqa: E402
-from digitize.model import OcrPage, Word  # noqa: E402
-from digitize.settings import OCR_MODELS, ocr_engine, tessdata_best  # noqa: E402
-from digitize.tools import require  # noqa: E402
+TESSERACT_MINIMUM = (4, 1)
 
 # Page segmentation: 4 (one column of text of varying sizes) keeps the numbers of numbered lists
 # that mode 3 drops as separate blocks (bench CER 3.0 % -> 2.2 % for ~5 % more time); side-by-side
@@ -70,7 +69,7 @@ def _to_pil(image: np.ndarray) -> Image.Image:
     return Image.fromarray(image[:, :, ::-1])  # BGR -> RGB
 
 
-_APIS: dict[tuple[str, str], object] = {}  # (tessdata folder, language) -> the process's one loaded model
+_APIS: dict[tuple[str, str], Any] = {}  # (tessdata folder, language) -> the process's one loaded model
 
 
 class TesserocrEngine:
@@ -170,7 +169,7 @@ class CliEngine:
     name = "tesseract-cli"
 
     def __init__(self, lang: str = "vie", psm: int = DEFAULT_PSM, model: str = "fast"):
-        require("tesseract", "tesseract-ocr")
+        version()
         self.lang = lang
         self.psm = psm
         self.tessdata = model_dir(model, lang)
@@ -201,6 +200,7 @@ def make_engine(lang: str = "vie", psm: int = DEFAULT_PSM, prefer: str | None = 
     `module:Class` (an engine class of the caller's, e.g. a test's fault-injecting engine, built as
     Class(lang=..., psm=...)); the default is in-process when tesserocr loads, else the CLI."""
     prefer = prefer or ocr_engine()
+    tools_run.one_thread()
     if ":" in prefer:
         module, _, cls = prefer.partition(":")
         try:
@@ -248,5 +248,5 @@ def parse_tsv(tsv: str, width: int, height: int) -> OcrPage:
 
 
 def version() -> str:
-    out = subprocess.run(["tesseract", "--version"], capture_output=True, text=True, check=False)
-    return (out.stdout or out.stderr).splitlines()[0] if (out.stdout or out.stderr) else "unknown"
+    """The tesseract CLI's version, checked once: the LSTM engine and per-character choices need 4.1."""
+    return tools_run.version("tesseract", "tesseract-ocr", TESSERACT_MINIMUM, pattern=r"tesseract v?(\d+\.\d+(?:\.\d+)?)")

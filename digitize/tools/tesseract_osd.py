@@ -6,16 +6,15 @@ which is an answer ("don't know"), not an error: we return None.
 """
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
 from dataclasses import dataclass
 
-os.environ.setdefault("OMP_THREAD_LIMIT", "1")  # one thread per process: pages run in parallel instead
+import numpy as np
+from PIL import Image
 
-import numpy as np  # noqa: E402
-from PIL import Image  # noqa: E402
+from digitize.tools.run import one_thread
 
 TIMEOUT_S = 20
 
@@ -37,6 +36,7 @@ def orientation(image: np.ndarray, dpi: int = 300) -> Osd | None:
         return None
     import pytesseract
 
+    one_thread()  # the CLI inherits it: pages run in parallel processes instead
     pil = Image.fromarray(image if image.ndim == 2 else image[:, :, ::-1])
     try:
         text = pytesseract.image_to_osd(pil, config=f"--psm 0 --dpi {dpi}", timeout=TIMEOUT_S)

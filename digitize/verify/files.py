@@ -64,9 +64,10 @@ def verify_file(path: Path, trust: Sequence[Any] = (), store=None, pdfa: bool = 
         reasons.extend(f"{s.field}: {r}" for r in s.reasons)
     verdicts = [s.verdict for s in sigs] + ([Verdict.INVALID] if not sigs else [])
     pdfa_check = _check_pdfa(data) if pdfa else PdfaCheck(None, None, ("not checked",))
-    if pdfa_check.claimed and pdfa_check.ok is False:
+    # broken metadata fails the file even when no claim can be read from it: what was signed is unclear
+    if pdfa_check.ok is False and (pdfa_check.claimed or _xmp_ill_formed(pdfa_check)):
         verdicts.append(Verdict.INDETERMINATE)
-        reasons.extend(f"PDF/A-{pdfa_check.claimed}: {p}" for p in pdfa_check.problems)
+        reasons.extend(f"PDF/A-{pdfa_check.claimed or '?'}: {p}" for p in pdfa_check.problems)
     store_check = _check_store(path, sha, store)
     if store_check.known is False:
         verdicts.append(Verdict.INVALID)
@@ -74,6 +75,9 @@ def verify_file(path: Path, trust: Sequence[Any] = (), store=None, pdfa: bool = 
     elif store_check.sha256_match is False:
         verdicts.append(Verdict.INVALID)
         reasons.append("sha256 differs from the one recorded in the store")
+    elif not _signer_as_recorded(store, store_check.record_id, sigs):
+        verdicts.append(Verdict.INVALID)
+        reasons.append("signer certificate differs from the one recorded in the store")
     return FileVerdict(str(path), Verdict.worst(verdicts), tuple(reasons), sigs, pdfa_check, store_check, sha,
                        time.perf_counter() - started)
 
@@ -89,6 +93,19 @@ def _check_store(path: Path, sha: str, store) -> StoreCheck:
     if rec is not None:
         return StoreCheck(True, False, rec.id)
     return StoreCheck(False, None)
+
+
+def _signer_as_recorded(store, record_id: str | None, sigs: Sequence[SignatureCheck]) -> bool:
+    """The record's signer certificate (signed here, or verified on import) is one the file carries."""
+    rec = store.get(record_id) if store is not None and record_id else None
+    recorded = rec.signature.cert_sha256 if rec is not None and rec.signature is not None else ""
+    return not recorded or not sigs or any(s.cert_sha256 == recorded for s in sigs)
+
+
+def _xmp_ill_formed(check: PdfaCheck) -> bool:
+    from digitize.pdfa.checks.xmp import ILL_FORMED
+
+    return any(p.startswith(ILL_FORMED) for p in check.problems)
 
 
 def _check_pdfa(data: bytes) -> PdfaCheck:

@@ -14,6 +14,7 @@ import datetime as dt
 import functools
 import hashlib
 from dataclasses import dataclass
+from typing import Any
 
 from asn1crypto import keys, x509
 
@@ -25,12 +26,17 @@ def _install_ocsp_hash_shim() -> None:
     """pyhanko-certvalidator 0.33 matches OCSP CertIDs by getattr(name, hash_algo), but asn1crypto only offers
     sha1/sha256: an OCSP response with a SHA-512 CertID (EU DSS does this) raised AttributeError. Add the others
     with the same definitions (RFC 6960: hash of the DER name, hash of the public key bits)."""
+    def name_hash(algo: str) -> property:
+        return property(lambda self: hashlib.new(algo, self.dump()).digest())
+
+    def key_hash(algo: str) -> property:
+        return property(lambda self: hashlib.new(algo, bytes(self["public_key"])).digest())
+
     for algo in ("sha224", "sha384", "sha512"):
         if not hasattr(x509.Name, algo):
-            setattr(x509.Name, algo, property(lambda self, a=algo: hashlib.new(a, self.dump()).digest()))
+            setattr(x509.Name, algo, name_hash(algo))
         if not hasattr(keys.PublicKeyInfo, algo):
-            setattr(keys.PublicKeyInfo, algo,
-                    property(lambda self, a=algo: hashlib.new(a, bytes(self["public_key"])).digest()))
+            setattr(keys.PublicKeyInfo, algo, key_hash(algo))
 
 
 _install_ocsp_hash_shim()
@@ -79,7 +85,7 @@ def context(opts: TrustOptions, dss, moment: dt.datetime | None, online: bool = 
     if moment is not None and moment.tzinfo is None:  # PDF dates without a zone: read them as UTC
         moment = moment.replace(tzinfo=dt.timezone.utc)
     policy = ArchivalAlgorithms(poe, opts.pinned_issuer_keys)
-    kwargs = dict(trust_roots=list(opts.roots), other_certs=list(opts.intermediates), allow_fetching=online, moment=None if online else moment,
+    kwargs: dict[str, Any] = dict(trust_roots=list(opts.roots), other_certs=list(opts.intermediates), allow_fetching=online, moment=None if online else moment,
                   retroactive_revinfo=True, revocation_mode="hard-fail" if opts.revocation else "soft-fail",
                   algorithm_usage_policy=policy, crls=[], ocsps=[])  # empty, not None: hard-fail then judges
                   # each certificate instead of refusing to start
@@ -90,7 +96,7 @@ def context(opts: TrustOptions, dss, moment: dt.datetime | None, online: bool = 
         except Exception:  # an unreadable DSS: validate without its data
             vc = None
     vc = vc or ValidationContext(**kwargs)
-    vc.digitize_policy = policy  # read back after validation for the notes
+    setattr(vc, "digitize_policy", policy)  # noqa: B010 (read back after validation for the notes; not a pyHanko attribute)
     return vc
 
 

@@ -41,7 +41,9 @@ class Token:
 
 
 def classify(token: str) -> Token:
-    pre, core, post = _PUNCT_EDGE.match(nfc(token)).groups()
+    edges = _PUNCT_EDGE.match(nfc(token))
+    assert edges is not None  # the pattern matches every string (all its parts are optional)
+    pre, core, post = edges.groups()
     if not core:
         return Token(BOUNDARY, True, True)
     cut_before = any(c in _SENTENCE for c in pre)
@@ -130,7 +132,7 @@ class SyllableLM:
             if not w.startswith("<"):
                 self._by_skeleton.setdefault(skeleton(w), []).append(w)
         self.logprob = functools.lru_cache(maxsize=1 << 16)(self._logprob)
-        self._bigram = functools.lru_cache(maxsize=1 << 16)(self._bigram)  # shared by many trigram contexts
+        self._bigram = functools.lru_cache(maxsize=1 << 16)(self._bigram)  # type: ignore[method-assign]  # shared by many trigram contexts
 
     def variants(self, syllable: str) -> list[str]:
         """Syllables of the model with the same letters as `syllable` and other marks."""

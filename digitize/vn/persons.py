@@ -86,9 +86,9 @@ def person_keys(values: Mapping[str, Any]) -> list[PersonKey]:
     holder_numbered = any(k.valid and k.kind in ("cccd", "cmnd") for k in out)
     name = _first(values, NAME_FIELDS)
     if not holder_numbered and name and birth:
-        key = name_key(name[1], birth[1])
-        if key:
-            out.append(PersonKey("name", key, f"{name[0]}+{birth[0]}"))
+        holder = name_key(name[1], birth[1])
+        if holder:
+            out.append(PersonKey("name", holder, f"{name[0]}+{birth[0]}"))
     return out
 
 

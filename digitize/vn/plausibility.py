@@ -199,7 +199,8 @@ def check_address(text: str) -> Review:
         return Review(text)
     words = text.split()
     # units: a kind word at the start of a comma part, or inside one after a name ('xã A tỉnh B')
-    starts, part_start = [], 0
+    starts: list[tuple[int, str, int]] = []
+    part_start = 0
     for i, w in enumerate(words):
         k = _kind_at(words, i, strict=i != part_start)
         if k and (i == part_start or (starts and i >= starts[-1][0] + starts[-1][2] + 1)):

@@ -24,6 +24,29 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text).translate(_D_FIXES)
 
 
+def _char_problem(ch: str, allowed: str) -> str | None:
+    code = ord(ch)
+    if 0xD800 <= code <= 0xDFFF:
+        return "a lone surrogate"
+    if 0xFDD0 <= code <= 0xFDEF or (code & 0xFFFE) == 0xFFFE:
+        return "a noncharacter"
+    if unicodedata.category(ch) == "Cc" and ch not in allowed:
+        return "a control character"
+    return None
+
+
+def bad_character(text: str, allowed: str = "\n\t") -> str | None:
+    """Why `text` cannot be kept as a value (XML, and so XMP, cannot hold it), or None: control characters
+    other than those `allowed`, noncharacters (U+FFFE, U+FFFF, U+FDD0..U+FDEF...) and lone surrogates."""
+    for i, ch in enumerate(text):
+        if ch.isprintable() or ch in allowed:
+            continue  # the common case, without the category look-up
+        problem = _char_problem(ch, allowed)
+        if problem:
+            return f"{problem} U+{ord(ch):04X} at position {i + 1}"
+    return None
+
+
 @functools.lru_cache(maxsize=1 << 16)  # pure, and called on the same unit names for every value
 def fold(text: str) -> str:
     """Lower case without any diacritics: 'Đồng Tháp' -> 'dong thap'."""

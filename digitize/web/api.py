@@ -12,8 +12,9 @@ from pydantic import BaseModel, Field
 
 from digitize.errors import InputError
 from digitize.review import users
+from digitize.review.approval import ApprovalIncomplete, FourEyes
 from digitize.review.dossiers import code_for_upload
-from digitize.review.flow import ID_RE, NotFound
+from digitize.review.flow import ID_RE, BatchMoved, NotFound
 from digitize.review.pages import document_text, page_image
 from digitize.review.roles import ROLES
 from digitize.web import i18n
@@ -37,8 +38,18 @@ class OnRevision(BaseModel):
     revision: int
 
 
+class Approval(BaseModel):
+    revision: int
+    confirmed: list[str] = Field(default_factory=list, max_length=200)  # flagged fields checked as they are
+
+
+class SignItem(BaseModel):
+    id: str = Field(max_length=40)
+    revision: int
+
+
 class SignBatch(BaseModel):
-    ids: list[str] = Field(max_length=500)
+    items: list[SignItem] = Field(min_length=1, max_length=500)
 
 
 class NewUser(BaseModel):
@@ -232,26 +243,48 @@ def patch_fields(doc_id: str, body: FieldChanges, request: Request) -> dict[str,
     return review.document(doc_id)
 
 
+def _refused(request: Request, status: int, code: str, e: Exception, **extra) -> JSONResponse:
+    """A refusal with what the page needs to show it (the names of the fields, the records)."""
+    message = f"{i18n.error(code, lang(request))} {i18n.reason(e.reason, lang(request))}"
+    return JSONResponse({"error": str(e), "code": code, "message": message, **extra}, status)
+
+
 @router.post("/documents/{doc_id}/approve")
-def approve(doc_id: str, body: OnRevision, request: Request) -> dict[str, Any]:
+def approve(doc_id: str, body: Approval, request: Request) -> Any:
+    """409 `{"missing","unconfirmed"}` while required fields are empty or flagged ones unchecked."""
     who = need(request, "approve")
     review = ctx(request).review()
-    review.approve(who, doc_id, body.revision)
+    try:
+        review.approve(who, doc_id, body.revision, body.confirmed)
+    except ApprovalIncomplete as e:
+        return _refused(request, 409, "incomplete", e, missing=e.missing, unconfirmed=e.unconfirmed)
     return review.document(doc_id)
 
 
 @router.post("/documents/{doc_id}/sign")
-def sign(doc_id: str, body: OnRevision, request: Request) -> dict[str, Any]:
+def sign(doc_id: str, body: OnRevision, request: Request) -> Any:
     who = need(request, "sign")
     review = ctx(request).review()
-    review.sign(who, doc_id, body.revision)
+    try:
+        review.sign(who, doc_id, body.revision)
+    except FourEyes as e:
+        return _refused(request, 403, "four_eyes", e)
     return review.document(doc_id)
 
 
 @router.post("/sign")
-def sign_batch(body: SignBatch, request: Request) -> dict[str, Any]:
+def sign_batch(body: SignBatch, request: Request) -> Any:
+    """Signs exactly the revisions named; 409 and nothing signed when any of them moved on."""
     who = need(request, "sign")
-    return {"items": ctx(request).review().sign_many(who, body.ids)}
+    review = ctx(request).review()
+    items = [(i.id, i.revision) for i in body.items]
+    try:
+        review.check_batch(who, items)
+    except BatchMoved as e:
+        return _refused(request, 409, "conflict", e, moved=e.moved)
+    except FourEyes as e:
+        return _refused(request, 403, "four_eyes", e)
+    return {"items": review.sign_many(who, items)}
 
 
 # --- users (admin) -------------------------------------------------------------------------------

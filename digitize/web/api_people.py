@@ -40,8 +40,8 @@ def person_records(person: str, request: Request, valid_on: str | None = Query(N
 def lookups(request: Request, limit: int = Query(200, ge=1, le=5000)) -> dict[str, Any]:
     """The look-up audit log (auditors): who looked whom up (masked), when, why."""
     need(request, "audit")
-    events = [e for e in ctx(request).review().store.events() if e["kind"] == EVENT]
-    return {"items": [{"at": e["at"], "user": e["user"], **(e["data"] or {})} for e in events[-limit:]]}
+    events = ctx(request).review().store.people.events_of(EVENT, limit)
+    return {"items": [{"at": e["at"], "user": e["user"], **(e["data"] or {})} for e in events]}
 
 
 @router.post("/dossiers/{code}/reuse", status_code=201)
@@ -55,6 +55,13 @@ def attach(code: str, body: Reuse, request: Request) -> dict[str, Any]:
 def attached(code: str, request: Request) -> dict[str, Any]:
     need(request, "read")
     return {"items": reuses(ctx(request).review().store, code[:80])}
+
+
+@router.get("/imports")
+def imports(request: Request) -> dict[str, Any]:
+    """The packages taken in so far (admins): which, from whom, when, by whom, how many records."""
+    need(request, "import")
+    return {"items": ctx(request).review().store.imports()}
 
 
 @router.post("/imports", status_code=201)

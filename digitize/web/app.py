@@ -15,13 +15,15 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from digitize.errors import DigitizeError, InputError, SigningError
+from digitize.errors import ConflictError, DigitizeError, InputError, SigningError
+from digitize.pipeline.context import Signing
+from digitize.profiles.loader import ProfileSet
 from digitize.review.flow import NotFound, Review
 from digitize.review.intake import Intake
 from digitize.review.roles import Forbidden
+from digitize.settings import Settings
 from digitize.store import open_store
-from digitize.store.reviews import RevisionConflict
-from digitize.web import api, api_people, desk, i18n, pages
+from digitize.web import api, api_people, desk, i18n, pages, search
 from digitize.web.auth import Sessions
 from digitize.web.deps import ApiError, current, lang
 
@@ -34,9 +36,10 @@ class Station:
     """What the app serves: a store location, the settings drafts are made with, profiles, signer."""
 
     store: str
-    settings: object  # digitize.settings.Settings
-    profiles: object = None
-    signing: object = None  # digitize.pipeline.scheduler.Signing or None (nobody can sign then)
+    settings: Settings
+    profiles: ProfileSet | None = None
+    signing: Signing | None = None  # None: nobody can sign
+    four_eyes: bool = True  # False (`serve --no-four-eyes`): one person may approve and sign
 
 
 class Context:
@@ -54,7 +57,8 @@ class Context:
     def review(self) -> Review:
         r = getattr(self._local, "review", None)
         if r is None:
-            r = self._local.review = Review(self._open(), self.station.profiles, self.station.signing)
+            r = self._local.review = Review(self._open(), self.station.profiles, self.station.signing,
+                                                self.station.four_eyes)
         return r
 
 
@@ -74,7 +78,7 @@ def _error_response(request: Request, status: int, code: str, reason: str, heade
     return templates.TemplateResponse(request, "error.html", values, status_code=status)
 
 
-_KINDS = ((NotFound, 404, "not_found"), (Forbidden, 403, "forbidden"), (RevisionConflict, 409, "conflict"),
+_KINDS = ((NotFound, 404, "not_found"), (Forbidden, 403, "forbidden"), (ConflictError, 409, "conflict"),
           (SigningError, 503, "signing"), (InputError, 422, "bad_input"))
 
 
@@ -116,6 +120,7 @@ def create_app(station: Station) -> FastAPI:
     app.include_router(api.router)
     app.include_router(desk.router)
     app.include_router(api_people.router)
+    app.include_router(search.router)
     app.include_router(pages.router)
     _install_handlers(app)
     return app

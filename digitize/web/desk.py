@@ -14,8 +14,9 @@ from digitize.review.dossiers import EXAMPLE, check_code, summary
 from digitize.review.editing import PageEdit, change_type, edit_pages
 from digitize.review.flow import NotFound
 from digitize.review.pages import THUMB_WIDTH, page_image
-from digitize.review.roles import ROLES
+from digitize.review.roles import ROLES, allowed
 from digitize.web import i18n
+from digitize.web.counter import counter_values
 from digitize.web.deps import ApiError, ctx, lang, need
 from digitize.web.pages import render, session_or_login
 
@@ -105,11 +106,13 @@ def get_dossier(code: str, request: Request) -> dict[str, Any]:
 
 @router.get("/dossiers/{code}", response_class=HTMLResponse, include_in_schema=False)
 def dossier_page(code: str, request: Request):
-    session_or_login(request)
+    s = session_or_login(request)
     data = summary(ctx(request).review(), code[:120], ctx(request).station.profiles)
-    if not data["documents"]:
+    counter = counter_values(request, data)
+    # a dossier without documents is a new one at the counter (staff), or one of reused records only
+    if not data["documents"] and not counter["reused"] and not allowed(s.role, "reuse"):
         raise NotFound(code[:40], "no such dossier")
-    return render(request, "dossier.html", d=data, check=code_message(code, lang(request)))
+    return render(request, "dossier.html", d=data, check=code_message(code, lang(request)), **counter)
 
 
 # --- users (admin) -------------------------------------------------------------------------------

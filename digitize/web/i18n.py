@@ -131,6 +131,26 @@ TEXT: dict[str, dict[str, str]] = {
     "set_role": {"vi": "Đổi vai trò", "en": "Change role"},
     "done": {"vi": "Đã thực hiện", "en": "Done"},
     "draft_mark": {"vi": "BẢN NHÁP – CHƯA KÝ", "en": "DRAFT – NOT SIGNED"},
+    # search, its filters and paging (digitize.web.search)
+    "filters": {"vi": "Bộ lọc", "en": "Filters"},
+    "date_from": {"vi": "Từ ngày", "en": "From"},
+    "date_to": {"vi": "Đến ngày", "en": "To"},
+    "by_user": {"vi": "Người xử lý", "en": "User"},
+    "clear_filters": {"vi": "Bỏ lọc", "en": "Clear filters"},
+    "results_n": {"vi": "{n} kết quả", "en": "{n} results"},
+    "filter_dossier": {"vi": "lọc", "en": "filter"},
+    "found_pages": {"vi": "Có từ cần tìm ở trang", "en": "The words are on page"},
+    "bad_date": {"vi": "Ngày không hợp lệ: nhập dd/mm/yyyy, ngày kết thúc không trước ngày bắt đầu",
+                 "en": "Not a valid date: type dd/mm/yyyy, the end not before the start"},
+    "bad_page": {"vi": "Số trang không hợp lệ", "en": "Not a valid page number"},
+    "bad_filter": {"vi": "Bộ lọc không hợp lệ", "en": "Not a valid filter"},
+    # approval and signing (digitize.review.approval)
+    "checked": {"vi": "đã kiểm tra", "en": "checked"},
+    "approve_needs": {"vi": "Để duyệt: đánh dấu “đã kiểm tra” hoặc sửa các trường cần kiểm tra, điền các trường bắt buộc.",
+                      "en": "To approve: tick “checked” or correct each flagged field, fill the required ones."},
+    "required_missing": {"vi": "Thiếu trường bắt buộc", "en": "Required fields missing"},
+    "unsaved_saved": {"vi": "Đã lưu các thay đổi trước khi duyệt", "en": "Unsaved changes were saved before approval"},
+    "sign_confirm": {"vi": "Ký số {n} hồ sơ sau?", "en": "Sign these {n} records?"},
 }
 
 ACTIONS = {
@@ -139,6 +159,7 @@ ACTIONS = {
     "approved": ("Duyệt", "Approved"), "signed": ("Ký số", "Signed"), "exported": ("Xuất", "Exported"),
     "uploaded": ("Tải lên", "Uploaded"), "pages_changed": ("Sắp xếp lại trang", "Pages rearranged"),
     "type_changed": ("Đổi loại giấy tờ", "Document type changed"),
+    "field_confirmed": ("Xác nhận đã kiểm tra", "Field confirmed"), "setting_changed": ("Đổi thiết lập", "Setting changed"),
 }
 
 WARNINGS = {
@@ -186,6 +207,26 @@ REASONS: list[tuple[str, str]] = [
     (r"no register entry .*", "không có số vào sổ đúng dạng"),
     (r"revision (\d+) is stale \(current: (\d+)\)", r"phiên bản \1 đã cũ (hiện tại: \2), hãy tải lại trang"),
     (r"the document is (\w+)", r"hồ sơ đang ở trạng thái \1"),
+    # approval, four eyes, values (digitize.review.approval)
+    (r"required fields without a value: (.+)", r"trường bắt buộc chưa có giá trị: \1"),
+    (r"flagged fields neither corrected nor confirmed: (.+)",
+     r"trường cần kiểm tra chưa được sửa hoặc đánh dấu đã kiểm tra: \1"),
+    (r"confirmed field '(.+)' is not a field of the document", r"'\1' không phải trường của giấy tờ này"),
+    (r"(.+) approved this record: another person must sign it \(four eyes\)",
+     r"\1 đã duyệt hồ sơ này, người khác phải ký (nguyên tắc bốn mắt)"),
+    (r"(.+) changed this record \((.+)\): another person must sign it \(four eyes\)",
+     r"\1 đã sửa hồ sơ này (\2), người khác phải ký (nguyên tắc bốn mắt)"),
+    (r"the value of (\w+) has a control character (U\+[0-9A-F]+) at position (\d+)",
+     r"giá trị của trường \1 chứa ký tự điều khiển \2 ở vị trí \3"),
+    (r"the value of (\w+) has a (noncharacter|lone surrogate) (U\+[0-9A-F]+) at position (\d+)",
+     r"giá trị của trường \1 chứa ký tự không hợp lệ \3 ở vị trí \4"),
+    (r"the value of (\w+) has (\d+) characters, over the limit of (\d+)",
+     r"giá trị của trường \1 dài \2 ký tự, vượt giới hạn \3"),
+    (r"(\d+) fields, over the limit of (\d+) per document", r"\1 trường, vượt giới hạn \2 trường mỗi giấy tờ"),
+    (r"(\d+) record\(s\) changed since they were listed, nothing was signed: (.+)",
+     r"\1 hồ sơ đã thay đổi từ khi được liệt kê, chưa ký hồ sơ nào: \2"),
+    (r"(dossier code|file name) has a (control character|noncharacter|lone surrogate) (U\+[0-9A-F]+) at position (\d+)",
+     r"mã hồ sơ hoặc tên tệp chứa ký tự không hợp lệ \3"),
 ]
 
 ERRORS = {
@@ -203,6 +244,8 @@ ERRORS = {
     "lookup_throttled": ("Tra cứu quá nhiều lần trong một phút, hãy thử lại sau.",
                          "Too many look-ups in a minute; try again later."),
     "refused": ("Gói tin không hợp lệ, không có gì được nhập.", "Package refused; nothing was imported."),
+    "incomplete": ("Chưa duyệt được:", "Cannot approve yet:"),
+    "four_eyes": ("Không ký được:", "Cannot sign:"),
 }
 
 UPLOAD_REASONS: list[tuple[str, str]] = [

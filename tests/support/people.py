@@ -3,6 +3,7 @@ one record valid to 2030, one that expired mid-2026 (manifest dates), and one wh
 contradicts the date of birth (flagged, not indexed as anyone)."""
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from support.archives import write_manifest
@@ -33,3 +34,18 @@ def person_dossiers(root: Path) -> Path:
         _page(root / code / "01.jpg", cccd, purpose)
         rows.append((code, "1.004227", code, issued, until, ""))
     return write_manifest(root / "manifest.csv", rows)
+
+
+def counter_dossiers(root: Path, today: dt.date) -> tuple[Path, dict[str, tuple[str, str]]]:
+    """Two dossiers of the one citizen for the counter's story, dated from `today`: one still valid,
+    one that expired a month ago. Returns the manifest and {code: (issued on, valid until)}."""
+    dates = {VALID: (today - dt.timedelta(days=200), today + dt.timedelta(days=4 * 365)),
+             EXPIRED: (today - dt.timedelta(days=730), today - dt.timedelta(days=30))}
+    rows, out = [], {}
+    for code, purpose in ((VALID, "cấp bản sao trích lục khai sinh"), (EXPIRED, "xác nhận tình trạng hôn nhân")):
+        issued, until = (d.isoformat() for d in dates[code])
+        (root / code).mkdir(parents=True, exist_ok=True)
+        _page(root / code / "01.jpg", CCCD, purpose)
+        rows.append((code, "1.004227", code, issued, until, ""))
+        out[code] = (issued, until)
+    return write_manifest(root / "manifest.csv", rows), out

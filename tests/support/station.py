@@ -17,10 +17,11 @@ import httpx
 from support.ports import free_port
 
 PASSWORDS = {"lan": "Lan-matkhau-2025", "minh": "Minh-matkhau-2025", "ha": "Ha-matkhau-2025",
-             "quan": "Quan-matkhau-2025", "tuan": "Tuan-matkhau-2025"}
+             "quan": "Quan-matkhau-2025", "tuan": "Tuan-matkhau-2025", "thu": "Thu-matkhau-2025"}
 # "tuan" is only for the throttling test: a name it throttles must not be one other tests log in with,
 # or they would depend on how fast the throttle's wait runs out
 ROLES = {"lan": "staff", "minh": "signer", "ha": "auditor", "quan": "admin", "tuan": "staff"}
+# "thu" is a second signer, added by the tests that need two (four eyes): add_user(store, "thu", "signer")
 START_DEADLINE = 90  # s: the server imports the pipeline and opens the signer before it listens
 
 
@@ -54,17 +55,22 @@ def _digitize(*args: str, env: dict | None = None) -> subprocess.CompletedProces
                           timeout=300, env={**os.environ, **(env or {})})
 
 
-def start_station(root: Path) -> Station:
+def add_user(store: Path, name: str, role: str) -> None:
+    proc = _digitize("users", "add", name, "--role", role, "--store", str(store),
+                     env={"DIGITIZE_PASSWORD": PASSWORDS[name]})
+    assert proc.returncode == 0, proc.stderr
+
+
+def start_station(root: Path, *serve_args: str) -> Station:
+    """`serve_args`: more options for `digitize serve` (`--no-four-eyes`)."""
     store = root / "store"
     for name, role in ROLES.items():
-        proc = _digitize("users", "add", name, "--role", role, "--store", str(store),
-                         env={"DIGITIZE_PASSWORD": PASSWORDS[name]})
-        assert proc.returncode == 0, proc.stderr
+        add_user(store, name, role)
     port = free_port()
     log = root / "server.log"
     out = open(log, "wb")
     proc = subprocess.Popen([sys.executable, "-m", "digitize.cli.app", "serve", "--store", str(store),
-                             "--port", str(port), "--signer", "demo"], stdout=out, stderr=subprocess.STDOUT,
+                             "--port", str(port), "--signer", "demo", *serve_args], stdout=out, stderr=subprocess.STDOUT,
                             env={**os.environ, "OMP_THREAD_LIMIT": "1"})
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + START_DEADLINE

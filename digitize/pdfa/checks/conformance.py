@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import pikepdf
 
 from digitize.pdfa.checks.objects import ObjectScan, scan_objects
-from digitize.pdfa.checks.xmp import Xmp, parse_xmp, xmp_problems
+from digitize.pdfa.checks.xmp import Xmp, claim_in_raw, parse_xmp, xmp_problems
 
 
 @dataclass(frozen=True)
@@ -63,15 +63,17 @@ def _check(doc: pikepdf.Pdf, data: bytes, level: str | None) -> PdfaReport:
 
     # 6.6.2.1 / 6.6.4: metadata and the claimed level
     xmp: Xmp | None = None
+    claimed = None
     meta = root.get("/Metadata")
     if not isinstance(meta, pikepdf.Stream):
         problems.append("6.6.2.1: Catalog has no Metadata stream")
     else:
-        xmp, xmp_errors = parse_xmp(meta.read_bytes())
+        raw = meta.read_bytes()
+        xmp, xmp_errors = parse_xmp(raw)
         problems += xmp_errors
+        claimed = xmp.claimed if xmp else claim_in_raw(raw)
         if meta.get("/Type") != pikepdf.Name.Metadata or meta.get("/Subtype") != pikepdf.Name.XML:
             problems.append("6.6.2.1: Metadata stream lacks Type /Metadata and Subtype /XML")
-    claimed = xmp.claimed if xmp else None
     part = int(claimed[0]) if claimed else None
     if level:
         want = level.strip().upper()

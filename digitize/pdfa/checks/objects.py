@@ -176,8 +176,8 @@ def _content(holder: pikepdf.Object, res: pikepdf.Object, scan: ObjectScan,
         scan.problems.append(f"6.2.2: content stream cannot be parsed ({str(e)[:80]})")
         return
     mode, stack, font = 0, [], None
-    for operands, op in ops:
-        op = str(op)
+    for ins in ops:
+        operands, op = ins.operands, str(ins.operator)
         if op == "q":
             stack.append(mode)
         elif op == "Q" and stack:
@@ -206,17 +206,21 @@ def _content(holder: pikepdf.Object, res: pikepdf.Object, scan: ObjectScan,
                 _content(xo, xo.get("/Resources", res), scan, rendered, seen)
 
 
-def _check_font(font: pikepdf.Dictionary, scan: ObjectScan) -> None:
+def _check_font(font: pikepdf.Object, scan: ObjectScan) -> None:
+    if not isinstance(font, pikepdf.Dictionary):
+        scan.problems.append("6.2.11: a font resource that is not a dictionary")
+        return
     sub = _name(font, "/Subtype")
     if sub == "/Type3":
         return
     target = font
     if sub == "/Type0":
         desc = font.get("/DescendantFonts")
-        target = desc[0] if isinstance(desc, pikepdf.Array) and len(desc) else None
-        if not isinstance(target, pikepdf.Dictionary):
+        descendant = desc[0] if isinstance(desc, pikepdf.Array) and len(desc) else None
+        if not isinstance(descendant, pikepdf.Dictionary):
             scan.problems.append("6.2.11.4.1: Type0 font without a descendant font")
             return
+        target = descendant
     name = str(target.get("/BaseFont", "?"))
     fd = target.get("/FontDescriptor")
     if not isinstance(fd, pikepdf.Dictionary) or not any(k in fd for k in ("/FontFile", "/FontFile2", "/FontFile3")):

@@ -65,6 +65,20 @@ def _described_namespaces(schemas: ET.Element) -> set[str]:
     return found - {""}
 
 
+ILL_FORMED = "6.6.2.1: XMP is not well-formed XML"
+_PART = re.compile(rb"pdfaid:part(?:>\s*|\s*=\s*[\"'])([0-9])")
+_CONFORMANCE = re.compile(rb"pdfaid:conformance(?:>\s*|\s*=\s*[\"'])([A-Za-z])")
+
+
+def claim_in_raw(raw: bytes) -> str | None:
+    """The PDF/A claim read from the bytes of a packet that does not parse: a file that says it is PDF/A
+    with broken metadata is judged as the PDF/A it claims to be (and fails), not as no PDF/A at all."""
+    part, conformance = _PART.search(raw), _CONFORMANCE.search(raw)
+    if not part:
+        return None
+    return part.group(1).decode() + (conformance.group(1).decode().upper() if conformance else "")
+
+
 def parse_xmp(raw: bytes) -> tuple[Xmp | None, list[str]]:
     problems: list[str] = []
     head = raw[:200]
@@ -79,7 +93,7 @@ def parse_xmp(raw: bytes) -> tuple[Xmp | None, list[str]]:
     try:
         root = ET.fromstring(raw.lstrip(b"\x00\xef\xbb\xbf \r\n\t"))
     except ET.ParseError as e:
-        return None, problems + [f"6.6.2.1: XMP is not well-formed XML ({e})"]
+        return None, problems + [f"{ILL_FORMED} ({e})"]
     rdf = root if root.tag == f"{{{RDF}}}RDF" else root.find(f".//{{{RDF}}}RDF")
     if rdf is None:
         return None, problems + ["6.6.2.1: XMP has no rdf:RDF element"]

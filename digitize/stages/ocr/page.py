@@ -40,13 +40,13 @@ def engine(lang: str = "vie", model: str = "fast", psm: int = tesseract.DEFAULT_
     return _ENGINES[lang, model, psm]
 
 
-def recognise(page: Page, lang: str = "vie", model: str = "fast") -> OcrPage:
+def recognise(page: Page, lang: str = "vie", model: str = "fast", tones: bool = True) -> OcrPage:
     h, w = page.image.shape[:2]
     dpi = page.dpi or 300.0
     found = page_regions.detect(page.image, page.dpi)
     grey, marks = preprocess.prepare(page.image, dpi, preprocess.plan_for(page.image, page.dpi), found)
     grey = page_regions.mask_stamps(grey, found)
-    tsv, choices = ocr_tones.read(engine(lang, model), grey, dpi)
+    tsv, choices = ocr_tones.read(engine(lang, model), grey, dpi, tones)
     words = tesseract.parse_tsv(tsv, w, h)
     # a coloured seal is already paper in `grey`: what is read inside it is print
     black_seals = tuple(r for r in found if r.kind == "seal" and not _coloured(page.image, r.box))

@@ -25,7 +25,6 @@ from dataclasses import replace
 
 import numpy as np
 
-from digitize import settings
 from digitize.model import OcrPage
 from digitize.tools.tesseract import OcrEngine, SymbolChoices, WordChoices
 from digitize.vn import lm
@@ -44,12 +43,13 @@ SHORT_CAPITALS = 3  # an upper-case non-syllable this short is an abbreviation, 
 ChoiceReader = Callable[[list[tuple[int, int, int, int]]], WordChoices]
 
 
-def read(engine: OcrEngine, image: np.ndarray, dpi: float) -> tuple[str, ChoiceReader | None]:
-    """The engine's TSV and, when tone correction is on and the engine can tell, a reader of its per-character
-    choices for the words the corrector will look at (`image` is read again there: it must not change)."""
+def read(engine: OcrEngine, image: np.ndarray, dpi: float, tones: bool = True) -> tuple[str, ChoiceReader | None]:
+    """The engine's TSV and, when tone correction is on (`tones`, from Settings.ocr_tones) and the engine can
+    tell, a reader of its per-character choices for the words the corrector will look at (`image` is read
+    again there: it must not change)."""
     again = getattr(engine, "word_choices", None)
     tsv = engine.tsv(image, dpi)
-    if again is None or not settings.ocr_tones() or lm.model() is None:
+    if again is None or not tones or lm.model() is None:
         return tsv, None
     return tsv, functools.partial(again, image, dpi)
 

@@ -145,13 +145,19 @@
   }
 
   // --- batch signing from the queue ----------------------------------------------------------
+  // each record is signed at the revision listed here (one that changed meanwhile stops the whole batch),
+  // after the signer has seen how many and which
   const signSelected = $("#sign-selected");
   if (signSelected) {
     signSelected.addEventListener("click", async () => {
-      const ids = $$(".pick:checked").map((c) => c.value);
-      if (!ids.length) return;
+      const picks = $$(".pick:checked");
+      if (!picks.length) return;
+      const items = picks.map((c) => ({ id: c.value, revision: Number(c.dataset.revision) }));
+      const names = picks.map((c) => "• " + (c.dataset.label || c.value.slice(0, 8)));
+      const ask = (signSelected.dataset.confirm || "{n}").replace("{n}", String(items.length));
+      if (!window.confirm(ask + "\n" + names.join("\n"))) return;
       try {
-        const res = await api("POST", "/api/sign", { ids });
+        const res = await api("POST", "/api/sign", { items });
         const failed = res.items.filter((i) => i.status !== "signed");
         if (failed.length) toast(failed.map((i) => i.error).join("; "), true); else location.reload();
       } catch (e) { toast(e.message, true); }
@@ -221,35 +227,91 @@
     $(".value", next).focus();
   });
 
+  // edits typed but not saved yet: {name: value or null}
+  function unsaved() {
+    const fields = {};
+    $$(".field .value").forEach((i) => { if (i.value !== i.dataset.original) fields[i.name] = i.value === "" ? null : i.value; });
+    const newName = $("#new-name") ? $("#new-name").value.trim() : "";
+    if (newName) fields[newName] = $("#new-value").value;
+    return fields;
+  }
+  let leaving = false;  // set before a reload the page asked for itself
+  const reload = (message) => {
+    if (message) sessionStorage.setItem("digitize-toast", message);
+    leaving = true;
+    location.reload();
+  };
+  const kept = sessionStorage.getItem("digitize-toast");
+  if (kept) { sessionStorage.removeItem("digitize-toast"); toast(kept, true); }
+  window.addEventListener("beforeunload", (ev) => {
+    if (leaving || !Object.keys(unsaved()).length) return;
+    ev.preventDefault();
+    ev.returnValue = "";  // the browser asks whether to leave with the edits unsaved
+  });
+  const save = (fields) => api("PATCH", "/api/documents/" + id + "/fields", { revision: revision(), fields });
+
   const form = $("#fields-form");
   if (form && $("#save")) {
     form.addEventListener("submit", async (ev) => {
       ev.preventDefault();
-      const fields = {};
-      $$(".field .value").forEach((i) => { if (i.value !== i.dataset.original) fields[i.name] = i.value === "" ? null : i.value; });
-      const newName = $("#new-name").value.trim();
-      if (newName) fields[newName] = $("#new-value").value;
+      const fields = unsaved();
       if (!Object.keys(fields).length) return;
       try {
-        await api("PATCH", "/api/documents/" + id + "/fields", { revision: revision(), fields });
-        location.reload();
+        await save(fields);
+        reload();
       } catch (e) { toast(e.message, true); }
     });
   }
 
-  const act = (btnId, path) => {
-    const btn = $("#" + btnId);
-    if (!btn) return;
-    btn.addEventListener("click", async () => {
-      btn.disabled = true;
+  // Duyệt: enabled once every flagged field is ticked "đã kiểm tra" or edited and the required ones have values
+  const approveBtn = $("#approve");
+  function approvable() {
+    const typed = unsaved();
+    const valueOf = (name) => (name in typed ? typed[name] : ($("#f-" + name) || {}).value) || "";
+    const required = JSON.parse(doc.dataset.required || "[]");
+    const flaggedDone = $$(".field[data-flagged='1']").every((row) => row.dataset.edited === "1"
+      || row.dataset.name in typed || ($(".confirm-box", row) || {}).checked);
+    return flaggedDone && required.every((name) => valueOf(name).trim() !== "");
+  }
+  function refreshApprove() {
+    if (!approveBtn) return;
+    approveBtn.disabled = !approvable();
+    $("#approve-needs").hidden = !approveBtn.disabled;
+  }
+  if (approveBtn) {
+    doc.addEventListener("input", refreshApprove);
+    doc.addEventListener("change", refreshApprove);
+    refreshApprove();
+    approveBtn.addEventListener("click", async () => {
+      approveBtn.disabled = true;
+      let saved = false;
       try {
-        await api("POST", "/api/documents/" + id + "/" + path, { revision: revision() });
-        location.reload();
-      } catch (e) { toast(e.message, true); btn.disabled = false; }
+        const fields = unsaved();
+        let rev = revision();
+        if (Object.keys(fields).length) {  // what was typed is saved first: it is what gets approved
+          rev = (await save(fields)).revision;
+          saved = true;
+        }
+        // a ticked field emptied (so removed) has nothing left to confirm
+        const confirmed = $$(".confirm-box:checked").map((c) => c.value).filter((n) => ($("#f-" + n) || {}).value !== "");
+        await api("POST", "/api/documents/" + id + "/approve", { revision: rev, confirmed });
+        reload();
+      } catch (e) {
+        if (saved) reload(e.message); else { toast(e.message, true); refreshApprove(); }
+      }
     });
-  };
-  act("approve", "approve");
-  act("sign", "sign");
+  }
+
+  const signBtn = $("#sign");
+  if (signBtn) {
+    signBtn.addEventListener("click", async () => {
+      signBtn.disabled = true;
+      try {
+        await api("POST", "/api/documents/" + id + "/sign", { revision: revision() });
+        reload();
+      } catch (e) { toast(e.message, true); signBtn.disabled = false; }
+    });
+  }
 
   const verify = $("#verify");
   if (verify) {

@@ -39,9 +39,36 @@
     label.textContent = label.dataset.template.replace("{n}", current).replace("{total}", total);
     $$(".thumb").forEach((t) => t.classList.toggle("current", Number(t.dataset.page) === current));
     const thumb = $('.thumb[data-page="' + current + '"]');
-    if (thumb) thumb.scrollIntoView({ block: "nearest", inline: "nearest" });
+    const strip = $("#thumbs");
+    if (thumb && strip) {  // along the strip only: scrolling the page or the card would move what is read
+      const left = thumb.offsetLeft - strip.offsetLeft;
+      if (left < strip.scrollLeft || left + thumb.offsetWidth > strip.scrollLeft + strip.clientWidth) {
+        strip.scrollLeft = left - (strip.clientWidth - thumb.offsetWidth) / 2;
+      }
+    }
     $("#prev-page").disabled = current === 1;
     $("#next-page").disabled = current === total;
+    if (doc.dataset.q) markWords(pages[current - 1]);
+  }
+
+  // from a search (?q=): the words' boxes on the page, asked for once per page shown
+  async function markWords(pageEl) {
+    if (!pageEl || pageEl.dataset.hits) return;
+    pageEl.dataset.hits = "asked";
+    const url = "/api/documents/" + doc.dataset.id + "/pages/" + pageEl.dataset.page + "/hits?q=" + encodeURIComponent(doc.dataset.q);
+    const res = await fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } });
+    if (!res.ok) return;
+    const found = await res.json();
+    for (const b of found.boxes) {  // in % of the page: they follow the zoom by themselves
+      const el = document.createElement("div");
+      el.className = "hit";
+      el.style.left = 100 * b[0] / found.width + "%";
+      el.style.top = 100 * b[1] / found.height + "%";
+      el.style.width = 100 * (b[2] - b[0]) / found.width + "%";
+      el.style.height = 100 * (b[3] - b[1]) / found.height + "%";
+      pageEl.appendChild(el);
+    }
+    pageEl.dataset.hits = String(found.boxes.length);
   }
 
   function setZoom(z, keepCentre) {
@@ -121,7 +148,8 @@
       placeBox(row, true);
     },
   };
-  show(1);
+  show(Number((doc.dataset.hitPages || "").split(",")[0]) || 1);
+  $$(".page-jump").forEach((b) => b.addEventListener("click", () => show(Number(b.dataset.page))));
 
   async function post(path, body) {
     const res = await fetch(path + "?lang=" + lang, {
