@@ -3,7 +3,8 @@ run, by page class, with throughput at the same number of workers.
 
 Page sets (the real ones as tests/data/real_split.json divides the documents; transcriptions: bench/real_sets.py):
   real-dev       nd199-2026 (3 pages), qd222-2025 (14 pages), dl_2025_0003 and 0005 (the development set)
-  real-reported  dl_2025_0008 and kh753-2026 page 1: other issuers, other scanners, nothing tuned on them
+  real-reported  dl_2025_0008, kh753-2026 page 1, a decree's signature page (bench/data/reported): other issuers
+                 and scanners, nothing tuned on them
   synthetic      samples/degraded (+ a generated held-out set with --heldout N)
 
 Our side is scored twice: the OCR text of the page stage and the text layer of the PDF the pipeline writes, as
