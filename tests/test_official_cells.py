@@ -76,3 +76,25 @@ def test_unread_day_gives_no_value_and_a_low_confidence_day_is_flagged():
     weak = [(t, 50.0 if t == "28" else c) for t, c in DATE]
     found = official.issue_date(_header([("Số:", 96.0), ("1/TB", 95.0)], weak))
     assert found.raw == "ngày 28 tháng 4 năm 2026" and found.doubts == (header.DAY_HANDWRITTEN,)
+
+
+def test_digits_read_from_handwriting_are_always_flagged():
+    """Digits the OCR stage read from a pen (a `handwriting` region over them) are flagged however sure it was."""
+    import cv2
+    import numpy as np
+
+    from digitize.model import Geometry, OcrPage, PageQuality, PageRef, PageResult, Region
+    from digitize.profiles.loader import load_profiles
+    from digitize.stages.extract.fields import HANDWRITTEN, extract
+
+    lines = _header([("Số:", 96.0), ("37/2026/TT-BCA", 95.0)], DATE)
+    words = tuple(t.word for ln in lines for t in ln.toks)
+    day = next(t.word for t in lines[3].toks if t.text == "28")
+    ok, jpeg = cv2.imencode(".jpg", np.full((H // 8, W // 8, 3), 255, np.uint8))
+    page = PageResult(PageRef("/scans/cell.jpg"), jpeg.tobytes(), 200.0, W, H,
+                      PageQuality(200, W, H, 250.0, 40.0, 0.02, False, False, False), Geometry(),
+                      OcrPage(words, tuple(ln.text for ln in lines), W, H, (Region("handwriting", day.box),)))
+    fields = {f.name: f for f in extract([page], load_profiles()).fields}
+    assert fields["ngay_ban_hanh"].value == "2026-04-28" and fields["ngay_ban_hanh"].needs_review
+    assert HANDWRITTEN in fields["ngay_ban_hanh"].reason
+    assert not fields["so_van_ban"].needs_review  # printed, outside the pen's region

@@ -29,6 +29,8 @@ from digitize.vn.admin_units import known_place
 from digitize.vn.values import shape_type
 
 _field = make_field  # the older name, kept for callers
+REREAD = "read again under seal/signature"
+HANDWRITTEN = "read over handwriting: check it"
 
 
 def _flag(f: Field, reason: str) -> Field:
@@ -45,8 +47,10 @@ def _located(spec: FieldSpec, lines: Sequence[Line], pages: Sequence[PageResult]
     if not (found and found.raw):
         return None
     f = make_field(spec, found.raw, found.toks, found.page)
-    if second_look or _in_reread_block(found, pages):  # read under a seal or signature: a person should confirm it
-        f = _flag(f, "read again under seal/signature")
+    if second_look or _in_regions(found, pages, "signer_block"):  # read under a seal or signature: to confirm
+        f = _flag(f, REREAD)
+    if _in_regions(found, pages, "handwriting", inside=False):  # digits the OCR read from a pen: always confirmed
+        f = _flag(f, HANDWRITTEN)
     for reason in getattr(found, "doubts", ()):  # e.g. a number or day written by hand into a blank
         f = _flag(f, reason)
     return f
@@ -57,13 +61,20 @@ def _unread(spec: FieldSpec, found) -> Field:
                  needs_review=True, reason="; ".join(found.doubts))
 
 
-def _in_reread_block(found, pages: Sequence[PageResult]) -> bool:
-    """Whether the value was read in a signer block the OCR stage read again around a seal."""
-    if not (found.toks and 1 <= found.page <= len(pages)):
+def _in_regions(found, pages: Sequence[PageResult], kind: str, inside: bool = True) -> bool:
+    """Whether a word of the value lies in (or, `inside=False`, overlaps) a region of that kind on its page: a
+    signer block the OCR stage read again around a seal, digits it read from handwriting."""
+    if not (found.toks and found.page and 1 <= found.page <= len(pages)):
         return False
-    blocks = [r.box for r in pages[found.page - 1].ocr.regions if r.kind == "signer_block"]
-    return any(b[0] <= t.word.box[0] and t.word.box[2] <= b[2] and b[1] <= t.word.box[1] and t.word.box[3] <= b[3]
-               for t in found.toks for b in blocks)
+    boxes = [r.box for r in pages[found.page - 1].ocr.regions if r.kind == kind]
+    for t in found.toks:
+        x0, y0, x1, y1 = t.word.box
+        for b in boxes:
+            if inside and b[0] <= x0 and x1 <= b[2] and b[1] <= y0 and y1 <= b[3]:
+                return True
+            if not inside and x0 < b[2] and b[0] < x1 and y0 < b[3] and b[1] < y1:
+                return True
+    return False
 
 
 def _profile_fields(lines, profile: Profile, pages, fields: dict[str, Field], taken: set[int]) -> None:
