@@ -156,7 +156,7 @@ def text_cer(items: list[tuple[Path, dict]], pages: dict[Path, PageResult]) -> d
 
 # --- open world: generator families with no profile (held-out and development), scored by value -----------
 # Parts that name the document rather than a printed form value; not scored as form values.
-DOCUMENT_LEVEL = {"tieu_de", "loai_van_ban", "noi_nhan"}
+DOCUMENT_LEVEL = {"tieu_de", "loai_van_ban", "noi_nhan", "noi_ban_hanh", "co_quan_chu_quan"}
 
 
 def _base(name: str) -> str:

@@ -161,7 +161,8 @@ def main() -> None:
     ap.add_argument("--pages", type=int, default=40)
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
     ap.add_argument("--set", default=None, help="folder of pages with .gt.json (default: generate --set bench)")
-    ap.add_argument("--skip", default="", help="comma list of sections to skip: ocrmypdf,fields,sign,batch,ocr,web,search,archive,stages,people")
+    ap.add_argument("--skip", default="", help="comma list of sections to skip: ocrmypdf,fields,sign,batch,ocr,headers,"
+                                               "web,search,archive,stages,people")
     args = ap.parse_args()
     skip = set(filter(None, args.skip.split(",")))
     work = Path(tempfile.mkdtemp(prefix="digitize-bench-"))
@@ -194,6 +195,7 @@ def main() -> None:
     print("ratios:", ratios, flush=True)
     for section, module, _func in (("fields", "bench_fields", "bench_fields"), ("sign", "bench_sign", "bench_signing"),
                                   ("batch", "bench_batch", "bench_batch"), ("ocr", "bench_ocr", "main"),
+                                  ("headers", "bench_headers", "bench_headers"),
                                   ("web", "bench_web", "bench_web"), ("search", "bench_search", "bench_search"),
                                   ("login", "bench_login", "bench_login"),
                                   ("intake", "bench_intake", "bench_intake"),
@@ -215,6 +217,9 @@ def main() -> None:
             elif section == "ocr":  # text layer vs plain tesseract on real scans and synthetic sets, by page class
                 results[section] = mod.main(["--jobs", str(args.jobs), "--reallike", "8"])
                 mod.print_result(results[section])
+            elif section == "headers":  # header fields of real official documents, development and reported apart
+                results[section] = {k: {n: v for n, v in r.items() if n != "errors"}
+                                    for k, r in mod.bench_headers(jobs=args.jobs).items()}
             elif section == "web":
                 results[section] = mod.bench_web()
             elif section == "search":  # a page of results on 10,000 generated documents, sqlite and PostgreSQL

@@ -307,8 +307,9 @@ def giay_tiep_nhan(doc: Doc) -> None:
     b.append(Line("2. Số lượng hồ sơ: 01 (bộ)"))
     b.append(Line(f"3. Thời gian nhận hồ sơ: {rng.randint(7, 11):02d} giờ {rng.randint(0, 59):02d} phút, "
                   f"ngày {V.dmy(day)}"))
-    b.append(doc.f("ngay_hen_tra", "4. Thời gian trả kết quả:", back.isoformat(),
-                   f"{rng.randint(13, 16):02d} giờ 00 phút, ngày {V.dmy(back)}"))
+    back_hour = rng.randint(13, 16)
+    b.append(doc.f("ngay_hen_tra", "4. Thời gian trả kết quả:", f"{back.isoformat()}T{back_hour:02d}:00",
+                   f"{back_hour:02d} giờ 00 phút, ngày {V.dmy(back)}"))
     b.append(Line("5. Nhận kết quả tại: Bộ phận một cửa"))
     officer = V.person(rng)[0]
     signer(doc, ["NGƯỜI TIẾP NHẬN HỒ SƠ"], officer,

@@ -7,6 +7,7 @@ import json
 import re
 import subprocess
 import unicodedata
+from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -307,3 +308,16 @@ def test_validator_wrappers_report_problems_clearly(files, tmp_path, monkeypatch
             preflight(files["1b"])
     finally:
         pf.classpath.cache_clear()
+
+
+def test_a_line_over_two_printed_rows_is_written_row_by_row():
+    """A table cell the OCR gives as one text line over two printed rows: the text layer keeps its rows in order
+    (pdftotext -raw reads the order the file was written in), not its words sorted left to right."""
+    page = _page(1, "L")
+    words = tuple(Word(w.text, w.confidence, w.box, 3 if w.line == 4 else w.line) for w in page.ocr.words)
+    cell = replace(page, ocr=OcrPage(words, page.ocr.lines, page.ocr.width_px, page.ocr.height_px))
+    pdf = build_pdfa(Document(DocumentInput("/scans/cell.tif", "HS-001"), "0" * 64, (cell,)), "2b", created=CREATED)
+    text = subprocess.run(["pdftotext", "-raw", "-enc", "UTF-8", "-", "-"], input=pdf, capture_output=True,
+                          check=True).stdout.decode("utf-8")
+    lines = [unicodedata.normalize("NFC", ln) for ln in text.splitlines() if ln.strip()]
+    assert lines[3:5] == [unicodedata.normalize("NFC", ln) for ln in LINES[3:5]]

@@ -101,7 +101,8 @@ def test_ground_truth_text_is_nfc_and_consistent():
             for name, value in g["fields"].items():
                 assert isinstance(value, str) and value == unicodedata.normalize("NFC", value), (page, name)
                 if name.startswith("ngay_") or name == "co_gia_tri_den" and value[0].isdigit():
-                    dt.date.fromisoformat(value)
+                    dt.date.fromisoformat(value[:10])
+                    assert value[10:] == "" or dt.time.fromisoformat(value[11:]) and value[10] == "T", (page, name)
             assert not set(g["missing"]) & set(g["fields"]), page
             assert g["hard"] == any(d in g["damage"] for d in ("show_through", "low_contrast", "dark"))
 

@@ -438,4 +438,9 @@ MESSAGES: dict[str, str] = {
     'upload.not_multipart': 'an upload is a multipart/form-data body',
     'upload.bad_multipart': 'the upload is not a well-formed multipart body',
     'upload.queue_full': '{waiting} uploads are waiting already, send it again later',
+    # header cells filled in by hand (digitize.stages.extract.header)
+    'reason.number_unread': 'number written by hand into the printed blank: not read',
+    'reason.day_unread': 'day or month written by hand into the printed blank: not read',
+    'reason.day_handwritten': 'day or month written into a printed blank: check it',
+    'reason.handwritten': 'read over handwriting: check it',
 }

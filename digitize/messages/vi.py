@@ -439,4 +439,9 @@ MESSAGES: dict[str, str] = {
     'upload.not_multipart': 'nội dung tải lên phải là biểu mẫu multipart/form-data',
     'upload.bad_multipart': 'nội dung tải lên không đúng định dạng multipart',
     'upload.queue_full': 'đã có {waiting} tệp đang chờ xử lý, hãy gửi lại sau',
+    # header cells filled in by hand (digitize.stages.extract.header)
+    'reason.number_unread': 'số viết tay vào chỗ trống trên giấy: chưa đọc được',
+    'reason.day_unread': 'ngày hoặc tháng viết tay vào chỗ trống: chưa đọc được',
+    'reason.day_handwritten': 'ngày hoặc tháng viết vào chỗ trống trên giấy: hãy kiểm tra',
+    'reason.handwritten': 'đọc từ chữ viết tay: hãy kiểm tra',
 }

@@ -55,11 +55,29 @@ def _jpeg_colour_space(page: PageResult, where: str) -> tuple[pikepdf.Name, int,
 
 
 def _line_groups(words: tuple[Word, ...]) -> list[list[Word]]:
+    """The words by text line, in reading order; a line that spans several printed rows (a table cell read
+    as one line) is written row by row, each row left to right, so that a reader of the text layer gets the
+    cell's text in order and each row its own baseline."""
     lines: dict[int, list[Word]] = {}
     for w in words:
         if w.text.strip():
             lines.setdefault(w.line, []).append(w)
-    return [sorted(ws, key=lambda w: w.box[0]) for _, ws in sorted(lines.items())]
+    return [row for _, ws in sorted(lines.items()) for row in _rows(ws)]
+
+
+def _rows(words: list[Word]) -> list[list[Word]]:
+    heights = sorted(w.box[3] - w.box[1] for w in words)
+    h = heights[len(heights) // 2]
+    centres = sorted(((w.box[1] + w.box[3]) / 2, i) for i, w in enumerate(words))
+    if centres[-1][0] - centres[0][0] < h:
+        return [sorted(words, key=lambda w: w.box[0])]  # one printed row, whatever its words' heights
+    rows: list[list[Word]] = []
+    for cy, i in centres:  # rows of a cell lie a line's pitch apart; a row's own centres within 0.7 of a height
+        if rows and abs(cy - sum((w.box[1] + w.box[3]) / 2 for w in rows[-1]) / len(rows[-1])) < 0.7 * h:
+            rows[-1].append(words[i])
+        else:
+            rows.append([words[i]])
+    return [sorted(r, key=lambda w: w.box[0]) for r in rows]
 
 
 def _text_layer(page: PageResult, scale: float, page_h: float) -> bytes:

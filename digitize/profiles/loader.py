@@ -22,7 +22,7 @@ FIELD_TYPES = ("text", "name", "date", "year", "cccd", "cmnd", "id_number", "tax
                "amount", "number", "sex", "ethnicity", "enum", "address", "term", "phone", "email")
 # Header parts that every official document has; found by layout, not by a label.
 LOCATORS = ("issuer", "number", "issue_date", "title", "signer", "subject",
-            "kind", "addressee", "authority", "signer_title", "recipients")
+            "kind", "addressee", "authority", "signer_title", "recipients", "parent", "place")
 VALIDATORS = ("not_future", "cccd_matches_dob_sex", "after_issue_date")
 VALIDITY_RULES = ("permanent", "expiry_field", "duration", "term_field", "none")
 

@@ -20,7 +20,7 @@ FIELD_NAMES = {
     "so_dinh_danh": "Số định danh cá nhân", "noi_cu_tru": "Nơi cư trú", "ma_ho_so": "Mã hồ sơ",
     "ghi_chu": "Ghi chú", "dia_danh": "Địa danh", "loai_van_ban": "Loại văn bản", "trich_yeu": "Trích yếu",
     "ve_viec": "Về việc", "noi_nhan": "Nơi nhận", "chuc_vu_nguoi_ky": "Chức vụ người ký",
-    "quyen_han_ky": "Quyền hạn ký",
+    "quyen_han_ky": "Quyền hạn ký", "co_quan_chu_quan": "Cơ quan chủ quản", "noi_ban_hanh": "Nơi ban hành",
 }
 
 

@@ -83,7 +83,7 @@ def phieu_hen_tra(doc) -> None:
                         ("ma_tthc", "Mã TTHC:", code, None)]))
     b.append(doc.f("ten_thu_tuc", "Tên thủ tục hành chính:", proc, para=True, hanging_mm=6))
     hh, mm = rng.choice([(8, 0), (9, 15), (14, 30), (15, 45)])
-    b.append(doc.f("thoi_gian_nhan", "Thời gian tiếp nhận:", day.isoformat(),
+    b.append(doc.f("thoi_gian_nhan", "Thời gian tiếp nhận:", f"{day.isoformat()}T{hh:02d}:{mm:02d}",
                    f"{hh:02d} giờ {mm:02d} phút, ngày {V.dmy(day)}"))
     b.append(doc.f("ngay_hen_tra", "Thời gian hẹn trả kết quả:", back.isoformat(), f"ngày {V.dmy(back)}"))
     b.append(doc.f("dia_diem", "Địa điểm trả kết quả:", f"Bộ phận Một cửa {_lower(unit)}", para=True,

@@ -74,7 +74,7 @@ def to_khai_khai_tu(doc) -> None:
                         ("gioi_tinh", "Giới tính:", dead.sex, None)]))
     died = V.date_between(rng, dt.date(2025, 1, 1), TODAY - dt.timedelta(days=10))
     hh, mm = rng.randint(0, 23), rng.choice([0, 10, 25, 40, 55])
-    b.append(doc.f("ngay_chet", "Đã chết vào lúc:", died.isoformat(), f"{hh:02d} giờ {mm:02d} phút, ngày {V.dmy(died)}"))
+    b.append(doc.f("ngay_chet", "Đã chết vào lúc:", f"{died.isoformat()}T{hh:02d}:{mm:02d}", f"{hh:02d} giờ {mm:02d} phút, ngày {V.dmy(died)}"))
     b.append(doc.f("noi_chet", "Nơi chết:", dead.address, para=True, hanging_mm=6))
     b.append(doc.f("nguyen_nhan", "Nguyên nhân chết:", rng.choice(CAUSES)))
     b.append(Para("Tôi cam đoan những nội dung khai trên đây là đúng sự thật và chịu trách nhiệm trước pháp luật "

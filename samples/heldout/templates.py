@@ -98,10 +98,12 @@ def phieu_hen_tra_ket_qua(doc) -> None:
     b.append(doc.multi([("so_dinh_danh", "CCCD số:", p.cccd, p.cccd),
                         ("so_dien_thoai", "ĐT:", tel, tel_printed)]))
     b.append(doc.f("dia_chi", "Địa chỉ liên hệ:", p.address, para=True, hanging_mm=8))
-    b.append(doc.f("thoi_gian_nhan", "Thời gian nhận:", day.isoformat(),
-                   f"{rng.randint(7, 11)} giờ {rng.randint(0, 59):02d} phút ngày {V.dmy(day)}"))
-    b.append(doc.f("thoi_gian_tra", "Thời gian hẹn trả:", back.isoformat(),
-                   f"{rng.randint(13, 16)} giờ 30 phút, {V.date_line(back)}"))
+    hh, mm = rng.randint(7, 11), rng.randint(0, 59)
+    b.append(doc.f("thoi_gian_nhan", "Thời gian nhận:", f"{day.isoformat()}T{hh:02d}:{mm:02d}",
+                   f"{hh} giờ {mm:02d} phút ngày {V.dmy(day)}"))
+    back_hour = rng.randint(13, 16)
+    b.append(doc.f("thoi_gian_tra", "Thời gian hẹn trả:", f"{back.isoformat()}T{back_hour:02d}:30",
+                   f"{back_hour} giờ 30 phút, {V.date_line(back)}"))
     b.append(Para("Khi đến nhận kết quả, ông/bà mang theo phiếu này và giấy tờ tùy thân.", "I", 12, indent_mm=8))
     signer(doc, ["CÁN BỘ TIẾP NHẬN"], V.person(rng)[0],
            [Line("NGƯỜI NỘP", "B", 13, "center"), Gap(24), Line(p.name, "R", 13, "center")])
@@ -145,7 +147,7 @@ def bien_ban_hop(doc) -> None:
     b += [Line("BIÊN BẢN", "B", 14.5, "center"),
           Line("Họp rà soát thủ tục hành chính quý " + rng.choice(["I", "II", "III"]), "B", 13, "center"), Gap(3)]
     doc.fields["trich_yeu"] = b[-2].text
-    b.append(doc.f("thoi_gian", "1. Thời gian:", day.isoformat(), f"08 giờ 00 phút, {V.date_line(day)}"))
+    b.append(doc.f("thoi_gian", "1. Thời gian:", f"{day.isoformat()}T08:00", f"08 giờ 00 phút, {V.date_line(day)}"))
     b.append(doc.f("dia_diem", "2. Địa điểm:", f"Hội trường {body.title().replace('Ủy Ban Nhân Dân', 'Ủy ban nhân dân')}",
                    para=True, hanging_mm=8))
     chair, sec = V.person(rng)[0], V.person(rng)[0]

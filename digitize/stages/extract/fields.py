@@ -16,7 +16,7 @@ from typing import Sequence
 from digitize.messages import msg
 from digitize.model import Extraction, Field, PageResult
 from digitize.profiles.loader import FieldSpec, Profile, ProfileSet
-from digitize.stages.extract import lexicon, official
+from digitize.stages.extract import lexicon, official, signblock
 from digitize.stages.extract import locate as loc
 from digitize.stages.extract.checks import cross_check
 from digitize.stages.extract.classify import Classification, classify
@@ -38,23 +38,39 @@ def _located(spec: FieldSpec, lines: Sequence[Line], pages: Sequence[PageResult]
     found = official.LOCATORS[spec.locate](lines)
     second_look = False
     if found is None and spec.locate == "signer" and pages:
-        found, second_look = loc.signer_from_image(pages, lines), True
+        found, second_look = loc.signer_from_image(pages, signblock.signing_lines(lines)), True
+    if found is not None and not found.raw and getattr(found, "doubts", ()):
+        return _unread(spec, found)  # written by hand and not read: the place is shown, nothing is guessed
     if not (found and found.raw):
         return None
     f = make_field(spec, found.raw, found.toks, found.page)
-    if second_look or _in_reread_block(found, pages):  # read under a seal or signature: a person should confirm it
+    if second_look or _in_regions(found, pages, "signer_block"):  # read under a seal or signature: to confirm
         f = f.flag(msg("reason.reread"))
-    f = f.flag(*found.doubts) if getattr(found, "doubts", ()) else f  # e.g. a number written by hand into a blank
+    if _in_regions(found, pages, "handwriting", inside=False):  # digits the OCR read from a pen: always confirmed
+        f = f.flag(msg("reason.handwritten"))
+    f = f.flag(*found.doubts) if getattr(found, "doubts", ()) else f  # e.g. a number or day written by hand
     return f
 
 
-def _in_reread_block(found, pages: Sequence[PageResult]) -> bool:
-    """Whether the value was read in a signer block the OCR stage read again around a seal."""
-    if not (found.toks and 1 <= found.page <= len(pages)):
+def _unread(spec: FieldSpec, found) -> Field:
+    return Field(name=spec.name, value=None, raw="", confidence=0.0, page=found.page, box=found.box, valid=False,
+                 needs_review=True, reasons=tuple(found.doubts))
+
+
+def _in_regions(found, pages: Sequence[PageResult], kind: str, inside: bool = True) -> bool:
+    """Whether a word of the value lies in (or, `inside=False`, overlaps) a region of that kind on its page: a
+    signer block the OCR stage read again around a seal, digits it read from handwriting."""
+    if not (found.toks and found.page and 1 <= found.page <= len(pages)):
         return False
-    blocks = [r.box for r in pages[found.page - 1].ocr.regions if r.kind == "signer_block"]
-    return any(b[0] <= t.word.box[0] and t.word.box[2] <= b[2] and b[1] <= t.word.box[1] and t.word.box[3] <= b[3]
-               for t in found.toks for b in blocks)
+    boxes = [r.box for r in pages[found.page - 1].ocr.regions if r.kind == kind]
+    for t in found.toks:
+        x0, y0, x1, y1 = t.word.box
+        for b in boxes:
+            if inside and b[0] <= x0 and x1 <= b[2] and b[1] <= y0 and y1 <= b[3]:
+                return True
+            if not inside and x0 < b[2] and b[0] < x1 and y0 < b[3] and b[1] < y1:
+                return True
+    return False
 
 
 def _profile_fields(lines, profile: Profile, pages, fields: dict[str, Field], taken: set[int]) -> None:

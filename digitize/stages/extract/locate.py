@@ -48,7 +48,8 @@ def _upper_ratio(line: Line) -> float:
 
 def _header(lines: Sequence[Line]) -> list[Line]:
     first = [ln for ln in lines if ln.page == 1]
-    return [ln for ln in first if ln.box[1] < 0.25 * ln.page_h]
+    # a strip cut from a page (much wider than high) is measured as the A4 page it was cut from
+    return [ln for ln in first if ln.box[1] < 0.25 * (1.414 * ln.page_w if ln.page_h < 0.6 * ln.page_w else ln.page_h)]
 
 
 _UNIT_NUMBER = re.compile(r"^\d{1,2}$")  # the number some bodies carry in their name: Thuế cơ sở 3, Đội 2

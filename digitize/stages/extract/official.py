@@ -16,6 +16,7 @@ from rapidfuzz import fuzz, process
 
 from digitize.messages import Message, msg
 from digitize.model import Field
+from digitize.stages.extract import header, signblock
 from digitize.stages.extract import locate as loc
 from digitize.stages.extract.doubts import cut_short
 from digitize.stages.extract.lines import Line, Tok, clean_value
@@ -34,13 +35,16 @@ class Found(loc.Found):
     doubts: tuple[Message, ...] = ()  # codes of digitize.messages
 
 
+_RANGE_GAP = re.compile(r"(?<=\d)- (?=\d)")  # '2025- 2026': OCR spaced a range's hyphen on one side
+
+
 def _found(toks: Sequence[Tok], page: int, doubts: Sequence[Message] = ()) -> Found | None:
-    text = clean_value(" ".join(t.text for t in toks))
+    text = _RANGE_GAP.sub("-", clean_value(" ".join(t.text for t in toks)))
     return Found(text, tuple(toks), page, tuple(doubts)) if text else None
 
 
 def _page1_header(lines: Sequence[Line]) -> list[Line]:
-    return [ln for ln in lines if ln.page == 1 and ln.box[1] < _HEADER_SHARE * ln.page_h]
+    return header.header_lines(lines, _HEADER_SHARE)
 
 
 def issuer(lines: Sequence[Line]) -> loc.Found | None:
@@ -49,6 +53,9 @@ def issuer(lines: Sequence[Line]) -> loc.Found | None:
     top = lines[k].box[1] if k is not None else None
     if found and ":" not in found.raw and not any(c.isdigit() for c in _NAME_NUMBER.sub("", found.raw)) \
             and (top is None or found.box[1] < top):
+        _, body = header.split_parent(found.toks)
+        if len(body) < len(found.toks):
+            found = loc.Found(clean_value(" ".join(t.text for t in body)), tuple(body), found.page)
         return _with_lost_line(lines, found)
     # OCR joined the issuing body and the national motto on one line: the body is what comes before it
     for ln in _page1_header(lines):
@@ -84,19 +91,10 @@ def _with_lost_line(lines: Sequence[Line], found: loc.Found) -> loc.Found:
 
 
 def number(lines: Sequence[Line]) -> loc.Found | None:
-    for ln in _page1_header(lines):
-        if not (ln.toks and ln.toks[0].key in ("so", "s0", "s")):
-            continue
-        rest = " ".join(t.text for t in ln.toks[1:]).lstrip(": ")
-        m = re.match(r"^(\d{1,5})?\s*(/\s*\S+)", rest)
-        if m is None:
-            continue
-        doubts = []
-        if m.group(1) is None:
-            doubts.append(msg("reason.number_blank"))
-        elif re.match(r"^\d{1,5}\s+/", rest):
-            doubts.append(msg("reason.number_in_blank"))
-        return _found(ln.toks[1:], ln.page, doubts)
+    """The number cell of the header (`header.number`: flagged when filled in by hand, no value when the
+    hand-written digits were not read); a bare 'Số 12' register number only where the header puts it."""
+    if header._number_line(lines) is not None:
+        return header.number(lines)
     found = loc.number(lines)
     k = _title_index(lines)
     # the header ends at the title or at the first labelled line of the body
@@ -104,7 +102,7 @@ def number(lines: Sequence[Line]) -> loc.Found | None:
     if k is not None:
         tops.append(lines[k].box[1])
     if found and (not tops or found.box[1] < min(tops)):
-        return found  # 'Số 12' without a symbol: a register number, only where the header puts it
+        return found
     return None
 
 
@@ -113,8 +111,10 @@ _DATE = re.compile(r"ng[aà]y\s+(\S*)\s*th[aá]ng\s+(\S+)\s+n[aă]m\s+(\d{4})", 
 
 def issue_date(lines: Sequence[Line]) -> loc.Found | None:
     """The header's place-and-date line; a form's date line above its signer; never a `Căn cứ` line."""
-    header = _page1_header(lines)
-    for group in (header, lines):
+    found = header.issue_date(lines)
+    if found is not None:
+        return found
+    for group in (_page1_header(lines), lines):
         for ln in group:
             f = ln.folded()
             if f.startswith(_NOT_SUBJECT) or not _DATE.search(ln.text):
@@ -188,9 +188,32 @@ def _goes_on(cur: Line, nxt: Line, first: Line) -> bool:
 
 
 def _ve_viec(lines: Sequence[Line]) -> loc.Found | None:
-    """'Về việc …' opening a line under the title (not 'về việc' inside a sentence)."""
-    starts = [ln for ln in lines if ln.keys[:2] == ["ve", "viec"]]
-    return loc.subject(starts) if starts else None
+    """'Về việc …' opening a line under the title (not 'về việc' inside a sentence), over as many centred
+    lines as it runs."""
+    for ln in lines:
+        if ln.keys[:2] != ["ve", "viec"] or _opens_body(ln):
+            continue
+        toks = list(ln.toks[2:])
+        cur = ln
+        for nxt in lines[ln.index + 1 : ln.index + 1 + _SUBJECT_LINES]:
+            if not _centred_below(cur, nxt):
+                break
+            toks += nxt.toks
+            cur = nxt
+        return _found(toks, ln.page, [d for d in [cut_short(toks)] if d]) if toks else None
+    return None
+
+
+_SUBJECT_LINES = 4  # lines a subject under the title may wrap onto
+
+
+def _centred_below(cur: Line, nxt: Line) -> bool:
+    """The next line of a centred block: centred on the page, close under the line above, not a body line."""
+    h = cur.box[3] - cur.box[1]
+    cx = (nxt.box[0] + nxt.box[2]) / 2
+    return nxt.page == cur.page and abs(cx - nxt.page_w / 2) < 0.12 * nxt.page_w \
+        and -0.5 * h < nxt.box[1] - cur.box[3] < 1.0 * h and not _opens_body(nxt) and loc._upper_ratio(nxt) < 0.9 \
+        and nxt.box[0] > 0.1 * nxt.page_w
 
 
 def subject(lines: Sequence[Line]) -> loc.Found | None:
@@ -226,24 +249,28 @@ def subject(lines: Sequence[Line]) -> loc.Found | None:
 
 
 def _foot(lines: Sequence[Line]) -> list[Line]:
-    """Right-half lines of the last page (the signer block)."""
-    last = lines[-1].page if lines else 0
-    return [ln for ln in lines if ln.page == last and ln.box[0] > 0.4 * ln.page_w]
+    """Right-half lines of the signing page (the signer block; not always the last page)."""
+    return [ln for ln in signblock.signing_lines(lines) if ln.box[0] > 0.4 * ln.page_w]
 
 
 def _is_authority(ln: Line) -> bool:
-    return bool(ln.keys) and ln.keys[0] in _AUTHORITY and ln.toks[0].text.rstrip(".").isupper() \
-        and ln.toks[0].text.endswith(".")
+    return signblock.is_authority(ln)
+
+
+def _line_found(toks: Sequence[Tok], page: int) -> Found | None:
+    return _found(signblock.joined_fragments(toks), page)
 
 
 def authority(lines: Sequence[Line]) -> loc.Found | None:
     toks: list[Tok] = []
+    page = 0
     for ln in _foot(lines):
         if _is_authority(ln):
             toks += ln.toks
+            page = ln.page
         elif toks:
             break
-    return _found(toks, lines[-1].page) if toks else None
+    return _line_found(toks, page) if toks else None
 
 
 def signer_title(lines: Sequence[Line]) -> loc.Found | None:
@@ -255,38 +282,32 @@ def signer_title(lines: Sequence[Line]) -> loc.Found | None:
         if _is_authority(ln):
             seen = True
             continue
+        if seen and _noise(ln):
+            continue  # a speck or a letter of the seal between the authority and the position
         if seen and loc._upper_ratio(ln) > 0.9:
-            return _found(ln.toks, ln.page)
+            return _position(ln)
         if seen:
             break
-    if issuer(lines) is None and number(lines) is None:
+    if issuer(lines) is None and number(lines) is None and not any(signblock.names_position(ln) for ln in foot):
         return None  # a citizen's form: 'NGƯỜI KHAI' is no position
     for ln in foot:
         f = ln.folded()
-        if loc._upper_ratio(ln) > 0.9 and any(f == p or f.startswith(p + " ") for p in loc._SIGN_PREFIX):
-            return _found(ln.toks, ln.page)
+        if signblock.names_position(ln) or loc._upper_ratio(ln) > 0.9 and \
+                any(f == p or f.startswith(p + " ") for p in loc._SIGN_PREFIX if p not in signblock.AUTHORITY_KEYS):
+            return _position(ln)
     return None
 
 
-def recipients(lines: Sequence[Line]) -> loc.Found | None:
-    """'Nơi nhận:' and its '- …' items, joined with '; '."""
-    for k, ln in enumerate(lines):
-        if not ln.folded().startswith("noi nhan"):
-            continue
-        items: list[list[Tok]] = []
-        for nxt in lines[k + 1 : k + 30]:
-            if nxt.page != ln.page or abs(nxt.box[0] - ln.box[0]) > 0.05 * ln.page_w:
-                break
-            if nxt.toks[0].text in ("-", "–", "~", "+", "•") or nxt.toks[0].text.startswith("-"):
-                items.append([t for t in nxt.toks if t.text not in ("-", "–", "~", "+", "•")])
-            elif items:
-                items[-1] += nxt.toks
-            else:
-                break
-        if items:
-            text = "; ".join(clean_value(" ".join(t.text for t in it)).rstrip(";,.") for it in items if it)
-            return Found(text, tuple(t for it in items for t in it), ln.page)
-    return None
+def _noise(ln: Line) -> bool:
+    words = [t for t in ln.toks if sum(c.isalpha() for c in t.text) >= 2]
+    return not words or sum(t.word.confidence for t in ln.toks) / len(ln.toks) < UNREAD
+
+
+def _position(ln: Line) -> Found | None:
+    toks = signblock.joined_fragments([t for t in ln.toks if any(c.isalpha() for c in t.text)])
+    if not toks:
+        return None
+    return Found(signblock.printed_position(clean_value(" ".join(t.text for t in toks))), tuple(toks), ln.page)
 
 
 def addressee(lines: Sequence[Line]) -> loc.Found | None:
@@ -298,9 +319,11 @@ def addressee(lines: Sequence[Line]) -> loc.Found | None:
 
 def signer(lines: Sequence[Line]) -> loc.Found | None:
     """The signer's name by the known authority lines, else by layout: the last name-like line in the right
-    half of the last page under a short upper-case line (the role printed over the signature)."""
-    found = loc.signer(lines)
-    if found:
+    half of the signing page under a short upper-case line (the role printed over the signature); never a
+    heading ('Chương I')."""
+    page_lines = signblock.signing_lines(lines)
+    found = loc.signer(page_lines)
+    if found and not signblock.is_heading(found.toks):
         return found
     best = None
     role_seen = False
@@ -312,14 +335,33 @@ def signer(lines: Sequence[Line]) -> loc.Found | None:
         if words and len(words) <= 6 and loc._upper_ratio(ln) > 0.9 and not any(c.isdigit() for c in ln.text):
             role_seen = True
             continue
-        if role_seen and loc._name_like(right):
+        if role_seen and loc._name_like(right) and not signblock.is_heading(right):
             best = right
-    return Found(" ".join(t.text for t in best), tuple(best), lines[-1].page) if best else None
+    return Found(" ".join(t.text for t in best), tuple(best), page_lines[-1].page) if best else None
+
+
+def title(lines: Sequence[Line]) -> loc.Found | None:
+    """The document's title: a form's printed title ('GIẤY CHỨNG NHẬN …'); for an official text whose title
+    line is only its kind ('QUYẾT ĐỊNH', 'NGHỊ ĐỊNH'), its subject — the kind is `loai_van_ban`."""
+    found = loc.title(lines)
+    if found is None or kind_of_title(found.raw) is None:
+        return found
+    if " ".join(loc.key_tokens(found.raw)) not in _FOLDED_KINDS:
+        return found  # a kind with more words: 'THÔNG BÁO KẾT QUẢ …' is a title of its own
+    return subject(lines)
+
+
+def parent(lines: Sequence[Line]) -> loc.Found | None:
+    return header.parent_body(lines)
+
+
+def place(lines: Sequence[Line]) -> loc.Found | None:
+    return header.place(lines)
 
 
 LOCATORS = {**loc.LOCATORS, "signer": signer, "issuer": issuer, "number": number, "issue_date": issue_date, "subject": subject,
-            "kind": kind, "authority": authority, "signer_title": signer_title, "recipients": recipients,
-            "addressee": addressee}
+            "kind": kind, "authority": authority, "signer_title": signer_title, "recipients": signblock.recipients,
+            "addressee": addressee, "parent": parent, "place": place, "title": title}
 
 
 def above_header(lines: Sequence[Line]) -> set[int]:

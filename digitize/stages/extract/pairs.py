@@ -153,8 +153,10 @@ def _value_under(lines: Sequence[Line], ln: Line, x0: float) -> Line | None:
     return nxt
 
 
-def _wrap(lines: Sequence[Line], cur: Line, toks: list[Tok], x0: float, max_lines: int) -> tuple[list[Tok], int]:
-    """Continue a value on the following lines of its column while each line was full."""
+def _wrap(lines: Sequence[Line], cur: Line, toks: list[Tok], x0: float, max_lines: int,
+          value_x: float | None = None) -> tuple[list[Tok], int]:
+    """Continue a value on the following lines of its column while each line was full, or while the next
+    line has no label and starts under the value itself (indented past the label: the value's own column)."""
     edge = right_edge(lines, cur, x0)
     n = 0
     while n < max_lines:
@@ -162,16 +164,26 @@ def _wrap(lines: Sequence[Line], cur: Line, toks: list[Tok], x0: float, max_line
         if nxt is None or starts_block(nxt):
             break
         h = cur.box[3] - cur.box[1]
-        first = nxt.toks[0].word.box
-        full = cur.box[2] + 0.6 * h + (first[2] - first[0]) > edge - 0.01 * cur.page_w
-        if not full or nxt.box[1] - cur.box[3] > 1.2 * h or nxt.box[0] < x0 - 0.03 * cur.page_w:
+        if nxt.box[1] - cur.box[3] > 1.2 * h or nxt.box[0] < x0 - 0.03 * cur.page_w:
             break
-        word = nxt.toks[0].text
-        if not (toks[-1].text.endswith((",", "-")) or word[:1].islower() or len(nxt.toks) <= 3):
-            break  # a new sentence, not the rest of this value
+        if not (_under_value(nxt, value_x, x0) and not _labels_on(lines, nxt)):
+            first = nxt.toks[0].word.box
+            full = cur.box[2] + 0.6 * h + (first[2] - first[0]) > edge - 0.01 * cur.page_w
+            word = nxt.toks[0].text
+            if not full or not (toks[-1].text.endswith((",", "-")) or word[:1].islower() or len(nxt.toks) <= 3):
+                break  # a short line, or a new sentence: not the rest of this value
         toks = toks + list(nxt.toks)
         cur, n = nxt, n + 1
     return toks, n
+
+
+VALUE_COLUMN = 0.02  # share of the page width a continued line may start off the value's own start
+
+
+def _under_value(nxt: Line, value_x: float | None, label_x: float) -> bool:
+    """The line starts where the value starts, clearly right of where the label starts."""
+    return value_x is not None and value_x - label_x > 0.05 * nxt.page_w \
+        and abs(nxt.box[0] - value_x) < VALUE_COLUMN * nxt.page_w
 
 
 def read_pairs(lines: Sequence[Line], taken: set[int] = frozenset()) -> list[Pair]:
@@ -197,7 +209,8 @@ def read_pairs(lines: Sequence[Line], taken: set[int] = frozenset()) -> list[Pai
                 if nxt is not None and not _labels_on(lines, nxt):
                     value, under, cur = list(nxt.toks), True, nxt
             if value and k + 1 == len(labels) and (typ in WRAPPING or not typ):
-                value, wrapped = _wrap(lines, cur, value, x0, MAX_WRAP)
+                value_x = None if under else value[0].word.box[0]
+                value, wrapped = _wrap(lines, cur, value, x0, MAX_WRAP, value_x)
             if any(id(t.word) in taken for t in ln.toks[s : c + 1]):
                 continue  # a profile or locator read this label already
             value = _strip([t for t in value if id(t.word) not in taken])

@@ -26,6 +26,23 @@ _PLAUSIBILITY = {"name": "name", "address": "address", "issuer": "issuer", "text
                  "title": "text", "subject": "text", "authority": "text", "signer_title": "text"}
 
 
+# a time printed with a date: '12 giờ 10 phút', '8h30', '08:30' (not part of a date: no '/' or '.' around)
+_TIME = re.compile(r"(?<![\d/.:])(\d{1,2})\s*(?:giờ|[hg](?![^\W\d_]))\s*(\d{1,2})?(?:\s*phút|p(?![^\W\d_]))?(?![\d/])"
+                   r"|(?<![\d/.:])(\d{1,2}):(\d{2})(?![\d/:])", re.IGNORECASE)
+
+
+def with_time(checked: ids.Checked, text: str) -> ids.Checked:
+    """A date that is printed with its time keeps it: '12 giờ 10 phút, ngày 06/06/2023' -> 2023-06-06T12:10."""
+    m = _TIME.search(text)
+    if checked.value is None or m is None:
+        return checked
+    hour, minute = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+    h, mi = int(hour), int(minute or 0)
+    if h > 23 or mi > 59:
+        return checked
+    return ids.Checked(f"{checked.value}T{h:02d}:{mi:02d}", checked.valid, checked.reason)
+
+
 def typed_value(spec: FieldSpec, raw: str) -> ids.Checked:
     text = clean_value(raw)
     if not text:
@@ -45,7 +62,7 @@ def typed_value(spec: FieldSpec, raw: str) -> ids.Checked:
     if t == "date":
         if fold(text).startswith("khong thoi han"):
             return ids.Checked("Không thời hạn", True)
-        return ids.check_date(text, "not_future" in spec.validators)
+        return with_time(ids.check_date(text, "not_future" in spec.validators), text)
     if t == "sex":
         s = ids.normalise_sex(text)
         return ids.Checked(s, s is not None, None if s else msg("reason.sex_invalid", text=text))

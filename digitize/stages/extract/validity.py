@@ -13,7 +13,7 @@ from digitize.vn.text import fold
 
 
 def add_months(iso: str, months: int) -> str:
-    d = _dt.date.fromisoformat(iso)
+    d = _dt.date.fromisoformat(iso[:10])  # a date-time ('2024-09-19T15:00') counts from its day
     m = d.month - 1 + months
     y, m = d.year + m // 12, m % 12 + 1
     return _dt.date(y, m, min(d.day, calendar.monthrange(y, m)[1])).isoformat()
@@ -26,7 +26,7 @@ def validity(profile: Profile, fields: Sequence[Field]) -> tuple[str | None, str
     if v.rule == "expiry_field":
         f = by.get(v.field or "")
         if f and f.valid and f.value:
-            if not re.match(r"\d{4}-\d{2}-\d{2}$", str(f.value)):
+            if not re.match(r"\d{4}-\d{2}-\d{2}(T\d{2}:\d{2})?$", str(f.value)):
                 return None, f"{desc}: {f.value} (no expiry)"
             return str(f.value), f"{desc} ({v.field})"
         return None, f"{desc}: {v.field} not read"
