@@ -85,7 +85,8 @@ def test_digits_read_from_handwriting_are_always_flagged():
 
     from digitize.model import Geometry, OcrPage, PageQuality, PageRef, PageResult, Region
     from digitize.profiles.loader import load_profiles
-    from digitize.stages.extract.fields import HANDWRITTEN, extract
+    from digitize.messages import msg
+    from digitize.stages.extract.fields import extract
 
     lines = _header([("Số:", 96.0), ("37/2026/TT-BCA", 95.0)], DATE)
     words = tuple(t.word for ln in lines for t in ln.toks)
@@ -96,5 +97,5 @@ def test_digits_read_from_handwriting_are_always_flagged():
                       OcrPage(words, tuple(ln.text for ln in lines), W, H, (Region("handwriting", day.box),)))
     fields = {f.name: f for f in extract([page], load_profiles()).fields}
     assert fields["ngay_ban_hanh"].value == "2026-04-28" and fields["ngay_ban_hanh"].needs_review
-    assert HANDWRITTEN in fields["ngay_ban_hanh"].reason
+    assert msg("reason.handwritten") in fields["ngay_ban_hanh"].reasons
     assert not fields["so_van_ban"].needs_review  # printed, outside the pen's region

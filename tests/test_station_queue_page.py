@@ -81,7 +81,7 @@ def test_a_file_over_the_limit_is_refused_on_the_page_with_its_size(station, bro
     page.set_input_files("#upload-file", str(big))
     page.click("#upload-form button[type=submit]")
     refused = page.wait_for_selector("#upload-results .upload-error", timeout=60_000).inner_text()
-    assert refused.startswith("Tệp tải lên quá lớn.") and "vượt giới hạn 200 MiB" in refused, refused
+    assert refused.startswith("Dữ liệu gửi lên quá lớn. Tệp tải lên") and "vượt giới hạn 200 MiB" in refused, refused
     assert re.search(r"201\.\d MiB", refused), refused  # the request's size: the file and the form around it
     assert list((station.store / "uploads").glob(".upload-*")) == []
     assert errors == []
