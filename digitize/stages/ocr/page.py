@@ -21,7 +21,7 @@ from digitize.model import OcrPage, Page, Region, Word
 from digitize.stages.ocr import preprocess, signer_block
 from digitize.stages.ocr import regions as page_regions
 from digitize.stages.ocr import tones as ocr_tones
-from digitize.stages.ocr.readable import drop_unreadable_lines
+from digitize.stages.ocr.readable import FLOOR_CONFIDENCE, drop_unreadable_lines, reads_as_print
 from digitize.stages.ocr.repair import list_dashes, repair, superscript_units
 from digitize.tools import tesseract
 from digitize.vn.text import is_syllable
@@ -46,10 +46,13 @@ def recognise(page: Page, lang: str = "vie", model: str = "fast") -> OcrPage:
     found = page_regions.detect(page.image, page.dpi)
     grey, marks = preprocess.prepare(page.image, dpi, preprocess.plan_for(page.image, page.dpi), found)
     grey = page_regions.mask_stamps(grey, found)
-    tsv, choices = ocr_tones.read(engine(lang, model), grey, dpi)
-    words = tesseract.parse_tsv(tsv, w, h)
     # a coloured seal is already paper in `grey`: what is read inside it is print
     black_seals = tuple(r for r in found if r.kind == "seal" and not _coloured(page.image, r.box))
+    for seal in black_seals:
+        if signer_block.over_text(grey, seal, dpi):
+            signer_block.clear_over_text(grey, seal, dpi)
+    tsv, choices = ocr_tones.read(engine(lang, model), grey, dpi)
+    words = tesseract.parse_tsv(tsv, w, h)
     # the block engine shares the page engine's model, with its own segmentation mode
     read, signatures = signer_block.reread(grey, dpi, words.words, black_seals, engine(
         lang, model, signer_block.BLOCK_PSM)) if black_seals else (words.words, [])
@@ -86,9 +89,35 @@ NOT_PRINT = ("seal", "signature", "handwriting")
 
 
 def keep_printed(words: tuple[Word, ...], found: tuple[Region, ...]) -> tuple[Word, ...]:
-    """Drop words read out of a seal (its ring text, its emblem) or a signature, keeping print that crosses it."""
+    """Drop words read out of a seal (its ring text, its emblem) or a signature, keeping print that crosses it:
+    a word read well, or one that goes on a line of print outside the mark (judged per line)."""
     seals = [r for r in found if r.kind in NOT_PRINT]
-    return tuple(w for w in words if _reads_as_print(w) or not any(page_regions.inside(w.box, s) for s in seals))
+    if not seals:
+        return words
+    covered = [any(page_regions.inside(w.box, s) for s in seals) for w in words]
+    by_line: dict[int, list[Word]] = {}
+    for w, under in zip(words, covered):
+        if not under and reads_as_print(w):
+            by_line.setdefault(w.line, []).append(w)
+    return tuple(w for w, under in zip(words, covered)
+                 if not under or _reads_as_print(w) or _continues_print(w, by_line.get(w.line, [])))
+
+
+LINE_PRINT_WORDS = 2  # a line with this many print words outside a mark is a line of print
+
+
+def _continues_print(word: Word, outside: list[Word]) -> bool:
+    """A word under a mark that is part of a printed line running past the mark: the line has print outside
+    it, and the word spells print (syllables or a number, not a guess) at the line's height and place."""
+    if len(outside) < LINE_PRINT_WORDS or word.confidence < FLOOR_CONFIDENCE:
+        return False
+    letters = re.findall(r"[^\W\d_]+", word.text)
+    if not any(c.isdigit() for c in word.text) and not (letters and all(map(is_syllable, letters))):
+        return False
+    height = statistics.median(w.box[3] - w.box[1] for w in outside)
+    top, bottom = min(w.box[1] for w in outside), max(w.box[3] for w in outside)
+    centre = (word.box[1] + word.box[3]) / 2
+    return 0.6 * height <= word.box[3] - word.box[1] <= 1.5 * height and top <= centre <= bottom
 
 
 def _is_noise(word: Word) -> bool:
