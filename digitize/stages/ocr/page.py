@@ -18,7 +18,7 @@ from dataclasses import replace
 import numpy as np
 
 from digitize.model import OcrPage, Page, Region, Word
-from digitize.stages.ocr import preprocess, signer_block
+from digitize.stages.ocr import handwriting, preprocess, signer_block
 from digitize.stages.ocr import regions as page_regions
 from digitize.stages.ocr import tones as ocr_tones
 from digitize.stages.ocr.readable import FLOOR_CONFIDENCE, drop_unreadable_lines, reads_as_print
@@ -60,7 +60,8 @@ def recognise(page: Page, lang: str = "vie", model: str = "fast") -> OcrPage:
     tables = [r for r in found if r.kind == "table"]
     cells = tuple(c for t in tables for c in page_regions.table_cells(grey, t, dpi))
     page_text = repair(reading_order(replace(words, words=printed, regions=found + marks + tuple(signatures)), cells))
-    return ocr_tones.apply(page_text, choices)
+    # handwritten digits in the header's blanks are read from the page itself (a pen's ink is paper in `grey`)
+    return handwriting.fill_blanks(ocr_tones.apply(page_text, choices), page.image)
 
 
 SEAL_KEEP_CONFIDENCE = 80.0  # printed text crossing a seal (the signer's title) still reads this well
