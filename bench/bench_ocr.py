@@ -83,13 +83,20 @@ def synthetic_pages(folder: Path, set_name: str) -> list[BenchPage]:
     return pages
 
 
-SEVERE_PHOTO = dict(noise=14, jpeg=30, blur=1.3, show_through=0.3, yellow=0.4, light=0.25)
+SEVERE_PHOTO = (dict(blur=1.3, show_through=0.3, yellow=0.4, light=0.25),  # one of these per page, in turn
+                dict(blur=1.3, show_through=0.3, low_contrast=0.5, yellow=0.4),
+                dict(blur=1.5, show_through=0.35, dark=0.6, light=0.35),
+                dict(blur=1.0, show_through=0.5, yellow=0.5))
+SENSOR_NOISE, JPEG_QUALITY = 14.0, 30
 
 
 def severe_photos(folder: Path, count: int, seed: int) -> list[BenchPage]:
-    """`count` colour photos of generated pages at their worst (noise σ 14, JPEG q 30, blur, show-through,
-    yellowed and unevenly lit paper), types and resolution drawn from the seed; for reporting only."""
+    """`count` colour photos of generated pages at their worst: blur, show-through, yellowed, unevenly lit, dark
+    or low-contrast paper, then a camera's sensor noise (σ 14, drawn per colour channel: a phone's noise is coloured, unlike the
+    generator's grey `noise`) and JPEG q 30 with 4:2:0 chroma; types and resolution drawn from the seed."""
     import random
+
+    from PIL import Image
 
     from samples.generate import DOC_TYPES, make_page, save_jpeg
 
@@ -97,9 +104,13 @@ def severe_photos(folder: Path, count: int, seed: int) -> list[BenchPage]:
     r = random.Random(seed)
     for i in range(count):
         doc_type, dpi = r.choice(DOC_TYPES), r.choice([200, 300])
-        spec = dict(SEVERE_PHOTO, skew=round(r.uniform(-2, 2), 2), seal=True, signature=True)
+        spec = dict(SEVERE_PHOTO[i % len(SEVERE_PHOTO)], skew=round(r.uniform(-2, 2), 2), seal=True, signature=True)
         img, gt = make_page(doc_type, seed * 1000 + i, dpi, spec)
-        save_jpeg(img, gt, folder / f"severe_{i:03d}_{doc_type}_{dpi}dpi.jpg", quality=95)  # q30 is in the spec
+        rng = np.random.default_rng(seed * 1000 + i)
+        arr = np.asarray(img.convert("RGB"), np.float32)
+        noisy = (arr + rng.standard_normal(arr.shape, dtype=np.float32) * SENSOR_NOISE).clip(0, 255)
+        save_jpeg(Image.fromarray(noisy.astype(np.uint8)), gt, folder / f"severe_{i:03d}_{doc_type}_{dpi}dpi.jpg",
+                  quality=JPEG_QUALITY)
     return synthetic_pages(folder, "severe")
 
 
