@@ -3,7 +3,8 @@ run, by page class, with throughput at the same number of workers.
 
 Page sets:
   real-reported  ../shared/corpus/real-scans/nd199-2026 (community transcription; nothing is tuned on it)
-  real-dev       four pages of qd222-2025 transcribed in bench/data/qd222-2025 (the development set)
+  real-dev       fourteen pages of qd222-2025 transcribed in bench/data/qd222-2025 and two colour notices with
+                 handwritten fill-ins in bench/data/epu-notices (the development set)
   synthetic      samples/degraded (+ a generated held-out set with --heldout N)
 
 Both sides read the same image: the page as the pipeline decodes it (a PDF page rasterised at its native
@@ -70,6 +71,15 @@ def dev_pages() -> list[BenchPage]:
         pages.append(BenchPage(gt.name.replace(".gt.txt", ""), PageRef(str(QD222_PDF), number, 28),
                                gt.read_text(encoding="utf-8"), "real-dev"))
     return pages
+
+
+EPU_TRUTH = REPO / "bench" / "data" / "epu-notices"
+
+
+def notice_pages() -> list[BenchPage]:
+    """Two colour notices with handwritten numbers and days (bench/data/epu-notices): development pages."""
+    return [BenchPage(gt.name.replace(".gt.txt", ""), PageRef(str(CORPUS / "epu-notices" / gt.name.replace(".gt.txt", ".jpg"))),
+                      gt.read_text(encoding="utf-8"), "real-dev") for gt in sorted(EPU_TRUTH.glob("*.gt.txt"))]
 
 
 def synthetic_pages(folder: Path, set_name: str) -> list[BenchPage]:
@@ -246,7 +256,7 @@ def main(argv: list[str] | None = None) -> dict:
     if "real-reported" in wanted:
         pages += real_pages()
     if "real-dev" in wanted:
-        pages += dev_pages()
+        pages += dev_pages() + notice_pages()
     if "synthetic" in wanted:
         pages += synthetic_pages(REPO / "samples" / "degraded", "synthetic")
     if args.heldout:

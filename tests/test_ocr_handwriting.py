@@ -57,7 +57,8 @@ def test_handwritten_number_and_date_read_or_flagged(name, number, day, month):
         _read_or_flagged(date[1], day)
         assert date[2].text == "tháng"
         _read_or_flagged(date[3], month)
-        assert date[1].box in hand and date[3].box in hand
+        # a reading of the recogniser has its crop; clean digits the OCR read itself keep its own word
+        assert all(w.box in hand or w.text.isdigit() for w in (date[1], date[3]))
     else:  # `ngày 28tháng02năm` run together by the OCR: what it read there is flagged, not taken as a date
         assert all(w.confidence < WEAK_WORD for w in date if not w.text.startswith(("năm", "20")))
 

@@ -179,17 +179,17 @@ CAPITAL_WIDTH = 1.3  # a capital of the number's code is this many times the mea
 
 
 def number_blank(image: np.ndarray, words: list[Word]) -> Blank | None:
-    """`Số: ….. /TB-ĐHĐL` at the head of a line with no printed number after `Số:`: the gap between the label
-    and the code's `/`."""
+    """`Số: ….. /TB-ĐHĐL` at the head of a line where the OCR read no clean number after `Số:` (junk, dots, or
+    nothing): the gap between the label and the code's `/`."""
     if len(words) < 2 or not _NUMBER_LABEL.match(fold(words[0].text)) or not words[0].text[0].isupper():
         return None
     label = words[0]
     j = next((k for k in range(1, min(len(words), 4)) if "/" in words[k].text), None)
     if j is None:
         return None
-    after = " ".join(x.text for x in words[1:j + 1])
-    if _PRINTED_NUMBER.match(after) and min(x.confidence for x in words[1:j + 1]) >= 80:
-        return None  # printed (or read well)
+    after = "".join(x.text for x in words[1:j + 1])
+    if _PRINTED_NUMBER.match(after):
+        return None  # the OCR read clean digits there (print, or a hand it read): its reading stands
     tail = words[j]
     suffix = tail.text[tail.text.index("/"):]
     char = CAPITAL_WIDTH * (label.box[2] - label.box[0]) / max(1, len(label.text))
@@ -201,10 +201,12 @@ def number_blank(image: np.ndarray, words: list[Word]) -> Blank | None:
 
 
 def date_blank(words: list[Word]) -> Blank | None:
-    """`ngày … tháng … năm 2025` with the day and month written in, `tháng` read as a word of its own: the
+    """`Hà Nội, ngày … tháng … năm 2025` with the day and month written in, `tháng` read as a word of its own: the
     blank runs from the end of `ngày` to `năm`, and `tháng` (words[`last`]) splits it."""
     folded = [fold(w.text) for w in words]
-    start = next((i for i, t in enumerate(folded) if t.startswith("nga")), None)
+    # the header's place and date (`Hà Nội, ngày`): the place ends in a comma; a date in running text does not
+    start = next((i for i, t in enumerate(folded) if t.startswith("nga") and i and words[i - 1].text.endswith(",")),
+                 None)
     if start is None:
         return None
     end = next((k for k in range(start + 1, min(len(words), start + 8)) if folded[k].strip(".,") == "nam"), None)
@@ -259,10 +261,19 @@ def _filled(image: np.ndarray, words: list[Word]) -> tuple[list[Word], list[Box]
         day, month = read_date(image, blank, words, height)
         if day.text and month.text:
             end = next(k for k in range(blank.last + 1, len(words)) if fold(words[k].text).strip(".,") == "nam")
-            parts = [_label(words[blank.first], "ngày"), _word(day, line), replace(words[blank.last], text="tháng"),
-                     _word(month, line)]
-            return words[:blank.first] + parts + words[end:], [day.box, month.box]
+            # a part the OCR read as clean digits keeps its reading (print, or a hand it read)
+            read_day, read_month = words[blank.first + 1:blank.last], words[blank.last + 1:end]
+            day_word = read_day[0] if _clean(read_day) and words[blank.first].text == "ngày" else _word(day, line)
+            month_word = read_month[0] if _clean(read_month) else _word(month, line)
+            parts = [_label(words[blank.first], "ngày"), day_word, replace(words[blank.last], text="tháng"),
+                     month_word]
+            boxes = [w.box for w, r in ((day_word, day), (month_word, month)) if w.box == r.box]
+            return words[:blank.first] + parts + words[end:], boxes
     return words, []
+
+
+def _clean(words: list[Word]) -> bool:
+    return len(words) == 1 and bool(re.fullmatch(r"\d{1,2}", words[0].text))
 
 
 def fill_blanks(page: OcrPage, image: np.ndarray) -> OcrPage:
