@@ -45,7 +45,7 @@ def recognise(page: Page, lang: str = "vie", model: str = "fast") -> OcrPage:
     dpi = page.dpi or 300.0
     found = page_regions.detect(page.image, page.dpi)
     grey, marks = preprocess.prepare(page.image, dpi, preprocess.plan_for(page.image, page.dpi), found)
-    grey = page_regions.mask_stamps(grey, found)
+    grey = page_regions.mask_stamps(grey, found, dpi)
     # a coloured seal is already paper in `grey`: what is read inside it is print
     black_seals = tuple(r for r in found if r.kind == "seal" and not _coloured(page.image, r.box))
     for seal in black_seals:

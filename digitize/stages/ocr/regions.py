@@ -192,9 +192,11 @@ def refine_box(grey: np.ndarray, box: tuple[int, int, int, int]) -> tuple[int, i
             x1 if right is None else right + 1, y1 if bottom is None else bottom + 1)
 
 
-def mask_stamps(grey: np.ndarray, regions: tuple[Region, ...]) -> np.ndarray:
+def mask_stamps(grey: np.ndarray, regions: tuple[Region, ...], dpi: float = 200.0) -> np.ndarray:
     """Paint rubber stamps (border, print, handwriting) and the portal's stamp as paper, in place. A ruled
-    stamp is cut at its border, so the tone marks of the line under it (often touching it) stay."""
+    stamp is cut at its border, so the tone marks of the line under it (often touching it) stay. Judged per
+    line: the rows of a line of print that runs on across the stamp's border stay as scanned (a stamp
+    stamped over running text keeps the print beneath; a box of print is no stamp to paint out)."""
     for r in regions:
         if r.kind == "stamp":
             x0, y0, x1, y1 = refine_box(grey, r.box)
@@ -202,10 +204,45 @@ def mask_stamps(grey: np.ndarray, regions: tuple[Region, ...]) -> np.ndarray:
             x0, y0, x1, y1 = r.box
         else:
             continue
-        grey[max(0, y0):y1, max(0, x0):x1] = 255
+        x0, y0 = max(0, x0), max(0, y0)
+        keep = _print_rows(grey, (x0, y0, x1, y1), dpi) if r.kind == "stamp" else np.zeros(0, bool)
+        saved = grey[y0:y1, x0:x1][keep].copy() if keep.any() else None
+        grey[y0:y1, x0:x1] = 255
         if r.kind == "stamp":
             _erase_rule_pieces(grey, r.box)
+        if saved is not None:
+            grey[y0:y1, x0:x1][keep] = saved
     return grey
+
+
+CROSS_MM = 3.0  # print this close to a stamp's border on both sides of it runs across the border (a word gap is less)
+LINE_MM = 1.5  # ...over rows at least this tall: a line of print, not a speck touching the frame
+
+
+def _print_rows(grey: np.ndarray, box: tuple[int, int, int, int], dpi: float) -> np.ndarray:
+    """Rows of the box (a bool per row) where a line of print crosses its left or right border: ink just
+    outside and just inside the border, on the same rows, for a letter's height."""
+    x0, y0, x1, y1 = box
+    reach, frame = max(2, int(CROSS_MM * _mm(dpi))), 3  # the ruled border itself is left out
+    ink = grey[y0:y1] < 128
+    width = grey.shape[1]
+    crossing = np.zeros(y1 - y0, bool)
+    left_out, left_in = (max(0, x0 - frame - reach), max(0, x0 - frame)), (x0 + frame, x0 + frame + reach)
+    right_in, right_out = (max(0, x1 - frame - reach), x1 - frame), (min(width, x1 + frame), min(width, x1 + frame + reach))
+    for outside, inner in ((left_out, left_in), (right_out, right_in)):
+        if outside[1] > outside[0] and inner[1] > inner[0]:
+            crossing |= ink[:, outside[0]:outside[1]].any(axis=1) & ink[:, inner[0]:inner[1]].any(axis=1)
+    keep = np.zeros_like(crossing)
+    tall = max(2, int(LINE_MM * _mm(dpi)))
+    start = None
+    for y, on in enumerate(np.append(crossing, False)):
+        if on and start is None:
+            start = y
+        elif not on and start is not None:
+            if y - start >= tall:
+                keep[max(0, start - tall):y + tall] = True  # with the line's tone marks and descenders
+            start = None
+    return keep
 
 
 def _erase_rule_pieces(grey: np.ndarray, box: tuple[int, int, int, int]) -> None:
