@@ -249,13 +249,21 @@ def _filled(image: np.ndarray, words: list[Word]) -> tuple[list[Word], list[Box]
     """A line's words with its filled blanks read (and the boxes read), or as they were."""
     height = int(np.median([w.box[3] - w.box[1] for w in words]))
     line = words[0].line
+    read: list[Box] = []
     blank = number_blank(image, words)
     if blank is not None:
         reading = read_blank(image, blank.box, height)
         if reading.text:
             tail = words[blank.last]
             suffix = Word(blank.suffix, tail.confidence, (blank.box[2], tail.box[1], tail.box[2], tail.box[3]), line)
-            return words[:1] + [_word(reading, line), suffix] + words[blank.last + 1:], [reading.box]
+            words = words[:1] + [_word(reading, line), suffix] + words[blank.last + 1:]
+            read.append(reading.box)
+    # tesseract may read the two header cells as one line: `Số: …` and `Hà Nội, ngày …` together
+    words, dates = _date_filled(image, words, height, line)
+    return words, read + dates
+
+
+def _date_filled(image: np.ndarray, words: list[Word], height: int, line: int) -> tuple[list[Word], list[Box]]:
     blank = date_blank(words)
     if blank is not None:
         day, month = read_date(image, blank, words, height)
@@ -289,9 +297,9 @@ def fill_blanks(page: OcrPage, image: np.ndarray) -> OcrPage:
     read: list[Box] = []
     for number in sorted(by_line):
         filled, boxes = _filled(image, by_line[number])
-        if boxes:
+        read += boxes
+        if boxes and number < len(lines):
             lines[number] = " ".join(w.text for w in filled)
-            read += boxes
         words += filled
     if not read:
         return page

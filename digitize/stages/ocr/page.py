@@ -56,12 +56,16 @@ def recognise(page: Page, lang: str = "vie", model: str = "fast") -> OcrPage:
     # the block engine shares the page engine's model, with its own segmentation mode
     read, signatures = signer_block.reread(grey, dpi, words.words, black_seals, engine(
         lang, model, signer_block.BLOCK_PSM)) if black_seals else (words.words, [])
-    printed = superscript_units(drop_unreadable_lines(keep_printed(read, black_seals + marks)), grey)
+    # handwritten digits in the header's blanks are read from the page itself (a pen's ink is paper in `grey`),
+    # on tesseract's own lines (the reading order may split `tháng … năm` at the blank's gap), before the pen's
+    # marks drop what was read over them
+    filled = handwriting.fill_blanks(replace(words, words=read), page.image)
+    hand = frozenset(w.box for w in filled.words) - frozenset(w.box for w in read)
+    printed = superscript_units(drop_unreadable_lines(keep_printed(filled.words, black_seals + marks, hand)), grey)
     tables = [r for r in found if r.kind == "table"]
     cells = tuple(c for t in tables for c in page_regions.table_cells(grey, t, dpi))
-    page_text = repair(reading_order(replace(words, words=printed, regions=found + marks + tuple(signatures)), cells))
-    # handwritten digits in the header's blanks are read from the page itself (a pen's ink is paper in `grey`)
-    return handwriting.fill_blanks(ocr_tones.apply(page_text, choices), page.image)
+    regions = found + marks + tuple(signatures) + filled.regions[len(words.regions):]
+    return ocr_tones.apply(repair(reading_order(replace(words, words=printed, regions=regions), cells)), choices)
 
 
 SEAL_KEEP_CONFIDENCE = 80.0  # printed text crossing a seal (the signer's title) still reads this well
@@ -89,13 +93,14 @@ def _coloured(image: np.ndarray, box: tuple[int, int, int, int]) -> bool:
 NOT_PRINT = ("seal", "signature", "handwriting")
 
 
-def keep_printed(words: tuple[Word, ...], found: tuple[Region, ...]) -> tuple[Word, ...]:
+def keep_printed(words: tuple[Word, ...], found: tuple[Region, ...], keep: frozenset = frozenset()) -> tuple[Word, ...]:
     """Drop words read out of a seal (its ring text, its emblem) or a signature, keeping print that crosses it:
-    a word read well, or one that goes on a line of print outside the mark (judged per line)."""
+    a word read well, or one that goes on a line of print outside the mark (judged per line). Words at the
+    boxes of `keep` (handwritten digits read into a blank) stay."""
     seals = [r for r in found if r.kind in NOT_PRINT]
     if not seals:
         return words
-    covered = [any(page_regions.inside(w.box, s) for s in seals) for w in words]
+    covered = [w.box not in keep and any(page_regions.inside(w.box, s) for s in seals) for w in words]
     by_line: dict[int, list[Word]] = {}
     for w, under in zip(words, covered):
         if not under and reads_as_print(w):
