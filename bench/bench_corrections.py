@@ -23,25 +23,18 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 from bench import bench_ocr  # noqa: E402
-from digitize.model import PageRef  # noqa: E402
 from digitize.settings import Settings  # noqa: E402
 from digitize.stages import geometry, ingest  # noqa: E402
 from digitize.stages.ocr import page as ocr  # noqa: E402
 from digitize.stages.ocr import tones  # noqa: E402
+from digitize.vn import plausibility  # noqa: E402
 from digitize.vn.plausibility import fix_phrases  # noqa: E402
 from digitize.vn.text import fold  # noqa: E402
-
-EPU = bench_ocr.CORPUS / "epu-notices"
-DEV_NOTICES = ("dl_2025_0003", "dl_2025_0005")
 
 
 def dev_pages() -> list[bench_ocr.BenchPage]:
     """The development pages with a transcription: nd199 (3), the qd222 pages of bench/data, two EPU notices."""
-    pages = [replace_set(p) for p in bench_ocr.real_pages()] + bench_ocr.dev_pages()
-    for name in DEV_NOTICES:
-        truth = (EPU / f"{name}.transcription.txt").read_text(encoding="utf-8")
-        pages.append(bench_ocr.BenchPage(name, PageRef(str(EPU / f"{name}.jpg")), truth, "real-dev"))
-    return pages
+    return [replace_set(p) for p in bench_ocr.real_pages()] + bench_ocr.dev_pages() + bench_ocr.notice_pages()
 
 
 def replace_set(page: bench_ocr.BenchPage) -> bench_ocr.BenchPage:
@@ -92,6 +85,23 @@ def _tone_variants(page) -> dict[str, object]:
     return out
 
 
+def _phrase_changes(lines: tuple[str, ...], truth: str, veto: bool) -> tuple[int, int, int]:
+    """(helped, hurt, neutral) of `fix_phrases` on each line, with its veto or with the veto never firing."""
+    saved = plausibility._read_is_likelier
+    if not veto:
+        plausibility._read_is_likelier = lambda *_: False
+    try:
+        tokens, changes = [], []
+        for line in lines:
+            fixed, read = fix_phrases(line).value.split(), line.split()
+            if len(fixed) == len(read):
+                changes += [(len(tokens) + k, a, b) for k, (a, b) in enumerate(zip(read, fixed)) if a != b]
+            tokens += fixed if len(fixed) == len(read) else read
+    finally:
+        plausibility._read_is_likelier = saved
+    return judge(changes, tokens, truth)
+
+
 def main(argv: list[str] | None = None) -> dict:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--json", type=Path)
@@ -105,16 +115,10 @@ def main(argv: list[str] | None = None) -> dict:
             acc = totals.setdefault(f"tones {name}", [0, 0, 0])
             for k, v in enumerate(judge(changes, tokens, bp.truth)):
                 acc[k] += v
-        tokens, changes = [], []
-        for line in result.lines:
-            fixed = fix_phrases(line).value.split()
-            read = line.split()
-            if len(fixed) == len(read):
-                changes += [(len(tokens) + k, a, b) for k, (a, b) in enumerate(zip(read, fixed)) if a != b]
-            tokens += fixed if len(fixed) == len(read) else read
-        acc = totals.setdefault("phrases (fix_phrases on OCR lines)", [0, 0, 0])
-        for k, v in enumerate(judge(changes, tokens, bp.truth)):
-            acc[k] += v
+        for name, veto in (("without veto", False), ("with veto", True)):
+            acc = totals.setdefault(f"phrases on OCR lines {name}", [0, 0, 0])
+            for k, v in enumerate(_phrase_changes(result.lines, bp.truth, veto)):
+                acc[k] += v
         print(bp.name, {k: tuple(v) for k, v in totals.items()}, flush=True)
     result = {k: {"helped": v[0], "hurt": v[1], "neutral": v[2]} for k, v in totals.items()}
     print(json.dumps(result, ensure_ascii=False, indent=1))

@@ -161,7 +161,7 @@ def main() -> None:
     ap.add_argument("--pages", type=int, default=40)
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
     ap.add_argument("--set", default=None, help="folder of pages with .gt.json (default: generate --set bench)")
-    ap.add_argument("--skip", default="", help="comma list of sections to skip: ocrmypdf,fields,sign,batch,ocr")
+    ap.add_argument("--skip", default="", help="comma list of sections to skip: ocrmypdf,fields,sign,batch,ocr,corrections")
     args = ap.parse_args()
     skip = set(filter(None, args.skip.split(",")))
     work = Path(tempfile.mkdtemp(prefix="digitize-bench-"))
@@ -196,7 +196,8 @@ def main() -> None:
                                   ("batch", "bench_batch", "bench_batch"), ("ocr", "bench_ocr", "main"),
                                   ("web", "bench_web", "bench_web"),
                                   ("archive", "bench_archive", "bench_archive"),
-                                  ("stages", "bench_stages", "bench_stages")):
+                                  ("stages", "bench_stages", "bench_stages"),
+                                  ("corrections", "bench_corrections", "main")):
         if section in skip or not (REPO / "bench" / f"{module}.py").exists():
             continue
         sys.path.insert(0, str(REPO / "bench"))
@@ -210,12 +211,14 @@ def main() -> None:
             elif section == "archive":
                 results[section] = mod.bench_archive((100, 1000))
             elif section == "ocr":  # text layer vs plain tesseract on real scans and synthetic sets, by page class
-                results[section] = mod.main(["--jobs", str(args.jobs), "--reallike", "8"])
+                results[section] = mod.main(["--jobs", str(args.jobs), "--reallike", "8", "--severe", "8"])
                 mod.print_result(results[section])
             elif section == "web":
                 results[section] = mod.bench_web()
             elif section == "stages":  # page check and sample generation against a reference operation
                 results[section] = mod.bench_stages()
+            elif section == "corrections":  # tone and phrase corrections that help and hurt, dev pages
+                results[section] = mod.main([])
             else:
                 results[section] = mod.bench_batch(pages=48)  # enough pages that pool start-up does not dominate
         except Exception as e:  # one section failing must not hide the others' figures
