@@ -99,3 +99,14 @@ def test_small_skew_of_a_bilevel_scan_removed_by_shears():
         assert set(np.unique(straight.image)) <= {0, 255}
         before, after = np.count_nonzero(page.image == 0), np.count_nonzero(straight.image == 0)
         assert abs(after - before) <= 0.01 * before
+
+
+ND335 = REAL / "nd335-2025" / "335-cp.signed.pdf"
+
+
+def test_lines_under_a_faint_seal_over_body_text_are_kept():
+    """nd335 p21: a faint round seal stamped over the start of items 2 and 3 of an article; every line beside
+    and under it is still in the text layer, in its place."""
+    text = normalise(_read(_page(ND335, 21, 29)).text)
+    _before(text, "tháng hoặc", "hướng dẫn việc đảm bảo kinh phí xây", "triển khai thực hiện quy định",
+            "kiểm tra việc tổ chức thực hiện Nghị định này", "kết quả xếp loại chất lượng")

@@ -130,15 +130,22 @@ def _is_noise(word: Word) -> bool:
     return word.confidence < NOISE_CONFIDENCE and not re.search(r"[^\W_]", word.text)
 
 
-def _segments(words: list[Word]) -> list[list[Word]]:
-    """Split one tesseract line where the gap between words is wider than a column gutter."""
+def _under_mark(prev: Word, cur: Word, marks: tuple[Region, ...]) -> bool:
+    """The gap between two words of a line lies under a seal or a pen mark: words lost there, not a gutter."""
+    gap = (prev.box[2], min(prev.box[1], cur.box[1]), cur.box[0], max(prev.box[3], cur.box[3]))
+    return any(page_regions.inside(gap, m) for m in marks)
+
+
+def _segments(words: list[Word], marks: tuple[Region, ...] = ()) -> list[list[Word]]:
+    """Split one tesseract line where the gap between words is wider than a column gutter (and not under a
+    seal, where the gap is the words the seal hid)."""
     height = statistics.median(w.box[3] - w.box[1] for w in words) or 1
     gaps = [cur.box[0] - prev.box[2] for prev, cur in zip(words, words[1:])]
     # a gutter is wide, or (two bold header blocks set close) far wider than this line's own spaces
     gutter = min(GAP_FACTOR * height, max(NARROW_GUTTER * height, WIDE_SPACE * statistics.median(gaps or [0])))
     segs = [[words[0]]]
-    for gap, cur in zip(gaps, words[1:]):
-        if gap > gutter:
+    for gap, prev, cur in zip(gaps, words, words[1:]):
+        if gap > gutter and not _under_mark(prev, cur, marks):
             segs.append([cur])
         else:
             segs[-1].append(cur)
@@ -193,12 +200,13 @@ def reading_order(page: OcrPage, cells: tuple[tuple[int, int, int, int], ...] = 
     by_line: dict[int, list[Word]] = {}
     for w in page.words:
         by_line.setdefault(w.line, []).append(w)
+    seals = tuple(r for r in page.regions if r.kind == "seal")
     for idx in sorted(by_line):
         line = sorted(by_line[idx], key=lambda w: w.box[0])
         dashes = list_dashes(line)  # a faint list dash is print, not noise
         line = [w for k, w in enumerate(line) if k in dashes or not _is_noise(w)]
         if line:
-            rows.append(_segments(line))
+            rows.append(_segments(line, seals))
     # a table is read row by row, cells left to right: its columns are not text columns
     tables = [r for r in page.regions if r.kind == "table"]
     tabled = [any(page_regions.inside(row[0][0].box, t) for t in tables) for row in rows]

@@ -135,6 +135,21 @@ def _ruled_share(component: np.ndarray, mm: float) -> float:
     return float(np.count_nonzero(horiz | vert)) / max(1, np.count_nonzero(component))
 
 
+BESIDE_MM = 4.0  # print this close left and right of a stroke, on the same rows, is a line running through it
+
+
+def _crossed_by_lines(ink: np.ndarray, box: tuple[int, int, int, int], mm: float) -> bool:
+    """Lines of print run through the stroke's box (ink just left and just right of it on the same rows, in two
+    or more separate bands): a faint seal's ring arc over running text, whose pixels (and the letters touching
+    them) must not be painted out. A signature stands beside the signer's lines, not across them."""
+    x, y, w, h = box
+    reach = max(2, int(BESIDE_MM * mm))
+    if x - reach < 0 or x + w + reach > ink.shape[1]:
+        return False
+    both = np.flatnonzero(ink[y:y + h, x - reach:x].any(axis=1) & ink[y:y + h, x + w:x + w + reach].any(axis=1))
+    return both.size > 0 and 1 + int(np.count_nonzero(np.diff(both) > 1)) >= 2
+
+
 def scribbles(grey: np.ndarray, dpi: float, found: tuple[Region, ...] = ()) -> tuple[list[Region], np.ndarray]:
     """Black-pen signatures on a grey page, by stroke shape: their regions and a full-resolution mask of
     their ink (uint8 0/255) to paint out."""
@@ -153,7 +168,7 @@ def scribbles(grey: np.ndarray, dpi: float, found: tuple[Region, ...] = ()) -> t
         if not _clear_of(box, found, {"seal", "stamp", "portal_stamp", "table"}):
             continue
         component = (labels[y:y + h, x:x + w] == i).astype(np.uint8) * 255
-        if _ruled_share(component, mm) > RULED_SHARE:
+        if _ruled_share(component, mm) > RULED_SHARE or _crossed_by_lines(ink, (x, y, w, h), mm):
             continue
         keep[i] = True
         marks.append(Region("signature", box))  # type: ignore[arg-type]
