@@ -110,3 +110,14 @@ def test_lines_under_a_faint_seal_over_body_text_are_kept():
     text = normalise(_read(_page(ND335, 21, 29)).text)
     _before(text, "tháng hoặc", "hướng dẫn việc đảm bảo kinh phí xây", "triển khai thực hiện quy định",
             "kiểm tra việc tổ chức thực hiện Nghị định này", "kết quả xếp loại chất lượng")
+
+
+def test_incoming_stamp_with_a_broken_top_is_a_region_not_text():
+    """nd335 p1: the ĐẾN stamp (its top only the thin frame of the agency line) with a handwritten date, the
+    decree's title printed close beside it: the stamp is a region, out of the text; the title stays."""
+    page = _read(_page(ND335, 1, 29))
+    text = normalise(page.text)
+    assert "stamp" in {r.kind for r in page.regions}
+    assert "ĐẾN" not in text and "Ngày" not in text and "THÔNG TIN ĐIỆN TỬ" not in text
+    _before(text, "Số: 335/2025/NĐ-CP", "ngày 21 tháng 12 năm 2025", "NGHỊ ĐỊNH",
+            "Quy định về đánh giá, xếp loại chất lượng đối với", "cơ quan hành chính nhà nước và công chức")

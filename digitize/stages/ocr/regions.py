@@ -71,10 +71,16 @@ def _overlap(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> floa
 
 
 def _sides_covered(lines: np.ndarray, x: int, y: int, w: int, h: int) -> float:
-    """The least-covered side of a box: share of its length with a ruled border (a 2 px band)."""
+    """How well a box is ruled all round: the least-covered side's share of its length with a ruled border (a
+    2 px band), except that one side may be broken (the ĐẾN stamp's top is the thin frame of its agency line,
+    lost at 50 dpi) when the other three are ruled and it still shows (FOURTH_SIDE)."""
     band = lines[y:y + h, x:x + w] > 0
-    sides = (band[:3].any(0), band[-3:].any(0), band[:, :3].any(1), band[:, -3:].any(1))
-    return min(float(s.mean()) for s in sides)
+    sides = sorted(float(s.mean()) for s in (band[:3].any(0), band[-3:].any(0), band[:, :3].any(1),
+                                              band[:, -3:].any(1)))
+    return sides[1] if sides[0] >= FOURTH_SIDE else sides[0]
+
+
+FOURTH_SIDE = 0.15
 
 
 def find_ruled(small: np.ndarray, scale: float, mm: float) -> list[Region]:
@@ -215,33 +221,44 @@ def mask_stamps(grey: np.ndarray, regions: tuple[Region, ...], dpi: float = 200.
     return grey
 
 
-CROSS_MM = 3.0  # print this close to a stamp's border on both sides of it runs across the border (a word gap is less)
+CROSS_MM = 3.0  # print this close to a stamp's border on both sides of it, on the same rows, may run across it
+TOUCH_MM = 1.2  # ...and does when, somewhere on the line, it comes this close on both sides (a word's letters;
+# a line set beside a stamp keeps a gap of paper to its frame)
 LINE_MM = 1.5  # ...over rows at least this tall: a line of print, not a speck touching the frame
+
+
+def _nearest(ink: np.ndarray, lo: int, hi: int, towards_lo: bool) -> np.ndarray:
+    """Per row, how far from the border (at `lo` when `towards_lo`, else at `hi`) the nearest ink of columns
+    lo..hi lies; a large number for a row with none."""
+    window = ink[:, lo:hi] if towards_lo else ink[:, lo:hi][:, ::-1]
+    if window.shape[1] == 0:
+        return np.full(ink.shape[0], 1 << 20)
+    return np.where(window.any(axis=1), window.argmax(axis=1), 1 << 20)
 
 
 def _print_rows(grey: np.ndarray, box: tuple[int, int, int, int], dpi: float) -> np.ndarray:
     """Rows of the box (a bool per row) where a line of print crosses its left or right border: ink just
-    outside and just inside the border, on the same rows, for a letter's height."""
+    outside and just inside the border on the same rows, for a letter's height, touching it somewhere."""
     x0, y0, x1, y1 = box
-    reach, frame = max(2, int(CROSS_MM * _mm(dpi))), 3  # the ruled border itself is left out
+    mm = _mm(dpi)
+    reach, frame, touch = max(2, int(CROSS_MM * mm)), 3, max(1, int(TOUCH_MM * mm))  # the frame itself left out
     ink = grey[y0:y1] < 128
     width = grey.shape[1]
-    crossing = np.zeros(y1 - y0, bool)
-    left_out, left_in = (max(0, x0 - frame - reach), max(0, x0 - frame)), (x0 + frame, x0 + frame + reach)
-    right_in, right_out = (max(0, x1 - frame - reach), x1 - frame), (min(width, x1 + frame), min(width, x1 + frame + reach))
-    for outside, inner in ((left_out, left_in), (right_out, right_in)):
-        if outside[1] > outside[0] and inner[1] > inner[0]:
-            crossing |= ink[:, outside[0]:outside[1]].any(axis=1) & ink[:, inner[0]:inner[1]].any(axis=1)
-    keep = np.zeros_like(crossing)
-    tall = max(2, int(LINE_MM * _mm(dpi)))
-    start = None
-    for y, on in enumerate(np.append(crossing, False)):
-        if on and start is None:
-            start = y
-        elif not on and start is not None:
-            if y - start >= tall:
-                keep[max(0, start - tall):y + tall] = True  # with the line's tone marks and descenders
-            start = None
+    keep = np.zeros(y1 - y0, bool)
+    tall = max(2, int(LINE_MM * mm))
+    for outer, inner in ((_nearest(ink, max(0, x0 - frame - reach), max(0, x0 - frame), False),
+                          _nearest(ink, x0 + frame, x0 + frame + reach, True)),
+                         (_nearest(ink, min(width, x1 + frame), min(width, x1 + frame + reach), True),
+                          _nearest(ink, max(0, x1 - frame - reach), x1 - frame, False))):
+        crossing = np.append((outer < reach) & (inner < reach), False)
+        start = None
+        for y, on in enumerate(crossing):
+            if on and start is None:
+                start = y
+            elif not on and start is not None:
+                if y - start >= tall and outer[start:y].min() <= touch and inner[start:y].min() <= touch:
+                    keep[max(0, start - tall):y + tall] = True  # with the line's tone marks and descenders
+                start = None
     return keep
 
 
