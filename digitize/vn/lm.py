@@ -188,9 +188,11 @@ class SyllableLM:
         of the same run."""
         u, v, total = BOUNDARY, BOUNDARY, 0.0
         for token in tokens:
-            w = classify(token).lm
-            total += self.logprob(u, v, w) + (0.0 if w in self.index else UNSEEN_SYLLABLE)
-            u, v = v, w
+            seen = classify(token)
+            if seen.cut_before:  # punctuation ends the context, as in `contexts`
+                u, v = BOUNDARY, BOUNDARY
+            total += self.logprob(u, v, seen.lm) + (0.0 if seen.lm in self.index else UNSEEN_SYLLABLE)
+            u, v = (v, seen.lm) if not seen.cut_after else (BOUNDARY, BOUNDARY)
         return total
 
     def score(self, context: tuple, word: str) -> float:
