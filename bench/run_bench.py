@@ -162,7 +162,7 @@ def main() -> None:
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
     ap.add_argument("--set", default=None, help="folder of pages with .gt.json (default: generate --set bench)")
     ap.add_argument("--skip", default="", help="comma list of sections to skip: ocrmypdf,fields,sign,batch,ocr,headers,"
-                                               "web,search,archive,stages,people")
+                                               "web,search,archive,stages,people,corrections")
     args = ap.parse_args()
     skip = set(filter(None, args.skip.split(",")))
     work = Path(tempfile.mkdtemp(prefix="digitize-bench-"))
@@ -201,7 +201,8 @@ def main() -> None:
                                   ("intake", "bench_intake", "bench_intake"),
                                   ("archive", "bench_archive", "bench_archive"),
                                   ("stages", "bench_stages", "bench_stages"),
-                                  ("people", "bench_people", "bench_people")):
+                                  ("people", "bench_people", "bench_people"),
+                                  ("corrections", "bench_corrections", "main")):
         if section in skip or not (REPO / "bench" / f"{module}.py").exists():
             continue
         sys.path.insert(0, str(REPO / "bench"))
@@ -215,7 +216,7 @@ def main() -> None:
             elif section == "archive":
                 results[section] = mod.bench_archive((100, 1000))
             elif section == "ocr":  # text layer vs plain tesseract on real scans and synthetic sets, by page class
-                results[section] = mod.main(["--jobs", str(args.jobs), "--reallike", "8"])
+                results[section] = mod.main(["--jobs", str(args.jobs), "--reallike", "8", "--severe", "8"])
                 mod.print_result(results[section])
             elif section == "headers":  # header fields of real official documents, development and reported apart
                 results[section] = {k: {n: v for n, v in r.items() if n != "errors"}
@@ -232,6 +233,8 @@ def main() -> None:
                 results[section] = mod.bench_stages()
             elif section == "people":  # look-up latency at 100,000 records (sqlite, PostgreSQL); import rate
                 results[section] = mod.bench_people()
+            elif section == "corrections":  # tone and phrase corrections that help and hurt, dev pages
+                results[section] = mod.main([])
             else:
                 results[section] = mod.bench_batch(pages=48)  # enough pages that pool start-up does not dominate
         except Exception as e:  # one section failing must not hide the others' figures

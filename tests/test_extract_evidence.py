@@ -48,15 +48,18 @@ def test_free_text_with_a_changed_known_syllable_is_flagged_a_fixed_non_word_is_
 
 @pytest.fixture(scope="module")
 def devset2_page(tmp_path_factory):
-    """A development page where the OCR's tone corrector turns the sex value 'Nam' into 'Năm'."""
+    """A development page where the OCR's tone corrector, without its veto, turned the sex value 'Nam' into
+    'Năm'."""
     out = tmp_path_factory.mktemp("devset2")
     path = build("devset2", out, 5)[4]
     return process_page(PageRef(str(path)), Settings())
 
 
 def test_the_ocr_keeps_its_own_reading_of_a_word_whose_marks_it_changed(devset2_page, profiles):
+    # the tone corrector's veto (a mark only to one the OCR listed) no longer turns this `Nam` into `Năm`; where
+    # a corrector changes a word, the OCR's own reading is kept beside it
     changed = [w for w in devset2_page.ocr.words if w.marks_from]
-    assert any(w.text.strip(",") == "Năm" and w.marks_from.strip(",") == "Nam" for w in changed), changed
+    assert all(w.marks_from != w.text for w in changed)
     got = {f.name: f for f in extract([devset2_page], profiles).fields}
     assert got["gioi_tinh"].value == "Nam" and not got["gioi_tinh"].needs_review
 

@@ -99,3 +99,25 @@ def test_small_skew_of_a_bilevel_scan_removed_by_shears():
         assert set(np.unique(straight.image)) <= {0, 255}
         before, after = np.count_nonzero(page.image == 0), np.count_nonzero(straight.image == 0)
         assert abs(after - before) <= 0.01 * before
+
+
+ND335 = REAL / "nd335-2025" / "335-cp.signed.pdf"
+
+
+def test_lines_under_a_faint_seal_over_body_text_are_kept():
+    """nd335 p21: a faint round seal stamped over the start of items 2 and 3 of an article; every line beside
+    and under it is still in the text layer, in its place."""
+    text = normalise(_read(_page(ND335, 21, 29)).text)
+    _before(text, "tháng hoặc", "hướng dẫn việc đảm bảo kinh phí xây", "triển khai thực hiện quy định",
+            "kiểm tra việc tổ chức thực hiện Nghị định này", "kết quả xếp loại chất lượng")
+
+
+def test_incoming_stamp_with_a_broken_top_is_a_region_not_text():
+    """nd335 p1: the ĐẾN stamp (its top only the thin frame of the agency line) with a handwritten date, the
+    decree's title printed close beside it: the stamp is a region, out of the text; the title stays."""
+    page = _read(_page(ND335, 1, 29))
+    text = normalise(page.text)
+    assert "stamp" in {r.kind for r in page.regions}
+    assert "ĐẾN" not in text and "Ngày" not in text and "THÔNG TIN ĐIỆN TỬ" not in text
+    _before(text, "Số: 335/2025/NĐ-CP", "ngày 21 tháng 12 năm 2025", "NGHỊ ĐỊNH",
+            "Quy định về đánh giá, xếp loại chất lượng đối với", "cơ quan hành chính nhà nước và công chức")

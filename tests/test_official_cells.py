@@ -83,9 +83,9 @@ def test_digits_read_from_handwriting_are_always_flagged():
     import cv2
     import numpy as np
 
+    from digitize.messages import msg
     from digitize.model import Geometry, OcrPage, PageQuality, PageRef, PageResult, Region
     from digitize.profiles.loader import load_profiles
-    from digitize.messages import msg
     from digitize.stages.extract.fields import extract
 
     lines = _header([("Số:", 96.0), ("37/2026/TT-BCA", 95.0)], DATE)

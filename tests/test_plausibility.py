@@ -71,6 +71,15 @@ def test_phrases_multiword_only_and_case_kept():
     assert fix_phrases("bố, sung").value == "bố, sung"  # a comma ends a phrase
 
 
+def test_a_phrase_correction_is_vetoed_when_the_reading_is_the_likelier_phrase():
+    # `cấp đối` folds like the phrase `cấp đổi`, but `khẩn cấp đối với` read right is a valid, far likelier run
+    kept = fix_phrases("trong trường hợp khẩn cấp đối với người lao động")
+    assert kept.value == "trong trường hợp khẩn cấp đối với người lao động" and not kept.corrections
+    # the same phrase is still corrected where the context wants it, and where the reading is no word at all
+    assert fix_phrases("thủ tục cấp đôi giấy phép lái xe").value == "thủ tục cấp đổi giấy phép lái xe"
+    assert fix_phrases("thủ tục câp đổi giấy phép").value == "thủ tục cấp đổi giấy phép"
+
+
 @pytest.mark.parametrize("read, want", [
     ("Phạm Thu Chỉ", "Phạm Thu Chi"),  # given name: Chi, not Chí (a middle name) or Chỉ
     ("Lý Thùy Hãng", "Lý Thùy Hằng"),

@@ -52,25 +52,34 @@ def test_builder_is_deterministic(tmp_path):
     assert small.logprob("<s>", "điều", "này") > small.logprob("<s>", "điều", "nảy")
 
 
-def _choices(token: str, favoured: dict[int, str]) -> tuple[str, tuple]:
-    """What the engine would say: each character read at 95, and at `favoured` positions an alternative
-    the OCR likes even better."""
+def _choices(token: str, favoured: dict[int, str], listed: dict[int, str] | None = None) -> tuple[str, tuple]:
+    """What the engine would say: each character read at 95, at `favoured` positions an alternative the OCR
+    likes even better, and at `listed` positions an alternative it likes less."""
     symbols = []
     for i, c in enumerate(token):
         options = ((favoured[i], 99.0), (c, 90.0)) if i in favoured else ((c, 95.0),)
+        if listed and i in listed:
+            options += ((listed[i], 40.0),)
         symbols.append(options)
     return token, tuple(symbols)
 
 
-def _correct(tokens: list[str], at: int, favoured: dict[int, str]) -> str:
+def _correct(tokens: list[str], at: int, favoured: dict[int, str], listed: dict[int, str] | None = None) -> str:
     context = lm.contexts(tokens)[at]
-    return ocr_tones.correct_token(lm.model(), tokens[at], context, _choices(tokens[at], favoured))
+    return ocr_tones.correct_token(lm.model(), tokens[at], context, _choices(tokens[at], favoured, listed))
 
 
 def test_corrects_marks_and_keeps_case():
-    assert _correct(["Luật", "Tô", "chức", "Chính", "phủ"], 1, {}) == "Tổ"
-    assert _correct(["LUẬT", "TÔ", "CHỨC", "CHÍNH", "PHỦ"], 1, {}) == "TỔ"
-    assert _correct(["Căn", "cứ", "Luật", "tô", "chức"], 3, {}) == "tổ"
+    assert _correct(["Luật", "Tô", "chức", "Chính", "phủ"], 1, {}, {1: "ổ"}) == "Tổ"
+    assert _correct(["LUẬT", "TÔ", "CHỨC", "CHÍNH", "PHỦ"], 1, {}, {1: "Ổ"}) == "TỔ"
+    assert _correct(["Căn", "cứ", "Luật", "tô", "chức"], 3, {}, {1: "ổ"}) == "tổ"
+
+
+def test_veto_a_mark_the_ocr_did_not_list_is_not_chosen():
+    # the model wants `Tổ`, but the OCR gave no alternative for the `ô`: the reading stays
+    assert _correct(["Luật", "Tô", "chức", "Chính", "phủ"], 1, {}) == "Tô"
+    # `đối với` read right stays, whatever the OCR lists: the context does not favour `đổi`
+    assert _correct(["khẩn", "cấp", "đối", "với", "các"], 2, {}, {1: "ổ"}) == "đối"
 
 
 @pytest.mark.parametrize("tokens,at,favoured", [
@@ -106,7 +115,7 @@ def _page(lines: list[str]) -> tuple[OcrPage, dict]:
         for k, token in enumerate(line.split()):
             box = (100 * k, 50 * n, 100 * k + 80, 50 * n + 30)
             words.append(Word(token, 95.0, box, n))
-            choices[box] = _choices(token, {})
+            choices[box] = _choices(token, {}, {1: "ổ"} if token == "Tô" else None)
     return OcrPage(tuple(words), tuple(lines), 2000, 1000), choices
 
 

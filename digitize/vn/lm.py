@@ -185,6 +185,18 @@ class SyllableLM:
             return math.log(self._bigram(self._id(v), self._id(w)))
         return self.logprob(u, v, w)
 
+    def sequence(self, tokens: list[str]) -> float:
+        """log P of a run of raw tokens (as `classify` reads them), from a boundary: to compare two readings
+        of the same run."""
+        u, v, total = BOUNDARY, BOUNDARY, 0.0
+        for token in tokens:
+            seen = classify(token)
+            if seen.cut_before:  # punctuation ends the context, as in `contexts`
+                u, v = BOUNDARY, BOUNDARY
+            total += self.logprob(u, v, seen.lm) + (0.0 if seen.lm in self.index else UNSEEN_SYLLABLE)
+            u, v = (v, seen.lm) if not seen.cut_after else (BOUNDARY, BOUNDARY)
+        return total
+
     def score(self, context: tuple, word: str) -> float:
         """log P of the tokens around a position with `word` in the middle (only the terms that change with
         it); a context of None is unknown and adds no term."""

@@ -20,7 +20,8 @@ from pathlib import Path
 
 from digitize.messages import Message, msg
 from digitize.vn import admin_units as au
-from digitize.vn.text import fold, match_key
+from digitize.vn import lm
+from digitize.vn.text import fold, is_syllable, match_key
 
 _DATA = Path(__file__).resolve().parent / "data"
 _CORE = re.compile(r"^(\W*)(.*?)(\W*)$", re.UNICODE)
@@ -141,14 +142,35 @@ def fix_phrases(text: str) -> Review:
             step = n
             form = next(iter(forms))
             read = " ".join(c for _, c, _ in span)
-            if len(forms) == 1 and match_key(read) != form:
-                new = [_like(c, w) for (_, c, _), w in zip(span, form.split())]
+            new = [_like(c, w) for (_, c, _), w in zip(span, form.split())]
+            if len(forms) == 1 and match_key(read) != form and not _read_is_likelier(toks, i, new):
                 for k, ((pre, _, post), w) in enumerate(zip(span, new)):
                     toks[i + k] = pre + w + post
                 fixes.append(msg("reason.corrected", read=read, fixed=" ".join(new), why=msg("why.phrase")))
             break
         i += step
     return Review(" ".join(toks), tuple(fixes))
+
+
+VETO_MARGIN = 3.0  # nats: the phrase's spelling must be this much likelier in context than the reading
+
+
+def _read_is_likelier(toks: list[str], start: int, new: list[str]) -> bool:
+    """The veto of a phrase correction: the words as read are all syllables and, in the value's own context,
+    the syllable model does not favour the phrase's spelling by VETO_MARGIN (`khẩn cấp đối với` is no `cấp
+    đổi`). Without the model a valid reading is kept."""
+    read = [_split(t)[1] for t in toks[start:start + len(new)]]
+    if not all(is_syllable(w) for w in read):
+        return False  # the reading is no word: the phrase is the only reading there is
+    model = lm.model()
+    if model is None:
+        return True
+    window = slice(max(0, start - 2), min(len(toks), start + len(new) + 2))
+    before = toks[window]
+    after = list(before)
+    for k, w in enumerate(new):
+        after[start - window.start + k] = w
+    return model.sequence(after) - model.sequence(before) < VETO_MARGIN
 
 
 # --- addresses and issuing bodies -------------------------------------------------------------------

@@ -18,10 +18,10 @@ from dataclasses import replace
 import numpy as np
 
 from digitize.model import OcrPage, Page, Region, Word
-from digitize.stages.ocr import preprocess, signer_block
+from digitize.stages.ocr import handwriting, preprocess, signer_block
 from digitize.stages.ocr import regions as page_regions
 from digitize.stages.ocr import tones as ocr_tones
-from digitize.stages.ocr.readable import drop_unreadable_lines
+from digitize.stages.ocr.readable import FLOOR_CONFIDENCE, drop_unreadable_lines, reads_as_print
 from digitize.stages.ocr.repair import list_dashes, repair, superscript_units
 from digitize.tools import tesseract
 from digitize.vn.text import is_syllable
@@ -45,19 +45,27 @@ def recognise(page: Page, lang: str = "vie", model: str = "fast", tones: bool = 
     dpi = page.dpi or 300.0
     found = page_regions.detect(page.image, page.dpi)
     grey, marks = preprocess.prepare(page.image, dpi, preprocess.plan_for(page.image, page.dpi), found)
-    grey = page_regions.mask_stamps(grey, found)
-    tsv, choices = ocr_tones.read(engine(lang, model), grey, dpi, tones)
-    words = tesseract.parse_tsv(tsv, w, h)
+    grey = page_regions.mask_stamps(grey, found, dpi)
     # a coloured seal is already paper in `grey`: what is read inside it is print
     black_seals = tuple(r for r in found if r.kind == "seal" and not _coloured(page.image, r.box))
+    for seal in black_seals:
+        if signer_block.over_text(grey, seal, dpi):
+            signer_block.clear_over_text(grey, seal, dpi)
+    tsv, choices = ocr_tones.read(engine(lang, model), grey, dpi, tones)
+    words = tesseract.parse_tsv(tsv, w, h)
     # the block engine shares the page engine's model, with its own segmentation mode
     read, signatures = signer_block.reread(grey, dpi, words.words, black_seals, engine(
         lang, model, signer_block.BLOCK_PSM)) if black_seals else (words.words, [])
-    printed = superscript_units(drop_unreadable_lines(keep_printed(read, black_seals + marks)), grey)
+    # handwritten digits in the header's blanks are read from the page itself (a pen's ink is paper in `grey`),
+    # on tesseract's own lines (the reading order may split `tháng … năm` at the blank's gap), before the pen's
+    # marks drop what was read over them
+    filled = handwriting.fill_blanks(replace(words, words=read), page.image)
+    hand = frozenset(w.box for w in filled.words) - frozenset(w.box for w in read)
+    printed = superscript_units(drop_unreadable_lines(keep_printed(filled.words, black_seals + marks, hand)), grey)
     tables = [r for r in found if r.kind == "table"]
     cells = tuple(c for t in tables for c in page_regions.table_cells(grey, t, dpi))
-    page_text = repair(reading_order(replace(words, words=printed, regions=found + marks + tuple(signatures)), cells))
-    return ocr_tones.apply(page_text, choices)
+    regions = found + marks + tuple(signatures) + filled.regions[len(words.regions):]
+    return ocr_tones.apply(repair(reading_order(replace(words, words=printed, regions=regions), cells)), choices)
 
 
 SEAL_KEEP_CONFIDENCE = 80.0  # printed text crossing a seal (the signer's title) still reads this well
@@ -85,25 +93,59 @@ def _coloured(image: np.ndarray, box: tuple[int, int, int, int]) -> bool:
 NOT_PRINT = ("seal", "signature", "handwriting")
 
 
-def keep_printed(words: tuple[Word, ...], found: tuple[Region, ...]) -> tuple[Word, ...]:
-    """Drop words read out of a seal (its ring text, its emblem) or a signature, keeping print that crosses it."""
+def keep_printed(words: tuple[Word, ...], found: tuple[Region, ...], keep: frozenset = frozenset()) -> tuple[Word, ...]:
+    """Drop words read out of a seal (its ring text, its emblem) or a signature, keeping print that crosses it:
+    a word read well, or one that goes on a line of print outside the mark (judged per line). Words at the
+    boxes of `keep` (handwritten digits read into a blank) stay."""
     seals = [r for r in found if r.kind in NOT_PRINT]
-    return tuple(w for w in words if _reads_as_print(w) or not any(page_regions.inside(w.box, s) for s in seals))
+    if not seals:
+        return words
+    covered = [w.box not in keep and any(page_regions.inside(w.box, s) for s in seals) for w in words]
+    by_line: dict[int, list[Word]] = {}
+    for w, under in zip(words, covered):
+        if not under and reads_as_print(w):
+            by_line.setdefault(w.line, []).append(w)
+    return tuple(w for w, under in zip(words, covered)
+                 if not under or _reads_as_print(w) or _continues_print(w, by_line.get(w.line, [])))
+
+
+LINE_PRINT_WORDS = 2  # a line with this many print words outside a mark is a line of print
+
+
+def _continues_print(word: Word, outside: list[Word]) -> bool:
+    """A word under a mark that is part of a printed line running past the mark: the line has print outside
+    it, and the word spells print (syllables or a number, not a guess) at the line's height and place."""
+    if len(outside) < LINE_PRINT_WORDS or word.confidence < FLOOR_CONFIDENCE:
+        return False
+    letters = re.findall(r"[^\W\d_]+", word.text)
+    if not any(c.isdigit() for c in word.text) and not (letters and all(map(is_syllable, letters))):
+        return False
+    height = statistics.median(w.box[3] - w.box[1] for w in outside)
+    top, bottom = min(w.box[1] for w in outside), max(w.box[3] for w in outside)
+    centre = (word.box[1] + word.box[3]) / 2
+    return 0.6 * height <= word.box[3] - word.box[1] <= 1.5 * height and top <= centre <= bottom
 
 
 def _is_noise(word: Word) -> bool:
     return word.confidence < NOISE_CONFIDENCE and not re.search(r"[^\W_]", word.text)
 
 
-def _segments(words: list[Word]) -> list[list[Word]]:
-    """Split one tesseract line where the gap between words is wider than a column gutter."""
+def _under_mark(prev: Word, cur: Word, marks: tuple[Region, ...]) -> bool:
+    """The gap between two words of a line lies under a seal or a pen mark: words lost there, not a gutter."""
+    gap = (prev.box[2], min(prev.box[1], cur.box[1]), cur.box[0], max(prev.box[3], cur.box[3]))
+    return any(page_regions.inside(gap, m) for m in marks)
+
+
+def _segments(words: list[Word], marks: tuple[Region, ...] = ()) -> list[list[Word]]:
+    """Split one tesseract line where the gap between words is wider than a column gutter (and not under a
+    seal, where the gap is the words the seal hid)."""
     height = statistics.median(w.box[3] - w.box[1] for w in words) or 1
     gaps = [cur.box[0] - prev.box[2] for prev, cur in zip(words, words[1:])]
     # a gutter is wide, or (two bold header blocks set close) far wider than this line's own spaces
     gutter = min(GAP_FACTOR * height, max(NARROW_GUTTER * height, WIDE_SPACE * statistics.median(gaps or [0])))
     segs = [[words[0]]]
-    for gap, cur in zip(gaps, words[1:]):
-        if gap > gutter:
+    for gap, prev, cur in zip(gaps, words, words[1:]):
+        if gap > gutter and not _under_mark(prev, cur, marks):
             segs.append([cur])
         else:
             segs[-1].append(cur)
@@ -158,12 +200,13 @@ def reading_order(page: OcrPage, cells: tuple[tuple[int, int, int, int], ...] = 
     by_line: dict[int, list[Word]] = {}
     for w in page.words:
         by_line.setdefault(w.line, []).append(w)
+    seals = tuple(r for r in page.regions if r.kind == "seal")
     for idx in sorted(by_line):
         line = sorted(by_line[idx], key=lambda w: w.box[0])
         dashes = list_dashes(line)  # a faint list dash is print, not noise
         line = [w for k, w in enumerate(line) if k in dashes or not _is_noise(w)]
         if line:
-            rows.append(_segments(line))
+            rows.append(_segments(line, seals))
     # a table is read row by row, cells left to right: its columns are not text columns
     tables = [r for r in page.regions if r.kind == "table"]
     tabled = [any(page_regions.inside(row[0][0].box, t) for t in tables) for row in rows]

@@ -46,7 +46,7 @@ class Plan:
 def _ink_kind(small: np.ndarray) -> Literal["grey", "colour"]:
     if small.ndim == 2:
         return "grey"
-    ink, _ = strokes.colour_ink(small)
+    ink, _ = strokes.colour_ink(small, denoise=False)
     b, g, r = cv2.split(small)
     dark = cv2.compare(cv2.min(cv2.min(b, g), r), 200, cv2.CMP_LT)
     return "colour" if cv2.countNonZero(cv2.bitwise_and(ink, dark)) >= COLOUR_SHARE * ink.size else "grey"

@@ -71,10 +71,16 @@ def _overlap(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> floa
 
 
 def _sides_covered(lines: np.ndarray, x: int, y: int, w: int, h: int) -> float:
-    """The least-covered side of a box: share of its length with a ruled border (a 2 px band)."""
+    """How well a box is ruled all round: the least-covered side's share of its length with a ruled border (a
+    2 px band), except that one side may be broken (the ĐẾN stamp's top is the thin frame of its agency line,
+    lost at 50 dpi) when the other three are ruled and it still shows (FOURTH_SIDE)."""
     band = lines[y:y + h, x:x + w] > 0
-    sides = (band[:3].any(0), band[-3:].any(0), band[:, :3].any(1), band[:, -3:].any(1))
-    return min(float(s.mean()) for s in sides)
+    sides = sorted(float(s.mean()) for s in (band[:3].any(0), band[-3:].any(0), band[:, :3].any(1),
+                                              band[:, -3:].any(1)))
+    return sides[1] if sides[0] >= FOURTH_SIDE else sides[0]
+
+
+FOURTH_SIDE = 0.15
 
 
 def find_ruled(small: np.ndarray, scale: float, mm: float) -> list[Region]:
@@ -192,9 +198,11 @@ def refine_box(grey: np.ndarray, box: tuple[int, int, int, int]) -> tuple[int, i
             x1 if right is None else right + 1, y1 if bottom is None else bottom + 1)
 
 
-def mask_stamps(grey: np.ndarray, regions: tuple[Region, ...]) -> np.ndarray:
+def mask_stamps(grey: np.ndarray, regions: tuple[Region, ...], dpi: float = 200.0) -> np.ndarray:
     """Paint rubber stamps (border, print, handwriting) and the portal's stamp as paper, in place. A ruled
-    stamp is cut at its border, so the tone marks of the line under it (often touching it) stay."""
+    stamp is cut at its border, so the tone marks of the line under it (often touching it) stay. Judged per
+    line: the rows of a line of print that runs on across the stamp's border stay as scanned (a stamp
+    stamped over running text keeps the print beneath; a box of print is no stamp to paint out)."""
     for r in regions:
         if r.kind == "stamp":
             x0, y0, x1, y1 = refine_box(grey, r.box)
@@ -202,10 +210,56 @@ def mask_stamps(grey: np.ndarray, regions: tuple[Region, ...]) -> np.ndarray:
             x0, y0, x1, y1 = r.box
         else:
             continue
-        grey[max(0, y0):y1, max(0, x0):x1] = 255
+        x0, y0 = max(0, x0), max(0, y0)
+        keep = _print_rows(grey, (x0, y0, x1, y1), dpi) if r.kind == "stamp" else np.zeros(0, bool)
+        saved = grey[y0:y1, x0:x1][keep].copy() if keep.any() else None
+        grey[y0:y1, x0:x1] = 255
         if r.kind == "stamp":
             _erase_rule_pieces(grey, r.box)
+        if saved is not None:
+            grey[y0:y1, x0:x1][keep] = saved
     return grey
+
+
+CROSS_MM = 3.0  # print this close to a stamp's border on both sides of it, on the same rows, may run across it
+TOUCH_MM = 1.2  # ...and does when, somewhere on the line, it comes this close on both sides (a word's letters;
+# a line set beside a stamp keeps a gap of paper to its frame)
+LINE_MM = 1.5  # ...over rows at least this tall: a line of print, not a speck touching the frame
+
+
+def _nearest(ink: np.ndarray, lo: int, hi: int, towards_lo: bool) -> np.ndarray:
+    """Per row, how far from the border (at `lo` when `towards_lo`, else at `hi`) the nearest ink of columns
+    lo..hi lies; a large number for a row with none."""
+    window = ink[:, lo:hi] if towards_lo else ink[:, lo:hi][:, ::-1]
+    if window.shape[1] == 0:
+        return np.full(ink.shape[0], 1 << 20)
+    return np.where(window.any(axis=1), window.argmax(axis=1), 1 << 20)
+
+
+def _print_rows(grey: np.ndarray, box: tuple[int, int, int, int], dpi: float) -> np.ndarray:
+    """Rows of the box (a bool per row) where a line of print crosses its left or right border: ink just
+    outside and just inside the border on the same rows, for a letter's height, touching it somewhere."""
+    x0, y0, x1, y1 = box
+    mm = _mm(dpi)
+    reach, frame, touch = max(2, int(CROSS_MM * mm)), 3, max(1, int(TOUCH_MM * mm))  # the frame itself left out
+    ink = grey[y0:y1] < 128
+    width = grey.shape[1]
+    keep = np.zeros(y1 - y0, bool)
+    tall = max(2, int(LINE_MM * mm))
+    for outer, inner in ((_nearest(ink, max(0, x0 - frame - reach), max(0, x0 - frame), False),
+                          _nearest(ink, x0 + frame, x0 + frame + reach, True)),
+                         (_nearest(ink, min(width, x1 + frame), min(width, x1 + frame + reach), True),
+                          _nearest(ink, max(0, x1 - frame - reach), x1 - frame, False))):
+        crossing = np.append((outer < reach) & (inner < reach), False)
+        start = None
+        for y, on in enumerate(crossing):
+            if on and start is None:
+                start = y
+            elif not on and start is not None:
+                if y - start >= tall and outer[start:y].min() <= touch and inner[start:y].min() <= touch:
+                    keep[max(0, start - tall):y + tall] = True  # with the line's tone marks and descenders
+                start = None
+    return keep
 
 
 def _erase_rule_pieces(grey: np.ndarray, box: tuple[int, int, int, int]) -> None:

@@ -24,12 +24,15 @@ BLOCK_PSM = 6  # one uniform block of text: no layout analysis left to call the 
 ABOVE_SEAL = 1.7  # the title lines start up to this many seal radii above the seal's top
 BELOW_SEAL = 0.7  # ...and the signer's name ends about this far below its bottom
 LEFT_OF_SEAL = -0.25  # the block starts a quarter radius inside the seal (the Nơi nhận lines end at its edge)
+BODY_LINES = 2  # this many lines running across the seal's lower half make it a seal over body text
 SIGNATURE_MM = (7.0, 30.0)  # a stroke taller or wider than any printed word (height, width) is a signature
 
 
-def block_box(seal: Region, words: tuple[Word, ...], width: int, height: int) -> tuple[int, int, int, int]:
+def block_box(seal: Region, words: tuple[Word, ...], width: int, height: int) -> tuple[int, int, int, int] | None:
     """The signer block of `seal`: from a little inside its left edge to the page's right edge, from below
-    the last body line crossing that edge above the seal to a little below the seal."""
+    the last body line crossing that edge above the seal to a little below the seal. None when body lines
+    cross that edge beside the seal's lower half too: a seal stamped over running text (an approval stamp
+    at the head of an article), where cutting a block would cut the lines in two."""
     x0, y0, x1, y1 = seal.box
     r = (x1 - x0) / 2
     left = int(x0 - LEFT_OF_SEAL * r)
@@ -37,12 +40,17 @@ def block_box(seal: Region, words: tuple[Word, ...], width: int, height: int) ->
     lines: dict[int, list[Word]] = {}
     for w in words:
         lines.setdefault(w.line, []).append(w)
+    crossing_below = 0
     for ws in lines.values():
         lx0, lx1 = min(w.box[0] for w in ws), max(w.box[2] for w in ws)
         bottom = max(w.box[3] for w in ws)
         # a body line runs across the block's left edge; it ends above the seal's centre
         if lx0 < left - r < left + r < lx1 and bottom < (y0 + y1) / 2:
             top = max(top, bottom + 2)
+        # ...or it runs right through the seal beside its lower half
+        crossing_below += lx0 < x0 < x1 < lx1 and (y0 + y1) / 2 <= bottom < y1
+    if crossing_below >= BODY_LINES and (x0 + x1) / 2 < width / 2:
+        return None
     return left, top, width, min(height, int(y1 + BELOW_SEAL * r))
 
 
@@ -97,6 +105,54 @@ def erase_seal(crop: np.ndarray, origin: tuple[int, int], seal: Region, dpi: flo
     return [Region("signature", (box[0] + origin[0], box[1] + origin[1], box[2] + origin[0], box[3] + origin[1]))]
 
 
+BESIDE_MM = 4.0  # print within this distance left and right of a seal, in the same rows, runs through it
+TEXT_ROWS = 2  # ...in at least this many separate text rows
+
+
+def over_text(grey: np.ndarray, seal: Region, dpi: float) -> bool:
+    """Whether the seal is stamped over running text: it stands in the left half of the page (a signer's seal
+    is in the signer's column, on the right, with the Nơi nhận list beside it), and in rows of its lower half
+    print lies just left and just right of the circle."""
+    x0, y0, x1, y1 = (max(0, v) for v in seal.box)
+    reach = int(BESIDE_MM * dpi / 25.4)
+    if x0 - reach < 0 or x1 + reach > grey.shape[1] or (x0 + x1) / 2 > grey.shape[1] / 2:
+        return False
+    rows = slice((y0 + y1) // 2, y1)
+    left = (grey[rows, x0 - reach:x0] < 128).any(axis=1)
+    right = (grey[rows, x1:x1 + reach] < 128).any(axis=1)
+    both = np.flatnonzero(left & right)
+    bands = 1 + int(np.count_nonzero(np.diff(both) > 2)) if both.size else 0
+    return bands >= TEXT_ROWS
+
+
+def clear_over_text(grey: np.ndarray, seal: Region, dpi: float) -> None:
+    """A seal over running text, in place: the bands of its outer and inner rings go, and the emblem where it
+    lies wholly in the seal's middle; the letters under it stay (a mark touching a ring loses only the band)."""
+    r = (seal.box[2] - seal.box[0]) / 2
+    pad = int(0.2 * r)  # the ring's band reaches past the circle found at 50 dpi
+    x0, y0 = max(0, seal.box[0] - pad), max(0, seal.box[1] - pad)
+    crop = grey[y0:seal.box[3] + pad, x0:seal.box[2] + pad]
+    ys, xs = np.ogrid[0:crop.shape[0], 0:crop.shape[1]]
+    dist = np.hypot(xs - ((seal.box[0] + seal.box[2]) / 2 - x0), ys - ((seal.box[1] + seal.box[3]) / 2 - y0))
+    ink = crop < 128
+    for radius in (r, INNER_RING * r):
+        r_in, r_out = _ring(ink, dist, radius)
+        if r_out - r_in < 0.2 * r:  # a band, not the whole seal; an uneven stamping spreads it a little
+            crop[(dist >= r_in - RING_SPREAD * r) & (dist <= r_out + RING_SPREAD * r)] = 255
+    count, labels, stats, _ = cv2.connectedComponentsWithStats((crop < 128).astype(np.uint8), connectivity=8)
+    line = PRINT_LINE_MM * dpi / 25.4
+    for i in range(1, count):
+        bx, by, bw, bh, _ = stats[i]
+        part = labels[by:by + bh, bx:bx + bw] == i
+        if (bh > line or bw > line) and float(dist[by:by + bh, bx:bx + bw][part].max()) < EMBLEM * r:
+            crop[by:by + bh, bx:bx + bw][part] = 255
+
+
+RING_SPREAD = 0.04
+INNER_RING, EMBLEM = 0.66, 0.4  # radii, in seal radii, of the inner ring and of the emblem's extent
+PRINT_LINE_MM = 6.0  # a printed letter with its marks is under this tall; the emblem and inner ring are not
+
+
 def _line_continuations(stats: np.ndarray, inner: list[int], outer: list[int]) -> set[int]:
     """Components inside the seal that continue, leftwards, a line of print outside it (`KT.` before
     `THỦ TƯỚNG`, the first letters of the signer's name): in the rows of an outside line, at most two letter
@@ -127,7 +183,7 @@ def reread(grey: np.ndarray, dpi: float, words: tuple[Word, ...], seals: tuple[R
     found: list[Region] = []
     for seal in seals:
         box = block_box(seal, words, w, h)
-        if box[2] - box[0] < 50 or box[3] - box[1] < 50:
+        if box is None or box[2] - box[0] < 50 or box[3] - box[1] < 50:
             continue
         crop = grey[box[1]:box[3], box[0]:box[2]].copy()
         signature = erase_seal(crop, box[:2], seal, dpi)

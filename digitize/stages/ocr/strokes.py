@@ -43,9 +43,23 @@ def paper_balanced(image: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarra
     return b, g, r
 
 
-def colour_ink(image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+NOISE_SHARE = 90  # percentile of a page's chroma that is still paper or print: coloured ink covers far less
+NOISE_MARGIN = 4
+
+
+def chroma_floor(chroma: np.ndarray) -> int:
+    """The chroma that a camera's colour noise and JPEG's chroma blocks give grey pixels on this page: on a
+    noisy photo of a low-contrast page (σ 14 per channel), grey print and paper reach a chroma of 20–30 at a
+    darkness of 50–60, above COLOUR_RATIO, and were painted out as coloured ink with the text on them."""
+    sample = chroma[::8, ::8]
+    k = sample.size * NOISE_SHARE // 100
+    return int(np.partition(sample.ravel(), k)[k]) + NOISE_MARGIN
+
+
+def colour_ink(image: np.ndarray, denoise: bool = True) -> tuple[np.ndarray, np.ndarray]:
     """Masks (uint8 0/255) of ink of a hue rather than grey (pen, seal, stamp), and of the part of it that is
-    pen: blue to violet, and dark. A grey image has none."""
+    pen: blue to violet, and dark. A grey image has none. `denoise` (full-resolution pages) leaves out what a
+    camera's colour noise makes of grey pixels; a sparse sample, where a stroke is a pixel wide, goes without."""
     if image.ndim == 2:
         empty = np.zeros(image.shape, np.uint8)
         return empty, empty
@@ -56,17 +70,31 @@ def colour_ink(image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     low = cv2.min(b, g)
     cv2.min(low, r, dst=low)
     cv2.subtract(chroma, low, dst=chroma)
+    if denoise:  # colour noise varies pixel to pixel, an ink's hue does not: over 3×3 the noise falls to a third
+        cv2.blur(chroma, (3, 3), dst=chroma)
     pen = cv2.compare(b, r, cv2.CMP_GT)  # blue to violet
     del b, g, r
     threshold = cv2.bitwise_not(low)  # darkness
     cv2.multiply(threshold, COLOUR_RATIO, dst=threshold)
     cv2.add(threshold, 2, dst=threshold)
+    if denoise:
+        cv2.max(threshold, chroma_floor(chroma), dst=threshold)
     ink = cv2.compare(chroma, threshold, cv2.CMP_GT, dst=chroma)
     del threshold
     # the light edges of print on paper are no pen strokes: only clearly dark, bluish pixels count
     cv2.bitwise_and(pen, cv2.compare(low, 200, cv2.CMP_LE, dst=low), dst=pen)
     cv2.bitwise_and(pen, ink, dst=pen)
+    if denoise:  # what is left of the noise is single pixels; an ink stroke is at least two pixels across
+        _drop_specks(ink)
+        _drop_specks(pen)
     return ink, pen
+
+
+def _drop_specks(mask: np.ndarray) -> None:
+    """In place: pixels of the mask not within a pixel of a 2×2 block of it go (noise), a stroke keeps its
+    faint edge pixels (an opening alone would leave them grey, and tesseract reads a grey outline)."""
+    cores = cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((2, 2), np.uint8))
+    cv2.bitwise_and(mask, cv2.dilate(cores, np.ones((3, 3), np.uint8), dst=cores), dst=mask)
 
 
 def _small(mask: np.ndarray, dpi: float) -> tuple[np.ndarray, float]:
@@ -107,6 +135,21 @@ def _ruled_share(component: np.ndarray, mm: float) -> float:
     return float(np.count_nonzero(horiz | vert)) / max(1, np.count_nonzero(component))
 
 
+BESIDE_MM = 4.0  # print this close left and right of a stroke, on the same rows, is a line running through it
+
+
+def _crossed_by_lines(ink: np.ndarray, box: tuple[int, int, int, int], mm: float) -> bool:
+    """Lines of print run through the stroke's box (ink just left and just right of it on the same rows, in two
+    or more separate bands): a faint seal's ring arc over running text, whose pixels (and the letters touching
+    them) must not be painted out. A signature stands beside the signer's lines, not across them."""
+    x, y, w, h = box
+    reach = max(2, int(BESIDE_MM * mm))
+    if x - reach < 0 or x + w + reach > ink.shape[1]:
+        return False
+    both = np.flatnonzero(ink[y:y + h, x - reach:x].any(axis=1) & ink[y:y + h, x + w:x + w + reach].any(axis=1))
+    return both.size > 0 and 1 + int(np.count_nonzero(np.diff(both) > 1)) >= 2
+
+
 def scribbles(grey: np.ndarray, dpi: float, found: tuple[Region, ...] = ()) -> tuple[list[Region], np.ndarray]:
     """Black-pen signatures on a grey page, by stroke shape: their regions and a full-resolution mask of
     their ink (uint8 0/255) to paint out."""
@@ -125,7 +168,7 @@ def scribbles(grey: np.ndarray, dpi: float, found: tuple[Region, ...] = ()) -> t
         if not _clear_of(box, found, {"seal", "stamp", "portal_stamp", "table"}):
             continue
         component = (labels[y:y + h, x:x + w] == i).astype(np.uint8) * 255
-        if _ruled_share(component, mm) > RULED_SHARE:
+        if _ruled_share(component, mm) > RULED_SHARE or _crossed_by_lines(ink, (x, y, w, h), mm):
             continue
         keep[i] = True
         marks.append(Region("signature", box))  # type: ignore[arg-type]

@@ -109,9 +109,15 @@ def _in_case(candidate: str, original: str) -> str:
     return "".join(c.upper() if o.isupper() else c for c, o in zip(candidate, original))
 
 
+REQUIRE_LISTED = True  # the veto: a mark changes only to one the OCR itself listed for that character
+
+
 def _ruled_out(options: SymbolChoices, char: str) -> bool:
-    """The OCR listed its alternatives for this character and `char` is not among them. A list of one (no
-    alternatives given) or a full list (LISTED_MAX, the iterator's cut-off) tells nothing either way."""
+    """`char` is not among the OCR's own alternatives for this character. Without the veto
+    (REQUIRE_LISTED off), a list of one (no alternatives given) or a full list (LISTED_MAX, the iterator's
+    cut-off) was taken to tell nothing either way."""
+    if REQUIRE_LISTED:
+        return all(c != char for c, _ in options)
     return 1 < len(options) < LISTED_MAX and all(c != char for c, _ in options)
 
 
