@@ -86,7 +86,11 @@ def test_report_files(first_run):
     flagged = [d for d in report["documents"] if d["qa_sample"] or d.get("needs_review")]
     assert "Giấy tờ cần kiểm tra" in html and 'lang="vi"' in html  # Vietnamese unless --lang en
     assert html.count('href="file://') >= 2 * len(flagged)
-    assert "hồ sơ bỏ qua: chưa ban hành" in html  # the reasons chart in words; the rows keep the run's reason
+    assert "hồ sơ bỏ qua: chưa ban hành" in html  # the reasons chart in words
+    # the rows say why in Vietnamese, dates dd/mm/yyyy; the JSON keeps the pipeline's English reason
+    assert "hết hiệu lực trước ngày 30/06/2025" in html and "chưa ban hành vào ngày 30/06/2025" in html
+    assert "expired before 2025-06-30" not in html
+    assert any(d["reason"].startswith("expired before 2025-06-30") for d in report["dossiers"])
 
 
 @pytest.mark.slow

@@ -104,12 +104,12 @@ def test_still_valid_boundaries():
         return DossierEntry(2, "X", ("a",), issued_on=issued, valid_until=until, dated=dated)
 
     assert not_valid_reason(e(None, day), day) is None  # valid through its last day
-    assert "expired" in not_valid_reason(e(None, day - timedelta(days=1)), day)
+    assert "expired" in str(not_valid_reason(e(None, day - timedelta(days=1)), day))
     assert not_valid_reason(e(day, None), day) is None  # valid from its first day, permanent
-    assert "not yet issued" in not_valid_reason(e(day + timedelta(days=1), None), day)
+    assert "not yet issued" in str(not_valid_reason(e(day + timedelta(days=1), None), day))
     assert not_valid_reason(e(None, None), day) is None
     assert extracted_expiry("2025-06-30", day) is None
-    assert "from extracted fields" in extracted_expiry("2025-06-29", day)
+    assert "from extracted fields" in str(extracted_expiry("2025-06-29", day))
     assert extracted_expiry(None, day) is None
 
 

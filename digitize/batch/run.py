@@ -21,6 +21,7 @@ from typing import Any, Protocol
 from digitize.batch.executors import make_executor
 from digitize.batch.manifest import DossierEntry, RowProblem, read_source
 from digitize.errors import InputError, UsageError
+from digitize.messages import Message, msg
 from digitize.model import Record
 from digitize.pipeline.context import RunContext
 from digitize.pipeline.outcome import Outcome
@@ -70,6 +71,7 @@ class DossierEvent:
     reason: str = ""
     documents: int = 0
     earlier: bool = False  # settled by a previous run of the same batch
+    message: Message | None = None  # the reason's code (digitize.messages), for the report in its language
 
 
 class Listener(Protocol):
@@ -115,23 +117,24 @@ def qa_selected(doc_id: str, rate: float, seed: str = "0") -> bool:
     return h < rate * 2**64
 
 
-def not_valid_reason(entry: DossierEntry, valid_on: date) -> str | None:
-    """Why a dossier with manifest dates is not valid on `valid_on` (both ends inclusive), or None."""
+def not_valid_reason(entry: DossierEntry, valid_on: date) -> Message | None:
+    """Why a dossier with manifest dates is not valid on `valid_on` (both ends inclusive), or None; its
+    English text (`str`) is what the catalog and the JSON report keep."""
     if entry.issued_on and entry.issued_on > valid_on:
-        return f"not yet issued on {valid_on} (issued {entry.issued_on})"
+        return msg("batch.why_not_yet_issued", valid_on=valid_on, issued=entry.issued_on)
     if entry.dated and entry.valid_until and entry.valid_until < valid_on:
-        return f"expired before {valid_on} (valid until {entry.valid_until})"
+        return msg("batch.why_expired", valid_on=valid_on, until=entry.valid_until)
     return None
 
 
-def extracted_expiry(valid_until: str | None, valid_on: date) -> str | None:
+def extracted_expiry(valid_until: str | None, valid_on: date) -> Message | None:
     if not valid_until:
         return None
     try:
         until = date.fromisoformat(valid_until[:10])
     except ValueError:
         return None
-    return f"expired before {valid_on} (valid until {until}, from extracted fields)" if until < valid_on else None
+    return msg("batch.why_expired_extracted", valid_on=valid_on, until=until) if until < valid_on else None
 
 
 def batch_key(source: Path, settings: Settings) -> str:
@@ -148,7 +151,7 @@ class ValidityGate:
     def __init__(self, store: DocumentWriter, valid_on: date):
         self.store = store
         self.valid_on = valid_on
-        self.expired: dict[str, str] = {}  # source path -> reason; emptied as outcomes are read
+        self.expired: dict[str, Message] = {}  # source path -> reason; emptied as outcomes are read
 
     def find(self, source_sha256: str, settings_key: str) -> Record | None:
         return self.store.find(source_sha256, settings_key)
@@ -223,8 +226,8 @@ def _to_process(source: Path, key: str, store: Store, options: BatchOptions, tel
                 continue
         not_valid = not_valid_reason(item, options.valid_on)
         if not_valid:
-            store.set_batch_item(key, item.code, DossierStatus.SKIPPED.value, not_valid)
-            tell.dossier(DossierEvent(item.row, item.code, DossierStatus.SKIPPED, not_valid))
+            store.set_batch_item(key, item.code, DossierStatus.SKIPPED.value, str(not_valid))
+            tell.dossier(DossierEvent(item.row, item.code, DossierStatus.SKIPPED, str(not_valid), message=not_valid))
             continue
         yield item
 
@@ -233,13 +236,15 @@ def _settle(entry: DossierEntry, outcomes: list[Outcome], key: str, gate: Validi
             options: BatchOptions, tell: _Teller) -> None:
     """Report a finished dossier's documents, then record the dossier's status (after its
     documents are stored, so a kill in between only means re-checking stored documents)."""
-    errors, expired, ok = [], [], 0
+    errors: list[tuple[str, Message | None]] = []
+    expired: list[Message] = []
+    ok = 0
     now = time.time()
     for o in outcomes:
         expiry = gate.expired.pop(o.input.path, None)
         if expiry:
             expired.append(expiry)
-            tell.document(DocumentEvent(entry.code, o, DocStatus.SKIPPED, expiry, at=now))
+            tell.document(DocumentEvent(entry.code, o, DocStatus.SKIPPED, str(expiry), at=now))
         elif o.ok and o.record is not None:
             ok += 1
             qa = qa_selected(o.record.id, options.qa_rate, options.qa_seed)
@@ -247,16 +252,20 @@ def _settle(entry: DossierEntry, outcomes: list[Outcome], key: str, gate: Validi
             tell.document(DocumentEvent(entry.code, o, status, qa=qa, at=now))
         else:
             first = (o.error or "unknown error").splitlines()[0]
-            errors.append(first)
+            errors.append((first, o.message))
             tell.document(DocumentEvent(entry.code, o, DocStatus.FAILED, first, at=now))
+    coded: Message | None = None
     if errors:
-        settled, reason = DossierStatus.FAILED, errors[0] + (f" (+{len(errors) - 1} more)" if len(errors) > 1 else "")
+        more = f" (+{len(errors) - 1} more)" if len(errors) > 1 else ""
+        settled, reason = DossierStatus.FAILED, errors[0][0] + more
+        if errors[0][1] is not None:
+            coded = msg("batch.why_failed", detail=errors[0][1], more=len(errors) - 1)
     elif not ok and expired:
-        settled, reason = DossierStatus.SKIPPED, expired[0]
+        settled, reason, coded = DossierStatus.SKIPPED, str(expired[0]), expired[0]
     else:
         settled, reason = DossierStatus.DONE, ""
     store.set_batch_item(key, entry.code, settled.value, reason, ok)
-    tell.dossier(DossierEvent(entry.row, entry.code, settled, reason, ok))
+    tell.dossier(DossierEvent(entry.row, entry.code, settled, reason, ok, message=coded))
 
 
 def reason_kind(reason: str) -> str:

@@ -443,4 +443,9 @@ MESSAGES: dict[str, str] = {
     'reason.day_unread': 'day or month written by hand into the printed blank: not read',
     'reason.day_handwritten': 'day or month written into a printed blank: check it',
     'reason.handwritten': 'read over handwriting: check it',
+    # why a dossier was skipped or failed (digitize.batch.run), for the batch report
+    'batch.why_not_yet_issued': 'not yet issued on {valid_on} (issued {issued})',
+    'batch.why_expired': 'expired before {valid_on} (valid until {until})',
+    'batch.why_expired_extracted': 'expired before {valid_on} (valid until {until}, from extracted fields)',
+    'batch.why_failed': '{detail} (and {more} more failed documents)',
 }

@@ -444,4 +444,9 @@ MESSAGES: dict[str, str] = {
     'reason.day_unread': 'ngày hoặc tháng viết tay vào chỗ trống: chưa đọc được',
     'reason.day_handwritten': 'ngày hoặc tháng viết vào chỗ trống trên giấy: hãy kiểm tra',
     'reason.handwritten': 'đọc từ chữ viết tay: hãy kiểm tra',
+    # why a dossier was skipped or failed (digitize.batch.run), for the batch report
+    'batch.why_not_yet_issued': 'chưa ban hành vào ngày {valid_on} (ban hành ngày {issued})',
+    'batch.why_expired': 'hết hiệu lực trước ngày {valid_on} (hiệu lực đến {until})',
+    'batch.why_expired_extracted': 'hết hiệu lực trước ngày {valid_on} (hiệu lực đến {until}, theo các trường đọc được)',
+    'batch.why_failed': '{detail} (và {more} giấy tờ lỗi khác)',
 }

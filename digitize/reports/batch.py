@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from digitize.batch.run import DocStatus, DocumentEvent, DossierEvent, DossierStatus, Totals, reason_kind
-from digitize.messages import CATALOGS, lang_of, render
+from digitize.messages import CATALOGS, Message, lang_of, render
 from digitize.messages.when import show_date, show_time
 from digitize.reports.html import HtmlReport
 
@@ -103,8 +103,9 @@ class BatchReport:
         if ev.status is not DossierStatus.DONE:
             self._count_reason("dossier", ev.status.value, ev.reason)
         self._dossiers.write(json.dumps({"row": ev.row, "dossier": ev.code, "status": ev.status.value,
-                                         "reason": ev.reason, "documents": ev.documents, "earlier": ev.earlier},
-                                        ensure_ascii=False) + "\n")
+                                         "reason": ev.reason, "documents": ev.documents, "earlier": ev.earlier,
+                                         "message": ev.message.as_json() if ev.message else None},
+                                        ensure_ascii=False, default=str) + "\n")
 
     def _count_reason(self, what: str, status: str, reason: str) -> None:
         kind = reason_kind(_after_where(reason))
@@ -174,6 +175,9 @@ class BatchReport:
         word = self._t("st_" + status.removesuffix(" (earlier run)").replace(" ", "_"))
         return f"{word} ({self._t('earlier')})" if earlier else word
 
+    def _said(self, d: dict[str, Any]) -> str:
+        return _said_in(d, self.lang)
+
     def _statuses(self, counts: Counter) -> dict[str, int]:
         return {self._status(k): v for k, v in counts.items()}
 
@@ -217,8 +221,13 @@ class BatchReport:
         if problems:
             rep.heading(t("problems"))
             rep.table([t("col_row"), t("col_dossier"), t("col_status"), t("col_reason")],
-                      [[d["row"] or "", d["dossier"], self._status(d["status"]), d["reason"]] for d in problems])
+                      [[d["row"] or "", d["dossier"], self._status(d["status"]), self._said(d)] for d in problems])
         self.paths["html"].write_text(rep.render(), encoding="utf-8")
+
+
+def _said_in(d: dict[str, Any], lang: str) -> str:
+    """A dossier line's reason in `lang` when it has a code; as the pipeline wrote it otherwise."""
+    return Message.from_json(d["message"]).text(lang) if d.get("message") else d["reason"]
 
 
 def _after_where(reason: str) -> str:
