@@ -12,6 +12,15 @@ from support import CORPUS, render_text_page
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
 
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's chromium, one per test module (tests/support/browser.py)."""
+    from support.browser import chromium
+
+    with chromium() as b:
+        yield b
+
+
 @pytest.fixture(scope="session")
 def pki(tmp_path_factory):
     from pki.testpki import start_pki

@@ -10,7 +10,7 @@ import warnings
 import pikepdf
 import pytest
 
-from support.browser import chromium
+from support.browser import log_in
 from support.station import PASSWORDS, start_station
 
 pytestmark = [pytest.mark.system, pytest.mark.slow]
@@ -34,21 +34,11 @@ def station(tmp_path_factory):
     s.stop()
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
-
-
 def _logged_in(browser, station):
     page = browser.new_context(locale="vi-VN").new_page()
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(station.url + "/login")
-    page.fill("#username", "lan")
-    page.fill("#password", PASSWORDS["lan"])
-    page.click("button[type=submit]")
-    page.wait_for_url(station.url + "/queue")
+    log_in(page, station.url, "lan", PASSWORDS["lan"])
     return page, errors
 
 

@@ -19,7 +19,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from digitize.store import open_store
 from support import CORPUS
-from support.browser import chromium, wait_for_js
+from support.browser import log_in, screenshot, wait_for_js
 from support.pages import FONT, render_text_page
 from support.station import PASSWORDS, start_station
 
@@ -40,12 +40,6 @@ def station(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
-
-
-@pytest.fixture(scope="module")
 def files(tmp_path_factory):
     folder = tmp_path_factory.mktemp("desk-files")
     pages = [render_text_page(folder / f"trang-{n}.jpg", [f"TRANG SỐ {word}", "Ủy ban nhân dân xã Hòa Bình"])
@@ -54,17 +48,12 @@ def files(tmp_path_factory):
 
 
 def _shot(page, name: str) -> None:
-    SCREENS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENS / f"{name}.png"), full_page=True)
+    screenshot(page, SCREENS / f"{name}.png")
 
 
 def _login(ctx, url: str, user: str):
     page = ctx.new_page()
-    page.goto(url + "/login")
-    page.fill("#username", user)
-    page.fill("#password", PASSWORDS[user])
-    page.click("button[type=submit]")
-    page.wait_for_url(url + "/queue")
+    log_in(page, url, user, PASSWORDS[user])
     return page
 
 

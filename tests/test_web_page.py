@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from support.browser import chromium, wait_for_js
+from support.browser import log_in, wait_for_js
 from support.station import PASSWORDS, start_station
 
 pytestmark = [pytest.mark.system, pytest.mark.slow]
@@ -29,12 +29,6 @@ def station(tmp_path_factory):
     s.stop()
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
-
-
 def _shot(page, folder: Path, name: str) -> None:
     path = folder / f"{name}.png"
     page.screenshot(path=str(path), full_page=False)
@@ -43,11 +37,7 @@ def _shot(page, folder: Path, name: str) -> None:
 
 
 def _login(page, url: str, user: str) -> None:
-    page.goto(url + "/login")
-    page.fill("#username", user)
-    page.fill("#password", PASSWORDS[user])
-    page.click("button[type=submit]")
-    page.wait_for_url(url + "/queue")
+    log_in(page, url, user, PASSWORDS[user])
 
 
 def test_full_review_flow_in_the_browser(station, browser, tmp_path):

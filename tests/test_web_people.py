@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from support import digitize
-from support.browser import chromium
+from support.browser import log_in, screenshot
 from support.people import CCCD, EXPIRED, VALID, counter_dossiers
 from support.station import PASSWORDS, start_station
 
@@ -50,24 +50,13 @@ def station(office):
     s.stop()
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
-
-
 def _shot(page, name: str) -> None:
-    SCREENS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENS / f"{name}.png"), full_page=True)
+    screenshot(page, SCREENS / f"{name}.png")
 
 
 def _login(ctx, url: str, user: str):
     page = ctx.new_page()
-    page.goto(url + "/login")
-    page.fill("#username", user)
-    page.fill("#password", PASSWORDS[user])
-    page.click("button[type=submit]")
-    page.wait_for_url(url + "/queue")
+    log_in(page, url, user, PASSWORDS[user])
     return page
 
 

@@ -12,7 +12,7 @@ import pytest
 
 from digitize.store import open_store
 from support import CORPUS
-from support.browser import chromium
+from support.browser import log_in, screenshot
 from support.search_docs import put_document
 from support.station import PASSWORDS, start_station
 
@@ -42,12 +42,6 @@ def station(tmp_path_factory):
     s = start_station(root)
     yield s
     s.stop()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
 
 
 def test_the_api_finds_filters_and_pages(station):
@@ -94,17 +88,12 @@ def test_the_queue_pages_and_keeps_its_filters(station):
 
 
 def _shot(page, name: str) -> None:
-    SCREENS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENS / f"{name}.png"), full_page=True)
+    screenshot(page, SCREENS / f"{name}.png")
 
 
 def _login(ctx, url: str, user: str):
     page = ctx.new_page()
-    page.goto(url + "/login")
-    page.fill("#username", user)
-    page.fill("#password", PASSWORDS[user])
-    page.click("button[type=submit]")
-    page.wait_for_url(url + "/queue")
+    log_in(page, url, user, PASSWORDS[user])
     return page
 
 

@@ -31,3 +31,18 @@ def wait_for_js(page, expression: str, timeout_s: float = 60) -> None:
     while not page.evaluate(expression):
         assert time.monotonic() < deadline, f"still false after {timeout_s}s: {expression}"
         page.wait_for_timeout(100)
+
+
+def log_in(page, url: str, user: str, password: str) -> None:
+    """The station's log-in form filled on `page`, waiting for the queue it leads to."""
+    page.goto(url + "/login")
+    page.fill("#username", user)
+    page.fill("#password", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(url + "/queue")
+
+
+def screenshot(page, path, full_page: bool = True) -> None:
+    """A screenshot for a person to look at (the folder is made; nothing is compared)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(path), full_page=full_page)
