@@ -15,6 +15,7 @@ from digitize.archive.mets import METS, XLINK
 from digitize.archive.originals import quiet_validation_logs
 from digitize.archive.premis import PREMIS
 from digitize.errors import InputError
+from digitize.messages import Message, msg
 
 CHUNK = 1 << 20
 
@@ -42,11 +43,11 @@ class _Zip:
         try:
             self.zip = zipfile.ZipFile(path)
         except zipfile.BadZipFile as e:
-            raise InputError(str(path), f"not a ZIP package: {e}") from None
+            raise InputError(str(path), msg("package.not_zip", detail=str(e))) from None
         names = [n for n in self.zip.namelist() if not n.endswith("/")]
         tops = {n.split("/", 1)[0] for n in names}
         if len(tops) != 1 or not all("/" in n for n in names):
-            raise InputError(str(path), "a package ZIP holds one folder")
+            raise InputError(str(path), msg("package.one_folder"))
         self.name = tops.pop()
         self._names = {n[len(self.name) + 1:]: n for n in names}
         self._tmp = tempfile.TemporaryDirectory(prefix="digitize-package-")
@@ -74,7 +75,7 @@ class _Zip:
 class PackageCheck:
     package: str
     files_checked: int = 0
-    problems: list[str] = field(default_factory=list)
+    problems: list[Message] = field(default_factory=list)  # str(): the English line of the CLI and JSON
     signatures: list[dict[str, Any]] = field(default_factory=list)
 
     @property
@@ -83,7 +84,8 @@ class PackageCheck:
 
     def as_json(self) -> dict[str, Any]:
         return {"package": self.package, "verdict": "valid" if self.ok else "invalid",
-                "files_checked": self.files_checked, "problems": self.problems, "signatures": self.signatures}
+                "files_checked": self.files_checked, "problems": [str(p) for p in self.problems],
+                "signatures": self.signatures}
 
 
 def _digest(pkg, rel: str) -> tuple[int, str]:
@@ -147,7 +149,7 @@ def open_package(path: Path):
 def verify_package(path: Path, trust=()) -> PackageCheck:
     path = Path(path)
     if not path.exists():
-        raise InputError(str(path), "no such package")
+        raise InputError(str(path), msg("package.no_such"))
     pkg = open_package(path)
     try:
         return check_open(pkg, PackageCheck(str(path)), trust)
@@ -159,19 +161,19 @@ def check_open(pkg, report: PackageCheck, trust) -> PackageCheck:
     """Every check of `verify --package` on an open package; problems go into `report`."""
     files = pkg.files()
     if "METS.xml" not in files:
-        report.problems.append("missing: METS.xml")
+        report.problems.append(msg("package.missing", file="METS.xml"))
         return report
     try:
         listed = _listed(pkg, files, report)
     except ET.ParseError as e:
-        report.problems.append(f"METS is not well-formed XML: {e}")
+        report.problems.append(msg("package.mets_unreadable", detail=str(e)))
         return report
-    report.problems += [f"added: {p} (not in METS)" for p in sorted(files - set(listed) - {"METS.xml"})]
+    report.problems += [msg("package.added", file=p) for p in sorted(files - set(listed) - {"METS.xml"})]
     premis = _premis_fixity(pkg, files)
     for rel, (_size, sha) in sorted(listed.items()):
         if rel in premis and premis[rel] != sha:
-            report.problems.append(f"METS entry edited: {rel}: checksum in METS differs from PREMIS fixity")
-    report.problems += [f"METS entry removed: {rel} (in PREMIS, not in METS)" for rel in sorted(set(premis) - set(listed))]
+            report.problems.append(msg("package.mets_edited", file=rel))
+    report.problems += [msg("package.mets_removed", file=rel) for rel in sorted(set(premis) - set(listed))]
     _check_signatures(pkg, files, listed, report, trust)
     return report
 
@@ -185,12 +187,12 @@ def _listed(pkg, files: set[str], report: PackageCheck) -> dict[str, tuple[int, 
         for rel, size, sha in _entries(pkg, mets_rel):
             listed[rel] = (size, sha)
             if rel not in files:
-                report.problems.append(f"missing: {rel}")
+                report.problems.append(msg("package.missing", file=rel))
                 continue
             real_size, real_sha = _digest(pkg, rel)
             report.files_checked += 1
             if real_sha != sha or real_size != size:
-                report.problems.append(f"changed: {rel} (sha256 {real_sha[:12]}…, METS says {sha[:12]}…)")
+                report.problems.append(msg("package.changed", file=rel, real=real_sha[:12], listed=sha[:12]))
             elif rel.startswith("representations/") and rel.endswith("/METS.xml"):
                 todo.append(rel)
     return listed
@@ -211,6 +213,7 @@ def _check_signatures(pkg, files: set[str], listed: dict, report: PackageCheck, 
                 "signer", "intact", "trusted", "covers_whole_file", "modified_after_signing", "signing_time",
                 "verdict", "cert_sha256", "kind")}})
             if not s.intact or s.modified_after_signing:
-                report.problems.append(f"signature broken: {rel}: {s.signer}: {'; '.join(s.reasons) or 'not intact'}")
+                report.problems.append(msg("package.signature_broken", file=rel, signer=s.signer,
+                                           detail="; ".join(s.reasons) or "not intact"))
         if not verdict.signatures:
-            report.problems.append(f"signature missing: {rel}: {'; '.join(verdict.reasons)}")
+            report.problems.append(msg("package.signature_missing", file=rel))

@@ -24,6 +24,7 @@ from digitize.archive.descriptive import NS as HS
 from digitize.archive.export import AUDIT_LOG
 from digitize.archive.mets import METS
 from digitize.errors import InputError
+from digitize.messages import Message, msg
 from digitize.model import Field, Record, SignatureSummary
 from digitize.store.imports import ImportedDocument, ImportResult
 from digitize.store.originals import MEDIA_TYPES, Original
@@ -35,6 +36,11 @@ _EXT_KIND = {"jpg": "jpeg", "jpeg": "jpeg", "png": "png", "tif": "tiff", "tiff":
 
 class PackageRefused(InputError):
     """A package failed a check: nothing of it was stored."""
+
+
+def _refusal(problem: Message | str, more: int = 0) -> Message:
+    """`refused, nothing imported: <the first problem>` (and how many more there were)."""
+    return msg("package.refused_more", problem=problem, more=more) if more else msg("package.refused", problem=problem)
 
 
 @dataclass
@@ -63,7 +69,7 @@ def import_packages(store, paths: list[Path], trust_files: list[Path], username:
 
 def import_package(store, path: Path, roots, trust_files: list[Path], username: str) -> ImportResult:
     if not path.exists():
-        raise PackageRefused(str(path), "no such package")
+        raise PackageRefused(str(path), msg("package.no_such"))
     from digitize.signing.signers import demo_root
     from digitize.verify.files import load_trust
 
@@ -77,7 +83,7 @@ def import_package(store, path: Path, roots, trust_files: list[Path], username: 
     except PackageRefused:
         raise
     except InputError as e:  # not a ZIP, or not one package folder: refused like any other failed check
-        raise PackageRefused(str(path), f"refused, nothing imported: {str(e).split(': ', 1)[-1]}") from None
+        raise PackageRefused(str(path), _refusal(e.message or e.reason, 0)) from None
     try:
         return _import(store, pkg, path, roots, trust_files, username)
     finally:
@@ -87,7 +93,7 @@ def import_package(store, path: Path, roots, trust_files: list[Path], username: 
 def _import(store, pkg, path: Path, roots, trust_files, username: str) -> ImportResult:
     files = pkg.files()
     if "METS.xml" not in files:
-        raise PackageRefused(str(path), "not an E-ARK package: no METS.xml")
+        raise PackageRefused(str(path), msg("package.not_eark"))
     with pkg.open("METS.xml") as f:
         import_id = hashlib.sha256(f.read()).hexdigest()
     p = _Package(pkg, path, import_id, "")
@@ -113,11 +119,10 @@ def _refuse_if_bad(path: Path, report: PackageCheck) -> None:
     problems = list(report.problems)
     for s in report.signatures:
         if s["file"].startswith("representations/rep1/") and s["verdict"] != "valid":
-            why = "not trusted (give its root with --trust)" if s["intact"] and not s["trusted"] else s["verdict"]
-            problems.append(f"signature {why}: {s['file']}: {s['signer']}")
+            code = "package.signature_untrusted" if s["intact"] and not s["trusted"] else "package.signature_not_valid"
+            problems.append(msg(code, file=s["file"], signer=s["signer"]))
     if problems:
-        more = f" (+{len(problems) - 1} more)" if len(problems) > 1 else ""
-        raise PackageRefused(str(path), f"refused, nothing imported: {problems[0]}{more}")
+        raise PackageRefused(str(path), _refusal(problems[0], len(problems) - 1))
 
 
 def _organisation(p: _Package) -> str:
@@ -137,7 +142,8 @@ def _documents(store, p: _Package, report: PackageCheck) -> tuple[list[ImportedD
     try:
         root = ET.fromstring(p.read(HOSO))
     except (KeyError, ET.ParseError) as e:
-        raise PackageRefused(str(p.path), f"refused, nothing imported: {HOSO} unreadable: {e}") from None
+        raise PackageRefused(str(p.path), _refusal(msg("package.hoso_unreadable", file=HOSO,
+                                                                                 detail=str(e)), 0)) from None
     code = _text(root, "maHoSo")
     procedure = _text(root, "maThuTuc")
     trail = _audit_trail(p)
@@ -151,7 +157,8 @@ def _documents(store, p: _Package, report: PackageCheck) -> tuple[list[ImportedD
         shas = {(t.text or "").strip(): t.get("sha256", "") for t in el.iter(f"{{{HS}}}tepTin")}
         pdf_rel = files.get("banSoHoa")
         if not pdf_rel or pdf_rel not in shas:
-            raise PackageRefused(str(p.path), f"refused, nothing imported: document {el.get('id')} has no signed PDF")
+            raise PackageRefused(str(p.path), _refusal(msg("package.no_signed_pdf",
+                                                                                     document=el.get("id")), 0))
         pdf_sha = shas[pdf_rel]
         writes.append((store.object_path(pdf_sha), p.read(pdf_rel), pdf_sha))
         originals = []
@@ -165,7 +172,7 @@ def _documents(store, p: _Package, report: PackageCheck) -> tuple[list[ImportedD
         docs.append(ImportedDocument(rec, sig.get("verdict", "unsigned"), sig.get("signer", ""), originals,
                                      trail.get(el.get("id", ""), [])))
     if not docs:
-        raise PackageRefused(str(p.path), "refused, nothing imported: the package holds no documents")
+        raise PackageRefused(str(p.path), _refusal(msg("package.no_documents"), 0))
     return docs, writes
 
 

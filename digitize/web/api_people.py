@@ -11,7 +11,8 @@ from fastapi import APIRouter, File, Query, Request, UploadFile
 from pydantic import BaseModel, Field
 
 from digitize.review.lookup import EVENT, Throttled, find_person, reuse, reuses, this_office
-from digitize.web.deps import ApiError, ctx, need
+from digitize.web import i18n
+from digitize.web.deps import ApiError, ctx, lang, need
 
 router = APIRouter(prefix="/api")
 MAX_PACKAGE_BYTES = 2 << 30
@@ -83,5 +84,6 @@ def import_zip(request: Request, file: UploadFile = File(...)) -> dict[str, Any]
         try:
             result = import_package(ctx(request).review().store, path, load_trust([]), [], who.name)
         except PackageRefused as e:
-            raise ApiError(422, "refused", str(e).split(": ", 1)[-1]) from None
+            raise ApiError(422, "refused", str(e).split(": ", 1)[-1],
+                           message=i18n.failure("refused", lang(request), e.message)) from None
     return {**result.as_json(), "package": (file.filename or "package.zip")[:120]}

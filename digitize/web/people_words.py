@@ -54,11 +54,8 @@ KEYS = (
     "importing",
     "import_done",
     "import_already",
-    "import_refused",
     "choose_package",
     "no_package",
-    "more_problems",
-    "mets_says",
     "unnamed_org",
     "imports_done",
     "col_package",
@@ -68,24 +65,8 @@ KEYS = (
     "no_imports",
 )
 
-# why a package was refused (digitize.archive.receive): the English reason's start, and its catalog code
-# `people.refusal_<n>` (the script shows the words of the first that matches; the file name follows)
-REFUSAL_PREFIXES = (
-    "changed",
-    "missing",
-    "signature not trusted",
-    "signature broken",
-    "signature missing",
-    "signature",
-    "not an E-ARK package",
-    "not a ZIP",
-    "a package ZIP holds one folder",
-    "METS",
-)
-
 
 def words(lang: str) -> dict[str, Any]:
-    """Every word in the page's language, and the refusal reasons as [prefix, words] pairs."""
+    """Every word of the panels in the page's language."""
     out: dict[str, Any] = {k: template("people." + k, lang) for k in KEYS}
-    out["refusals"] = [[prefix, template(f"people.refusal_{i}", lang)] for i, prefix in enumerate(REFUSAL_PREFIXES)]
     return out

@@ -11,22 +11,6 @@
   const W = JSON.parse(($("#import-words") || {}).textContent || "{}");
   const result = $("#import-result");
 
-  // the server's reason ("changed: representations/…") in the page's words, the file name kept
-  function refusal(reason) {
-    const text = String(reason || "").replace(/^.*?refused, nothing imported: /, "");
-    for (const [prefix, words] of W.refusals || []) {
-      if (text.startsWith(prefix)) {
-        const rest = text.slice(prefix.length).replace(/^[:,]?\s*/, "");
-        return W.import_refused + " " + words + (rest ? ": " + plain(rest) : "");
-      }
-    }
-    return W.import_refused + " " + plain(text);
-  }
-
-  // what is left in English of a reason: the count of further problems, "METS says"
-  const plain = (text) => text.replace(/\(\+(\d+) more\)/, (_, n) => W.more_problems.replace("{n}", n))
-    .replace(/METS says/g, W.mets_says);
-
   async function listImports() {
     const res = await fetch("/api/imports?lang=" + lang, { credentials: "same-origin", headers: { "Accept": "application/json" } });
     if (!res.ok) return;
@@ -67,7 +51,7 @@
       const data = await res.json().catch(() => ({}));
       if (res.status === 422 && data.code === "refused") {
         result.className = "error import-refused";
-        result.textContent = refusal(data.error);
+        result.textContent = data.message || data.error;  // the catalog's sentence, in the page's language
       } else if (!res.ok) {
         result.className = "error";
         result.textContent = data.message || data.error || String(res.status);
