@@ -159,7 +159,7 @@ MESSAGES: dict[str, str] = {
     'error.signing': 'Signing failed.',
     'error.internal': 'Internal error; tell the administrator.',
     'error.lookup_throttled': 'Too many look-ups in a minute; try again later.',
-    'error.refused': 'Package refused; nothing was imported.',
+    'error.refused': 'Package refused, nothing imported:',
     # --- reason: why a field needs a person's look (digitize.stages.extract, digitize.vn) --------------------
     'reason.empty': 'empty value',
     'reason.required_missing': 'required field not found',

@@ -160,7 +160,7 @@ MESSAGES: dict[str, str] = {
     'error.signing': 'Không ký được.',
     'error.internal': 'Lỗi hệ thống, vui lòng báo quản trị viên.',
     'error.lookup_throttled': 'Tra cứu quá nhiều lần trong một phút, hãy thử lại sau.',
-    'error.refused': 'Gói tin không hợp lệ, không có gì được nhập.',
+    'error.refused': 'Gói bị từ chối, không có gì được nhập:',
     # --- reason: why a field needs a person's look (digitize.stages.extract, digitize.vn) --------------------
     'reason.empty': 'giá trị trống',
     'reason.required_missing': 'không tìm thấy trường bắt buộc',

@@ -84,6 +84,8 @@ def import_zip(request: Request, file: UploadFile = File(...)) -> dict[str, Any]
         try:
             result = import_package(ctx(request).review().store, path, load_trust([]), [], who.name)
         except PackageRefused as e:
+            why = e.message.params.get("problem") if e.message and e.message.code.startswith("package.refused") \
+                else e.message  # the sentence of `refused` already says nothing was imported
             raise ApiError(422, "refused", str(e).split(": ", 1)[-1],
-                           message=i18n.failure("refused", lang(request), e.message)) from None
+                           message=i18n.failure("refused", lang(request), why)) from None
     return {**result.as_json(), "package": (file.filename or "package.zip")[:120]}
