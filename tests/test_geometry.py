@@ -262,3 +262,11 @@ def test_margin_bars_on_a_real_signature_page():
         assert est is not None and est.rotation == (360 - rotation) % 360, (rotation, est)
         if rotation == 0:
             assert abs(est.skew - plain.skew) <= 0.05  # the bars do not pull the skew either
+
+
+def test_text_only_in_the_top_margin_still_decides():
+    """A heading and one line, both in the page's outer band: the margins are kept when they hold the text."""
+    page_image = render_page(3, 200, lines=1)
+    for rotation in (0, 90, 180):
+        est = geometry.estimate(turn(page_image, 0.0, rotation), 200)
+        assert est is not None and est.rotation == (360 - rotation) % 360, (rotation, est)

@@ -29,6 +29,7 @@ MIN_INK_PIXELS = 400  # at WORK_DPI: fewer means a blank page, left alone
 MAX_POINTS = 250_000  # ink pixels used for the profile search (subsampled beyond)
 UPDOWN_CLEAR = 0.25  # asymmetry beyond which the line-shape vote is trusted without OSD
 MARGIN_SHARE = 0.12  # of each side: notes, stamps and marks in the page margins do not decide the axis
+INNER_MIN_SHARE = 0.2  # of the glyph ink, below which the margins are kept after all
 GLYPH_INCH = 0.5  # a character (or a few touching ones) is smaller than this both ways; rules and strokes are not
 
 
@@ -139,16 +140,14 @@ def estimate(image: np.ndarray, dpi: float, orient: bool = True) -> Estimate | N
     # Text running top-to-bottom: its lines are the columns. Turning the page clockwise by 90
     # maps a column profile to a row profile with the angle sense kept.
     skew90, score90 = _best_angle(xs, -ys)
-    gys, gxs = _points(_inner(glyphs))
-    if len(gys) >= MIN_INK_PIXELS:
-        # Which axis the lines run along is judged on glyph-sized ink only: a long thin mark (a rule, a
-        # margin bar, a stamp's frame, a pen stroke) puts all its ink in one bin of one profile, and
-        # squared, that spike outweighs a page of short text lines (an upright signature page with marks
-        # down its left margin was turned by 270). Margin notes and stamps written across the page's
-        # margins are left out too. The skews still come from all the ink.
+    # Which axis the lines run along is judged on glyph-sized ink only: a long thin mark (a rule, a
+    # margin bar, a stamp's frame, a pen stroke) puts all its ink in one bin of one profile, and
+    # squared, that spike outweighs a page of short text lines (an upright signature page with marks
+    # down its left margin was turned by 270). Margin notes and stamps written across the page's
+    # margins are left out too. The skews still come from all the ink.
+    gys, gxs = _orientation_points(glyphs, ys, xs)
+    if gys is not ys:
         score0, score90 = _profile_score(gys, gxs, skew0), _profile_score(gxs, -gys, skew90)
-    else:
-        gys, gxs = ys, xs
     if score0 >= score90:
         base, skew, ratio = 0, skew0, score0 / max(score90, 1e-9)
     else:
@@ -167,6 +166,18 @@ def estimate(image: np.ndarray, dpi: float, orient: bool = True) -> Estimate | N
     if rotation != base:
         updown = -updown
     return Estimate(rotation % 360, skew, ratio, updown, round(confidence, 2), len(ys))
+
+
+def _orientation_points(glyphs: np.ndarray, ys: np.ndarray, xs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Glyph ink inside the margins; all glyph ink when the margins hold most of it (a page cropped
+    tight, a few lines near an edge); all ink (`ys`, `xs`) when there are hardly any glyphs."""
+    inner = _inner(glyphs)
+    total = np.count_nonzero(glyphs)
+    if total < MIN_INK_PIXELS:
+        return ys, xs
+    if np.count_nonzero(inner) < max(MIN_INK_PIXELS, INNER_MIN_SHARE * total):
+        return _points(glyphs)
+    return _points(inner)
 
 
 def _inner(mask: np.ndarray) -> np.ndarray:
