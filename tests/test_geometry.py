@@ -212,3 +212,61 @@ def test_grey_page_is_still_interpolated(pages):
     page = Page(PageRef("grey.jpg"), turn(pages[200], 2.0, 0), 200.0)
     out, _ = geometry.straighten(page, Settings())
     assert len(np.unique(out.image)) > 16
+
+
+def _with_margin_marks(image: np.ndarray, dpi: int, kind: str) -> np.ndarray:
+    """The page with marks down its left margin: long pen bars, or a note written top to bottom."""
+    img = Image.fromarray(image[:, :, ::-1].copy())
+    draw = ImageDraw.Draw(img)
+    x0, h = int(0.25 * dpi), image.shape[0]
+    if kind == "bars":
+        for k in range(3):
+            x = x0 + k * dpi // 12
+            draw.line([(x, int(1.5 * dpi)), (x, h - int(1.5 * dpi))], fill=(20, 20, 20), width=max(2, dpi // 75))
+        return cv2.cvtColor(np.asarray(img), cv2.COLOR_RGB2BGR)
+    font = ImageFont.truetype(FONT, int(10 * dpi / 72))
+    note = "Văn bản này được ký số bởi Văn phòng Chính phủ ngày 12 tháng 3 năm 2026 lúc 10 giờ"
+    strip = Image.new("RGB", (int(draw.textlength(note, font=font)) + 20, int(0.25 * dpi)), PAPER)
+    ImageDraw.Draw(strip).text((10, 5), note, font=font, fill=(20, 20, 20))
+    strip = strip.rotate(90, expand=True)
+    for x in (x0, x0 + int(0.3 * dpi)):
+        img.paste(strip, (x, int(1.2 * dpi)))
+    return cv2.cvtColor(np.asarray(img), cv2.COLOR_RGB2BGR)
+
+
+@pytest.mark.parametrize("kind", ["bars", "note"])
+@pytest.mark.parametrize("dpi,lines", [(200, 4), (300, 8), (200, 2)])
+def test_marks_down_the_left_margin_do_not_turn_the_page(dpi, lines, kind):
+    """A page with few text lines (a signature page) and marks down its left margin stays upright; turned by
+    90 or 270 it is turned back. Long bars once outweighed the text lines and turned it by 90 or 270."""
+    marked = _with_margin_marks(render_page(3, dpi, lines=lines), dpi, kind)
+    for rotation in (0, 90, 270):
+        page = Page(PageRef(f"margin-{kind}-{rotation}.png"), turn(marked, 0.0, rotation), float(dpi))
+        _, geo = geometry.straighten(page, Settings())
+        assert geo.rotation == (360 - rotation) % 360, (rotation, geo)
+        assert abs(geo.deskew) <= 0.3, geo
+
+
+def test_margin_bars_on_a_real_signature_page():
+    """nd199 p3 (a development page: seal, signature, signer block) with bars drawn down its left margin."""
+    from digitize.stages import ingest
+
+    path = REPO.parent / "shared" / "corpus" / "real-scans" / "nd199-2026" / "nd199_2026_p3.tif"
+    page = ingest.load_page(PageRef(str(path)), Settings().limits)
+    image = page.image if page.image.ndim == 3 else cv2.cvtColor(page.image, cv2.COLOR_GRAY2BGR)
+    dpi = int(page.dpi or 200)
+    plain = geometry.estimate(image, dpi)
+    marked = _with_margin_marks(image, dpi, "bars")
+    for rotation in (0, 90, 270):
+        est = geometry.estimate(turn(marked, 0.0, rotation), dpi)
+        assert est is not None and est.rotation == (360 - rotation) % 360, (rotation, est)
+        if rotation == 0:
+            assert abs(est.skew - plain.skew) <= 0.05  # the bars do not pull the skew either
+
+
+def test_text_only_in_the_top_margin_still_decides():
+    """A heading and one line, both in the page's outer band: the margins are kept when they hold the text."""
+    page_image = render_page(3, 200, lines=1)
+    for rotation in (0, 90, 180):
+        est = geometry.estimate(turn(page_image, 0.0, rotation), 200)
+        assert est is not None and est.rotation == (360 - rotation) % 360, (rotation, est)

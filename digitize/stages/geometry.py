@@ -4,7 +4,8 @@ Everything is decided on a small binarised copy (~WORK_DPI), so the cost is a fe
 - skew: the row profile of ink pixels is sharpest when text lines are horizontal. Instead of rotating
   the image for each candidate angle we rotate the ink pixel coordinates and histogram them
   (Postl's criterion: sum of squared differences of the profile), coarse to fine with a parabolic fit.
-- 0/180 versus 90/270: the same criterion on the two axes; text lines give the sharper profile.
+- 0/180 versus 90/270: the same criterion on the two axes, on glyph-sized ink only (rules, margin marks
+  and pen strokes left out); text lines give the sharper profile.
 - up versus down: in Latin script, and much more so in Vietnamese, the ink of a line lies above its
   x-height band (capitals, ascenders, tone marks and hats) rather than below it (descenders, the dot
   of nặng). When that evidence is weak, tesseract's OSD is asked on a small crop.
@@ -27,6 +28,9 @@ MAX_SKEW_DEG = 15.0
 MIN_INK_PIXELS = 400  # at WORK_DPI: fewer means a blank page, left alone
 MAX_POINTS = 250_000  # ink pixels used for the profile search (subsampled beyond)
 UPDOWN_CLEAR = 0.25  # asymmetry beyond which the line-shape vote is trusted without OSD
+MARGIN_SHARE = 0.12  # of each side: notes, stamps and marks in the page margins do not decide the axis
+INNER_MIN_SHARE = 0.2  # of the glyph ink, below which the margins are kept after all
+GLYPH_INCH = 0.5  # a character (or a few touching ones) is smaller than this both ways; rules and strokes are not
 
 
 @dataclass(frozen=True)
@@ -126,29 +130,29 @@ def _shift_lines(image: np.ndarray, shifts: np.ndarray, paper: tuple[int, ...]) 
 
 def estimate(image: np.ndarray, dpi: float, orient: bool = True) -> Estimate | None:
     """Measure orientation and skew on a small binarised copy; None when there is too little ink."""
-    ink = _binarise(image, dpi)
-    ys, xs = np.nonzero(ink)
+    ink, glyphs = _binarise(image, dpi)
+    ys, xs = _points(ink)
     if len(ys) < MIN_INK_PIXELS:
         return None
-    if len(ys) > MAX_POINTS:
-        pick = np.random.default_rng(0).choice(len(ys), MAX_POINTS, replace=False)
-        ys, xs = ys[pick], xs[pick]
-    ys = ys.astype(np.float32)
-    xs = xs.astype(np.float32)
     skew0, score0 = _best_angle(ys, xs)
-    if orient:
-        # Text running top-to-bottom: its lines are the columns. Turning the page clockwise by 90
-        # maps a column profile to a row profile with the angle sense kept.
-        skew90, score90 = _best_angle(xs, -ys)
-    else:
-        skew90, score90 = 0.0, 0.0
+    if not orient:
+        return Estimate(0, skew0, 1.0, 0.0, 0.0, len(ys))
+    # Text running top-to-bottom: its lines are the columns. Turning the page clockwise by 90
+    # maps a column profile to a row profile with the angle sense kept.
+    skew90, score90 = _best_angle(xs, -ys)
+    # Which axis the lines run along is judged on glyph-sized ink only: a long thin mark (a rule, a
+    # margin bar, a stamp's frame, a pen stroke) puts all its ink in one bin of one profile, and
+    # squared, that spike outweighs a page of short text lines (an upright signature page with marks
+    # down its left margin was turned by 270). Margin notes and stamps written across the page's
+    # margins are left out too. The skews still come from all the ink.
+    gys, gxs = _orientation_points(glyphs, ys, xs)
+    if gys is not ys:
+        score0, score90 = _profile_score(gys, gxs, skew0), _profile_score(gxs, -gys, skew90)
     if score0 >= score90:
         base, skew, ratio = 0, skew0, score0 / max(score90, 1e-9)
     else:
         base, skew, ratio = 90, skew90, score90 / max(score0, 1e-9)
-    if not orient:
-        return Estimate(0, skew, ratio, 0.0, 0.0, len(ys))
-    rows = _rows(xs, -ys, skew) if base == 90 else _rows(ys, xs, skew)
+    rows = _rows(gxs, -gys, skew) if base == 90 else _rows(gys, gxs, skew)
     updown = _line_asymmetry(np.bincount(rows).astype(np.float64))
     rotation = base if updown >= 0 else base + 180
     confidence = min(1.0, abs(updown) / UPDOWN_CLEAR)
@@ -164,9 +168,41 @@ def estimate(image: np.ndarray, dpi: float, orient: bool = True) -> Estimate | N
     return Estimate(rotation % 360, skew, ratio, updown, round(confidence, 2), len(ys))
 
 
-def _binarise(image: np.ndarray, dpi: float) -> np.ndarray:
+def _orientation_points(glyphs: np.ndarray, ys: np.ndarray, xs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Glyph ink inside the margins; all glyph ink when the margins hold most of it (a page cropped
+    tight, a few lines near an edge); all ink (`ys`, `xs`) when there are hardly any glyphs."""
+    inner = _inner(glyphs)
+    total = np.count_nonzero(glyphs)
+    if total < MIN_INK_PIXELS:
+        return ys, xs
+    if np.count_nonzero(inner) < max(MIN_INK_PIXELS, INNER_MIN_SHARE * total):
+        return _points(glyphs)
+    return _points(inner)
+
+
+def _inner(mask: np.ndarray) -> np.ndarray:
+    """The mask with its outer MARGIN_SHARE band on every side cleared: the same on all four sides, so a
+    turned page loses the same share of its text as an upright one."""
+    h, w = mask.shape
+    dy, dx = int(h * MARGIN_SHARE), int(w * MARGIN_SHARE)
+    inner = np.zeros_like(mask)
+    inner[dy : h - dy, dx : w - dx] = mask[dy : h - dy, dx : w - dx]
+    return inner
+
+
+def _points(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Row and column of the ink pixels (float32), subsampled to MAX_POINTS."""
+    ys, xs = np.nonzero(mask)
+    if len(ys) > MAX_POINTS:
+        pick = np.random.default_rng(0).choice(len(ys), MAX_POINTS, replace=False)
+        ys, xs = ys[pick], xs[pick]
+    return ys.astype(np.float32), xs.astype(np.float32)
+
+
+def _binarise(image: np.ndarray, dpi: float) -> tuple[np.ndarray, np.ndarray]:
     """Ink mask (uint8 0/255) at WORK_DPI: local-mean threshold so shadows and paper tint drop out,
-    then tiny specks (scanner noise) and huge blobs (dark borders, photos) removed."""
+    then tiny specks (scanner noise) and huge blobs (dark borders, photos) removed; and the part of it
+    made of glyph-sized components (no side over GLYPH_INCH)."""
     grey = image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
     scale = min(1.0, WORK_DPI / dpi)
     if scale < 1.0:
@@ -180,7 +216,8 @@ def _binarise(image: np.ndarray, dpi: float) -> np.ndarray:
     big = WORK_DPI * 1.0  # a glyph is far smaller than an inch both ways
     keep = (area >= 3) & ~((h > big) & (w > big))
     keep[0] = False
-    return np.where(keep[labels], 255, 0).astype(np.uint8)
+    glyph = keep & (np.maximum(h, w) <= WORK_DPI * GLYPH_INCH)
+    return np.where(keep[labels], 255, 0).astype(np.uint8), np.where(glyph[labels], 255, 0).astype(np.uint8)
 
 
 def _rows(ys: np.ndarray, xs: np.ndarray, angle: float) -> np.ndarray:
