@@ -523,4 +523,5 @@ MESSAGES: dict[str, str] = {
     'package.hoso_unreadable': '{file} unreadable: {detail}',
     'package.no_signed_pdf': 'document {document} has no signed PDF',
     'package.no_documents': 'the package holds no documents',
+    'reason.header_line_unread': 'a header line under it was not read',
 }

@@ -524,4 +524,5 @@ MESSAGES: dict[str, str] = {
     'package.hoso_unreadable': 'không đọc được {file} ({detail})',
     'package.no_signed_pdf': 'giấy tờ {document} không có bản số hóa đã ký',
     'package.no_documents': 'gói không chứa giấy tờ nào',
+    'reason.header_line_unread': 'có một dòng tiêu đề bên dưới không đọc được: hãy kiểm tra',
 }

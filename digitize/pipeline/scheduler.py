@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from digitize.errors import DigitizeError, InputError
 from digitize.model import DocumentInput, PageRef, PageResult
@@ -154,7 +154,7 @@ class _Run:
                 break
             if item is None:  # a live feed with nothing new
                 break
-            doc_input, doc_ctx = item
+            doc_input, doc_ctx = cast(tuple[DocumentInput, RunContext], item)  # neither END nor None
             admitted = admit(doc_input, doc_ctx.settings, doc_ctx.documents)
             if isinstance(admitted, Outcome):
                 if self.queue and not self.fair:
@@ -194,7 +194,7 @@ class _Run:
             while self.todo and len(self.inflight) < self.window:
                 p, ref = self.todo.pop(0)
                 if not p.error:
-                    self.inflight[self.pool.submit(read_page, ref, p.ctx.settings)] = (p, ref)
+                    self.inflight[self._pool().submit(read_page, ref, p.ctx.settings)] = (p, ref)
             return
         busy = len(self.inflight) + sum(1 for p in self.queue if p.assembly and not p.assembly.done())
         started = {id(p) for p, _ in self.inflight.values()}
@@ -205,7 +205,7 @@ class _Run:
                 self.todo.pop(i)
             elif busy < self.ctx.jobs or id(p) not in started:  # the spare worker: only for a newcomer
                 self.todo.pop(i)
-                self.inflight[self.pool.submit(read_page, ref, p.ctx.settings)] = (p, ref)
+                self.inflight[self._pool().submit(read_page, ref, p.ctx.settings)] = (p, ref)
                 started.add(id(p))
                 busy += 1
             else:
@@ -231,11 +231,16 @@ class _Run:
             self._recover(crashed)
         self._submit_assemblies()
 
+    def _pool(self) -> ProcessPoolExecutor:
+        """The worker pool of a run with more than one job (the pooled paths run only then)."""
+        assert self.pool is not None, "pages are sent to workers only when the run has a pool"
+        return self.pool
+
     def _recover(self, crashed: list[tuple[_Pending, PageRef]]) -> None:
         """A worker died (killed, out of memory) and which page did it is unknown: every page in
         flight is retried once on a fresh pool; a page that was in flight at two crashes fails its
         document only. Assemblies lost with the pool run again on the new one."""
-        self.pool.shutdown(cancel_futures=True)
+        self._pool().shutdown(cancel_futures=True)
         self.pool = _new_pool(self.ctx, self.workers)
         crashed = crashed + list(self.inflight.values())
         self.inflight.clear()
@@ -255,7 +260,7 @@ class _Run:
             if p.assembly is None and p.answered is None and not p.error and p.refs \
                     and len(p.results) == len(p.refs):
                 pages = tuple(p.results[r.page] for r in p.refs)
-                p.assembly = self.pool.submit(assemble_in_worker, p.input, p.sha, pages, p.ctx.settings)
+                p.assembly = self._pool().submit(assemble_in_worker, p.input, p.sha, pages, p.ctx.settings)
 
     def _finished(self, p: _Pending) -> bool:
         if p.answered is not None:

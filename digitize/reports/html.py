@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Sequence
 
@@ -20,7 +21,7 @@ class HtmlReport:
     lang: str = "vi"
     _parts: list[str] = field(default_factory=list)
 
-    def counts(self, items: dict[str, int | float | str]) -> "HtmlReport":
+    def counts(self, items: Mapping[str, int | float | str]) -> "HtmlReport":
         spans = "".join(f'<span class="{_cls(k)}"><b>{_e(v)}</b> {_e(k)}</span>' for k, v in items.items())
         self._parts.append(f'<p class="counts">{spans}</p>')
         return self
@@ -46,7 +47,7 @@ class HtmlReport:
         self._parts.append(f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>")
         return self
 
-    def bar_chart(self, data: dict[str, float], unit: str = "", width: int = 520, bar_h: int = 18) -> "HtmlReport":
+    def bar_chart(self, data: Mapping[str, float], unit: str = "", width: int = 520, bar_h: int = 18) -> "HtmlReport":
         """Horizontal bars, one per label, scaled to the largest value; drawn as inline SVG."""
         if not data:
             return self

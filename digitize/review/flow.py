@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -72,9 +73,16 @@ class Review:
             raise NotFound(doc_id, "no such document")
         return rec
 
+    def _state(self, doc_id: str) -> tuple[str, int]:
+        """(status, current revision); NotFound for a document the catalog does not hold."""
+        found = self.store.review.state(doc_id)
+        if found is None:
+            raise NotFound(doc_id, "no such document")
+        return found
+
     def document(self, doc_id: str, prefix: bool = False) -> dict[str, Any]:
         rec = self.record(doc_id, prefix)
-        status, revision = self.store.review.state(rec.id)
+        status, revision = self._state(rec.id)
         data = rec.as_json()
         data.update(status=status, revision=revision, fields={f.name: field_object(f) for f in rec.fields},
                     needs_review=any(f.needs_review for f in rec.fields), created_at=rec.created_at,
@@ -120,7 +128,7 @@ class Review:
     # --- changes -----------------------------------------------------------------------------
 
     def _editable(self, rec: Record, revision: int, *states: str) -> str:
-        status, current = self.store.review.state(rec.id)
+        status, current = self._state(rec.id)
         if current != revision:
             raise RevisionConflict(rec.id, f"revision {revision} is stale (current: {current})")
         if status not in states:
@@ -167,7 +175,7 @@ class Review:
         return self.store.review.change(rec.id, revision, actor.name, status="draft",
                                         fields=list(fields.values()), events=events)
 
-    def approve(self, actor: Actor, doc_id: str, revision: int, confirmed: list[str] = ()) -> int:
+    def approve(self, actor: Actor, doc_id: str, revision: int, confirmed: Sequence[str] = ()) -> int:
         """Approve a draft: refused (ApprovalIncomplete) while a required field has no value or a flagged
         field was neither corrected by a person nor named in `confirmed`; each confirmation is an event."""
         require(actor.role, "approve", actor.name)
@@ -185,10 +193,10 @@ class Review:
     def sign(self, actor: Actor, doc_id: str, revision: int | None = None) -> int:
         """Sign a reviewed record: the draft PDF/A with the reviewed values in it, then PAdES."""
         require(actor.role, "sign", actor.name)
-        if self.signing is None:
+        if self.signing is None or self.signing.signer is None or self.signing.options is None:
             raise SigningError("sign", "no signer was opened for this station")
         rec = self.record(doc_id)
-        status, current = self.store.review.state(rec.id)
+        status, current = self._state(rec.id)
         revision = current if revision is None else revision
         self._editable(rec, revision, "reviewed")
         self._check_four_eyes(actor, rec.id, revision)
@@ -220,7 +228,7 @@ class Review:
         moved = []
         for doc_id, revision in items:
             rec = self.record(doc_id)
-            status, current = self.store.review.state(rec.id)
+            status, current = self._state(rec.id)
             if status != "reviewed" or current != revision:
                 moved.append({"id": rec.id, "revision": revision, "current": current, "status": status})
         if moved:

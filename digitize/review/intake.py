@@ -17,8 +17,10 @@ import os
 import queue
 import tempfile
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from digitize import messages
 from digitize.archive.originals import KeepOriginals
@@ -89,8 +91,8 @@ class Job:
         return cls(row.id, row.file, row.dossier, status, row.error, None, row.pages_done, row.pages_total,
                    list(row.read_order), coded[0] if coded else None)
 
-    def as_json(self) -> dict:
-        data = {"id": self.id, "file": self.file, "dossier": self.dossier, "status": self.status}
+    def as_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"id": self.id, "file": self.file, "dossier": self.dossier, "status": self.status}
         if self.error:
             data["error"] = self.error
         if self.message is not None:
@@ -219,7 +221,7 @@ class Intake:
             upload.unlink(missing_ok=True)
 
     def _queue_document(self, store, shown: str, sha: str, original: Path, dossier: str, settings,
-                        metadata: dict, profile: str | None, user: str, parts: list[Path] = ()) -> Job:
+                        metadata: dict, profile: str | None, user: str, parts: Sequence[Path] = ()) -> Job:
         doc_id = record_id(sha, settings.key())
         job = Job(doc_id, shown, dossier)
         existing = duplicate_of(store, doc_id, sha)
@@ -293,7 +295,7 @@ class Intake:
     def _finished(self, store, outcome: Outcome) -> None:
         doc, job_id, shown = self._running.pop(id(outcome.input))
         self._read.pop(job_id, None)
-        if outcome.ok:
+        if outcome.ok and outcome.record is not None:
             store.jobs.finished(job_id)
             self._views.put(outcome.record.id)
         else:

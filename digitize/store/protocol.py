@@ -50,6 +50,10 @@ class Store(DocumentWriter, Protocol):
 
     def object_path(self, sha256: str) -> Path: ...
 
+    def write_object(self, sha: str, data: bytes) -> Path:
+        """A PDF object written atomically under its SHA-256 (before the catalog names it)."""
+        ...
+
     # --- documents (find and put: see DocumentWriter) -------------------------------------------
 
     def get(self, doc_id: str) -> Record | None:

@@ -85,7 +85,7 @@ def _with_lost_line(lines: Sequence[Line], found: loc.Found) -> loc.Found:
             continue
         conf = sum(t.word.confidence for t in ln.toks) / len(ln.toks)
         if conf < UNREAD:
-            return Found(found.raw, found.toks, found.page, ("a header line under it was not read",))
+            return Found(found.raw, found.toks, found.page, (msg("reason.header_line_unread"),))
         break
     return found
 
