@@ -130,10 +130,10 @@ def test_field_keeps_raw_and_flags_doubts():
 
 
 def test_signer_line_without_stray_marks():
-    from digitize.stages.extract.locate import _name_like, _trim
+    from digitize.stages.extract.locate import name_like, trim
 
-    assert [t.text for t in _trim(_toks("' `› 'Tạ Thị Hương"))] == ["Tạ", "Thị", "Hương"]
-    assert _name_like(_trim(_toks(": Hoàng Thu Giang")))
-    assert _name_like(_toks("vũ Tiến Phúc"))  # capital lost, still a family name
-    assert not _name_like(_toks("xê Kim Vy"))  # not a family name: left for the second look
-    assert not _name_like(_toks("xã PHÓ CHỦ TỊCH"))  # a title, not a name
+    assert [t.text for t in trim(_toks("' `› 'Tạ Thị Hương"))] == ["Tạ", "Thị", "Hương"]
+    assert name_like(trim(_toks(": Hoàng Thu Giang")))
+    assert name_like(_toks("vũ Tiến Phúc"))  # capital lost, still a family name
+    assert not name_like(_toks("xê Kim Vy"))  # not a family name: left for the second look
+    assert not name_like(_toks("xã PHÓ CHỦ TỊCH"))  # a title, not a name

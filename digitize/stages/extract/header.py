@@ -89,8 +89,8 @@ def _issuer_block(lines: Sequence[Line]) -> list[Tok]:
         x0, _, x1, _ = ln.box
         if (x0 + x1) / 2 > 0.5 * ln.page_w:
             continue
-        ok = (x0 + x1) / 2 < 0.45 * ln.page_w and x1 < 0.55 * ln.page_w and loc._upper_ratio(ln) > 0.8
-        if ok and not loc._NUMBER.match(ln.text) and not loc._is_motto(ln) and ":" not in ln.text:
+        ok = (x0 + x1) / 2 < 0.45 * ln.page_w and x1 < 0.55 * ln.page_w and loc.upper_ratio(ln) > 0.8
+        if ok and not loc.NUMBER.match(ln.text) and not loc.is_motto(ln) and ":" not in ln.text:
             picked += ln.toks
         elif picked:
             break
@@ -162,7 +162,7 @@ _DAY_MONTH = re.compile(r"ng[aà]y\s*(?P<d>\d{1,2})\s*th[aá]ng\s*(?P<m>\d{1,2})
 
 def _date_line(lines: Sequence[Line]) -> tuple[Line, re.Match, list[Tok]] | None:
     for ln in header_lines(lines):
-        if loc._is_motto(ln) or ln.folded().startswith(("can cu", "theo")):
+        if loc.is_motto(ln) or ln.folded().startswith(("can cu", "theo")):
             continue
         toks = list(ln.toks) + ([] if re.search(r"n[aăâ]m\s*\d{4}", ln.text) else _row_rest(lines, ln))
         m = _PLACE_DATE.match(" ".join(t.text for t in toks))

@@ -18,10 +18,10 @@ from digitize.vn.plausibility import name_lexicon
 from digitize.vn.text import fold, is_syllable
 
 _MOTTO = ("cong hoa xa hoi chu nghia viet nam", "doc lap tu do hanh phuc")
-_NUMBER = re.compile(r"^s[oô0ố]\s*[:.]?\s*\d", re.IGNORECASE)
+NUMBER = re.compile(r"^s[oô0ố]\s*[:.]?\s*\d", re.IGNORECASE)
 _PLACE_DATE = re.compile(r",\s*ng[aà]y\s+\d{1,2}", re.IGNORECASE)
 _DATE_WORDS = re.compile(r"ng[aà]y\s+\d{1,2}\s+th[aá]ng\s+\d{1,2}\s+n[aă]m\s+\d{4}", re.IGNORECASE)
-_SIGN_PREFIX = ("tm", "kt", "tl", "tuq", "q", "chu tich", "pho chu tich", "giam doc", "truong phong",
+SIGN_PREFIX = ("tm", "kt", "tl", "tuq", "q", "chu tich", "pho chu tich", "giam doc", "truong phong",
                 "nguoi yeu cau", "nguoi ky", "nguoi tiep nhan", "nguoi thuc hien", "can bo tiep nhan", "nguoi lam don", "truong")
 
 
@@ -36,12 +36,12 @@ class Found:
         return span_box(self.toks) if self.toks else None
 
 
-def _is_motto(line: Line) -> bool:
+def is_motto(line: Line) -> bool:
     f = line.folded()
     return any(m[:18] in f for m in _MOTTO)
 
 
-def _upper_ratio(line: Line) -> float:
+def upper_ratio(line: Line) -> float:
     letters = [c for c in line.text if c.isalpha()]
     return sum(c.isupper() for c in letters) / len(letters) if letters else 0.0
 
@@ -78,8 +78,8 @@ def issuer(lines: Sequence[Line]) -> Found | None:
         x0, _, x1, _ = ln.box
         if (x0 + x1) / 2 > 0.5 * ln.page_w:
             continue  # right column: the national motto and the date line
-        ok = (x0 + x1) / 2 < 0.45 * ln.page_w and x1 < 0.55 * ln.page_w and _upper_ratio(ln) > 0.8
-        if ok and not _NUMBER.match(ln.text) and not _is_motto(ln):
+        ok = (x0 + x1) / 2 < 0.45 * ln.page_w and x1 < 0.55 * ln.page_w and upper_ratio(ln) > 0.8
+        if ok and not NUMBER.match(ln.text) and not is_motto(ln):
             picked += ln.toks
         elif picked:
             break
@@ -120,14 +120,14 @@ def issue_date(lines: Sequence[Line]) -> Found | None:
     return None
 
 
-def _title_line(lines: Sequence[Line]) -> int | None:
+def title_line(lines: Sequence[Line]) -> int | None:
     for k, ln in enumerate(lines):
-        if ln.page != 1 or _is_motto(ln) or len(ln.toks) < 1:
+        if ln.page != 1 or is_motto(ln) or len(ln.toks) < 1:
             continue
         if ln.box[1] < 0.08 * ln.page_h:
             continue
         words = [t for t in ln.toks if t.key]
-        if len(words) >= 2 and _upper_ratio(ln) > 0.9 and not _NUMBER.match(ln.text):
+        if len(words) >= 2 and upper_ratio(ln) > 0.9 and not NUMBER.match(ln.text):
             cx = (ln.box[0] + ln.box[2]) / 2
             if abs(cx - ln.page_w / 2) < 0.15 * ln.page_w:
                 return k
@@ -135,15 +135,15 @@ def _title_line(lines: Sequence[Line]) -> int | None:
 
 
 def title(lines: Sequence[Line]) -> Found | None:
-    k = _title_line(lines)
+    k = title_line(lines)
     if k is None:
         return None
     toks = list(lines[k].toks)
     # a title printed on two centred upper-case lines ("GIẤY CHỨNG NHẬN" / "QUYỀN SỬ DỤNG ĐẤT ...")
-    if k + 1 < len(lines) and _upper_ratio(lines[k + 1]) > 0.9 and lines[k + 1].page == lines[k].page:
+    if k + 1 < len(lines) and upper_ratio(lines[k + 1]) > 0.9 and lines[k + 1].page == lines[k].page:
         nxt = lines[k + 1]
         cx = (nxt.box[0] + nxt.box[2]) / 2
-        if abs(cx - nxt.page_w / 2) < 0.15 * nxt.page_w and not _NUMBER.match(nxt.text):
+        if abs(cx - nxt.page_w / 2) < 0.15 * nxt.page_w and not NUMBER.match(nxt.text):
             toks += nxt.toks
     return Found(clean_value(" ".join(t.text for t in toks)), tuple(toks), lines[k].page)
 
@@ -158,7 +158,7 @@ def subject(lines: Sequence[Line]) -> Found | None:
                 if k + 1 < len(lines) and lines[k + 1].page == ln.page:
                     nxt = lines[k + 1]
                     cx = (nxt.box[0] + nxt.box[2]) / 2
-                    if abs(cx - nxt.page_w / 2) < 0.1 * nxt.page_w and _upper_ratio(nxt) < 0.9 \
+                    if abs(cx - nxt.page_w / 2) < 0.1 * nxt.page_w and upper_ratio(nxt) < 0.9 \
                             and not nxt.folded().startswith("can cu"):
                         toks += nxt.toks
                 text = clean_value(" ".join(t.text for t in toks))
@@ -169,7 +169,7 @@ def subject(lines: Sequence[Line]) -> Found | None:
 _STRAY = "\"'`ˆ^~*_.,:;|!‘’“”›‹»«"
 
 
-def _trim(toks: Sequence[Tok]) -> list[Tok]:
+def trim(toks: Sequence[Tok]) -> list[Tok]:
     """A line without stray marks from the signature or seal: quotes glued to words, and tokens
     without letters at either end."""
     out = [Tok(t.word, t.text.strip(_STRAY), t.key) for t in toks]
@@ -181,7 +181,7 @@ def _trim(toks: Sequence[Tok]) -> list[Tok]:
     return out
 
 
-def _name_like(toks: Sequence[Tok]) -> bool:
+def name_like(toks: Sequence[Tok]) -> bool:
     words = [t.text.strip(".,") for t in toks]
     if not 2 <= len(words) <= 5:
         return False
@@ -208,14 +208,14 @@ def signer(lines: Sequence[Line]) -> Found | None:
     auth_seen = False
     best: list[Tok] | None = None
     for ln in page_lines:
-        right = _trim([t for t in ln.toks if t.word.box[0] > 0.4 * ln.page_w])
+        right = trim([t for t in ln.toks if t.word.box[0] > 0.4 * ln.page_w])
         if not right:
             continue
         f = " ".join(key_tokens(" ".join(t.text for t in right)))
-        if any(f.startswith(p + " ") or f == p for p in _SIGN_PREFIX):
+        if any(f.startswith(p + " ") or f == p for p in SIGN_PREFIX):
             auth_seen = True
             continue
-        if auth_seen and _name_like(right):
+        if auth_seen and name_like(right):
             best = right
     if best is None:
         return None
@@ -247,7 +247,7 @@ def signer_from_image(pages, lines: Sequence[Line], lang: str = "vie") -> Found 
     for ln in lines:
         if ln.page == last and ln.box[0] > 0.4 * ln.page_w:
             f = ln.folded()
-            if any(f.startswith(p + " ") or f == p for p in _SIGN_PREFIX):
+            if any(f.startswith(p + " ") or f == p for p in SIGN_PREFIX):
                 auth = ln
     if auth is None:  # the whole signature block was dropped: look beside "Nơi nhận:" or below the text
         near = [ln for ln in lines if ln.page == last and ln.folded().startswith("noi nhan")]
@@ -283,7 +283,7 @@ def signer_from_image(pages, lines: Sequence[Line], lang: str = "vie") -> Found 
     for li in sorted(groups):
         toks = tuple(Tok(wd, wd.text, " ".join(key_tokens(wd.text))) for wd in sorted(groups[li], key=lambda q: q.box[0]))
         toks = tuple(Tok(t.word, t.text.strip("\"'“”_.,:;|!`^~*"), t.key) for t in toks if t.key)
-        if _name_like(toks):
+        if name_like(toks):
             best = toks
     if best is None:
         return None

@@ -137,7 +137,7 @@ def _opens_body(ln: Line) -> bool:
 
 
 def _title_index(lines: Sequence[Line]) -> int | None:
-    return loc._title_line(lines)
+    return loc.title_line(lines)
 
 
 def kind_of_title(title: str) -> str | None:
@@ -183,7 +183,7 @@ _VV_LINES = 3  # lines a subject under the number may wrap onto
 def _goes_on(cur: Line, nxt: Line, first: Line) -> bool:
     """The next line of the left column, centred under the subject's first line and close below."""
     return nxt.page == cur.page and abs((nxt.box[0] + nxt.box[2]) - (first.box[0] + first.box[2])) \
-        < 0.2 * cur.page_w and -0.5 < (nxt.box[1] - cur.box[3]) / (cur.box[3] - cur.box[1]) < 1 and not loc._is_motto(nxt) \
+        < 0.2 * cur.page_w and -0.5 < (nxt.box[1] - cur.box[3]) / (cur.box[3] - cur.box[1]) < 1 and not loc.is_motto(nxt) \
         and nxt.box[2] < 0.55 * cur.page_w
 
 
@@ -212,7 +212,7 @@ def _centred_below(cur: Line, nxt: Line) -> bool:
     h = cur.box[3] - cur.box[1]
     cx = (nxt.box[0] + nxt.box[2]) / 2
     return nxt.page == cur.page and abs(cx - nxt.page_w / 2) < 0.12 * nxt.page_w \
-        and -0.5 * h < nxt.box[1] - cur.box[3] < 1.0 * h and not _opens_body(nxt) and loc._upper_ratio(nxt) < 0.9 \
+        and -0.5 * h < nxt.box[1] - cur.box[3] < 1.0 * h and not _opens_body(nxt) and loc.upper_ratio(nxt) < 0.9 \
         and nxt.box[0] > 0.1 * nxt.page_w
 
 
@@ -237,7 +237,7 @@ def subject(lines: Sequence[Line]) -> loc.Found | None:
             break  # a body paragraph runs margin to margin; a subject line is centred and shorter
         if ln.text.startswith("(") and ln.text.rstrip(" .").endswith(")"):
             continue  # a form's note on its use ('(Dùng cho …)', '(Kèm theo …)'), not its subject
-        if loc._upper_ratio(ln) > 0.9 or any(t.text.endswith(":") for t in ln.toks):
+        if loc.upper_ratio(ln) > 0.9 or any(t.text.endswith(":") for t in ln.toks):
             if toks:
                 break
             continue  # the second line of an upper-case title
@@ -284,7 +284,7 @@ def signer_title(lines: Sequence[Line]) -> loc.Found | None:
             continue
         if seen and _noise(ln):
             continue  # a speck or a letter of the seal between the authority and the position
-        if seen and loc._upper_ratio(ln) > 0.9:
+        if seen and loc.upper_ratio(ln) > 0.9:
             return _position(ln)
         if seen:
             break
@@ -292,8 +292,8 @@ def signer_title(lines: Sequence[Line]) -> loc.Found | None:
         return None  # a citizen's form: 'NGƯỜI KHAI' is no position
     for ln in foot:
         f = ln.folded()
-        if signblock.names_position(ln) or loc._upper_ratio(ln) > 0.9 and \
-                any(f == p or f.startswith(p + " ") for p in loc._SIGN_PREFIX if p not in signblock.AUTHORITY_KEYS):
+        if signblock.names_position(ln) or loc.upper_ratio(ln) > 0.9 and \
+                any(f == p or f.startswith(p + " ") for p in loc.SIGN_PREFIX if p not in signblock.AUTHORITY_KEYS):
             return _position(ln)
     return None
 
@@ -328,14 +328,14 @@ def signer(lines: Sequence[Line]) -> loc.Found | None:
     best = None
     role_seen = False
     for ln in _foot(lines):
-        right = loc._trim([t for t in ln.toks if t.word.box[0] > 0.4 * ln.page_w])
+        right = loc.trim([t for t in ln.toks if t.word.box[0] > 0.4 * ln.page_w])
         if not right:
             continue
         words = [t for t in right if t.key]
-        if words and len(words) <= 6 and loc._upper_ratio(ln) > 0.9 and not any(c.isdigit() for c in ln.text):
+        if words and len(words) <= 6 and loc.upper_ratio(ln) > 0.9 and not any(c.isdigit() for c in ln.text):
             role_seen = True
             continue
-        if role_seen and loc._name_like(right) and not signblock.is_heading(right):
+        if role_seen and loc.name_like(right) and not signblock.is_heading(right):
             best = right
     return Found(" ".join(t.text for t in best), tuple(best), page_lines[-1].page) if best else None
 
@@ -367,7 +367,7 @@ LOCATORS = {**loc.LOCATORS, "signer": signer, "issuer": issuer, "number": number
 def above_header(lines: Sequence[Line]) -> set[int]:
     """Indices of page-1 lines above the issuing body or the national motto: a portal's or scanner's stamp
     printed over the margin, not the document."""
-    head = [ln for ln in _page1_header(lines) if loc._is_motto(ln) or ln.keys[:4] == ["cong", "hoa", "xa", "hoi"]]
+    head = [ln for ln in _page1_header(lines) if loc.is_motto(ln) or ln.keys[:4] == ["cong", "hoa", "xa", "hoi"]]
     if not head:
         return set()
     top = min(ln.box[1] for ln in head) - 0.01 * head[0].page_h

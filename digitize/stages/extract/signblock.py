@@ -35,7 +35,7 @@ def is_authority(ln: Line) -> bool:
 
 def names_position(ln: Line) -> bool:
     f = ln.folded()
-    return loc._upper_ratio(ln) > 0.9 and any(f == k or f.startswith(k + " ") for k, _ in _FOLDED_POSITIONS)
+    return loc.upper_ratio(ln) > 0.9 and any(f == k or f.startswith(k + " ") for k, _ in _FOLDED_POSITIONS)
 
 
 def is_heading(toks: Sequence[Tok]) -> bool:
