@@ -441,6 +441,7 @@ MESSAGES: dict[str, str] = {
     # header cells filled in by hand (digitize.stages.extract.header)
     'reason.number_unread': 'number written by hand into the printed blank: not read',
     'reason.day_unread': 'day or month written by hand into the printed blank: not read',
+    'reason.issuer_line_unread': 'a header line under it was not read',
     'reason.day_handwritten': 'day or month written into a printed blank: check it',
     'reason.handwritten': 'read over handwriting: check it',
 }

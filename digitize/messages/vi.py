@@ -442,6 +442,7 @@ MESSAGES: dict[str, str] = {
     # header cells filled in by hand (digitize.stages.extract.header)
     'reason.number_unread': 'số viết tay vào chỗ trống trên giấy: chưa đọc được',
     'reason.day_unread': 'ngày hoặc tháng viết tay vào chỗ trống: chưa đọc được',
+    'reason.issuer_line_unread': 'một dòng tiêu đề bên dưới chưa đọc được',
     'reason.day_handwritten': 'ngày hoặc tháng viết vào chỗ trống trên giấy: hãy kiểm tra',
     'reason.handwritten': 'đọc từ chữ viết tay: hãy kiểm tra',
 }
