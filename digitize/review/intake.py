@@ -19,6 +19,7 @@ import tempfile
 import threading
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any, Sequence
 
 from digitize import messages
 from digitize.archive.originals import KeepOriginals
@@ -90,7 +91,7 @@ class Job:
                    list(row.read_order), coded[0] if coded else None)
 
     def as_json(self) -> dict:
-        data = {"id": self.id, "file": self.file, "dossier": self.dossier, "status": self.status}
+        data: dict[str, Any] = {"id": self.id, "file": self.file, "dossier": self.dossier, "status": self.status}
         if self.error:
             data["error"] = self.error
         if self.message is not None:
@@ -219,7 +220,7 @@ class Intake:
             upload.unlink(missing_ok=True)
 
     def _queue_document(self, store, shown: str, sha: str, original: Path, dossier: str, settings,
-                        metadata: dict, profile: str | None, user: str, parts: list[Path] = ()) -> Job:
+                        metadata: dict, profile: str | None, user: str, parts: Sequence[Path] = ()) -> Job:
         doc_id = record_id(sha, settings.key())
         job = Job(doc_id, shown, dossier)
         existing = duplicate_of(store, doc_id, sha)
@@ -293,7 +294,7 @@ class Intake:
     def _finished(self, store, outcome: Outcome) -> None:
         doc, job_id, shown = self._running.pop(id(outcome.input))
         self._read.pop(job_id, None)
-        if outcome.ok:
+        if outcome.record is not None:  # outcome.ok
             store.jobs.finished(job_id)
             self._views.put(outcome.record.id)
         else:

@@ -97,6 +97,10 @@ class Store(DocumentWriter, Protocol):
         """The source files kept for a document (store.originals.Original), with their ingest verification."""
         ...
 
+    def write_object(self, sha: str, data: bytes) -> Path:
+        """Write a PDF object content-addressed under objects/ (atomically)."""
+        ...
+
     def write_original(self, sha256: str, data: bytes, suffix: str) -> Path:
         """Keep a received scan byte for byte, content-addressed under originals/."""
         ...
