@@ -33,12 +33,13 @@ class _Throughput:
     """Pages per time bucket since the start; buckets double in width to stay ≤ 120."""
 
     def __init__(self, start: float, width: float = 5.0):
-        self.start, self.width, self.buckets = start, width, Counter()
+        self.start, self.width = start, width
+        self.buckets: Counter[int] = Counter()
 
     def add(self, at: float, pages: int) -> None:
         self.buckets[int((at - self.start) // self.width)] += pages
         if self.buckets and max(self.buckets) >= 120:
-            merged = Counter()
+            merged: Counter[int] = Counter()
             for k, v in self.buckets.items():
                 merged[k // 2] += v
             self.buckets, self.width = merged, self.width * 2
@@ -70,8 +71,10 @@ class BatchReport:
         self._docs = self._docs_tmp.open("w", encoding="utf-8")
         self._dossiers = self._dossiers_tmp.open("w", encoding="utf-8")
         self.field_names: set[str] = set()
-        self.doc_status, self.dossier_status = Counter(), Counter()
-        self.doc_types, self.reasons = Counter(), Counter()
+        self.doc_status: Counter[str] = Counter()
+        self.dossier_status: Counter[str] = Counter()
+        self.doc_types: Counter[str] = Counter()
+        self.reasons: Counter[str] = Counter()
         self._reasons_by_part: Counter = Counter()  # (document|dossier, status, kind): the HTML says them in words
         self.review = 0
         self.throughput = _Throughput(self.started)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Any, Mapping, Sequence
 
 CSS = """body{font-family:'Liberation Serif','Times New Roman',serif;margin:2em;color:#111}
 h1{font-size:1.5em}h2{font-size:1.15em;margin-top:1.6em}table{border-collapse:collapse;margin:.5em 0;font-size:.9em}
@@ -20,7 +20,7 @@ class HtmlReport:
     lang: str = "vi"
     _parts: list[str] = field(default_factory=list)
 
-    def counts(self, items: dict[str, int | float | str]) -> "HtmlReport":
+    def counts(self, items: Mapping[str, int | float | str]) -> "HtmlReport":
         spans = "".join(f'<span class="{_cls(k)}"><b>{_e(v)}</b> {_e(k)}</span>' for k, v in items.items())
         self._parts.append(f'<p class="counts">{spans}</p>')
         return self
@@ -46,7 +46,7 @@ class HtmlReport:
         self._parts.append(f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>")
         return self
 
-    def bar_chart(self, data: dict[str, float], unit: str = "", width: int = 520, bar_h: int = 18) -> "HtmlReport":
+    def bar_chart(self, data: Mapping[str, float], unit: str = "", width: int = 520, bar_h: int = 18) -> "HtmlReport":
         """Horizontal bars, one per label, scaled to the largest value; drawn as inline SVG."""
         if not data:
             return self
