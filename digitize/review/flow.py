@@ -74,7 +74,7 @@ class Review:
 
     def _state(self, rec: Record) -> tuple[str, int]:
         """(status, current revision) of a record just read; NotFound if it went in between."""
-        state = self._state(rec)
+        state = self.store.review.state(rec.id)
         if state is None:
             raise NotFound(rec.id, "no such document")
         return state
