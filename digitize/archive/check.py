@@ -140,8 +140,10 @@ def _premis_fixity(pkg, files: set[str]) -> dict[str, str]:
             out[ident] = digest.lower()
     return out
 
+PackageReader = _Folder | _Zip  # what open_package gives
 
-def open_package(path: Path):
+
+def open_package(path: Path) -> PackageReader:
     """A package folder or ZIP to read files from (`files()`, `open(rel)`); close it after."""
     return _Folder(path) if path.is_dir() else _Zip(path)
 

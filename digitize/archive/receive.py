@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from digitize.archive.check import PackageCheck, check_open, open_package
+from digitize.archive.check import PackageCheck, PackageReader, check_open, open_package
 from digitize.archive.descriptive import NS as HS
 from digitize.archive.export import AUDIT_LOG
 from digitize.archive.mets import METS
@@ -45,7 +45,7 @@ def _refusal(problem: Message | str, more: int = 0) -> Message:
 
 @dataclass
 class _Package:
-    pkg: object  # check._Folder | check._Zip
+    pkg: PackageReader
     path: Path
     import_id: str
     organisation: str

@@ -55,7 +55,10 @@ def store_ls(store: str = c.StoreOpt,
     the_store = open_store(store)
     rows = []
     for rec in the_store.records():
-        status, revision = the_store.review.state(rec.id)
+        state = the_store.review.state(rec.id)
+        if state is None:  # removed since the listing began
+            continue
+        status, revision = state
         if as_json:
             data = {**rec.as_json(), "review_status": status, "revision": revision}
             sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")

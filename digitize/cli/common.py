@@ -9,7 +9,7 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import cast
+from typing import Sequence, cast
 
 import typer
 from rich.console import Console
@@ -221,7 +221,7 @@ def page_progress(enabled: bool) -> Progress:
     )
 
 
-def print_columns(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
+def print_columns(header: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> None:
     """A plain table on stdout: a header row, columns two spaces apart, the last one as it is."""
     widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(header[:-1])]
     for row in [header, *rows]:

@@ -84,7 +84,8 @@ def reviewed_values(pdf: bytes) -> dict[str, Any] | None:
 
 
 def _replace_embedded_fields(doc: pikepdf.Pdf, fields: list[dict[str, Any]]) -> None:
-    names = doc.Root.get("/Names", {}).get("/EmbeddedFiles", {}).get("/Names", [])
+    names = doc.Root.get("/Names", pikepdf.Dictionary()).get("/EmbeddedFiles", pikepdf.Dictionary()).get(
+        "/Names", pikepdf.Array())
     for i in range(0, len(names) - 1, 2):
         if str(names[i]) != FIELDS_NAME:
             continue

@@ -13,13 +13,14 @@ as its document is done, so a one-page scan is not held behind a long PDF that c
 """
 from __future__ import annotations
 
+import enum
 import multiprocessing
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
-from typing import TypeVar, cast
+from typing import TypeVar
 
 from digitize.errors import DigitizeError, InputError
 from digitize.model import DocumentInput, PageRef, PageResult
@@ -32,7 +33,14 @@ from digitize.settings import Settings
 
 G = TypeVar("G")
 ASSEMBLY_MODULES = ("digitize.stages.extract.fields", "digitize.pdfa.build")  # imported by assemble() when used
-END = object()  # what a live feed returns once it is closed
+
+
+class _End(enum.Enum):
+    END = "end"
+
+
+END = _End.END  # what a live feed returns once it is closed
+Feed = Callable[[bool], tuple[DocumentInput, RunContext] | None | _End]  # see run_live
 POLL_S = 0.2  # how often a live run looks for new documents while its workers are busy
 
 
@@ -43,7 +51,7 @@ def run_documents(inputs: Iterable[DocumentInput], ctx: RunContext) -> Iterator[
     return _Run(lambda busy: next(it, END), ctx).outcomes()
 
 
-def run_live(take: Callable[[bool], tuple[DocumentInput, RunContext] | None | object], ctx: RunContext,
+def run_live(take: Feed, ctx: RunContext,
              documents: int = 8) -> Iterator[Outcome]:
     """Process documents as `take(busy)` hands them over, each with its own run context (its
     profile; the pool and events are `ctx`'s), or None (none now) or END (closed); it may block while
@@ -94,7 +102,7 @@ class _Pending:
 
 
 class _Run:
-    def __init__(self, take: Callable[[bool], tuple[DocumentInput, RunContext] | None | object], ctx: RunContext,
+    def __init__(self, take: Feed, ctx: RunContext,
                  fair: bool = False, documents: int = 0):
         self.ctx = ctx
         self.take = take
@@ -138,6 +146,11 @@ class _Run:
             self.queue.remove(p)
             yield self._finish(p)
 
+    def _live_pool(self) -> ProcessPoolExecutor:
+        if self.pool is None:  # the pooled path runs only with ctx.jobs > 1
+            raise RuntimeError("no worker pool: this run reads its pages in process")
+        return self.pool
+
     def _has_room(self) -> bool:
         if self.fair:
             return len(self.queue) < self.documents
@@ -154,7 +167,7 @@ class _Run:
                 break
             if item is None:  # a live feed with nothing new
                 break
-            doc_input, doc_ctx = cast(tuple[DocumentInput, RunContext], item)  # neither END nor None
+            doc_input, doc_ctx = item
             admitted = admit(doc_input, doc_ctx.settings, doc_ctx.documents)
             if isinstance(admitted, Outcome):
                 if self.queue and not self.fair:
@@ -194,7 +207,7 @@ class _Run:
             while self.todo and len(self.inflight) < self.window:
                 p, ref = self.todo.pop(0)
                 if not p.error:
-                    self.inflight[self._pool().submit(read_page, ref, p.ctx.settings)] = (p, ref)
+                    self.inflight[self._live_pool().submit(read_page, ref, p.ctx.settings)] = (p, ref)
             return
         busy = len(self.inflight) + sum(1 for p in self.queue if p.assembly and not p.assembly.done())
         started = {id(p) for p, _ in self.inflight.values()}
@@ -205,7 +218,7 @@ class _Run:
                 self.todo.pop(i)
             elif busy < self.ctx.jobs or id(p) not in started:  # the spare worker: only for a newcomer
                 self.todo.pop(i)
-                self.inflight[self._pool().submit(read_page, ref, p.ctx.settings)] = (p, ref)
+                self.inflight[self._live_pool().submit(read_page, ref, p.ctx.settings)] = (p, ref)
                 started.add(id(p))
                 busy += 1
             else:
@@ -231,16 +244,11 @@ class _Run:
             self._recover(crashed)
         self._submit_assemblies()
 
-    def _pool(self) -> ProcessPoolExecutor:
-        """The worker pool of a run with more than one job (the pooled paths run only then)."""
-        assert self.pool is not None, "pages are sent to workers only when the run has a pool"
-        return self.pool
-
     def _recover(self, crashed: list[tuple[_Pending, PageRef]]) -> None:
         """A worker died (killed, out of memory) and which page did it is unknown: every page in
         flight is retried once on a fresh pool; a page that was in flight at two crashes fails its
         document only. Assemblies lost with the pool run again on the new one."""
-        self._pool().shutdown(cancel_futures=True)
+        self._live_pool().shutdown(cancel_futures=True)
         self.pool = _new_pool(self.ctx, self.workers)
         crashed = crashed + list(self.inflight.values())
         self.inflight.clear()
@@ -260,7 +268,7 @@ class _Run:
             if p.assembly is None and p.answered is None and not p.error and p.refs \
                     and len(p.results) == len(p.refs):
                 pages = tuple(p.results[r.page] for r in p.refs)
-                p.assembly = self._pool().submit(assemble_in_worker, p.input, p.sha, pages, p.ctx.settings)
+                p.assembly = self._live_pool().submit(assemble_in_worker, p.input, p.sha, pages, p.ctx.settings)
 
     def _finished(self, p: _Pending) -> bool:
         if p.answered is not None:

@@ -8,7 +8,7 @@ read) gets a minimal entry."""
 from __future__ import annotations
 
 import dataclasses
-from typing import Sequence
+from typing import Any, Sequence
 
 from digitize.errors import MissingDependency
 from digitize.verify.findings import SUB_INDICATIONS, Indication
@@ -29,7 +29,8 @@ def etsi_report(verdicts: Sequence) -> str:
     except ImportError:
         raise MissingDependency("--etsi", "the ETSI report needs xsdata: pip install 'digitize[etsi]'") from None
 
-    reports, objects = [], {}
+    reports: list[Any] = []  # xsdata classes of pyHanko's report module, imported above only when installed
+    objects: dict[str | None, Any] = {}  # by the report's own object id
     for v in verdicts:
         for sig in v.signatures:
             part = None
@@ -48,7 +49,7 @@ def etsi_report(verdicts: Sequence) -> str:
 
 def _with_our_verdict(part, sig, file: str, vr):
     main = INDICATION[sig.verdict.value]
-    sub = ()
+    sub: tuple[str, ...] = ()
     if main is not Indication.TOTAL_PASSED and sig.indication in SUB_INDICATIONS[main]:
         sub = (f"urn:etsi:019102:subindication:{sig.indication}",)
     reasons = [f"{file}: {sig.field}"] + list(sig.reasons) + list(sig.notes)

@@ -73,16 +73,16 @@ class Review:
             raise NotFound(doc_id, "no such document")
         return rec
 
-    def _state(self, doc_id: str) -> tuple[str, int]:
-        """(status, current revision); NotFound for a document the catalog does not hold."""
-        found = self.store.review.state(doc_id)
-        if found is None:
-            raise NotFound(doc_id, "no such document")
-        return found
+    def _state(self, rec: Record) -> tuple[str, int]:
+        """(status, current revision) of a record just read; NotFound if it went in between."""
+        state = self.store.review.state(rec.id)
+        if state is None:
+            raise NotFound(rec.id, "no such document")
+        return state
 
     def document(self, doc_id: str, prefix: bool = False) -> dict[str, Any]:
         rec = self.record(doc_id, prefix)
-        status, revision = self._state(rec.id)
+        status, revision = self._state(rec)
         data = rec.as_json()
         data.update(status=status, revision=revision, fields={f.name: field_object(f) for f in rec.fields},
                     needs_review=any(f.needs_review for f in rec.fields), created_at=rec.created_at,
@@ -128,7 +128,7 @@ class Review:
     # --- changes -----------------------------------------------------------------------------
 
     def _editable(self, rec: Record, revision: int, *states: str) -> str:
-        status, current = self._state(rec.id)
+        status, current = self._state(rec)
         if current != revision:
             raise RevisionConflict(rec.id, f"revision {revision} is stale (current: {current})")
         if status not in states:
@@ -181,22 +181,25 @@ class Review:
         require(actor.role, "approve", actor.name)
         rec = self.record(doc_id)
         self._editable(rec, revision, "draft")
-        confirmed = list(dict.fromkeys(str(n) for n in confirmed))
+        named = list(dict.fromkeys(str(n) for n in confirmed))
         approval.check_approval(rec.id, rec.fields, self._profile(rec.doc_type), self.store.events(rec.id),
-                                confirmed)
+                                named)
         flagged = [f.name for f in rec.fields if f.needs_review]
         values = {f.name: f.value for f in rec.fields}
-        events = [("field_confirmed", {"field": n, "value": values[n]}) for n in confirmed]
+        events = [("field_confirmed", {"field": n, "value": values[n]}) for n in named]
         return self.store.review.change(rec.id, revision, actor.name, status="reviewed",
-                                        events=events + [("approved", {"flagged": flagged, "confirmed": confirmed})])
+                                        events=events + [("approved", {"flagged": flagged, "confirmed": named})])
 
     def sign(self, actor: Actor, doc_id: str, revision: int | None = None) -> int:
         """Sign a reviewed record: the draft PDF/A with the reviewed values in it, then PAdES."""
         require(actor.role, "sign", actor.name)
         if self.signing is None or self.signing.signer is None or self.signing.options is None:
             raise SigningError("sign", "no signer was opened for this station")
+        signer, options = self.signing.signer, self.signing.options
+        if signer is None or options is None:  # drafts-only signing context: nobody here holds the key
+            raise SigningError("sign", "no signer was opened for this station")
         rec = self.record(doc_id)
-        status, current = self._state(rec.id)
+        status, current = self._state(rec)
         revision = current if revision is None else revision
         self._editable(rec, revision, "reviewed")
         self._check_four_eyes(actor, rec.id, revision)
@@ -206,7 +209,7 @@ class Review:
         draft = self.store.object_path(rec.sha256).read_bytes()
         pdf = with_reviewed_fields(draft, [f.as_dict() for f in rec.fields], revision, reviewers, now())
         with self._sign_lock:
-            signed, summary = sign_pdf(pdf, self.signing.signer, self.signing.options)
+            signed, summary = sign_pdf(pdf, signer, options)
         sha = hashlib.sha256(signed).hexdigest()
         self.store.write_object(sha, signed)  # object first: a lost race leaves only an unreferenced object
         return self.store.review.change(rec.id, revision, actor.name, status="signed", sha256=sha,
@@ -228,7 +231,7 @@ class Review:
         moved = []
         for doc_id, revision in items:
             rec = self.record(doc_id)
-            status, current = self._state(rec.id)
+            status, current = self._state(rec)
             if status != "reviewed" or current != revision:
                 moved.append({"id": rec.id, "revision": revision, "current": current, "status": status})
         if moved:
@@ -236,7 +239,7 @@ class Review:
         for doc_id, revision in items:
             self._check_four_eyes(actor, doc_id, revision)
 
-    def sign_many(self, actor: Actor, items: list[tuple[str, int | None]]) -> list[dict[str, Any]]:
+    def sign_many(self, actor: Actor, items: Sequence[tuple[str, int | None]]) -> list[dict[str, Any]]:
         """Sign each (id, revision) (None: the current one); one result per item, the rest go on when one fails."""
         require(actor.role, "sign", actor.name)
         results = []

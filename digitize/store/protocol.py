@@ -50,9 +50,6 @@ class Store(DocumentWriter, Protocol):
 
     def object_path(self, sha256: str) -> Path: ...
 
-    def write_object(self, sha: str, data: bytes) -> Path:
-        """A PDF object written atomically under its SHA-256 (before the catalog names it)."""
-        ...
 
     # --- documents (find and put: see DocumentWriter) -------------------------------------------
 
@@ -99,6 +96,10 @@ class Store(DocumentWriter, Protocol):
 
     def originals(self, doc_id: str) -> list:
         """The source files kept for a document (store.originals.Original), with their ingest verification."""
+        ...
+
+    def write_object(self, sha: str, data: bytes) -> Path:
+        """Write a PDF object content-addressed under objects/ (atomically)."""
         ...
 
     def write_original(self, sha256: str, data: bytes, suffix: str) -> Path:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, Sequence
 
 from digitize import messages
 from digitize.errors import ConflictError
@@ -158,7 +158,7 @@ class ReviewCatalog:
 
     def change(self, doc_id: str, revision: int, username: str, *, status: str | None = None,
                fields=None, sha256: str | None = None, signature: dict | None = None,
-               events: list[tuple[str, dict[str, Any]]] = (), pages: list[dict[str, Any]] | None = None,
+               events: Sequence[tuple[str, dict[str, Any]]] = (), pages: list[dict[str, Any]] | None = None,
                doc_type: str | None = None) -> int:
         """One new revision in one transaction; RevisionConflict when `revision` is not current.
         `pages` (the page rows, in their new order) and `doc_type` change the document itself."""

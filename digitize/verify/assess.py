@@ -9,6 +9,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from asn1crypto import x509
+
 from digitize.messages import Message
 from digitize.verify import policy
 from digitize.verify.bundle import chain_names, walk_chain
@@ -39,7 +41,7 @@ def judge_trust(emb, status, v: Validation, opts: TrustOptions, dss, is_docts: b
     cert = status.signing_cert
     path = list(status.validation_path.iter_certs(include_root=True)) if (
         status.trusted and getattr(status, "validation_path", None) is not None) else None
-    pool = attempt("embedded certificates", lambda: embedded_certs(emb, dss), [])
+    pool: list[x509.Certificate] = attempt("embedded certificates", lambda: embedded_certs(emb, dss), [])
     if cert is not None:
         out.chain = attempt("chain names", lambda: chain_names(cert, pool, opts.bundle, path), [])
     algorithms = getattr(v.vc, "digitize_policy", None)

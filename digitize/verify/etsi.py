@@ -19,6 +19,7 @@ def signature_report(emb, status, check: SignatureCheck) -> str | None:
         return None
     if not isinstance(status, PdfSignatureStatus) or status.validation_time is None:
         return None
+    subindic: AdESPassed | AdESFailure | AdESIndeterminate
     if check.verdict is Verdict.VALID:
         subindic = AdESPassed.OK
     else:

@@ -65,7 +65,7 @@ def _orphans(data: bytes, seen: set) -> list[Unverifiable]:
 
     import pikepdf
 
-    out = []
+    out: list[Unverifiable] = []
     try:
         pdf = pikepdf.open(io.BytesIO(data))
     except Exception:  # pyHanko read it; pikepdf's opinion adds nothing here

@@ -112,10 +112,10 @@ def _check_one(emb, later, opts: TrustOptions, dss, file_findings: tuple[Finding
     v = _validate(emb, later, opts, dss, is_docts, attempt)
     status = v.status
     if status is None:
-        findings = (problem("FORMAT_FAILURE", "finding.cannot_validate", detail=v.diff_failed or ""),
-                    *attempt.findings)
+        unvalidated = (problem("FORMAT_FAILURE", "finding.cannot_validate", detail=v.diff_failed or ""),
+                       *attempt.findings)
         return SignatureCheck(name, kind, None, None, None, None, None, None, None, None, _iso(v.claimed), None,
-                              None, None, Verdict.INVALID, findings, policy=policy.POLICY_NAME,
+                              None, None, Verdict.INVALID, unvalidated, policy=policy.POLICY_NAME,
                               indication="FORMAT_FAILURE", subfilter=subfilter)
     findings: list[Finding] = []
     facts = _integrity(emb, status, later, v.diff_failed, findings, attempt)

@@ -2,7 +2,8 @@
 findings (findings.py). Plain data, imported by the checks (signatures.py, files.py) and by the reports."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import dataclasses
+from dataclasses import dataclass
 from typing import Any
 
 from digitize.verify.findings import Finding, Verdict
@@ -32,7 +33,7 @@ class SignatureCheck:
     policy: str | None = None  # the validation policy applied (policy.POLICY_NAME)
     indication: str | None = None  # EN 319 102-1 sub-indication behind the verdict (OK, HASH_FAILURE, ...)
     subfilter: str | None = None
-    etsi_xml: str | None = field(default=None, compare=False, repr=False)  # pyHanko's report of this signature
+    etsi_xml: str | None = dataclasses.field(default=None, compare=False, repr=False)  # pyHanko's report of this signature
 
     @property
     def reasons(self) -> tuple[str, ...]:

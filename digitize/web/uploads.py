@@ -9,6 +9,7 @@ import os
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO, TYPE_CHECKING
 
 from python_multipart.exceptions import FormParserError
 from python_multipart.multipart import MultipartParser, parse_options_header
@@ -16,6 +17,9 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 
 from digitize.messages import Message, msg
+
+if TYPE_CHECKING:  # the callbacks' TypedDict exists only for type checkers
+    from python_multipart.multipart import MultipartCallbacks
 
 MIB = 1024 * 1024
 CHUNK = MIB  # bytes handed to the parser (and written) at a time
@@ -63,10 +67,10 @@ class _Parts:
         self.staging, self.limits, self.received = staging, limits, received
         self.header_name, self.header_value = b"", b""
         self.disposition = b""
-        self.out = None  # the open temp file of the current file part
+        self.out: IO[bytes] | None = None  # the open temp file of the current file part
         self.value = bytearray()
 
-    def callbacks(self) -> dict:
+    def callbacks(self) -> MultipartCallbacks:
         return {"on_part_begin": self._begin, "on_header_field": self._header_field,
                 "on_header_value": self._header_value, "on_header_end": self._header_end,
                 "on_headers_finished": self._headers_done, "on_part_data": self._data, "on_part_end": self._end}

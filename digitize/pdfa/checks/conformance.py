@@ -60,6 +60,7 @@ def _short(e: Exception) -> str:
 def _check(doc: pikepdf.Pdf, data: bytes, level: str | None) -> PdfaReport:
     problems: list[str] = []
     root = doc.Root
+    assert isinstance(root, pikepdf.Dictionary)  # qpdf's getRoot refuses a file whose /Root is not a dictionary
 
     # 6.6.2.1 / 6.6.4: metadata and the claimed level
     xmp: Xmp | None = None
@@ -129,7 +130,7 @@ def _file_structure(doc: pikepdf.Pdf, data: bytes, part: int | None) -> list[str
 
 def _info_matches_xmp(doc: pikepdf.Pdf, xmp: Xmp) -> list[str]:
     """PDF/A-1 6.7.3: every Info entry that is present has an equivalent XMP property."""
-    problems = []
+    problems: list[str] = []
     info = doc.trailer.get("/Info")
     if not isinstance(info, pikepdf.Dictionary):
         return problems

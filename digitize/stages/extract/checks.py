@@ -34,9 +34,9 @@ def cross_check(fields: dict[str, Field], profile: Profile) -> None:
             if not c.valid:
                 fields[name] = f.flag(msg("reason.conflict", reason=c.reason), valid=False)
     for spec in profile.fields:
-        f = fields.get(spec.name)
-        if f is None or f.value is None or "after_issue_date" not in spec.validators:
+        dated = fields.get(spec.name)
+        if dated is None or dated.value is None or "after_issue_date" not in spec.validators:
             continue
         issued = fields.get("ngay_ban_hanh")
-        if issued and issued.valid and isinstance(f.value, str) and f.value < str(issued.value):
-            fields[spec.name] = f.flag(msg("reason.before_issue"), valid=False)
+        if issued and issued.valid and isinstance(dated.value, str) and dated.value < str(issued.value):
+            fields[spec.name] = dated.flag(msg("reason.before_issue"), valid=False)

@@ -64,13 +64,13 @@ def classify(lines: Sequence[Line], profiles: ProfileSet) -> Classification:
                      if p.id != "generic" and (p.titles or p.keywords)), reverse=True)
     best_score, best = scores[0] if scores else (0.0, "")
     second_score, second = scores[1] if len(scores) > 1 else (0.0, "")
-    runner = dict(runner_up=second, runner_up_score=round(second_score, 3))
+    runner_up_score = round(second_score, 3)
     if not best or best_score < profiles[best].threshold:
-        return Classification("generic", best_score, best if best_score > 0 else "", **runner,
+        return Classification("generic", best_score, best if best_score > 0 else "", runner_up=second, runner_up_score=runner_up_score,
                               reason=f"generic: no profile reached its threshold (best {best if best_score > 0 else 'none'} "
                                      f"{best_score:.2f})")
     if best_score - second_score < MARGIN:
-        return Classification("generic", best_score, best, **runner,
+        return Classification("generic", best_score, best, runner_up=second, runner_up_score=runner_up_score,
                               reason=f"generic: {best} {best_score:.2f} leads {second} {second_score:.2f} "
                                      f"by less than {MARGIN}")
-    return Classification(best, best_score, "", **runner)
+    return Classification(best, best_score, "", runner_up=second, runner_up_score=runner_up_score)

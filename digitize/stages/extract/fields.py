@@ -11,9 +11,9 @@ field, an unusual layout such as a value read under its label or a label no lexi
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Sequence
+from typing import AbstractSet, Sequence
 
-from digitize.messages import msg
+from digitize.messages import Message, msg
 from digitize.model import Extraction, Field, PageResult
 from digitize.profiles.loader import FieldSpec, Profile, ProfileSet
 from digitize.stages.extract import lexicon, official, signblock
@@ -34,12 +34,19 @@ _field = make_field  # the older name, kept for callers
 
 
 
+def _doubts(found: loc.Found | None) -> tuple[Message, ...]:
+    """The doubts an official locator attached to what it found (the plain locators attach none)."""
+    return found.doubts if isinstance(found, official.Found) else ()
+
+
 def _located(spec: FieldSpec, lines: Sequence[Line], pages: Sequence[PageResult]) -> Field | None:
+    if spec.locate is None:  # only fields with a locator are looked for here
+        raise ValueError(f"field {spec.name} has no locator")
     found = official.LOCATORS[spec.locate](lines)
     second_look = False
     if found is None and spec.locate == "signer" and pages:
         found, second_look = loc.signer_from_image(pages, signblock.signing_lines(lines)), True
-    if found is not None and not found.raw and getattr(found, "doubts", ()):
+    if found is not None and not found.raw and _doubts(found):
         return _unread(spec, found)  # written by hand and not read: the place is shown, nothing is guessed
     if not (found and found.raw):
         return None
@@ -48,7 +55,7 @@ def _located(spec: FieldSpec, lines: Sequence[Line], pages: Sequence[PageResult]
         f = f.flag(msg("reason.reread"))
     if _in_regions(found, pages, "handwriting", inside=False):  # digits the OCR read from a pen: always confirmed
         f = f.flag(msg("reason.handwritten"))
-    f = f.flag(*found.doubts) if getattr(found, "doubts", ()) else f  # e.g. a number or day written by hand
+    f = f.flag(*_doubts(found)) if _doubts(found) else f  # e.g. a number or day written by hand
     return f
 
 
@@ -80,8 +87,8 @@ def _profile_fields(lines, profile: Profile, pages, fields: dict[str, Field], ta
         for h in hs:
             starts.setdefault(h.line.index, []).append(h.start)
     for spec in profile.fields:
-        if spec.type == "text" and lexicon.type_of(spec.name) in ("phone", "email"):
-            spec = replace(spec, type=lexicon.type_of(spec.name))  # the lexicon knows what these hold
+        if spec.type == "text" and (lexicon_type := lexicon.type_of(spec.name)) in ("phone", "email"):
+            spec = replace(spec, type=lexicon_type)  # the lexicon knows what these hold
         if spec.locate:
             f = _located(spec, lines, pages)
             if f is not None:
@@ -107,7 +114,7 @@ def _header_fields(lines, profile: Profile, base: Profile | None, pages, fields:
                 fields[spec.name] = f
 
 
-def _unique(name: str, fields: dict[str, Field]) -> str:
+def _unique(name: str, fields: AbstractSet[str]) -> str:
     k, out = 2, name
     while out in fields:
         out, k = f"{name}_{k}", k + 1
@@ -142,12 +149,12 @@ def extract_fields(lines: Sequence[Line], profile: Profile, pages: Sequence[Page
         taken |= official.tokens_in(lines, f)
     if profile.generic_pairs or base is not None:
         # names of the parts found by layout stay theirs: a printed 'Người ký:' elsewhere is another thing
-        reserved = {s.name: None for s in (base or profile).fields if s.locate}
+        reserved = {s.name for s in (base or profile).fields if s.locate}
         skip = official.above_header(lines)
         for p in read_pairs(lines, taken):
             if p.line in skip:
                 continue
-            name = _unique(p.name, {**reserved, **fields})
+            name = _unique(p.name, reserved | fields.keys())
             fields[name] = _pair_field(p, name)
     cross_check(fields, profile)
     out = [fields[s.name] if s.name in fields else _missing(s) for s in profile.fields

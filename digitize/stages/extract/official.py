@@ -117,12 +117,12 @@ def issue_date(lines: Sequence[Line]) -> loc.Found | None:
     for group in (_page1_header(lines), lines):
         for ln in group:
             f = ln.folded()
-            if f.startswith(_NOT_SUBJECT) or not _DATE.search(ln.text):
+            m = _DATE.search(ln.text)
+            if f.startswith(_NOT_SUBJECT) or m is None:
                 continue
             if group is lines and not re.search(r",\s*ng[aà]y", ln.text):
                 continue  # outside the header only a 'Place, ngày …' line is a date line
             i = next((k for k, t in enumerate(ln.toks) if t.key == "ngay"), 0)
-            m = _DATE.search(ln.text)
             doubts = []
             if not m.group(1).isdigit():
                 doubts.append(msg("reason.day_blank"))

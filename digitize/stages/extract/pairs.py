@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Sequence
+from typing import AbstractSet, Sequence
 
 from digitize.profiles.loader import FieldSpec
 from digitize.stages.extract import lexicon
@@ -186,7 +186,7 @@ def _under_value(nxt: Line, value_x: float | None, label_x: float) -> bool:
         and abs(nxt.box[0] - value_x) < VALUE_COLUMN * nxt.page_w
 
 
-def read_pairs(lines: Sequence[Line], taken: set[int] = frozenset()) -> list[Pair]:
+def read_pairs(lines: Sequence[Line], taken: AbstractSet[int] = frozenset()) -> list[Pair]:
     """Every `Label: value` pair; tokens in `taken` (ids of words a locator or profile already read) are
     skipped, so that nothing is read twice."""
     out: list[Pair] = []

@@ -43,13 +43,13 @@ def normalise(ink: np.ndarray) -> np.ndarray:
     small = cv2.resize(crop, size, interpolation=cv2.INTER_AREA)
     binary = (small > 0.2).astype(np.uint8)
     stroke = cv2.dilate(_skeleton(binary), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (3, 3)))
-    canvas = np.zeros((SIDE, SIDE), np.float32)
+    canvas: np.ndarray = np.zeros((SIDE, SIDE), np.float32)
     y0, x0 = (SIDE - size[1]) // 2, (SIDE - size[0]) // 2
     canvas[y0:y0 + size[1], x0:x0 + size[0]] = stroke
     m = cv2.moments(canvas)
     if m["m00"]:
         dx, dy = SIDE / 2 - m["m10"] / m["m00"], SIDE / 2 - m["m01"] / m["m00"]
-        canvas = cv2.warpAffine(canvas, np.float32([[1, 0, dx], [0, 1, dy]]), (SIDE, SIDE))
+        canvas = cv2.warpAffine(canvas, np.array([[1, 0, dx], [0, 1, dy]], np.float32), (SIDE, SIDE))
     canvas = cv2.GaussianBlur(canvas, (3, 3), 0.6)
     return (canvas / max(float(canvas.max()), 1e-6)).reshape(-1)
 

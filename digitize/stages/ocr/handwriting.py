@@ -48,7 +48,7 @@ def _pen_ink(crop: np.ndarray) -> np.ndarray:
     if crop.ndim == 3:
         ink, pen = strokes.colour_ink(np.ascontiguousarray(crop))
         if cv2.countNonZero(pen) > PEN_SHARE * cv2.countNonZero(dark):
-            return cv2.bitwise_and(ink, cv2.compare(grey, 215, cv2.CMP_LT))
+            return cv2.bitwise_and(ink, cv2.compare(grey, 215, cv2.CMP_LT))  # type: ignore[call-overload]  # cv2 stubs: src2 may be a scalar
     return dark
 
 

@@ -334,7 +334,7 @@ def _side_by_side(rows: list[list[list[Word]]], gutter: float, width: int) -> bo
     left = extent([s for row in rows for s in row if _span(s)[1] <= gutter])
     right = extent([s for row in rows for s in row if _span(s)[0] >= gutter])
     right_x = min(_span(s)[0] for row in rows for s in row if _span(s)[0] >= gutter) if right else 0
-    return bool(left and right) and left[0] < right[1] and right[0] < left[1] and right_x >= width / 2
+    return left is not None and right is not None and left[0] < right[1] and right[0] < left[1] and right_x >= width / 2
 
 
 def _under_header(row: list[list[Word]], gutter: float, number: list[Word]) -> bool:

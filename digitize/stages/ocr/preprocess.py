@@ -48,7 +48,7 @@ def _ink_kind(small: np.ndarray) -> Literal["grey", "colour"]:
         return "grey"
     ink, _ = strokes.colour_ink(small, denoise=False)
     b, g, r = cv2.split(small)
-    dark = cv2.compare(cv2.min(cv2.min(b, g), r), 200, cv2.CMP_LT)
+    dark = cv2.compare(cv2.min(cv2.min(b, g), r), 200, cv2.CMP_LT)  # type: ignore[call-overload]  # cv2 stubs: src2 may be a scalar
     return "colour" if cv2.countNonZero(cv2.bitwise_and(ink, dark)) >= COLOUR_SHARE * ink.size else "grey"
 
 

@@ -47,6 +47,11 @@ def _ring_coverage(ink: np.ndarray, x: float, y: float, r: float) -> float:
     return float(hit.mean())
 
 
+def scaled_box(x0: float, y0: float, x1: float, y1: float, scale: float) -> tuple[int, int, int, int]:
+    """A box found on the reduced image, in pixels of the page."""
+    return (int(round(x0 / scale)), int(round(y0 / scale)), int(round(x1 / scale)), int(round(y1 / scale)))
+
+
 def find_seals(small: np.ndarray, scale: float, mm: float) -> list[Region]:
     ink = (small < 160).astype(np.uint8)
     circles = cv2.HoughCircles(small, cv2.HOUGH_GRADIENT, dp=1, minDist=int(20 * mm), param1=100, param2=20,
@@ -56,9 +61,9 @@ def find_seals(small: np.ndarray, scale: float, mm: float) -> list[Region]:
         # a ring on paper: inked all round, mostly paper just outside (a dark page is inked everywhere)
         if _ring_coverage(ink, x, y, r) < RING_COVERAGE or _ring_coverage(ink, x, y, r * 1.15 + 2) > 0.6:
             continue
-        box = tuple(int(round(v / scale)) for v in (x - r, y - r, x + r, y + r))
+        box = scaled_box(x - r, y - r, x + r, y + r, scale)
         if not any(_overlap(box, s.box) > 0.5 for s in seals):
-            seals.append(Region("seal", box))  # type: ignore[arg-type]
+            seals.append(Region("seal", box))
     return seals
 
 
@@ -141,7 +146,7 @@ def _any_saturated(image: np.ndarray) -> bool:
     has none, and is spared the colour resize and the component search (an averaged small pixel is never
     more saturated than the most saturated pixel under it, and the logo is millimetres of solid colour)."""
     sat = _saturation(image[::4, ::4])  # 4 px is half a millimetre at 200 dpi
-    return cv2.countNonZero(cv2.compare(sat, LOGO_SATURATION, cv2.CMP_GT)) > 0
+    return cv2.countNonZero(cv2.compare(sat, LOGO_SATURATION, cv2.CMP_GT)) > 0  # type: ignore[call-overload]  # cv2 stubs: src2 may be a scalar
 
 
 def find_portal_stamp(image: np.ndarray, scale: float, mm: float) -> list[Region]:
@@ -168,7 +173,7 @@ def find_portal_stamp(image: np.ndarray, scale: float, mm: float) -> list[Region
         right -= gap
         bottom = _grow_down(dark[:, x:right], y + h, 2 * mm) + int(1.5 * mm)  # descenders of the last line
         top = max(0, y - int(2 * mm))  # its first line of text starts above the logo's letters
-        found.append(Region("portal_stamp", tuple(int(round(v / scale)) for v in (x, top, right, bottom))))
+        found.append(Region("portal_stamp", scaled_box(x, top, right, bottom, scale)))
     return found
 
 

@@ -215,7 +215,7 @@ def _splice(words: tuple[Word, ...], block: list[Word], box: tuple[int, int, int
     beside = box[0] + (box[2] - box[0]) // 4
     while cut < len(order) and boxes[order[cut]][2] <= beside and boxes[order[cut]][1] >= box[1]:
         cut += 1  # the column beside the block goes on below it
-    number = {line: i for i, line in enumerate(order[:cut])}
+    number: dict[int | tuple[str, int], int] = {line: i for i, line in enumerate(order[:cut])}  # ("b", line): in the block
     first_block = len(number)
     block_lines = sorted({x.line for x in block})
     number.update({("b", line): first_block + i for i, line in enumerate(block_lines)})

@@ -18,6 +18,7 @@ import numpy as np
 
 from digitize.model import Region
 from digitize.stages.ocr.regions import _overlap as overlap  # the one box-overlap measure of the page regions
+from digitize.stages.ocr.regions import scaled_box
 
 COLOUR_RATIO = 0.25  # chroma over darkness: black print ~0.05, blue pen ~0.6, red seal ~0.75
 WORK_DPI = 100.0
@@ -82,7 +83,7 @@ def colour_ink(image: np.ndarray, denoise: bool = True) -> tuple[np.ndarray, np.
     ink = cv2.compare(chroma, threshold, cv2.CMP_GT, dst=chroma)
     del threshold
     # the light edges of print on paper are no pen strokes: only clearly dark, bluish pixels count
-    cv2.bitwise_and(pen, cv2.compare(low, 200, cv2.CMP_LE, dst=low), dst=pen)
+    cv2.bitwise_and(pen, cv2.compare(low, 200, cv2.CMP_LE, dst=low), dst=pen)  # type: ignore[call-overload]  # cv2 stubs: src2 may be a scalar
     cv2.bitwise_and(pen, ink, dst=pen)
     if denoise:  # what is left of the noise is single pixels; an ink stroke is at least two pixels across
         _drop_specks(ink)
@@ -120,11 +121,11 @@ def coloured_marks(pen: np.ndarray, dpi: float, found: tuple[Region, ...] = ()) 
     for x, y, w, h, _area in stats[1:count]:
         if max(w, h) < HANDWRITING_MIN_MM * mm:
             continue
-        box = tuple(int(round(v / scale)) for v in (x, y, x + w, y + h))
+        box = scaled_box(x, y, x + w, y + h, scale)
         if not _clear_of(box, found, {"stamp", "portal_stamp"}):
             continue
         kind = "signature" if max(w, h) >= SIGNATURE_MIN_MM * mm and h >= SIGNATURE_MIN_H_MM * mm else "handwriting"
-        marks.append(Region(kind, box))  # type: ignore[arg-type]
+        marks.append(Region(kind, box))
     return marks
 
 
@@ -132,7 +133,7 @@ def _ruled_share(component: np.ndarray, mm: float) -> float:
     run = max(3, int(4 * mm))
     horiz = cv2.morphologyEx(component, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (run, 1)))
     vert = cv2.morphologyEx(component, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, run)))
-    return float(np.count_nonzero(horiz | vert)) / max(1, np.count_nonzero(component))
+    return float(np.count_nonzero(np.asarray(horiz) | np.asarray(vert))) / max(1, int(np.count_nonzero(component)))
 
 
 BESIDE_MM = 4.0  # print this close left and right of a stroke, on the same rows, is a line running through it
@@ -164,14 +165,14 @@ def scribbles(grey: np.ndarray, dpi: float, found: tuple[Region, ...] = ()) -> t
         x, y, w, h, area = stats[i]
         if max(w, h) < SIGNATURE_MIN_MM * mm or h < SIGNATURE_MIN_H_MM * mm or area > SIGNATURE_FILL * w * h:
             continue
-        box = tuple(int(round(v / scale)) for v in (x, y, x + w, y + h))
+        box = scaled_box(x, y, x + w, y + h, scale)
         if not _clear_of(box, found, {"seal", "stamp", "portal_stamp", "table"}):
             continue
         component = (labels[y:y + h, x:x + w] == i).astype(np.uint8) * 255
         if _ruled_share(component, mm) > RULED_SHARE or _crossed_by_lines(ink, (x, y, w, h), mm):
             continue
         keep[i] = True
-        marks.append(Region("signature", box))  # type: ignore[arg-type]
+        marks.append(Region("signature", box))
     if not marks:
         return [], np.zeros(0, np.uint8)
     small_mask = cv2.dilate(np.where(keep[labels], 255, 0).astype(np.uint8), np.ones((3, 3), np.uint8))

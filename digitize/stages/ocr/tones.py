@@ -84,7 +84,7 @@ def apply(page: OcrPage, choices: WordChoices | ChoiceReader | None) -> OcrPage:
 def _personal_names(tokens: list[str]) -> set[int]:
     """Positions of personal names: a capitalised run that starts with a family name (`Lương Thu Nhung`,
     `Vũ Phương Ngân`). A model of legal text knows `nhưng` and `ngắn`, not the given names."""
-    titled = [bool(m) and _case_kind(m.group(2)) == "title" for m in map(WORD_CORE.match, tokens)]
+    titled = [m is not None and _case_kind(m.group(2)) == "title" for m in map(WORD_CORE.match, tokens)]
     found: set[int] = set()
     for i, token in enumerate(tokens):
         if titled[i] and i + 1 < len(tokens) and titled[i + 1] and fold(token.strip(",.;:()")) in FAMILY_NAMES:
