@@ -35,8 +35,8 @@ _field = make_field  # the older name, kept for callers
 
 
 def _doubts(found: loc.Found | None) -> tuple[Message, ...]:
-    """The doubts an official locator attached to what it found (the plain locators attach none)."""
-    return found.doubts if isinstance(found, official.Found) else ()
+    """The doubts an official or header locator attached to what it found (the plain locators attach none)."""
+    return tuple(getattr(found, "doubts", ()))
 
 
 def _located(spec: FieldSpec, lines: Sequence[Line], pages: Sequence[PageResult]) -> Field | None:
